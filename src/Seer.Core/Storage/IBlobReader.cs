@@ -1,0 +1,16 @@
+namespace Seer.Core.Storage;
+
+/// <summary>Reads content-addressed blobs (image files) by their lower-case hex SHA-256.</summary>
+public interface IBlobReader
+{
+    /// <summary>Opens a blob; throws <see cref="Errors.SeerException"/> (not_found) when absent.</summary>
+    Stream OpenRead(string sha256);
+
+    bool Exists(string sha256);
+
+    /// <summary>
+    /// A local file path holding the blob's bytes when the store keeps files on this machine (fast path for
+    /// decoders that want a path); null otherwise (e.g. S3).
+    /// </summary>
+    string? TryGetLocalPath(string sha256);
+}
