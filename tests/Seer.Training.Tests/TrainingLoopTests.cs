@@ -41,7 +41,6 @@ public sealed class TrainingLoopTests
 
         Assert.True(resumed.Completed);
         Assert.Equal(full.Curves.Select(c => c.Loss), resumed.Curves.Select(c => c.Loss));
-        Assert.Equal(File.ReadAllBytes(Path.Combine(a.Path, "last.ckpt")).Length, File.ReadAllBytes(Path.Combine(b.Path, "last.ckpt")).Length);
         Assert.Equal(WeightsOf(a.Path, options, data.Classes), WeightsOf(b.Path, options, data.Classes));
     }
 
