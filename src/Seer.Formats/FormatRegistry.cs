@@ -9,11 +9,15 @@ public static class FormatRegistry
     private static readonly IReadOnlyDictionary<string, IDatasetImporter> Importers = new IDatasetImporter[]
     {
         new Voc.VocImporter(),
+        new Coco.CocoImporter(),
+        new Yolo.YoloImporter(),
     }.ToDictionary(i => i.Format, StringComparer.OrdinalIgnoreCase);
 
     private static readonly IReadOnlyDictionary<string, IDatasetExporter> Exporters = new IDatasetExporter[]
     {
         new Voc.VocExporter(),
+        new Coco.CocoExporter(),
+        new Yolo.YoloExporter(),
     }.ToDictionary(e => e.Format, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Format names, in the order the CLI lists them.</summary>
