@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using Seer.Core.Annotations;
 using Seer.Core.Datasets;
 using Seer.Core.Errors;
@@ -218,11 +217,14 @@ public sealed class ImportPipeline
         };
     }
 
-    /// <summary>'/' separators, Unicode NFC (so é composed and decomposed are one name), no absolute or '..' paths.</summary>
+    /// <summary>
+    /// '/' separators, no absolute or '..' paths. Unicode names are kept exactly as the source spells them (as Linux
+    /// file systems and git do: a composed and a decomposed "é" are two different names).
+    /// </summary>
     internal static string NormaliseName(string fileName, out string? unsafeReason)
     {
         unsafeReason = null;
-        string name = (fileName ?? "").Replace('\\', '/').Normalize(NormalizationForm.FormC);
+        string name = (fileName ?? "").Replace('\\', '/');
         if (name.Length == 0) unsafeReason = "empty file name";
         else if (name.StartsWith('/') || (name.Length > 1 && name[1] == ':')) unsafeReason = $"absolute path '{name}' is not allowed inside a dataset";
         else if (name.Split('/').Any(s => s is ".." or "." or "")) unsafeReason = $"path '{name}' has an empty, '.' or '..' segment";
