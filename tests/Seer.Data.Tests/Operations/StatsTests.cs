@@ -32,7 +32,7 @@ public class StatsTests
         Assert.Equal(1, stats.BoxesPerImageHistogram["0"]);
         Assert.Equal(160, stats.BoxAreaRanges["small"]);
         Assert.Equal(161, stats.BoxAreaRanges["medium"] + stats.BoxAreaRanges["large"]);
-        Assert.Equal(161, stats.ImageSizes["64x48"]);
+        Assert.Equal(162, stats.ImageSizes["64x48"]);
         Assert.Equal(100, stats.ImageWidth.Max);
         Assert.Contains(stats.Warnings, w => w.Contains("'person' has 2 images, under 150", StringComparison.Ordinal));
         Assert.DoesNotContain(stats.Warnings, w => w.Contains("'car'", StringComparison.Ordinal) && w.Contains("under", StringComparison.Ordinal));
