@@ -9,9 +9,10 @@ namespace Seer.Search;
 /// Neighbours are chosen with the paper's heuristic (keep a candidate only if it is closer to the new node than to
 /// every neighbour already kept). Node levels come from a hash of (seed, slot), so a build is reproducible and
 /// needs no generator state. Removed nodes stay in the graph as tombstones: searches walk through them but never
-/// return them. Inserts may run on several threads at once (one striped lock per node list, held one at a time,
-/// plus a global lock while a node raises the top level); searches read without locks and rely on the feature
-/// group to keep writers out while they run.
+/// return them. Inserts may run on several threads at once, locked as hnswlib does: a lock per node, held by the
+/// inserting thread for the node's whole insert and briefly by others to read or extend its lists, plus a global
+/// lock while a node raises the top level. Searches read without locks and rely on the feature group to keep
+/// writers out while they run.
 /// </summary>
 internal sealed unsafe class HnswIndex
 {
@@ -19,7 +20,7 @@ internal sealed unsafe class HnswIndex
     private readonly VectorStore _store;
     private readonly bool _l2;
     private readonly double _levelMultiplier;
-    private readonly object[] _locks = new object[4096];
+    private object[] _locks = [];
     private readonly object _global = new();
     private readonly ConcurrentBag<HnswScratch> _scratch = new();
     private int[] _links0 = [];
@@ -37,7 +38,6 @@ internal sealed unsafe class HnswIndex
         EfConstruction = efConstruction;
         Seed = seed;
         _levelMultiplier = 1.0 / Math.Log(m);
-        for (int i = 0; i < _locks.Length; i++) _locks[i] = new object();
     }
 
     public int M { get; }
@@ -59,6 +59,8 @@ internal sealed unsafe class HnswIndex
         int old = _levels.Length;
         Array.Resize(ref _levels, n);
         _levels.AsSpan(old).Fill(-1);
+        Array.Resize(ref _locks, n);
+        for (int i = old; i < n; i++) _locks[i] = new object();
     }
 
     /// <summary>The level of a node, drawn from an exponential distribution by hashing (seed, slot).</summary>
@@ -79,7 +81,7 @@ internal sealed unsafe class HnswIndex
         ? _links0.AsSpan(node * Stride0, Stride0)
         : _upper[node].AsSpan((level - 1) * StrideUp, StrideUp);
 
-    private object LockOf(int node) => _locks[node & (_locks.Length - 1)];
+    private object LockOf(int node) => _locks[node];
 
     private HnswScratch Rent() => _scratch.TryTake(out var s) ? s : new HnswScratch();
     private void Return(HnswScratch s) => _scratch.Add(s);
@@ -91,6 +93,20 @@ internal sealed unsafe class HnswIndex
         if (level > 0) _upper[node] = new int[level * StrideUp];
         Links(node, 0)[0] = 0;
         Volatile.Write(ref _levels[node], level);
+        // As in hnswlib: the node's own lock is held for its whole insert, so a thread that reaches the node
+        // through a fresh link waits until the node's lower layers are linked (otherwise it would descend into
+        // empty lists, and this insert would then overwrite the links that thread added). Own lock first, then
+        // the global one, never the reverse.
+        Monitor.Enter(LockOf(node));
+        try
+        {
+            InsertLocked(node, level, concurrent);
+        }
+        finally { Monitor.Exit(LockOf(node)); }
+    }
+
+    private void InsertLocked(int node, int level, bool concurrent)
+    {
         Monitor.Enter(_global);
         bool holdGlobal = true;
         try
