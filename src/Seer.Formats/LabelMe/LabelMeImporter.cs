@@ -33,7 +33,12 @@ public sealed class LabelMeImporter : IDatasetImporter
         foreach (var json in jsons)
         {
             var item = ReadOne(source, json, sink, used);
-            if (item is null) continue;
+            if (item is null)
+            {
+                // The image of an annotation that failed is rejected with it, never imported as unlabelled.
+                if (ImageFiles.FindByStem(source, SourcePath.WithoutExtension(json)) is { } namesake) used.Add(namesake);
+                continue;
+            }
             if (!names.TryAdd(item.FileName, source.Display(json), out var first))
             {
                 sink.Reject(source.Display(json), NameRegistry.DuplicateReason(item.FileName, first));
