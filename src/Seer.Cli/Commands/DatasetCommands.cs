@@ -14,6 +14,7 @@ public sealed class DatasetCommands : ICommandFactory
         var dataset = new Command("dataset", "Import, version, inspect, transform and export datasets");
         foreach (var sub in new[]
                  {
+                     DatasetTransferCommands.Import(), DatasetTransferCommands.Export(),
                      DatasetQueryCommands.List(), DatasetQueryCommands.Show(), DatasetQueryCommands.Stats(), DatasetQueryCommands.Log(),
                      DatasetOperationCommands.Merge(), DatasetOperationCommands.Filter(), DatasetOperationCommands.Sample(),
                      DatasetOperationCommands.Split(), DatasetOperationCommands.Dedup(), DatasetOperationCommands.Relabel(),
