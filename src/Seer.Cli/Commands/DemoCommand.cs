@@ -22,7 +22,7 @@ public sealed class DemoCommand : ICommandFactory
     public Command Create()
     {
         var command = new Command("demo", "Fetch real sample data, import it as a versioned dataset and show its statistics");
-        command.SetAction(async (parse, ct) =>
+        CommandRunner.SetAction(command, async (parse, ct) =>
         {
             bool json = parse.GetValue(GlobalOptions.Json);
             string root = FindRepositoryRoot();

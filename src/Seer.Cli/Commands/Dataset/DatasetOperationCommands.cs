@@ -24,7 +24,7 @@ internal static class DatasetOperationCommands
         command.Arguments.Add(sources);
         command.Options.Add(name);
         command.Options.Add(strategy);
-        command.SetAction((parse, ct) => Run(parse, ops => ops.Merge(
+        CommandRunner.SetAction(command, (parse, ct) => Run(parse, ops => ops.Merge(
             parse.GetValue(sources)!.Select(DatasetRef.Parse).ToList(), parse.GetValue(name),
             CliParsing.Enum<MergeConflictStrategy>(parse.GetValue(strategy)!, "--on-conflict"))));
         return command;
@@ -43,7 +43,7 @@ internal static class DatasetOperationCommands
         command.Options.Add(state);
         command.Options.Add(exclude);
         command.Options.Add(name);
-        command.SetAction((parse, ct) =>
+        CommandRunner.SetAction(command, (parse, ct) =>
         {
             var wanted = CliParsing.List(parse.GetValue(labels));
             var excluded = CliParsing.List(parse.GetValue(exclude)).Select(DatasetRef.Parse).ToList();
@@ -66,7 +66,7 @@ internal static class DatasetOperationCommands
         var command = new Command("sample", "A seeded random or stratified sample of a version");
         command.Arguments.Add(source);
         foreach (var o in new Option[] { count, fraction, stratified, seed, name }) command.Options.Add(o);
-        command.SetAction((parse, ct) =>
+        CommandRunner.SetAction(command, (parse, ct) =>
         {
             if (parse.GetValue(count) is null == parse.GetValue(fraction) is null)
                 throw new SeerException(ErrorCodes.InvalidOptions, "sample needs exactly one of --count or --fraction");
@@ -87,7 +87,7 @@ internal static class DatasetOperationCommands
         command.Options.Add(ratios);
         command.Options.Add(seed);
         command.Options.Add(name);
-        command.SetAction((parse, ct) =>
+        CommandRunner.SetAction(command, (parse, ct) =>
         {
             using var ws = Workspace.Open(GlobalOptions.ResolveHome(parse));
             var result = new DatasetOperations(ws).Split(DatasetRef.Parse(parse.GetValue(source)!),
@@ -116,7 +116,7 @@ internal static class DatasetOperationCommands
         command.Options.Add(near);
         command.Options.Add(threshold);
         command.Options.Add(name);
-        command.SetAction((parse, ct) =>
+        CommandRunner.SetAction(command, (parse, ct) =>
         {
             var reference = DatasetRef.Parse(parse.GetValue(source)!);
             return parse.GetValue(near)
@@ -135,7 +135,7 @@ internal static class DatasetOperationCommands
         command.Arguments.Add(source);
         command.Options.Add(map);
         command.Options.Add(name);
-        command.SetAction((parse, ct) => Run(parse, ops => ops.Relabel(DatasetRef.Parse(parse.GetValue(source)!),
+        CommandRunner.SetAction(command, (parse, ct) => Run(parse, ops => ops.Relabel(DatasetRef.Parse(parse.GetValue(source)!),
             CliParsing.Map(parse.GetValue(map), "--map"), parse.GetValue(name))));
         return command;
     }

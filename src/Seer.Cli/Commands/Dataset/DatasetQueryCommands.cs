@@ -14,7 +14,7 @@ internal static class DatasetQueryCommands
     public static Command List()
     {
         var command = new Command("list", "List the workspace's datasets with their head version");
-        command.SetAction((parse, ct) =>
+        CommandRunner.SetAction(command, (parse, ct) =>
         {
             using var ws = Workspace.Open(GlobalOptions.ResolveHome(parse));
             var datasets = ws.ListDatasets();
@@ -52,7 +52,7 @@ internal static class DatasetQueryCommands
         var command = new Command("show", "Show a dataset version: lineage, operation, classes and counts");
         command.Arguments.Add(reference);
         command.Options.Add(images);
-        command.SetAction((parse, ct) =>
+        CommandRunner.SetAction(command, (parse, ct) =>
         {
             using var ws = Workspace.Open(GlobalOptions.ResolveHome(parse));
             var info = ws.Resolve(DatasetRef.Parse(parse.GetValue(reference)!));
@@ -97,7 +97,7 @@ internal static class DatasetQueryCommands
         var reference = new Argument<string>("dataset") { Description = "NAME or NAME@VERSION" };
         var command = new Command("stats", "Statistics of a version: counts, classes, boxes, sizes, imbalance, warnings");
         command.Arguments.Add(reference);
-        command.SetAction((parse, ct) =>
+        CommandRunner.SetAction(command, (parse, ct) =>
         {
             using var ws = Workspace.Open(GlobalOptions.ResolveHome(parse));
             var stats = DatasetStatistics.Compute(ws.OpenSnapshot(DatasetRef.Parse(parse.GetValue(reference)!)));
@@ -113,7 +113,7 @@ internal static class DatasetQueryCommands
         var reference = new Argument<string>("dataset") { Description = "NAME or NAME@VERSION" };
         var command = new Command("log", "The version's lineage: it and every ancestor (across datasets), newest first");
         command.Arguments.Add(reference);
-        command.SetAction((parse, ct) =>
+        CommandRunner.SetAction(command, (parse, ct) =>
         {
             using var ws = Workspace.Open(GlobalOptions.ResolveHome(parse));
             var log = ws.Log(DatasetRef.Parse(parse.GetValue(reference)!));
@@ -141,7 +141,7 @@ internal static class DatasetQueryCommands
         var alias = new Option<string[]>("--alias") { Description = "Add an alias ALIAS=LABEL (repeatable), e.g. pedestrian=person" };
         var command = new Command("labels", "The workspace's label space: labels and aliases");
         command.Options.Add(alias);
-        command.SetAction((parse, ct) =>
+        CommandRunner.SetAction(command, (parse, ct) =>
         {
             using var ws = Workspace.Open(GlobalOptions.ResolveHome(parse));
             foreach (var (from, to) in CliParsing.Map(parse.GetValue(alias), "--alias")) ws.AddAlias(from, to);

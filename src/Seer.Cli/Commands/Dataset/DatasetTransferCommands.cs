@@ -38,7 +38,7 @@ internal static class DatasetTransferCommands
         var command = new Command("import", "Import a folder or .zip as a new version of a dataset");
         command.Arguments.Add(path);
         foreach (var o in new Option[] { format, name, map, unknown, verify, maxPixels, annotations }) command.Options.Add(o);
-        command.SetAction(async (parse, ct) =>
+        CommandRunner.SetAction(command, async (parse, ct) =>
         {
             bool json = parse.GetValue(GlobalOptions.Json);
             string source = Path.GetFullPath(parse.GetValue(path)!);
@@ -116,7 +116,7 @@ internal static class DatasetTransferCommands
         command.Arguments.Add(reference);
         command.Options.Add(format);
         command.Options.Add(output);
-        command.SetAction(async (parse, ct) =>
+        CommandRunner.SetAction(command, async (parse, ct) =>
         {
             bool json = parse.GetValue(GlobalOptions.Json);
             var exporter = FormatRegistry.GetExporter(parse.GetValue(format)!);
