@@ -113,19 +113,7 @@ internal static class CocoJsonReader
         if (zero > 0) builder.Warnings.Add($"{path}: {zero} detection(s) have zero width or height; they match nothing and count as false positives");
     }
 
-    private static JsonDocument Parse(string path)
-    {
-        if (!File.Exists(path)) throw new SeerException(ErrorCodes.NotFound, $"file not found: {path}", path);
-        try
-        {
-            return JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { MaxDepth = 64 });
-        }
-        catch (JsonException ex)
-        {
-            throw new SeerException(ErrorCodes.InvalidInput,
-                $"{path}: malformed JSON at line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}: {ex.Message}", path, ex);
-        }
-    }
+    private static JsonDocument Parse(string path) => JsonFiles.Parse(path);
 
     private static IEnumerable<(JsonElement Item, int Index)> Array(JsonElement root, string name, string path, bool required)
     {
@@ -178,6 +166,5 @@ internal static class CocoJsonReader
             _ => false,
         };
 
-    private static SeerException Bad(string path, string reason) =>
-        new(ErrorCodes.InvalidInput, $"{path}: {reason}", path);
+    private static SeerException Bad(string path, string reason) => JsonFiles.Bad(path, reason);
 }
