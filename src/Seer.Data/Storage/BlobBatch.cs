@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+
+namespace Seer.Data.Storage;
+
+/// <summary>
+/// Many blob puts made durable together: <see cref="Add"/> hashes the bytes and writes new ones to temp files
+/// (thread-safe, call it from parallel workers); <see cref="Commit"/> syncs the file system once, renames every
+/// temp file into its shard, and syncs again so the renames are durable. Until Commit nothing is visible; a
+/// process killed before it leaves only temp files, which <see cref="FileBlobStore.CleanAbandonedTemp"/> removes.
+/// </summary>
+public sealed class BlobBatch : IDisposable
+{
+    private readonly FileBlobStore _store;
+    private readonly string _folder;
+    private readonly ConcurrentDictionary<string, string> _staged = new(StringComparer.Ordinal);
+    private bool _committed;
+
+    internal BlobBatch(FileBlobStore store)
+    {
+        _store = store;
+        _folder = store.NewTempFolder();
+    }
+
+    /// <summary>Number of new blobs staged.</summary>
+    public int StagedCount => _staged.Count;
+
+    /// <summary>Bytes of the new blobs staged.</summary>
+    public long StagedBytes { get; private set; }
+
+    /// <summary>Hashes the bytes and stages them unless the store (or this batch) already holds them.</summary>
+    public Core.Storage.BlobPut Add(ReadOnlySpan<byte> bytes)
+    {
+        ObjectDisposedException.ThrowIf(_committed, this);
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(bytes, digest);
+        string sha = Convert.ToHexStringLower(digest);
+        if (_staged.ContainsKey(sha) || File.Exists(_store.PathOf(sha)))
+            return new Core.Storage.BlobPut(sha, bytes.Length, AlreadyPresent: true);
+        string temp = Path.Combine(_folder, sha);
+        using (var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None, FileOptions.None, bytes.Length))
+        {
+            RandomAccess.Write(handle, bytes, 0);
+        }
+        if (!_staged.TryAdd(sha, temp)) return new Core.Storage.BlobPut(sha, bytes.Length, AlreadyPresent: true);
+        lock (_staged) StagedBytes += bytes.Length;
+        return new Core.Storage.BlobPut(sha, bytes.Length, AlreadyPresent: false);
+    }
+
+    /// <summary>Makes every staged blob durable and visible.</summary>
+    public void Commit()
+    {
+        ObjectDisposedException.ThrowIf(_committed, this);
+        _committed = true;
+        if (_staged.IsEmpty)
+        {
+            TryDeleteFolder();
+            return;
+        }
+        bool synced = FileSync.FileSystem(_folder);
+        if (!synced)
+        {
+            foreach (var temp in _staged.Values)
+            {
+                using var file = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite);
+                file.Flush(flushToDisk: true);
+            }
+        }
+        var dirs = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (sha, temp) in _staged)
+        {
+            string final = _store.PathOf(sha);
+            string dir = Path.GetDirectoryName(final)!;
+            if (dirs.Add(dir)) Directory.CreateDirectory(dir);
+            File.Move(temp, final, overwrite: true);
+        }
+        if (!FileSync.FileSystem(_store.Root))
+            foreach (var dir in dirs) FileSync.Directory(dir);
+        TryDeleteFolder();
+    }
+
+    /// <summary>Drops the staged temp files when the batch was not committed.</summary>
+    public void Dispose()
+    {
+        if (_committed) return;
+        _committed = true;
+        TryDeleteFolder();
+    }
+
+    private void TryDeleteFolder()
+    {
+        try
+        {
+            if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for CleanAbandonedTemp.
+        }
+    }
+}

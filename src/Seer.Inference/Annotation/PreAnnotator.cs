@@ -1,0 +1,71 @@
+using Seer.Core.Annotations;
+using Seer.Core.Datasets;
+using Seer.Core.Progress;
+using Seer.Inference.Processing;
+
+namespace Seer.Inference.Annotation;
+
+/// <summary>
+/// Pre-annotation: runs a model over a dataset version and returns its images with the predictions as annotations,
+/// marked <see cref="AnnotationSource.Predicted"/> with their scores, so labellers correct instead of draw. Detectors
+/// give objects; classifiers give the top class as the image's tag (score in the attribute <c>predicted_score</c>).
+/// The earlier annotations of each image are replaced; the caller stores the records as a new version.
+/// </summary>
+public static class PreAnnotator
+{
+    public const string ScoreAttribute = "predicted_score";
+
+    public static Task<IReadOnlyList<ImageRecord>> AnnotateAsync(DatasetSnapshot snapshot, Predictor predictor,
+        IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(predictor);
+        if (predictor.Spec.Task == "embed")
+            throw new Core.Errors.SeerException(Core.Errors.ErrorCodes.InvalidInput,
+                $"model '{predictor.Model.Path}' computes feature vectors; pre-annotation needs a detector or a classifier");
+        return Task.Run<IReadOnlyList<ImageRecord>>(() =>
+        {
+            var images = snapshot.Images;
+            IEnumerable<EncodedImage> Read()
+            {
+                foreach (var record in images)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    using var stream = snapshot.OpenImage(record);
+                    using var bytes = new MemoryStream();
+                    stream.CopyTo(bytes);
+                    yield return new EncodedImage(record.FileName, bytes.ToArray());
+                }
+            }
+            var results = new List<ImageRecord>(images.Count);
+            int done = 0;
+            foreach (var prediction in predictor.PredictStream(Read(), cancellationToken))
+            {
+                var record = images[done];
+                results.Add(ToRecord(record, prediction, predictor.Spec.Task));
+                done++;
+                progress?.Report(new WorkProgress("pre-annotate", done, images.Count));
+            }
+            return results;
+        }, cancellationToken);
+    }
+
+    private static ImageRecord ToRecord(ImageRecord record, ImagePrediction prediction, string task)
+    {
+        if (task == "classify")
+        {
+            var best = prediction.Classes[0];
+            var attributes = new Dictionary<string, string>(record.Attributes)
+            {
+                [ScoreAttribute] = best.Score.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            };
+            return record with { IsLabelled = true, Tags = [best.Label], Objects = [], Attributes = attributes };
+        }
+        var objects = prediction.Detections.Select(d => new ObjectAnnotation(d.Label, d.Box)
+        {
+            Score = d.Score,
+            Source = AnnotationSource.Predicted,
+        }).ToList();
+        return record with { IsLabelled = true, Objects = objects, Tags = [] };
+    }
+}

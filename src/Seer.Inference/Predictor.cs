@@ -1,0 +1,201 @@
+using System.Collections.Concurrent;
+using Microsoft.ML.OnnxRuntime;
+using OpenCvSharp;
+using Seer.Core.Inference;
+using Seer.Inference.Models;
+using Seer.Inference.Processing;
+
+namespace Seer.Inference;
+
+/// <summary>
+/// The one inference path for every image model: decode → letterbox/resize → normalise → InferenceSession.Run →
+/// decode outputs → score threshold + class-aware NMS (detectors) / softmax + top-k (classifiers) / vector
+/// (embeddings). Batches images; <see cref="PredictStream"/> prepares the next batch while the current one runs.
+/// Thread-safe: ONNX Runtime sessions allow concurrent Run calls.
+/// </summary>
+public sealed class Predictor
+{
+    private readonly Preprocessor _pre;
+
+    public Predictor(OnnxModel model, PredictorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Model = model;
+        Options = options ?? new PredictorOptions();
+        Options.Validate();
+        _pre = new Preprocessor(model.Spec);
+    }
+
+    public OnnxModel Model { get; }
+    public PredictorOptions Options { get; }
+    public InferenceSpec Spec => Model.Spec;
+
+    /// <summary>Images per Run: the graph's fixed batch, else <see cref="PredictorOptions.BatchSize"/>.</summary>
+    public int BatchSize => Model.FixedBatch ?? Options.BatchSize;
+
+    public ImagePrediction Predict(EncodedImage image) => Predict([image])[0];
+
+    public IReadOnlyList<ImagePrediction> Predict(IReadOnlyList<EncodedImage> images)
+    {
+        var results = new List<ImagePrediction>(images.Count);
+        for (int start = 0; start < images.Count; start += BatchSize)
+        {
+            var chunk = images.Skip(start).Take(BatchSize).ToList();
+            results.AddRange(Run(Prepare(chunk)));
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// Predicts a sequence lazily, in input order; a background task decodes and preprocesses up to two batches
+    /// ahead of the one running.
+    /// </summary>
+    public IEnumerable<ImagePrediction> PredictStream(IEnumerable<EncodedImage> images, CancellationToken cancellationToken = default)
+    {
+        using var queue = new BlockingCollection<Func<PreparedBatch>>(boundedCapacity: 2);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = Task.Run(() =>
+        {
+            try
+            {
+                foreach (var chunk in images.Chunk(BatchSize))
+                {
+                    PreparedBatch batch;
+                    try { batch = Prepare(chunk); }
+                    catch (Exception ex)
+                    {
+                        var captured = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
+                        queue.Add(() => { captured.Throw(); return null!; }, cts.Token);
+                        return;
+                    }
+                    queue.Add(() => batch, cts.Token);
+                }
+            }
+            catch (OperationCanceledException) { }
+            finally { queue.CompleteAdding(); }
+        }, cts.Token);
+        try
+        {
+            foreach (var next in queue.GetConsumingEnumerable(cts.Token))
+                foreach (var prediction in Run(next())) yield return prediction;
+        }
+        finally
+        {
+            cts.Cancel();
+            try { producer.Wait(CancellationToken.None); } catch (AggregateException) { }
+        }
+    }
+
+    /// <summary>Decodes and preprocesses a batch (at most <see cref="BatchSize"/> images) into an input tensor.</summary>
+    public PreparedBatch Prepare(IReadOnlyList<EncodedImage> images)
+    {
+        var decoded = new ImageDecoder.Decoded[images.Count];
+        try
+        {
+            Parallel.For(0, images.Count, i => decoded[i] = ImageDecoder.Decode(
+                images[i], Spec.InputWidth, Spec.InputHeight, Options.ReducedJpegDecode));
+            return PrepareDecoded(decoded, images.Select(i => i.Name).ToArray());
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+            throw;
+        }
+        finally
+        {
+            foreach (var d in decoded) d.Image?.Dispose();
+        }
+    }
+
+    /// <summary>Predicts already decoded BGR images (crops for the image API); the caller keeps ownership.</summary>
+    internal IReadOnlyList<ImagePrediction> PredictDecoded(IReadOnlyList<Mat> images, IReadOnlyList<string> names)
+    {
+        var results = new List<ImagePrediction>(images.Count);
+        for (int start = 0; start < images.Count; start += BatchSize)
+        {
+            int n = Math.Min(BatchSize, images.Count - start);
+            var decoded = Enumerable.Range(start, n).Select(i => new ImageDecoder.Decoded(images[i], images[i].Width, images[i].Height)).ToArray();
+            results.AddRange(Run(PrepareDecoded(decoded, names.Skip(start).Take(n).ToArray())));
+        }
+        return results;
+    }
+
+    private PreparedBatch PrepareDecoded(ImageDecoder.Decoded[] decoded, string[] names)
+    {
+        int n = decoded.Length;
+        int runBatch = Model.FixedBatch ?? n;
+        if (n > runBatch) throw new ArgumentException($"batch of {n} images exceeds the model's fixed batch {runBatch}");
+        int item = _pre.ItemLength;
+        var tensor = new float[(long)runBatch * item];
+        var transforms = new ImageTransform[n];
+        Parallel.For(0, n, i => transforms[i] = _pre.Fill(decoded[i].Image, decoded[i].OriginalWidth, decoded[i].OriginalHeight,
+            tensor.AsSpan(i * item, item)));
+        long[] shape = Spec.InputLayout == TensorLayout.Nchw
+            ? [runBatch, Spec.Channels, Spec.InputHeight, Spec.InputWidth]
+            : [runBatch, Spec.InputHeight, Spec.InputWidth, Spec.Channels];
+        return new PreparedBatch(tensor, shape, names, transforms);
+    }
+
+    /// <summary>Runs a prepared batch and decodes the outputs.</summary>
+    public IReadOnlyList<ImagePrediction> Run(PreparedBatch batch)
+    {
+        using var input = OrtValue.CreateTensorValueFromMemory(batch.Tensor, batch.Shape);
+        using var runOptions = new RunOptions();
+        IDisposableReadOnlyCollection<OrtValue> outputs;
+        try
+        {
+            outputs = Model.Session.Run(runOptions, [Model.InputName], [input], Model.OutputNames);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new Core.Errors.SeerException(Core.Errors.ErrorCodes.InvalidInput,
+                $"model '{Model.Path}' failed on input [{string.Join(",", batch.Shape)}]: {ex.Message}", Model.Path, ex);
+        }
+        using (outputs)
+        {
+            var first = outputs[0].GetTensorDataAsSpan<float>();
+            long[] firstShape = outputs[0].GetTensorTypeAndShape().Shape;
+            ReadOnlySpan<float> second = outputs.Count > 1 ? outputs[1].GetTensorDataAsSpan<float>() : default;
+            long[] secondShape = outputs.Count > 1 ? outputs[1].GetTensorTypeAndShape().Shape : [];
+            var results = new ImagePrediction[batch.Count];
+            for (int i = 0; i < batch.Count; i++)
+                results[i] = Decode(batch, i, first, firstShape, second, secondShape);
+            return results;
+        }
+    }
+
+    private ImagePrediction Decode(PreparedBatch batch, int i, ReadOnlySpan<float> first, long[] firstShape,
+        ReadOnlySpan<float> second, long[] secondShape)
+    {
+        var t = batch.Transforms[i];
+        var result = new ImagePrediction(batch.Names[i], t.OriginalWidth, t.OriginalHeight);
+        switch (Spec.OutputLayout)
+        {
+            case OutputLayout.ClassifierLogits or OutputLayout.ClassifierProbs:
+            {
+                var p = OutputDecoder.Probabilities(Spec, first, i);
+                var top = Enumerable.Range(0, p.Length).OrderByDescending(c => p[c]).ThenBy(c => c).Take(Options.TopK)
+                    .Select(c => new ClassScore(c, Spec.ClassNames[c], p[c])).ToList();
+                return result with { Classes = top };
+            }
+            case OutputLayout.Embedding:
+            {
+                int d = (int)firstShape[1];
+                return result with { Embedding = first.Slice(i * d, d).ToArray() };
+            }
+            default:
+            {
+                var candidates = OutputDecoder.Detections(Spec, first, firstShape, second, secondShape, i, Options.ScoreThreshold);
+                var kept = Nms.ClassAware(candidates, Options.IouThreshold, Options.MaxDetections);
+                var detections = new List<Detection>(kept.Count);
+                foreach (var k in kept)
+                {
+                    var box = t.ToOriginal(k.X1, k.Y1, k.X2, k.Y2);
+                    if (box.IsDegenerate) continue;
+                    detections.Add(new Detection(box, k.ClassId, Spec.ClassNames[k.ClassId], k.Score));
+                }
+                return result with { Detections = detections };
+            }
+        }
+    }
+}
