@@ -7,6 +7,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 data="$root/.data"; mkdir -p "$data/debs"
 sets=("$@"); [ ${#sets[@]} -eq 0 ] && sets=(labelme)
 [ $# -eq 0 ] && sets+=(faces)   # inference tests: face detector + group photos
+[ $# -eq 0 ] && sets+=(fashion-mnist)   # formats tests: real IDX files
 
 apt_updated=0
 deb() { # deb PACKAGE -> extracts into .data/pkg/PACKAGE
