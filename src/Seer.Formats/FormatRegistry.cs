@@ -14,6 +14,7 @@ public static class FormatRegistry
         new Folders.FoldersImporter(),
         new LabelMe.LabelMeImporter(),
         new Idx.IdxImporter(),
+        new Cvat.CvatImporter(),
     }.ToDictionary(i => i.Format, StringComparer.OrdinalIgnoreCase);
 
     private static readonly IReadOnlyDictionary<string, IDatasetExporter> Exporters = new IDatasetExporter[]
@@ -24,6 +25,7 @@ public static class FormatRegistry
         new Folders.FoldersExporter(),
         new LabelMe.LabelMeExporter(),
         new Idx.IdxExporter(),
+        new Cvat.CvatExporter(),
     }.ToDictionary(e => e.Format, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Format names, in the order the CLI lists them.</summary>

@@ -56,6 +56,8 @@ internal static class CocoJsonReader
             string where = $"annotations[{i}]";
             long id = Id(ann, "id", groundTruthPath, where);
             if (!annIds.Add(id)) throw Bad(groundTruthPath, $"{where}: duplicate annotation id {id}");
+            if (id == 0)
+                builder.Warnings.Add($"{groundTruthPath}: {where} has id 0; pycocotools counts a match to an annotation with id 0 as a false positive, Seer scores it normally");
             int img = Lookup(imageIndex, Id(ann, "image_id", groundTruthPath, where), groundTruthPath, where, "image_id", "images");
             int k = Lookup(catIndex, Id(ann, "category_id", groundTruthPath, where), groundTruthPath, where, "category_id", "categories");
             var (x, y, w, h) = Bbox(ann, groundTruthPath, where);
