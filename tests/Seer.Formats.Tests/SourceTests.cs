@@ -101,6 +101,16 @@ public sealed class SourceTests
     }
 
     [Fact]
+    public void Export_ToAPathWithATrailingSlash_WritesThatFolder()
+    {
+        using var dir = new TempDir();
+        var report = FormatRegistry.GetExporter("yolo").Write(Generated.Detection(4), dir["out"] + "/");
+        Assert.Equal(4, report.Images);
+        Assert.True(File.Exists(dir["out/data.yaml"]));
+        Assert.Equal(["out"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void Export_ThatFailsMidway_LeavesNoOutputAndNoTemporaryFolder()
     {
         using var dir = new TempDir();

@@ -15,13 +15,13 @@ internal sealed class ExportFolder : IDisposable
 
     public ExportFolder(string outputDirectory)
     {
-        _target = Path.GetFullPath(outputDirectory);
+        _target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputDirectory));
         if (File.Exists(_target))
             throw new SeerException(ErrorCodes.Conflict, $"{outputDirectory} is a file; export needs a folder", outputDirectory);
         if (Directory.Exists(_target) && Directory.EnumerateFileSystemEntries(_target).Any())
             throw new SeerException(ErrorCodes.Conflict,
                 $"{outputDirectory} exists and is not empty; export into a new or empty folder", outputDirectory);
-        string parent = Path.GetDirectoryName(_target.TrimEnd(Path.DirectorySeparatorChar)) ?? ".";
+        string parent = Path.GetDirectoryName(_target) ?? ".";
         Directory.CreateDirectory(parent);
         Root = Path.Combine(parent, $".{Path.GetFileName(_target)}.tmp-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Root);
