@@ -1,0 +1,137 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Seer.Core.Errors;
+using Seer.Hosting.Storage;
+
+namespace Seer.Hosting.Accounts;
+
+/// <summary>
+/// Users (name, role, PBKDF2 password hash) and API tokens in the workspace database. A token is
+/// <c>seer_ID_SECRET</c>; only the SHA-256 of the 256-bit secret is stored (a high-entropy secret needs no slow KDF).
+/// </summary>
+public sealed class AccountStore
+{
+    private readonly HostingDatabase _db;
+    private readonly int _iterations;
+
+    public AccountStore(HostingDatabase db, IOptions<HostingOptions> options)
+    {
+        _db = db;
+        _iterations = options.Value.PasswordIterations;
+    }
+
+    public static UserRole ParseRole(string role) => role?.ToLowerInvariant() switch
+    {
+        "admin" => UserRole.Admin,
+        "member" => UserRole.Member,
+        _ => throw new SeerException(ErrorCodes.InvalidInput, $"unknown role '{role}'; roles: admin, member", role),
+    };
+
+    public UserInfo AddUser(string name, UserRole role, string password)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 64 || name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c == ':'))
+            throw new SeerException(ErrorCodes.InvalidInput, $"'{name}' is not a usable user name (1-64 characters, no spaces or ':')", name);
+        if (string.IsNullOrEmpty(password) || password.Length < 8)
+            throw new SeerException(ErrorCodes.InvalidInput, $"the password for '{name}' is too short: use at least 8 characters", name);
+        if (Find(name) is not null) throw new SeerException(ErrorCodes.Conflict, $"user '{name}' already exists", name);
+        using var c = _db.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "INSERT INTO users (name, role, password_hash, created_at) VALUES ($n, $r, $h, $t)";
+        cmd.Parameters.AddWithValue("$n", name);
+        cmd.Parameters.AddWithValue("$r", role == UserRole.Admin ? "admin" : "member");
+        cmd.Parameters.AddWithValue("$h", PasswordHasher.Hash(password, _iterations));
+        cmd.Parameters.AddWithValue("$t", HostingDatabase.Now());
+        cmd.ExecuteNonQuery();
+        return Find(name)!;
+    }
+
+    public UserInfo? Find(string name)
+    {
+        using var c = _db.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT name, role, created_at FROM users WHERE name = $n";
+        cmd.Parameters.AddWithValue("$n", name);
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? new UserInfo(r.GetString(0), ParseRole(r.GetString(1)), HostingDatabase.ParseTime(r.GetString(2))!.Value) : null;
+    }
+
+    public IReadOnlyList<UserInfo> ListUsers()
+    {
+        using var c = _db.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT name, role, created_at FROM users ORDER BY name";
+        using var r = cmd.ExecuteReader();
+        var list = new List<UserInfo>();
+        while (r.Read()) list.Add(new UserInfo(r.GetString(0), ParseRole(r.GetString(1)), HostingDatabase.ParseTime(r.GetString(2))!.Value));
+        return list;
+    }
+
+    /// <summary>The user when the password matches; null otherwise (an unknown name costs a hash too, so timing does not tell).</summary>
+    public UserInfo? VerifyPassword(string name, string password)
+    {
+        string? stored;
+        using (var c = _db.Open())
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "SELECT password_hash FROM users WHERE name = $n";
+            cmd.Parameters.AddWithValue("$n", name ?? "");
+            stored = cmd.ExecuteScalar() as string;
+        }
+        bool ok = PasswordHasher.Verify(password ?? "", stored ?? DummyHash.Value);
+        return ok && stored is not null ? Find(name!) : null;
+    }
+
+    /// <summary>Creates a bearer token for a user and returns it; it is shown once and stored only as a hash.</summary>
+    public string CreateToken(string userName)
+    {
+        if (Find(userName) is null) throw new SeerException(ErrorCodes.NotFound, $"user '{userName}' does not exist (seer user add)", userName);
+        string id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        string secret = Base64Url(RandomNumberGenerator.GetBytes(32));
+        using var c = _db.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "INSERT INTO api_tokens (id, user_name, secret_hash, created_at) VALUES ($i, $u, $h, $t)";
+        cmd.Parameters.AddWithValue("$i", id);
+        cmd.Parameters.AddWithValue("$u", userName);
+        cmd.Parameters.AddWithValue("$h", HashSecret(secret));
+        cmd.Parameters.AddWithValue("$t", HostingDatabase.Now());
+        cmd.ExecuteNonQuery();
+        return $"seer_{id}_{secret}";
+    }
+
+    /// <summary>The token's user, or null when the token is malformed, unknown or revoked.</summary>
+    public UserInfo? ValidateToken(string token)
+    {
+        var parts = (token ?? "").Split('_', 3);
+        if (parts.Length != 3 || parts[0] != "seer") return null;
+        string? user;
+        string? hash;
+        using (var c = _db.Open())
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "SELECT user_name, secret_hash FROM api_tokens WHERE id = $i AND revoked = 0";
+            cmd.Parameters.AddWithValue("$i", parts[1]);
+            using var r = cmd.ExecuteReader();
+            if (!r.Read()) return null;
+            user = r.GetString(0);
+            hash = r.GetString(1);
+        }
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(HashSecret(parts[2])), Encoding.ASCII.GetBytes(hash))) return null;
+        return Find(user);
+    }
+
+    public void RevokeToken(string tokenId)
+    {
+        using var c = _db.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "UPDATE api_tokens SET revoked = 1 WHERE id = $i";
+        cmd.Parameters.AddWithValue("$i", tokenId);
+        if (cmd.ExecuteNonQuery() == 0) throw new SeerException(ErrorCodes.NotFound, $"token {tokenId} does not exist", tokenId);
+    }
+
+    private static string HashSecret(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '-');
+
+    private readonly Lazy<string> DummyHash = new(() => PasswordHasher.Hash("not a password", 100_000));
+}

@@ -1,0 +1,33 @@
+namespace Seer.Hosting;
+
+/// <summary>
+/// Settings of a Seer host (server or worker), bound from the <c>Seer</c> configuration section: the workspace
+/// folder and the resource slots jobs are scheduled on.
+/// </summary>
+public sealed class HostingOptions
+{
+    public const string Section = "Seer";
+
+    /// <summary>The workspace folder (seer.db and blobs/).</summary>
+    public string Home { get; set; } = "";
+
+    /// <summary>CPU threads jobs may use at once; a job asking for more than are free waits in the queue.</summary>
+    public int CpuThreads { get; set; } = Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>GPU device ids jobs may be given (empty on a CPU-only machine).</summary>
+    public IList<int> GpuIds { get; set; } = new List<int>();
+
+    /// <summary>How many jobs the local runner runs at once at most (slots permitting).</summary>
+    public int MaxConcurrentJobs { get; set; } = 2;
+
+    /// <summary>Where export jobs may write and import-by-path jobs may read; empty means anywhere the process may.</summary>
+    public IList<string> AllowedPaths { get; set; } = new List<string>();
+
+    /// <summary>PBKDF2-SHA256 iterations for new password hashes.</summary>
+    public int PasswordIterations { get; set; } = 210_000;
+
+    /// <summary>Failed logins allowed per user name and per client address within <see cref="LoginWindow"/>.</summary>
+    public int MaxFailedLogins { get; set; } = 5;
+
+    public TimeSpan LoginWindow { get; set; } = TimeSpan.FromMinutes(5);
+}

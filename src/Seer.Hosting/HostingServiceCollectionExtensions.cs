@@ -1,0 +1,54 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Seer.Data;
+using Seer.Hosting.Accounts;
+using Seer.Hosting.Jobs;
+using Seer.Hosting.Jobs.Kinds;
+using Seer.Hosting.Models;
+using Seer.Hosting.Storage;
+
+namespace Seer.Hosting;
+
+/// <summary>DI registrations for a Seer host: workspace, hosting database, jobs (queue, runner, kinds), accounts, models.</summary>
+public static class HostingServiceCollectionExtensions
+{
+    /// <summary>Options (validated at start) + the workspace and the hosting tables in its seer.db.</summary>
+    public static IServiceCollection AddSeerWorkspace(this IServiceCollection services, Action<HostingOptions>? configure = null)
+    {
+        var builder = services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.Section).ValidateOnStart();
+        if (configure is not null) builder.Configure(configure);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HostingOptions>, HostingOptionsValidator>());
+        services.TryAddSingleton(sp => Workspace.Open(sp.GetRequiredService<IOptions<HostingOptions>>().Value.Home));
+        services.TryAddSingleton(sp => new HostingDatabase(sp.GetRequiredService<IOptions<HostingOptions>>().Value.Home));
+        services.TryAddSingleton<PathPolicy>();
+        services.TryAddSingleton<ModelCatalog>();
+        return services;
+    }
+
+    /// <summary>The durable queue, the in-process runner (a hosted service) and the built-in job kinds.</summary>
+    public static IServiceCollection AddSeerJobs(this IServiceCollection services)
+    {
+        services.TryAddSingleton<SqliteJobQueue>();
+        services.TryAddSingleton<IJobQueue>(sp => sp.GetRequiredService<SqliteJobQueue>());
+        services.TryAddSingleton<JobService>();
+        services.TryAddSingleton<JobWaiter>();
+        services.TryAddSingleton<LocalJobRunner>();
+        services.TryAddSingleton<IJobRunner>(sp => sp.GetRequiredService<LocalJobRunner>());
+        services.AddHostedService(sp => sp.GetRequiredService<LocalJobRunner>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, ImportJobHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, ExportJobHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, EvaluationJobHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, PreAnnotationJobHandler>());
+        return services;
+    }
+
+    /// <summary>Users, tokens, settings and login throttling.</summary>
+    public static IServiceCollection AddSeerAccounts(this IServiceCollection services)
+    {
+        services.TryAddSingleton<AccountStore>();
+        services.TryAddSingleton<SettingsStore>();
+        services.TryAddSingleton<LoginThrottle>();
+        return services;
+    }
+}

@@ -1,0 +1,49 @@
+using Seer.Core.Progress;
+
+namespace Seer.Hosting.Jobs;
+
+/// <summary>
+/// The durable job queue. Clients enqueue, read, cancel and retry; workers (the in-process runner now, workers on
+/// other machines later) claim the oldest queued job that fits their free slots, report progress and logs, and
+/// complete it. Every call is a committed database write, so a crash loses no state transition.
+/// </summary>
+public interface IJobQueue
+{
+    JobInfo Enqueue(JobRequest request);
+
+    /// <summary>The job, or a not_found SeerException.</summary>
+    JobInfo Get(long id);
+
+    IReadOnlyList<JobInfo> List(JobState? state = null, int limit = 200);
+
+    IReadOnlyList<JobLogEntry> ReadLogs(long id, long afterSeq = 0);
+
+    /// <summary>Cancels a queued job at once; asks a running one to stop (its worker finishes it as cancelled).</summary>
+    JobInfo Cancel(long id, string by);
+
+    /// <summary>Queues a new job with the parameters of a failed or cancelled one.</summary>
+    JobInfo Retry(long id, string by);
+
+    /// <summary>
+    /// Claims the oldest queued job when it fits the free CPU threads and GPU ids (first in, first out: a job that
+    /// does not fit blocks the ones behind it, so large jobs are not starved). Null when nothing can start.
+    /// </summary>
+    JobInfo? TryClaimNext(string worker, int freeCpuThreads, IReadOnlyList<int> freeGpus);
+
+    void ReportProgress(long id, WorkProgress progress);
+
+    void AppendLog(long id, string level, string message);
+
+    void SaveCheckpoint(long id, string checkpoint);
+
+    bool IsCancelRequested(long id);
+
+    /// <summary>Moves a running job to a final state with its result (JSON) or error.</summary>
+    void Complete(long id, JobState state, string? resultJson, string? error);
+
+    /// <summary>Puts a running job back in the queue (resume from its checkpoint on the next claim).</summary>
+    void Requeue(long id, string reason);
+
+    /// <summary>Jobs the queue shows running on <paramref name="worker"/>.</summary>
+    IReadOnlyList<JobInfo> RunningOn(string worker);
+}

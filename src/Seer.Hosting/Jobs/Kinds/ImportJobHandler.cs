@@ -1,0 +1,58 @@
+using System.Text.Json;
+using Seer.Core.Interchange;
+using Seer.Data;
+using Seer.Data.Import;
+using Seer.Formats;
+
+namespace Seer.Hosting.Jobs.Kinds;
+
+/// <summary>
+/// kind "import": {"dataset", "format", "path"} reads a folder or .zip with the format's importer and commits a
+/// version. Resumable: blobs are content-addressed and identical content commits no second version, so running it
+/// again after an interruption finishes the work.
+/// </summary>
+public sealed class ImportJobHandler : IJobHandler
+{
+    private readonly Workspace _workspace;
+    private readonly PathPolicy _paths;
+
+    public ImportJobHandler(Workspace workspace, PathPolicy paths)
+    {
+        _workspace = workspace;
+        _paths = paths;
+    }
+
+    public string Kind => "import";
+
+    public bool Resumable => true;
+
+    public int DefaultCpuThreads => 1;
+
+    public void Validate(JsonElement parameters)
+    {
+        Workspace.ValidateDatasetName(JobParameters.RequiredString(parameters, "dataset", Kind));
+        FormatRegistry.GetImporter(JobParameters.RequiredString(parameters, "format", Kind));
+        _paths.CheckReadable(JobParameters.RequiredString(parameters, "path", Kind));
+    }
+
+    public async Task<object?> RunAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        var p = context.Parameters;
+        string dataset = JobParameters.RequiredString(p, "dataset", Kind);
+        string format = JobParameters.RequiredString(p, "format", Kind);
+        string path = _paths.CheckReadable(JobParameters.RequiredString(p, "path", Kind));
+        context.Log($"reading {path} as {format}");
+        using var source = FileSources.Open(path);
+        var read = FormatRegistry.GetImporter(format).Read(source, new ImportOptions());
+        foreach (var issue in read.Warnings.Take(50)) context.Warn($"{issue.File}: {issue.Reason}");
+        var result = await new ImportPipeline(_workspace).RunAsync(read,
+            new ImportRequest(dataset) { Format = format, Source = path, Parallelism = context.CpuThreads }, context, cancellationToken).ConfigureAwait(false);
+        foreach (var issue in result.Rejected.Take(50)) context.Warn($"rejected {issue.File}: {issue.Reason}");
+        context.Log($"{dataset}@{result.Version}: {result.Images} images, {result.Objects} objects, {result.Rejected.Count} rejected");
+        return new
+        {
+            result.Dataset, result.Version, result.Created, result.Images, result.Labelled, result.Objects,
+            Rejected = result.Rejected.Count, Warnings = result.Warnings.Count, result.NewLabels, result.Classes,
+        };
+    }
+}

@@ -1,0 +1,248 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Seer.Core.Errors;
+using Seer.Core.Progress;
+using Seer.Hosting.Storage;
+
+namespace Seer.Hosting.Jobs;
+
+/// <summary>The job queue in the workspace's SQLite (tables jobs and job_logs). Claims are atomic (one write transaction).</summary>
+public sealed class SqliteJobQueue : IJobQueue
+{
+    private const string Columns = "id, kind, state, parameters_json, cpu_threads, gpus, assigned_gpus, created_by, created_at, started_at, " +
+                                   "finished_at, worker, attempt, retry_of, progress_stage, progress_done, progress_total, result_json, error, " +
+                                   "cancel_requested, checkpoint";
+
+    private readonly HostingDatabase _db;
+
+    public SqliteJobQueue(HostingDatabase db) => _db = db;
+
+    /// <summary>Raised after a job is queued, claimed, completed or requeued or a cancel is requested, so an in-process runner can react at once.</summary>
+    public event Action? Changed;
+
+    public JobInfo Enqueue(JobRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Parameters.ValueKind != JsonValueKind.Object)
+            throw new SeerException(ErrorCodes.InvalidInput, $"job parameters must be a JSON object, not {request.Parameters.ValueKind}");
+        if (request.CpuThreads < 1) throw new SeerException(ErrorCodes.InvalidInput, "a job needs at least 1 CPU thread");
+        if (request.Gpus < 0) throw new SeerException(ErrorCodes.InvalidInput, "a job cannot ask for a negative number of GPUs");
+        long id = Insert(request, attempt: 1, retryOf: null);
+        AppendLog(id, "info", $"queued by {request.CreatedBy} ({request.CpuThreads} CPU thread(s), {request.Gpus} GPU(s))");
+        Changed?.Invoke();
+        return Get(id);
+    }
+
+    public JobInfo Get(long id)
+    {
+        using var c = _db.Open();
+        return Find(c, null, id) ?? throw new SeerException(ErrorCodes.NotFound, $"job {id} does not exist", id.ToString(CultureInfo.InvariantCulture));
+    }
+
+    public IReadOnlyList<JobInfo> List(JobState? state = null, int limit = 200)
+    {
+        using var c = _db.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = $"SELECT {Columns} FROM jobs {(state is null ? "" : "WHERE state = $s")} ORDER BY id DESC LIMIT $n";
+        if (state is { } s) cmd.Parameters.AddWithValue("$s", JobStates.Name(s));
+        cmd.Parameters.AddWithValue("$n", Math.Clamp(limit, 1, 10_000));
+        using var r = cmd.ExecuteReader();
+        var list = new List<JobInfo>();
+        while (r.Read()) list.Add(Read(r));
+        return list;
+    }
+
+    public IReadOnlyList<JobLogEntry> ReadLogs(long id, long afterSeq = 0)
+    {
+        Get(id);
+        using var c = _db.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT seq, at, level, message FROM job_logs WHERE job_id = $id AND seq > $after ORDER BY seq";
+        cmd.Parameters.AddWithValue("$id", id);
+        cmd.Parameters.AddWithValue("$after", afterSeq);
+        using var r = cmd.ExecuteReader();
+        var list = new List<JobLogEntry>();
+        while (r.Read()) list.Add(new JobLogEntry(r.GetInt64(0), HostingDatabase.ParseTime(r.GetString(1))!.Value, r.GetString(2), r.GetString(3)));
+        return list;
+    }
+
+    public JobInfo Cancel(long id, string by)
+    {
+        using (var c = _db.Open())
+        using (var tx = c.BeginTransaction(deferred: false))
+        {
+            var job = Find(c, tx, id) ?? throw new SeerException(ErrorCodes.NotFound, $"job {id} does not exist");
+            if (JobStates.IsFinal(job.State))
+                throw new SeerException(ErrorCodes.Conflict, $"job {id} is already {JobStates.Name(job.State)}; only queued or running jobs can be cancelled");
+            if (job.State == JobState.Queued)
+                Exec(c, tx, "UPDATE jobs SET state = 'cancelled', finished_at = $t, error = $e WHERE id = $id",
+                    ("$t", HostingDatabase.Now()), ("$e", $"cancelled by {by} before it started"), ("$id", id));
+            else
+                Exec(c, tx, "UPDATE jobs SET cancel_requested = 1 WHERE id = $id", ("$id", id));
+            tx.Commit();
+        }
+        AppendLog(id, "info", $"cancel requested by {by}");
+        Changed?.Invoke();
+        return Get(id);
+    }
+
+    public JobInfo Retry(long id, string by)
+    {
+        var old = Get(id);
+        if (old.State is not (JobState.Failed or JobState.Cancelled))
+            throw new SeerException(ErrorCodes.Conflict, $"job {id} is {JobStates.Name(old.State)}; only failed or cancelled jobs can be retried");
+        long newId = Insert(new JobRequest(old.Kind, old.Parameters, by) { CpuThreads = old.CpuThreads, Gpus = old.Gpus },
+            attempt: old.Attempt + 1, retryOf: id);
+        AppendLog(newId, "info", $"retry of job {id} (attempt {old.Attempt + 1}) queued by {by}");
+        Changed?.Invoke();
+        return Get(newId);
+    }
+
+    public JobInfo? TryClaimNext(string worker, int freeCpuThreads, IReadOnlyList<int> freeGpus)
+    {
+        using var c = _db.Open();
+        using var tx = c.BeginTransaction(deferred: false);
+        JobInfo? next;
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.Transaction = tx;
+            cmd.CommandText = $"SELECT {Columns} FROM jobs WHERE state = 'queued' ORDER BY id LIMIT 1";
+            using var r = cmd.ExecuteReader();
+            next = r.Read() ? Read(r) : null;
+        }
+        if (next is null || next.CpuThreads > freeCpuThreads || next.Gpus > freeGpus.Count)
+        {
+            tx.Commit();
+            return null;
+        }
+        var gpus = freeGpus.Take(next.Gpus).ToList();
+        Exec(c, tx, "UPDATE jobs SET state = 'running', started_at = $t, worker = $w, assigned_gpus = $g WHERE id = $id AND state = 'queued'",
+            ("$t", HostingDatabase.Now()), ("$w", worker), ("$g", string.Join(',', gpus)), ("$id", next.Id));
+        tx.Commit();
+        Changed?.Invoke();
+        return Get(next.Id);
+    }
+
+    public void ReportProgress(long id, WorkProgress progress) =>
+        Exec("UPDATE jobs SET progress_stage = $s, progress_done = $d, progress_total = $n WHERE id = $id",
+            ("$s", progress.Message is null ? progress.Stage : $"{progress.Stage}: {progress.Message}"), ("$d", progress.Done),
+            ("$n", (object?)progress.Total ?? DBNull.Value), ("$id", id));
+
+    public void AppendLog(long id, string level, string message)
+    {
+        using var c = _db.Open();
+        using var tx = c.BeginTransaction(deferred: false);
+        Exec(c, tx, "INSERT INTO job_logs (job_id, seq, at, level, message) VALUES ($id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM job_logs WHERE job_id = $id), $t, $l, $m)",
+            ("$id", id), ("$t", HostingDatabase.Now()), ("$l", level), ("$m", message));
+        tx.Commit();
+    }
+
+    public void SaveCheckpoint(long id, string checkpoint) =>
+        Exec("UPDATE jobs SET checkpoint = $c WHERE id = $id", ("$c", checkpoint), ("$id", id));
+
+    public bool IsCancelRequested(long id) => Get(id).CancelRequested;
+
+    public void Complete(long id, JobState state, string? resultJson, string? error)
+    {
+        if (!JobStates.IsFinal(state)) throw new ArgumentException("a job completes in a final state", nameof(state));
+        Exec("UPDATE jobs SET state = $s, finished_at = $t, result_json = $r, error = $e WHERE id = $id AND state = 'running'",
+            ("$s", JobStates.Name(state)), ("$t", HostingDatabase.Now()), ("$r", (object?)resultJson ?? DBNull.Value),
+            ("$e", (object?)error ?? DBNull.Value), ("$id", id));
+        AppendLog(id, state == JobState.Succeeded ? "info" : "error", error is null ? JobStates.Name(state) : $"{JobStates.Name(state)}: {error}");
+        Changed?.Invoke();
+    }
+
+    public void Requeue(long id, string reason)
+    {
+        Exec("UPDATE jobs SET state = 'queued', worker = NULL, started_at = NULL, assigned_gpus = '', attempt = attempt + 1 WHERE id = $id AND state = 'running'",
+            ("$id", id));
+        AppendLog(id, "warning", $"requeued: {reason}");
+        Changed?.Invoke();
+    }
+
+    public IReadOnlyList<JobInfo> RunningOn(string worker)
+    {
+        using var c = _db.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = $"SELECT {Columns} FROM jobs WHERE state = 'running' AND worker = $w ORDER BY id";
+        cmd.Parameters.AddWithValue("$w", worker);
+        using var r = cmd.ExecuteReader();
+        var list = new List<JobInfo>();
+        while (r.Read()) list.Add(Read(r));
+        return list;
+    }
+
+    private long Insert(JobRequest request, int attempt, long? retryOf)
+    {
+        using var c = _db.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            INSERT INTO jobs (kind, state, parameters_json, cpu_threads, gpus, created_by, created_at, attempt, retry_of)
+            VALUES ($k, 'queued', $p, $c, $g, $b, $t, $a, $r) RETURNING id
+            """;
+        cmd.Parameters.AddWithValue("$k", request.Kind);
+        cmd.Parameters.AddWithValue("$p", request.Parameters.GetRawText());
+        cmd.Parameters.AddWithValue("$c", request.CpuThreads);
+        cmd.Parameters.AddWithValue("$g", request.Gpus);
+        cmd.Parameters.AddWithValue("$b", request.CreatedBy);
+        cmd.Parameters.AddWithValue("$t", HostingDatabase.Now());
+        cmd.Parameters.AddWithValue("$a", attempt);
+        cmd.Parameters.AddWithValue("$r", (object?)retryOf ?? DBNull.Value);
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private static JobInfo? Find(SqliteConnection c, SqliteTransaction? tx, long id)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = $"SELECT {Columns} FROM jobs WHERE id = $id";
+        cmd.Parameters.AddWithValue("$id", id);
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? Read(r) : null;
+    }
+
+    private static JobInfo Read(SqliteDataReader r)
+    {
+        string? Str(int i) => r.IsDBNull(i) ? null : r.GetString(i);
+        return new JobInfo
+        {
+            Id = r.GetInt64(0),
+            Kind = r.GetString(1),
+            State = JobStates.Parse(r.GetString(2)),
+            Parameters = JsonDocument.Parse(r.GetString(3)).RootElement.Clone(),
+            CpuThreads = r.GetInt32(4),
+            Gpus = r.GetInt32(5),
+            AssignedGpus = r.GetString(6).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList(),
+            CreatedBy = r.GetString(7),
+            CreatedAt = HostingDatabase.ParseTime(r.GetString(8))!.Value,
+            StartedAt = Str(9) is { } s ? HostingDatabase.ParseTime(s) : null,
+            FinishedAt = Str(10) is { } f ? HostingDatabase.ParseTime(f) : null,
+            Worker = Str(11),
+            Attempt = r.GetInt32(12),
+            RetryOf = r.IsDBNull(13) ? null : r.GetInt64(13),
+            ProgressStage = Str(14),
+            ProgressDone = r.GetInt64(15),
+            ProgressTotal = r.IsDBNull(16) ? null : r.GetInt64(16),
+            Result = Str(17) is { } json ? JsonDocument.Parse(json).RootElement.Clone() : null,
+            Error = Str(18),
+            CancelRequested = r.GetInt64(19) != 0,
+            Checkpoint = Str(20),
+        };
+    }
+
+    private void Exec(string sql, params (string Name, object Value)[] args)
+    {
+        using var c = _db.Open();
+        Exec(c, null, sql, args);
+    }
+
+    private static void Exec(SqliteConnection c, SqliteTransaction? tx, string sql, params (string Name, object Value)[] args)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        foreach (var (name, value) in args) cmd.Parameters.AddWithValue(name, value);
+        cmd.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using Seer.Core.Errors;
+using Seer.Hosting.Storage;
+using Seer.Inference;
+using Seer.Inference.ImageApi;
+using Seer.Inference.Models;
+
+namespace Seer.Hosting.Models;
+
+/// <summary>
+/// The served models (table served_models) and, for the image API, one loaded analyzer per model and score
+/// threshold, kept until the model is removed or the host stops.
+/// </summary>
+public sealed class ModelCatalog : IDisposable
+{
+    private readonly HostingDatabase _db;
+    private readonly ConcurrentDictionary<string, Lazy<(OnnxModel Model, ConcurrentDictionary<float, ImageAnalyzer> Analyzers)>> _loaded = new(StringComparer.Ordinal);
+
+    public ModelCatalog(HostingDatabase db) => _db = db;
+
+    public IReadOnlyList<ServedModel> List()
+    {
+        using var c = _db.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT name, onnx_path, manifest_path, created_by, created_at FROM served_models ORDER BY name";
+        using var r = cmd.ExecuteReader();
+        var list = new List<ServedModel>();
+        while (r.Read())
+            list.Add(new ServedModel(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3),
+                HostingDatabase.ParseTime(r.GetString(4))!.Value));
+        return list;
+    }
+
+    public ServedModel Get(string name) =>
+        List().FirstOrDefault(m => m.Name == name)
+        ?? throw new SeerException(ErrorCodes.NotFound, $"model '{name}' is not served here; served: {string.Join(", ", List().Select(m => m.Name).DefaultIfEmpty("none"))}", name);
+
+    /// <summary>Registers an ONNX file under a name after loading it once (so a broken model is refused now, not at the first request).</summary>
+    public ServedModel Register(string name, string onnxPath, string? manifestPath, string by)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 100 || name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '/' or '\\'))
+            throw new SeerException(ErrorCodes.InvalidInput, $"'{name}' is not a usable model name (1-100 characters, no spaces or slashes)", name);
+        if (List().Any(m => m.Name == name)) throw new SeerException(ErrorCodes.Conflict, $"a model named '{name}' is already served", name);
+        using (var probe = ModelOpener.Open(onnxPath, manifestPath)) { _ = probe.Spec; }
+        using var c = _db.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "INSERT INTO served_models (name, onnx_path, manifest_path, created_by, created_at) VALUES ($n, $o, $m, $b, $t)";
+        cmd.Parameters.AddWithValue("$n", name);
+        cmd.Parameters.AddWithValue("$o", Path.GetFullPath(onnxPath));
+        cmd.Parameters.AddWithValue("$m", manifestPath is null ? DBNull.Value : Path.GetFullPath(manifestPath));
+        cmd.Parameters.AddWithValue("$b", by);
+        cmd.Parameters.AddWithValue("$t", HostingDatabase.Now());
+        cmd.ExecuteNonQuery();
+        return Get(name);
+    }
+
+    public void Remove(string name)
+    {
+        Get(name);
+        using (var c = _db.Open())
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "DELETE FROM served_models WHERE name = $n";
+            cmd.Parameters.AddWithValue("$n", name);
+            cmd.ExecuteNonQuery();
+        }
+        if (_loaded.TryRemove(name, out var lazy) && lazy.IsValueCreated) lazy.Value.Model.Dispose();
+    }
+
+    /// <summary>The image API analyzer of a model at a score threshold (loaded once, then shared; thread-safe).</summary>
+    public ImageAnalyzer Analyzer(string name, float scoreThreshold)
+    {
+        var model = Get(name);
+        var entry = _loaded.GetOrAdd(name, _ => new Lazy<(OnnxModel, ConcurrentDictionary<float, ImageAnalyzer>)>(
+            () => (model.Load(), new ConcurrentDictionary<float, ImageAnalyzer>()))).Value;
+        return entry.Analyzers.GetOrAdd(scoreThreshold, t =>
+        {
+            var predictor = new Predictor(entry.Model, new PredictorOptions { ScoreThreshold = t });
+            return predictor.Spec.Task == "detect" ? new ImageAnalyzer(predictor) : new ImageAnalyzer(null, new Dictionary<string, Predictor> { ["class"] = predictor });
+        });
+    }
+
+    public void Dispose()
+    {
+        foreach (var lazy in _loaded.Values)
+            if (lazy.IsValueCreated) lazy.Value.Model.Dispose();
+        _loaded.Clear();
+    }
+}

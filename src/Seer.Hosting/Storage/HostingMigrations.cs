@@ -1,0 +1,68 @@
+namespace Seer.Hosting.Storage;
+
+/// <summary>
+/// The hosting tables (jobs, users, tokens, models, settings) as numbered migrations in the workspace's seer.db,
+/// recorded in their own <c>hosting_schema_version</c> table with the same rules as the data plane's migrations:
+/// each runs in one transaction with its record row; append, never edit one that has shipped.
+/// </summary>
+internal static class HostingMigrations
+{
+    public static readonly IReadOnlyList<(int Version, string Description, string Sql)> All =
+    [
+        (1, "jobs, job logs, users, api tokens, models, settings", """
+            CREATE TABLE jobs (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                kind TEXT NOT NULL,
+                state TEXT NOT NULL,
+                parameters_json TEXT NOT NULL,
+                cpu_threads INTEGER NOT NULL,
+                gpus INTEGER NOT NULL,
+                assigned_gpus TEXT NOT NULL DEFAULT '',
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                started_at TEXT,
+                finished_at TEXT,
+                worker TEXT,
+                attempt INTEGER NOT NULL DEFAULT 0,
+                retry_of INTEGER,
+                progress_stage TEXT,
+                progress_done INTEGER NOT NULL DEFAULT 0,
+                progress_total INTEGER,
+                result_json TEXT,
+                error TEXT,
+                cancel_requested INTEGER NOT NULL DEFAULT 0,
+                checkpoint TEXT);
+            CREATE INDEX jobs_state ON jobs(state, id);
+            CREATE TABLE job_logs (
+                job_id INTEGER NOT NULL REFERENCES jobs(id),
+                seq INTEGER NOT NULL,
+                at TEXT NOT NULL,
+                level TEXT NOT NULL,
+                message TEXT NOT NULL,
+                PRIMARY KEY (job_id, seq));
+            CREATE TABLE users (
+                name TEXT PRIMARY KEY,
+                role TEXT NOT NULL,
+                password_hash TEXT NOT NULL,
+                created_at TEXT NOT NULL);
+            CREATE TABLE api_tokens (
+                id TEXT PRIMARY KEY,
+                user_name TEXT NOT NULL REFERENCES users(name),
+                secret_hash TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                last_used_at TEXT,
+                revoked INTEGER NOT NULL DEFAULT 0);
+            CREATE TABLE served_models (
+                name TEXT PRIMARY KEY,
+                onnx_path TEXT NOT NULL,
+                manifest_path TEXT,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL);
+            CREATE TABLE settings (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL,
+                updated_by TEXT NOT NULL,
+                updated_at TEXT NOT NULL);
+            """),
+    ];
+}

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Seer.Hosting.Accounts;
+using Seer.Server.Auth;
+
+namespace Seer.Server.Api;
+
+/// <summary>Users, tokens and settings. Listing/creating users and settings are admin-only; anyone may create a token for themselves.</summary>
+public static class AdminEndpoints
+{
+    public sealed record NewUser(string Name, string Role, string Password);
+
+    public sealed record NewToken(string? User);
+
+    public sealed record SettingValue(string Value);
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        var users = api.MapGroup("/users").WithTags("accounts");
+        users.MapGet("", (AccountStore accounts) => accounts.ListUsers().Select(u => new { u.Name, role = u.RoleName, u.CreatedAt }))
+            .RequireAuthorization(SeerAuth.AdminPolicy);
+        users.MapPost("", (NewUser body, AccountStore accounts) =>
+        {
+            var u = accounts.AddUser(body.Name, AccountStore.ParseRole(body.Role), body.Password);
+            return Results.Created($"/api/users/{u.Name}", new { u.Name, role = u.RoleName, u.CreatedAt });
+        }).RequireAuthorization(SeerAuth.AdminPolicy);
+
+        api.MapPost("/tokens", (NewToken body, HttpContext http, AccountStore accounts) =>
+        {
+            string me = http.User.UserName();
+            string user = string.IsNullOrEmpty(body.User) ? me : body.User;
+            if (user != me && !http.User.IsInRole("admin"))
+                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "forbidden", detail: "only admins create tokens for other users");
+            return Results.Ok(new { user, token = accounts.CreateToken(user) });
+        }).WithTags("accounts");
+
+        var settings = api.MapGroup("/settings").WithTags("admin").RequireAuthorization(SeerAuth.AdminPolicy);
+        settings.MapGet("", (SettingsStore store) => store.ReadAll());
+        settings.MapPut("/{key}", (string key, SettingValue body, HttpContext http, SettingsStore store) =>
+        {
+            store.Set(key, body.Value, http.User.UserName());
+            return Results.Ok(store.ReadAll());
+        });
+    }
+}

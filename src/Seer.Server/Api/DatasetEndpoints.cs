@@ -1,0 +1,155 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Seer.Core.Datasets;
+using Seer.Core.Errors;
+using Seer.Data;
+using Seer.Data.Stats;
+using Seer.Hosting.Jobs;
+using Seer.Server.Auth;
+
+namespace Seer.Server.Api;
+
+/// <summary>/api/datasets, /api/blobs, /api/labels: what `seer dataset` shows, image bytes and thumbnails, import and export as jobs.</summary>
+public static class DatasetEndpoints
+{
+    public sealed record ImportByPath(string Dataset, string Format, string Path);
+
+    public sealed record ExportRequest(string Format, string Output);
+
+    public sealed record NewAlias(string Alias, string Canonical);
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        var ds = api.MapGroup("/datasets").WithTags("datasets");
+        ds.MapGet("", (Workspace ws) => ws.ListDatasets());
+        ds.MapGet("/{reference}", (string reference, Workspace ws) =>
+        {
+            var info = ws.Resolve(DatasetRef.Parse(reference));
+            return Results.Ok(new { version = info, classes = ws.Metadata.ReadClasses(info.Version) });
+        });
+        ds.MapGet("/{name}/versions", (string name, Workspace ws) =>
+            ws.Log(DatasetRef.Parse(name)).Where(v => v.Dataset == name).ToList());
+        ds.MapGet("/{reference}/lineage", (string reference, Workspace ws) =>
+        {
+            var versions = ws.Log(DatasetRef.Parse(reference));
+            return Results.Ok(new
+            {
+                nodes = versions.Select(v => new { id = v.Version, v.Dataset, v.Operation, v.CreatedAt, images = v.ImageCount }),
+                edges = versions.SelectMany(v => v.Parents.Select(p => new { from = p, to = v.Version })),
+            });
+        });
+        ds.MapGet("/{reference}/stats", (string reference, Workspace ws) => DatasetStatistics.Compute(ws.OpenSnapshot(DatasetRef.Parse(reference))));
+        ds.MapGet("/{reference}/images", (string reference, int? offset, int? limit, string? label, Workspace ws) =>
+        {
+            var snapshot = ws.OpenSnapshot(DatasetRef.Parse(reference));
+            IEnumerable<ImageRecord> images = snapshot.Images;
+            if (!string.IsNullOrEmpty(label)) images = images.Where(i => i.Tags.Contains(label) || i.Objects.Any(o => o.Label == label));
+            var list = images.ToList();
+            int from = Math.Max(0, offset ?? 0), take = Math.Clamp(limit ?? 100, 1, 1000);
+            return Results.Ok(new
+            {
+                dataset = snapshot.Name,
+                version = snapshot.Version,
+                classes = snapshot.Classes,
+                total = list.Count,
+                offset = from,
+                images = list.Skip(from).Take(take).Select(ImageJson),
+            });
+        });
+        ds.MapGet("/{reference}/images/random", (string reference, Workspace ws) =>
+        {
+            var snapshot = ws.OpenSnapshot(DatasetRef.Parse(reference));
+            if (snapshot.Images.Count == 0) throw new SeerException(ErrorCodes.NotFound, $"{snapshot} has no images");
+            return Results.Ok(ImageJson(snapshot.Images[Random.Shared.Next(snapshot.Images.Count)]));
+        });
+        ds.MapPost("/import", async (HttpRequest request, HttpContext http, JobService jobs, Seer.Hosting.Storage.HostingDatabase db, CancellationToken ct) =>
+        {
+            JsonElement parameters;
+            if (request.HasFormContentType)
+                parameters = await SaveUploadAsync(request, db.DatabasePath, ct).ConfigureAwait(false);
+            else
+            {
+                var body = await request.ReadFromJsonAsync<ImportByPath>(JsonOptions, ct).ConfigureAwait(false)
+                    ?? throw new SeerException(ErrorCodes.InvalidInput, "send {dataset, format, path} as JSON or the archive as multipart form data");
+                parameters = JsonSerializer.SerializeToElement(new { dataset = body.Dataset, format = body.Format, path = body.Path });
+            }
+            var job = jobs.Submit("import", parameters, http.User.UserName());
+            return Results.Accepted($"/api/jobs/{job.Id}", job);
+        }).DisableAntiforgery();
+        ds.MapPost("/{reference}/export", (string reference, ExportRequest body, HttpContext http, JobService jobs) =>
+        {
+            var job = jobs.Submit("export", JsonSerializer.SerializeToElement(new { dataset = reference, format = body.Format, output = body.Output }),
+                http.User.UserName());
+            return Results.Accepted($"/api/jobs/{job.Id}", job);
+        });
+
+        api.MapGet("/blobs/{hash}", (string hash, Workspace ws, HttpContext http) =>
+        {
+            CheckHash(hash, ws);
+            http.Response.Headers.CacheControl = "private, max-age=31536000, immutable";
+            return Results.Stream(ws.Blobs.OpenRead(hash), Thumbnails.ContentType(ws, hash));
+        }).WithTags("images");
+        api.MapGet("/blobs/{hash}/thumbnail", (string hash, int? size, Workspace ws, HttpContext http) =>
+        {
+            CheckHash(hash, ws);
+            http.Response.Headers.CacheControl = "private, max-age=31536000, immutable";
+            return Results.Bytes(Thumbnails.Make(ws, hash, Math.Clamp(size ?? 256, 16, 1024)), "image/jpeg");
+        }).WithTags("images");
+
+        var labels = api.MapGroup("/labels").WithTags("labels");
+        labels.MapGet("", (Workspace ws) =>
+        {
+            var space = ws.Labels;
+            return Results.Ok(new { labels = space.Labels, aliases = space.Aliases });
+        });
+        labels.MapPost("/aliases", (NewAlias body, Workspace ws) =>
+        {
+            ws.AddAlias(body.Alias, body.Canonical);
+            var space = ws.Labels;
+            return Results.Ok(new { labels = space.Labels, aliases = space.Aliases });
+        });
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, PropertyNameCaseInsensitive = true };
+
+    private static object ImageJson(ImageRecord i) => new
+    {
+        hash = i.ContentHash,
+        file_name = i.FileName,
+        width = i.Width,
+        height = i.Height,
+        labelled = i.IsLabelled,
+        tags = i.Tags,
+        objects = i.Objects.Select(o => new { label = o.Label, box = new[] { o.Box.X1, o.Box.Y1, o.Box.X2, o.Box.Y2 }, score = o.Score, source = o.Source.ToString().ToLowerInvariant() }),
+    };
+
+    private static void CheckHash(string hash, Workspace ws)
+    {
+        if (hash.Length != 64 || !hash.All(char.IsAsciiHexDigitLower))
+            throw new SeerException(ErrorCodes.InvalidInput, $"'{hash}' is not a SHA-256 content hash (64 lower-case hex digits)", hash);
+        if (!ws.Blobs.Exists(hash)) throw new SeerException(ErrorCodes.NotFound, $"no image with content hash {hash}", hash);
+    }
+
+    /// <summary>Saves an uploaded .zip under the workspace's uploads/ folder (temp name, then rename) and returns the import job's parameters.</summary>
+    private static async Task<JsonElement> SaveUploadAsync(HttpRequest request, string databasePath, CancellationToken ct)
+    {
+        var form = await request.ReadFormAsync(ct).ConfigureAwait(false);
+        string dataset = form["dataset"].ToString();
+        string format = form["format"].ToString();
+        var file = form.Files.GetFile("file") ?? form.Files.FirstOrDefault()
+            ?? throw new SeerException(ErrorCodes.InvalidInput, "the form holds no file; send a .zip in a field named 'file'");
+        if (!file.FileName.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
+            throw new SeerException(ErrorCodes.InvalidInput, $"upload '{file.FileName}' is not a .zip archive", file.FileName);
+        Workspace.ValidateDatasetName(dataset);
+        string folder = Path.Combine(Path.GetDirectoryName(databasePath)!, "uploads");
+        Directory.CreateDirectory(folder);
+        string target = Path.Combine(folder, $"{DateTime.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid():N}.zip");
+        string temp = target + ".part";
+        await using (var output = File.Create(temp))
+            await file.CopyToAsync(output, ct).ConfigureAwait(false);
+        File.Move(temp, target);
+        return JsonSerializer.SerializeToElement(new { dataset, format, path = target });
+    }
+}

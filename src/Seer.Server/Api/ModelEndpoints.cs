@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Seer.Core.Errors;
+using Seer.Hosting.Models;
+using Seer.Inference.ImageApi;
+using Seer.Inference.Processing;
+using Seer.Server.Auth;
+
+namespace Seer.Server.Api;
+
+/// <summary>/api/models: served models (admins register and remove) and the image API (multipart image in, JSON out).</summary>
+public static class ModelEndpoints
+{
+    public sealed record NewModel(string Name, string OnnxPath, string? ManifestPath);
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        var models = api.MapGroup("/models").WithTags("models");
+        models.MapGet("", (ModelCatalog catalog) => catalog.List());
+        models.MapGet("/{name}", (string name, ModelCatalog catalog) =>
+        {
+            var m = catalog.Get(name);
+            using var loaded = m.Load(1);
+            return Results.Ok(new { model = m, spec = loaded.Spec, input = loaded.InputName, outputs = loaded.OutputNames });
+        });
+        models.MapPost("", (NewModel body, HttpContext http, ModelCatalog catalog) =>
+        {
+            var m = catalog.Register(body.Name, body.OnnxPath, body.ManifestPath, http.User.UserName());
+            return Results.Created($"/api/models/{m.Name}", m);
+        }).RequireAuthorization(SeerAuth.AdminPolicy);
+        models.MapDelete("/{name}", (string name, ModelCatalog catalog) =>
+        {
+            catalog.Remove(name);
+            return Results.NoContent();
+        }).RequireAuthorization(SeerAuth.AdminPolicy);
+
+        // The image API: multipart field "image" (one file); query: threshold, min_box_size, min_sharpness, crops.
+        models.MapPost("/{name}/analyze", async (string name, HttpRequest request, ModelCatalog catalog, float? threshold,
+            double? minBoxSize, double? minSharpness, bool? crops, CancellationToken ct) =>
+        {
+            if (!request.HasFormContentType)
+                throw new SeerException(ErrorCodes.InvalidInput, "send the image as multipart/form-data in a field named 'image'");
+            var form = await request.ReadFormAsync(ct).ConfigureAwait(false);
+            var file = form.Files.GetFile("image") ?? form.Files.FirstOrDefault()
+                ?? throw new SeerException(ErrorCodes.InvalidInput, "the form holds no file; send the image in a field named 'image'");
+            float t = threshold ?? 0.25f;
+            if (t is < 0 or > 1) throw new SeerException(ErrorCodes.InvalidInput, $"threshold {t} is outside 0..1");
+            using var buffer = new MemoryStream();
+            await file.CopyToAsync(buffer, ct).ConfigureAwait(false);
+            var analyzer = catalog.Analyzer(name, t);
+            var options = new ImageAnalysisOptions
+            {
+                IncludeCrops = crops ?? false,
+                IncludeFeatures = false,
+                MinBoxSize = minBoxSize ?? 0,
+                MinSharpness = minSharpness ?? 0,
+            };
+            var result = analyzer.Analyze(new EncodedImage(file.FileName, buffer.ToArray()), options);
+            return Results.Ok(new
+            {
+                model = name,
+                threshold = t,
+                image = new { result.Name, result.Width, result.Height, result.Sharpness },
+                objects = result.Objects.Select(o => new
+                {
+                    box = new[] { o.Box.X1, o.Box.Y1, o.Box.X2, o.Box.Y2 },
+                    o.Label,
+                    o.Score,
+                    o.Sharpness,
+                    crop = o.Crop is null ? null : Convert.ToBase64String(o.Crop),
+                }),
+                dropped_too_small = result.DroppedTooSmall,
+                dropped_blurry = result.DroppedBlurry,
+            });
+        }).DisableAntiforgery();
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Seer.Core.Errors;
+
+namespace Seer.Server;
+
+/// <summary>Turns a SeerException into RFC 7807 problem details: the code picks the status, the message names the cause.</summary>
+public sealed class SeerExceptionHandler : IExceptionHandler
+{
+    private readonly IProblemDetailsService _problems;
+
+    public SeerExceptionHandler(IProblemDetailsService problems) => _problems = problems;
+
+    public static int StatusOf(string code) => code switch
+    {
+        ErrorCodes.NotFound => StatusCodes.Status404NotFound,
+        ErrorCodes.InvalidInput or ErrorCodes.InvalidOptions => StatusCodes.Status400BadRequest,
+        ErrorCodes.Conflict => StatusCodes.Status409Conflict,
+        ErrorCodes.Unauthorized => StatusCodes.Status401Unauthorized,
+        ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,
+        ErrorCodes.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not SeerException seer) return false;
+        int status = StatusOf(seer.Code);
+        httpContext.Response.StatusCode = status;
+        var problem = new ProblemDetails
+        {
+            Status = status,
+            Title = seer.Code,
+            Detail = seer.Message,
+            Type = $"https://seer.local/problems/{seer.Code}",
+            Instance = httpContext.Request.Path,
+        };
+        if (seer.Path is not null) problem.Extensions["file"] = seer.Path;
+        problem.Extensions["code"] = seer.Code;
+        return await _problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception })
+            .ConfigureAwait(false);
+    }
+}

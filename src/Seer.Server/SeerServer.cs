@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Scalar.AspNetCore;
+using Seer.Hosting;
+using Seer.Server.Api;
+using Seer.Server.Auth;
+
+namespace Seer.Server;
+
+/// <summary>
+/// Builds the Seer web application: the hosting services (workspace, jobs, accounts, models), cookie + bearer auth
+/// with every route but /health, the login call and the UI's static files requiring a signed-in user, RFC 7807
+/// errors, the OpenAPI document (/openapi/v1.json), its Scalar reference (/scalar) and the REST API under /api.
+/// </summary>
+public static class SeerServer
+{
+    /// <summary>Default address: loopback only.</summary>
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    public static WebApplication Build(string home, string? urls = null, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(SeerServer).Assembly.GetName().Name });
+        builder.WebHost.UseUrls(urls ?? DefaultUrls);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        builder.Services.AddSeerWorkspace(o => o.Home = home).AddSeerJobs().AddSeerAccounts();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        });
+        builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = 1L << 30);
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 1L << 30);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<SeerExceptionHandler>();
+        builder.Services.AddOpenApi();
+        builder.Services.AddAuthentication(SeerAuth.Either)
+            .AddPolicyScheme(SeerAuth.Either, "cookie or bearer", o => o.ForwardDefaultSelector = ctx =>
+                ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? SeerAuth.Bearer : SeerAuth.Cookie)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(SeerAuth.Bearer, null)
+            .AddCookie(SeerAuth.Cookie, o =>
+            {
+                o.Cookie.Name = "seer_session";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.SlidingExpiration = true;
+                o.ExpireTimeSpan = TimeSpan.FromHours(12);
+                o.Events.OnRedirectToLogin = ctx => Problem(ctx.HttpContext, StatusCodes.Status401Unauthorized, "unauthorized",
+                    "sign in (POST /api/auth/login) or send Authorization: Bearer <token> (seer token create)");
+                o.Events.OnRedirectToAccessDenied = ctx => Problem(ctx.HttpContext, StatusCodes.Status403Forbidden, "forbidden",
+                    "this needs the admin role");
+            });
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(SeerAuth.Either).RequireAuthenticatedUser().Build())
+            .AddPolicy(SeerAuth.AdminPolicy, p => p.AddAuthenticationSchemes(SeerAuth.Either).RequireRole("admin"));
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        var ui = new EmbeddedFileProvider(typeof(SeerServer).Assembly, "ui");
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = new UiFiles(ui), RequestPath = "" });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = new UiFiles(ui), RequestPath = "" });
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapGet("/health", () => Results.Ok(new { status = "ok" })).AllowAnonymous().WithTags("health");
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference().AllowAnonymous();
+        var api = app.MapGroup("/api");
+        AuthEndpoints.Map(api);
+        DatasetEndpoints.Map(api);
+        JobEndpoints.Map(api);
+        ModelEndpoints.Map(api);
+        AdminEndpoints.Map(api);
+        return app;
+    }
+
+    internal static Task Problem(HttpContext context, int status, string code, string detail)
+    {
+        context.Response.StatusCode = status;
+        return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = status, Title = code, Detail = detail, Type = $"https://seer.local/problems/{code}", Extensions = { ["code"] = code } },
+        }).AsTask();
+    }
+}
