@@ -15,6 +15,7 @@ public static class FormatRegistry
         new LabelMe.LabelMeImporter(),
         new Idx.IdxImporter(),
         new Cvat.CvatImporter(),
+        new LabelStudio.LabelStudioImporter(),
     }.ToDictionary(i => i.Format, StringComparer.OrdinalIgnoreCase);
 
     private static readonly IReadOnlyDictionary<string, IDatasetExporter> Exporters = new IDatasetExporter[]
@@ -26,6 +27,7 @@ public static class FormatRegistry
         new LabelMe.LabelMeExporter(),
         new Idx.IdxExporter(),
         new Cvat.CvatExporter(),
+        new LabelStudio.LabelStudioExporter(),
     }.ToDictionary(e => e.Format, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Format names, in the order the CLI lists them.</summary>

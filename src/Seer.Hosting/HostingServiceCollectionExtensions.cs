@@ -32,6 +32,7 @@ public static class HostingServiceCollectionExtensions
         services.TryAddSingleton<SqliteJobQueue>();
         services.TryAddSingleton<IJobQueue>(sp => sp.GetRequiredService<SqliteJobQueue>());
         services.TryAddSingleton<JobService>();
+        services.TryAddSingleton<JobWaiter>();
         services.TryAddSingleton<LocalJobRunner>();
         services.TryAddSingleton<IJobRunner>(sp => sp.GetRequiredService<LocalJobRunner>());
         services.AddHostedService(sp => sp.GetRequiredService<LocalJobRunner>());

@@ -79,7 +79,7 @@ public sealed class SourceTests
     {
         var e = Assert.Throws<SeerException>(() => FormatRegistry.GetImporter("pascal"));
         Assert.Contains("'pascal'", e.Message);
-        foreach (var name in new[] { "voc", "coco", "yolo", "folders", "labelme", "idx" })
+        foreach (var name in new[] { "voc", "coco", "yolo", "folders", "labelme", "idx", "cvat", "labelstudio" })
         {
             Assert.Contains(name, e.Message);
             Assert.Equal(name, FormatRegistry.GetImporter(name).Format);

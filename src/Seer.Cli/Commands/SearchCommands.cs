@@ -19,6 +19,7 @@ public sealed class SearchCommands : ICommandFactory
         search.Subcommands.Add(RemoveCommand());
         search.Subcommands.Add(QueryCommand());
         search.Subcommands.Add(CompareCommand());
+        search.Subcommands.Add(SearchIndexCommand.Create());
         return search;
     }
 
@@ -66,7 +67,7 @@ public sealed class SearchCommands : ICommandFactory
             var table = new Table().AddColumns("name", "dim", "metric", "index", "items");
             foreach (var g in groups)
                 table.AddRow(g.Name, g.Options.Dimension.ToString(), FeatureGroupOptions.MetricName(g.Options.Metric),
-                    g.Options.Index.ToString().ToLowerInvariant(), g.Items.ToString());
+                    g.Options.Index.ToString().ToLowerInvariant(), g.Items?.ToString() ?? "(in use)");
             AnsiConsole.Write(table);
             return Task.FromResult(0);
         });
@@ -246,7 +247,7 @@ public sealed class SearchCommands : ICommandFactory
         _ => throw new SeerException(ErrorCodes.InvalidOptions, $"--quantize '{text}' is not supported; use none or int8"),
     };
 
-    private static Dictionary<string, object> Describe(string name, FeatureGroupOptions o, int items) => new()
+    private static Dictionary<string, object?> Describe(string name, FeatureGroupOptions o, int? items) => new()
     {
         ["name"] = name,
         ["dim"] = o.Dimension,

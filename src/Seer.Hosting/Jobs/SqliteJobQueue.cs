@@ -18,7 +18,7 @@ public sealed class SqliteJobQueue : IJobQueue
 
     public SqliteJobQueue(HostingDatabase db) => _db = db;
 
-    /// <summary>Raised after a job is queued or a cancel is requested, so an in-process runner can react at once.</summary>
+    /// <summary>Raised after a job is queued, claimed, completed or requeued or a cancel is requested, so an in-process runner can react at once.</summary>
     public event Action? Changed;
 
     public JobInfo Enqueue(JobRequest request)
@@ -120,6 +120,7 @@ public sealed class SqliteJobQueue : IJobQueue
         Exec(c, tx, "UPDATE jobs SET state = 'running', started_at = $t, worker = $w, assigned_gpus = $g WHERE id = $id AND state = 'queued'",
             ("$t", HostingDatabase.Now()), ("$w", worker), ("$g", string.Join(',', gpus)), ("$id", next.Id));
         tx.Commit();
+        Changed?.Invoke();
         return Get(next.Id);
     }
 
@@ -149,6 +150,7 @@ public sealed class SqliteJobQueue : IJobQueue
             ("$s", JobStates.Name(state)), ("$t", HostingDatabase.Now()), ("$r", (object?)resultJson ?? DBNull.Value),
             ("$e", (object?)error ?? DBNull.Value), ("$id", id));
         AppendLog(id, state == JobState.Succeeded ? "info" : "error", error is null ? JobStates.Name(state) : $"{JobStates.Name(state)}: {error}");
+        Changed?.Invoke();
     }
 
     public void Requeue(long id, string reason)

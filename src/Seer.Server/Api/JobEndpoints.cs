@@ -20,6 +20,8 @@ public static class JobEndpoints
             queue.List(state is null ? null : ParseState(state), limit ?? 200));
         jobs.MapGet("/kinds", (JobService service) => service.Kinds);
         jobs.MapGet("/{id:long}", (long id, IJobQueue queue) => queue.Get(id));
+        jobs.MapGet("/{id:long}/wait", (long id, double? timeout, JobWaiter waiter, CancellationToken ct) =>
+            waiter.WaitAsync(id, null, TimeSpan.FromSeconds(Math.Clamp(timeout ?? 30, 0, 120)), ct));
         jobs.MapGet("/{id:long}/logs", (long id, long? after, IJobQueue queue) => queue.ReadLogs(id, after ?? 0));
         jobs.MapPost("", (NewJob body, HttpContext http, JobService service) =>
         {

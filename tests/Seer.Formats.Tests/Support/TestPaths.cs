@@ -16,6 +16,9 @@ public static class TestPaths
 
     public static string CocoExample => Path.Combine(Labelme, "instance_segmentation", "data_dataset_coco");
 
+    /// <summary>Fashion-MNIST's IDX files (scripts/fetch-data.sh fashion-mnist).</summary>
+    public static string FashionMnist => Path.Combine(RepoRoot, ".data", "fashion-mnist");
+
     private static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

@@ -1,0 +1,109 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Seer.Hosting.Accounts;
+using Seer.Server;
+
+namespace Seer.Browser.Tests;
+
+/// <summary>
+/// Debian's chromium, driven by Playwright, against a real Kestrel on 127.0.0.1 (a free port): log in, import the
+/// labelme examples, open the dataset's charts and the gallery, verify an uploaded photo with a served model.
+/// Screenshots go to TestResults/screenshots at the repository root.
+/// </summary>
+public sealed class BrowserUiTests
+{
+    private const string Password = "browser-password-1";
+
+    [Fact]
+    public async Task LogIn_ImportTheLabelmeExamples_OpenTheGallery_AndVerifyAPhoto()
+    {
+        string home = Path.Combine(Path.GetTempPath(), "seer-browser-tests", Guid.NewGuid().ToString("N"));
+        string shots = Path.Combine(TestPaths.Root, "TestResults", "screenshots");
+        Directory.CreateDirectory(shots);
+        var app = SeerServer.Build(home, "http://127.0.0.1:0");
+        await app.StartAsync();
+        try
+        {
+            string url = app.Urls.Single();
+            var accounts = app.Services.GetRequiredService<AccountStore>();
+            accounts.AddUser("ada", UserRole.Admin, Password);
+            await RegisterFaceModelAsync(url, accounts.CreateToken("ada"), home);
+
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = "/usr/bin/chromium",
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            });
+            var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+
+            await page.GotoAsync(url + "/");
+            await page.Locator("#login-name").FillAsync("ada");
+            await page.Locator("#login-password").FillAsync("wrong password");
+            await page.Locator("#login-submit").ClickAsync();
+            await Assertions.Expect(page.Locator(".error")).ToContainTextAsync("wrong user name or password");
+            await page.Locator("#login-password").FillAsync(Password);
+            await page.Locator("#login-submit").ClickAsync();
+            await Assertions.Expect(page.Locator("#who")).ToHaveTextAsync("ada (admin)");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "1-datasets-empty.png") });
+
+            await page.GotoAsync(url + "/#/import");
+            await page.Locator("#import-dataset").FillAsync("labelme");
+            await page.Locator("#import-format").SelectOptionAsync("voc");
+            await page.Locator("#import-path").FillAsync(TestPaths.Data("labelme", "bbox_detection", "data_dataset_voc"));
+            await page.Locator("#import-submit").ClickAsync();
+            await Assertions.Expect(page.Locator("#import-status")).ToContainTextAsync("Imported 3 images into labelme", new() { Timeout = 60_000 });
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "2-import-done.png") });
+
+            await page.GotoAsync(url + "/#/dataset/labelme");
+            await Assertions.Expect(page.Locator("#chart-labels text", new() { HasText = "person" })).ToHaveCountAsync(1);
+            await Assertions.Expect(page.Locator("#lineage circle")).ToHaveCountAsync(1);
+            await Assertions.Expect(page.Locator(".warn").First).ToBeVisibleAsync();
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "3-dataset-stats.png"), FullPage = true });
+
+            await page.GotoAsync(url + "/#/gallery/labelme");
+            await Assertions.Expect(page.Locator("#gallery .tile")).ToHaveCountAsync(3);
+            await page.Locator("input[data-label='person']").UncheckAsync();
+            await page.Locator("#random-image").ClickAsync();
+            await Assertions.Expect(page.Locator("#random canvas")).ToHaveCountAsync(1);
+            await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#gallery canvas')].every(c => c.width > 0)");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "4-gallery.png"), FullPage = true });
+
+            await page.GotoAsync(url + "/#/jobs");
+            await Assertions.Expect(page.Locator("#jobs .state-succeeded")).ToHaveCountAsync(1);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "5-jobs.png") });
+
+            await page.GotoAsync(url + "/#/verify");
+            await page.Locator("#verify-threshold").FillAsync("0.7");
+            await page.Locator("#verify-file").SetInputFilesAsync(TestPaths.Data("faces", "sample5.jpg"));
+            await page.Locator("#verify-submit").ClickAsync();
+            await Assertions.Expect(page.Locator("#verify-result")).ToContainTextAsync("5 detections at threshold 0.7", new() { Timeout = 60_000 });
+            await page.WaitForFunctionAsync("() => document.querySelector('#verify-result canvas').width > 0");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "6-verify.png") });
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    private static async Task RegisterFaceModelAsync(string url, string token, string home)
+    {
+        string manifest = Path.Combine(home, "fr_detect.seer.json");
+        await File.WriteAllTextAsync(manifest, """
+            {"task": "detect", "class_names": ["face"], "input_width": 320, "input_height": 240, "input_layout": "nchw",
+             "channel_order": "rgb", "mean": [127, 127, 127], "std": [128, 128, 128], "resize": "stretch",
+             "output_layout": "boxes_scores", "output_names": ["boxes", "scores"], "box_format": "xyxy",
+             "boxes_normalized": true, "background_column": 0}
+            """);
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var response = await http.PostAsJsonAsync("/api/models", new { name = "faces", onnx_path = TestPaths.Data("faces", "fr_detect.onnx"), manifest_path = manifest });
+        response.EnsureSuccessStatusCode();
+    }
+}

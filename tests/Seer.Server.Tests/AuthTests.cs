@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Seer.Server.Tests;
+
+public sealed class AuthTests
+{
+    [Fact]
+    public async Task Health_NeedsNoAuth_EveryApiRouteDoes()
+    {
+        await using var host = await ServerHost.StartAsync();
+        var anon = host.Anonymous();
+        Assert.Equal(HttpStatusCode.OK, (await anon.GetAsync("/health")).StatusCode);
+        foreach (var route in new[] { "/api/datasets", "/api/jobs", "/api/models", "/api/labels", "/api/auth/me" })
+        {
+            var response = await anon.GetAsync(route);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+        var forged = host.As("seer_000000000000_notarealsecret");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await forged.GetAsync("/api/datasets")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await host.Member().GetAsync("/api/datasets")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Member_IsForbiddenAdminRoutes_AdminIsNot()
+    {
+        await using var host = await ServerHost.StartAsync();
+        var member = host.Member();
+        Assert.Equal(HttpStatusCode.Forbidden, (await member.GetAsync("/api/users")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await member.GetAsync("/api/settings")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await member.PostAsJsonAsync("/api/tokens", new { user = "admin" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden,
+            (await member.PostAsJsonAsync("/api/users", new { name = "eve", role = "admin", password = "long-enough-1" })).StatusCode);
+
+        var admin = host.Admin();
+        var created = await admin.PostAsJsonAsync("/api/users", new { name = "carol", role = "member", password = "long-enough-1" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var users = await admin.GetFromJsonAsync<JsonElement>("/api/users");
+        Assert.Equal(["admin", "carol", "member"], users.EnumerateArray().Select(u => u.GetProperty("name").GetString()!).ToArray());
+        Assert.Equal(HttpStatusCode.Conflict,
+            (await admin.PostAsJsonAsync("/api/users", new { name = "carol", role = "member", password = "long-enough-1" })).StatusCode);
+        var put = await admin.PutAsJsonAsync("/api/settings/default_threshold", new { value = "0.5" });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal("0.5", (await put.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("default_threshold").GetString());
+
+        // A member's own token works as a bearer token.
+        var token = await (await member.PostAsJsonAsync("/api/tokens", new { })).Content.ReadFromJsonAsync<JsonElement>();
+        var me = await host.As(token.GetProperty("token").GetString()!).GetFromJsonAsync<JsonElement>("/api/auth/me");
+        Assert.Equal("member", me.GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task PasswordLogin_SetsASessionCookie_AndRepeatedFailuresAreThrottled()
+    {
+        await using var host = await ServerHost.StartAsync();
+        var browser = host.App.GetTestServerClientWithCookies();
+        var wrong = await browser.PostAsJsonAsync("/api/auth/login", new { name = "member", password = "nope" });
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        var ok = await browser.PostAsJsonAsync("/api/auth/login", new { name = "member", password = ServerHost.MemberPassword });
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Contains(ok.Headers.GetValues("Set-Cookie"), c => c.StartsWith("seer_session=", StringComparison.Ordinal) && c.Contains("httponly", StringComparison.OrdinalIgnoreCase));
+        var me = await browser.GetFromJsonAsync<JsonElement>("/api/auth/me");
+        Assert.Equal("member", me.GetProperty("name").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.GetAsync("/api/users")).StatusCode);
+
+        // The in-memory clients share one (unknown) address, which already has the browser's one failure: 4 more make 5.
+        var attacker = host.Anonymous();
+        for (int i = 0; i < 4; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await attacker.PostAsJsonAsync("/api/auth/login", new { name = "admin", password = $"guess{i}" })).StatusCode);
+        var locked = await attacker.PostAsJsonAsync("/api/auth/login", new { name = "admin", password = ServerHost.AdminPassword });
+        Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
+        Assert.True(locked.Headers.RetryAfter is not null);
+    }
+}
