@@ -133,6 +133,29 @@ public sealed class HandoffRoundTripTests : IDisposable
         Assert.Equal(snapshot.Images.Sum(i => i.Objects.Count), items.Sum(i => i.Objects.Count));
     }
 
+    [Theory]
+    [InlineData("cvat")]
+    [InlineData("labelstudio")]
+    public void Classifier_pre_annotation_travels_as_a_predicted_tag(string tool)
+    {
+        var blobs = new MemoryBlobs();
+        var images = new List<ImageRecord>
+        {
+            new(blobs.AddPng(1, 32, 32), "a.png", 32, 32) { Attributes = PredictedTag.Attributes("shirt", 0.625) },
+            new(blobs.AddPng(2, 32, 32), "b.png", 32, 32) { IsLabelled = true, Tags = ["boot"] },
+        };
+        var snapshot = new DatasetSnapshot("m", "v", ["shirt", "boot"], images, blobs);
+        string folder = Path.Combine(_dir, "tags-" + tool);
+        LabellingTasks.Exporter(tool).Write(snapshot, folder);
+        var back = ReadBack(tool, folder).ToDictionary(i => i.FileName);
+        Assert.False(back["a.png"].IsLabelled);
+        Assert.Empty(back["a.png"].Tags);
+        Assert.Equal("shirt", back["a.png"].Attributes[PredictedTag.LabelAttribute]);
+        Assert.Equal("0.625", back["a.png"].Attributes[PredictedTag.ScoreAttribute]);
+        Assert.True(back["b.png"].IsLabelled);
+        Assert.Equal(["boot"], back["b.png"].Tags);
+    }
+
     [Fact]
     public void Unknown_tool_is_a_clear_error()
     {

@@ -97,7 +97,7 @@ public sealed class MineCommands : ICommandFactory
                 ["topk"] = options.TopK, ["seed"] = options.Seed, ["aggregate"] = options.Aggregation.ToString().ToLowerInvariant(),
                 ["pre_annotated"] = pre is not null,
             };
-            var commit = MinedVersionWriter.Commit(workspace, snapshot, intoName, result, pre, parameters);
+            var commit = MinedVersionWriter.Commit(workspace, snapshot, intoName, result, pre, parameters, poolModel.ClassNames);
             Print(json, snapshot, options, result, commit.Version, poolModel.ClassNames);
             return 0;
         });
@@ -128,11 +128,8 @@ public sealed class MineCommands : ICommandFactory
             if (o.ClassProbabilities is { } p)
             {
                 int best = Array.IndexOf(p, p.Max());
-                var attrs = new Dictionary<string, string>(record.Attributes)
-                {
-                    ["predicted_label"] = model.ClassNames[best],
-                    ["predicted_score"] = p[best].ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-                };
+                var attrs = new Dictionary<string, string>(record.Attributes);
+                foreach (var (k, v) in Seer.Formats.Handoff.PredictedTag.Attributes(model.ClassNames[best], p[best])) attrs[k] = v;
                 map[record.ContentHash] = record with { Attributes = attrs };
             }
             else map[record.ContentHash] = record with { Objects = o.Detections.Select(model.ToObject).ToList() };

@@ -26,7 +26,8 @@ public sealed class CvatTaskExporter : IDatasetExporter
         using var folder = new ExportFolder(outputDirectory);
         var lost = new LossLog("CVAT");
         var labels = snapshot.Classes.ToList();
-        foreach (var l in snapshot.Images.SelectMany(i => i.Objects.Select(o => o.Label).Concat(i.Tags)))
+        foreach (var l in snapshot.Images.SelectMany(i => i.Objects.Select(o => o.Label).Concat(i.Tags)
+                     .Concat(PredictedTag.TryGet(i, out var p, out _) ? [p] : Array.Empty<string>())))
             if (!labels.Contains(l)) labels.Add(l);
         int images = 0, objects = 0;
         var settings = new XmlWriterSettings { Indent = true, Encoding = new System.Text.UTF8Encoding(false) };
@@ -62,7 +63,7 @@ public sealed class CvatTaskExporter : IDatasetExporter
                 w.WriteAttributeString("name", image.FileName);
                 w.WriteAttributeString("width", Num.Format(image.Width));
                 w.WriteAttributeString("height", Num.Format(image.Height));
-                if (!image.IsLabelled && image.Objects.All(o => o.Source == AnnotationSource.Predicted) && image.Tags.Count == 0)
+                if (!image.IsLabelled)
                     w.WriteAttributeString("seer_unlabelled", "1");
                 foreach (var o in image.Objects)
                 {
@@ -86,6 +87,17 @@ public sealed class CvatTaskExporter : IDatasetExporter
                     w.WriteStartElement("tag");
                     w.WriteAttributeString("label", tag);
                     w.WriteAttributeString("source", "manual");
+                    w.WriteEndElement();
+                }
+                if (PredictedTag.TryGet(image, out string predictedLabel, out double? predictedScore))
+                {
+                    w.WriteStartElement("tag");
+                    w.WriteAttributeString("label", predictedLabel);
+                    w.WriteAttributeString("source", "auto");
+                    w.WriteStartElement("attribute");
+                    w.WriteAttributeString("name", "score");
+                    w.WriteString(Num.Format(predictedScore ?? 0));
+                    w.WriteEndElement();
                     w.WriteEndElement();
                 }
                 w.WriteEndElement();

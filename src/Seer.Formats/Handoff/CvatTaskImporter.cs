@@ -95,14 +95,25 @@ public sealed class CvatTaskImporter : IDatasetImporter
                 else objects.Add(o);
             }
             if (failed) continue;
-            var tags = image.Elements("tag").Select(t => t.Attribute("label")?.Value).OfType<string>().ToList();
+            static bool Auto(XElement t) => t.Attribute("source")?.Value == "auto" && t.Elements("attribute").Any(a => a.Attribute("name")?.Value == "score");
+            var tags = image.Elements("tag").Where(t => !Auto(t)).Select(t => t.Attribute("label")?.Value).OfType<string>().ToList();
+            var autoTag = image.Elements("tag").Where(Auto).FirstOrDefault(t => t.Attribute("label") is not null);
             bool unlabelled = image.Attribute("seer_unlabelled")?.Value == "1"
                 && objects.All(o => o.Source == AnnotationSource.Predicted) && tags.Count == 0;
+            var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (autoTag is not null)
+            {
+                string label = autoTag.Attribute("label")!.Value;
+                double? score = Num.TryParse(autoTag.Elements("attribute").First(a => a.Attribute("name")?.Value == "score").Value.Trim(), out double sv) ? sv : null;
+                if (unlabelled) attributes = PredictedTag.Attributes(label, score);
+                else tags.Add(label); // a finished image: the labeller kept the predicted tag
+            }
             yield return ImageFiles.Item(source, path, name) with
             {
                 IsLabelled = !unlabelled,
                 Objects = objects,
                 Tags = tags,
+                Attributes = attributes,
                 DeclaredWidth = Num.TryParseInt(image.Attribute("width")?.Value, out int w) && w > 0 ? w : null,
                 DeclaredHeight = Num.TryParseInt(image.Attribute("height")?.Value, out int h) && h > 0 ? h : null,
             };

@@ -29,7 +29,8 @@ public sealed class LabelStudioTaskExporter : IDatasetExporter
         using var folder = new ExportFolder(outputDirectory);
         var lost = new LossLog("Label Studio");
         var labels = snapshot.Classes.ToList();
-        foreach (var l in snapshot.Images.SelectMany(i => i.Objects.Select(o => o.Label).Concat(i.Tags)))
+        foreach (var l in snapshot.Images.SelectMany(i => i.Objects.Select(o => o.Label).Concat(i.Tags)
+                     .Concat(PredictedTag.TryGet(i, out var p, out _) ? [p] : Array.Empty<string>())))
             if (!labels.Contains(l)) labels.Add(l);
         int images = 0, objects = 0;
         using (var stream = new FileStream(folder.PathFor(TasksPath), FileMode.CreateNew, FileAccess.Write))
@@ -53,17 +54,18 @@ public sealed class LabelStudioTaskExporter : IDatasetExporter
                 {
                     w.WriteStartObject();
                     w.WriteBoolean("was_cancelled", false);
-                    WriteResult(w, image, truth, image.Tags, lost);
+                    WriteResult(w, image, truth, image.Tags, lost, null);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
                 w.WriteStartArray("predictions");
-                if (predicted.Count > 0)
+                bool hasTag = PredictedTag.TryGet(image, out string predictedLabel, out double? predictedScore);
+                if (predicted.Count > 0 || hasTag)
                 {
                     w.WriteStartObject();
                     w.WriteString("model_version", "seer");
-                    w.WriteNumber("score", predicted.Average(o => o.Score ?? 0));
-                    WriteResult(w, image, predicted, [], lost);
+                    w.WriteNumber("score", hasTag ? predictedScore ?? 0 : predicted.Average(o => o.Score ?? 0));
+                    WriteResult(w, image, predicted, hasTag ? [predictedLabel] : [], lost, hasTag ? predictedScore ?? 0 : null);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
@@ -80,7 +82,8 @@ public sealed class LabelStudioTaskExporter : IDatasetExporter
         return new ExportReport(images, objects, lost.Lost);
     }
 
-    private static void WriteResult(Utf8JsonWriter w, ImageRecord image, IReadOnlyList<ObjectAnnotation> objects, IReadOnlyList<string> tags, LossLog lost)
+    private static void WriteResult(Utf8JsonWriter w, ImageRecord image, IReadOnlyList<ObjectAnnotation> objects, IReadOnlyList<string> tags, LossLog lost,
+        double? tagScore)
     {
         w.WriteStartArray("result");
         int n = 0;
@@ -124,6 +127,7 @@ public sealed class LabelStudioTaskExporter : IDatasetExporter
             w.WriteString("type", "choices");
             w.WriteString("from_name", "class");
             w.WriteString("to_name", "image");
+            if (tagScore is { } ts) w.WriteNumber("score", ts);
             w.WriteStartObject("value");
             w.WriteStartArray("choices");
             foreach (var t in tags) w.WriteStringValue(t);

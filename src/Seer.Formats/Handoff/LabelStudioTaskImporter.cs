@@ -93,6 +93,7 @@ public sealed partial class LabelStudioTaskImporter : IDatasetImporter
             var chosen = annotation ?? prediction;
             var objects = new List<ObjectAnnotation>();
             var tags = new List<string>();
+            double? tagScore = null;
             string? reason = null;
             if (chosen is { } result && JsonFiles.Get(result, "result", JsonValueKind.Array) is { } items)
             {
@@ -103,7 +104,10 @@ public sealed partial class LabelStudioTaskImporter : IDatasetImporter
                     var value = JsonFiles.Get(r, "value", JsonValueKind.Object);
                     if (value is null) continue;
                     if (type == "choices" && JsonFiles.Get(value.Value, "choices", JsonValueKind.Array) is { } choices)
+                    {
                         tags.AddRange(choices.EnumerateArray().Select(JsonFiles.Scalar).OfType<string>());
+                        tagScore ??= JsonFiles.Number(r, "score");
+                    }
                     if (type != "rectanglelabels") continue;
                     size ??= Size(r, source, path);
                     var o = ReadBox(r, value.Value, size, annotation is null, out reason);
@@ -120,7 +124,8 @@ public sealed partial class LabelStudioTaskImporter : IDatasetImporter
             {
                 IsLabelled = annotation is not null,
                 Objects = objects,
-                Tags = tags.Distinct(StringComparer.Ordinal).ToList(),
+                Tags = annotation is null ? [] : tags.Distinct(StringComparer.Ordinal).ToList(),
+                Attributes = annotation is null && tags.Count > 0 ? PredictedTag.Attributes(tags[0], tagScore) : new Dictionary<string, string>(),
             };
         }
     }

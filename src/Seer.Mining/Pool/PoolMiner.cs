@@ -22,7 +22,13 @@ public static class PoolMiner
         var exclude = new HashSet<string>(options.Exclude, StringComparer.Ordinal);
         foreach (var image in pool.Images.Where(i => i.IsLabelled)) exclude.Add(image.ContentHash);
         var effective = options with { Exclude = exclude };
-        return Task.Run(() => Miner.Mine(Candidates(pool, model, effective, progress, cancellationToken), effective), cancellationToken);
+        int skipped = pool.Images.Count(i => exclude.Contains(i.ContentHash));
+        return Task.Run(() =>
+        {
+            var result = Miner.Mine(Candidates(pool, model, effective, progress, cancellationToken), effective);
+            // Excluded images are never run through the model; count them here.
+            return result with { Considered = result.Considered + skipped, Excluded = result.Excluded + skipped };
+        }, cancellationToken);
     }
 
     /// <summary>The pool's images as mining candidates, computed lazily batch by batch (excluded images are not run).</summary>

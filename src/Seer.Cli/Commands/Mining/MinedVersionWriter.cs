@@ -25,7 +25,7 @@ internal static class MinedVersionWriter
     }
 
     public static CommitResult Commit(Workspace workspace, DatasetSnapshot pool, string dataset, MiningResult result,
-        IReadOnlyDictionary<string, ImageRecord>? preAnnotated, object parameters)
+        IReadOnlyDictionary<string, ImageRecord>? preAnnotated, object parameters, IReadOnlyList<string> modelClasses)
     {
         if (result.Items.Count == 0)
             throw new SeerException(ErrorCodes.InvalidInput,
@@ -38,6 +38,8 @@ internal static class MinedVersionWriter
         }).ToList();
         var parents = new List<string> { pool.Version };
         if (workspace.Metadata.FindHead(dataset) is { } head && head != pool.Version) parents.Add(head);
-        return workspace.CommitVersion(dataset, images, parents, "mine", parameters, pool.Classes);
+        // The labelling task needs the label list: the pool's classes, else the model's.
+        var classes = pool.Classes.Count > 0 ? pool.Classes : modelClasses;
+        return workspace.CommitVersion(dataset, images, parents, "mine", parameters, classes);
     }
 }
