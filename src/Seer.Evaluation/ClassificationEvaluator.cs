@@ -1,4 +1,5 @@
 using Seer.Core.Errors;
+using Seer.Evaluation.Internal;
 
 namespace Seer.Evaluation;
 
@@ -52,6 +53,17 @@ public static class ClassificationEvaluator
         }
 
         return FromConfusion(cm, classes, n, top1 / (double)n, top5 / (double)n);
+    }
+
+    /// <summary>
+    /// The files of `seer eval classification`: GT {"classes": [...], "items": [{"id", "label"}]} and PRED
+    /// [{"id", "scores": [...]}] or [{"id", "label"}] (hard labels: Top5 is -1, it cannot be computed).
+    /// </summary>
+    public static ClassificationMetrics EvaluateFiles(string groundTruthPath, string predictionsPath)
+    {
+        var loaded = ClassificationFileReader.Read(groundTruthPath, predictionsPath);
+        var metrics = Evaluate(loaded.Truth, loaded.Scores, loaded.Classes);
+        return loaded.HardLabels ? metrics with { Top5 = -1 } : metrics;
     }
 
     private static ClassificationMetrics FromConfusion(int[,] cm, IReadOnlyList<string> classes, int n, double top1, double top5)

@@ -4,12 +4,12 @@ namespace Seer.Evaluation;
 /// Classification metrics: top-1 / top-5 accuracy, per-class precision/recall/F1, their macro and support-weighted
 /// means, and the confusion matrix (rows = true class, columns = predicted class, in <see cref="Classes"/> order).
 /// </summary>
-public sealed class ClassificationMetrics
+public sealed record ClassificationMetrics
 {
     public required IReadOnlyList<string> Classes { get; init; }
     public required int SampleCount { get; init; }
     public required double Top1 { get; init; }
-    /// <summary>Top-5 accuracy (top-k with k = min(5, class count)).</summary>
+    /// <summary>Top-5 accuracy (top-k with k = min(5, class count)); -1 when predictions were hard labels without scores.</summary>
     public required double Top5 { get; init; }
     public required double MacroPrecision { get; init; }
     public required double MacroRecall { get; init; }

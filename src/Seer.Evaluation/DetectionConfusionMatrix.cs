@@ -5,7 +5,8 @@ namespace Seer.Evaluation;
 /// by "background" (last index). Detections scoring at least the threshold are paired one-to-one with ground-truth
 /// objects of ANY class, highest IoU first, among pairs with IoU at least the IoU threshold. A pair counts in
 /// [true, predicted]; an unpaired object in [true, background] (missed); an unpaired detection in
-/// [background, predicted] (false alarm). Crowd/difficult objects take part in the pairing but are never counted.
+/// [background, predicted] (false alarm). Crowd/difficult objects are never paired nor counted; an unpaired detection
+/// on a same-class crowd/difficult object (IoU as COCO computes it for crowds) is ignored rather than a false alarm.
 /// </summary>
 public sealed class DetectionConfusionMatrix
 {

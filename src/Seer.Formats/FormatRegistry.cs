@@ -11,6 +11,11 @@ public static class FormatRegistry
         new Voc.VocImporter(),
         new Coco.CocoImporter(),
         new Yolo.YoloImporter(),
+        new Folders.FoldersImporter(),
+        new LabelMe.LabelMeImporter(),
+        new Idx.IdxImporter(),
+        new Cvat.CvatImporter(),
+        new LabelStudio.LabelStudioImporter(),
     }.ToDictionary(i => i.Format, StringComparer.OrdinalIgnoreCase);
 
     private static readonly IReadOnlyDictionary<string, IDatasetExporter> Exporters = new IDatasetExporter[]
@@ -18,6 +23,11 @@ public static class FormatRegistry
         new Voc.VocExporter(),
         new Coco.CocoExporter(),
         new Yolo.YoloExporter(),
+        new Folders.FoldersExporter(),
+        new LabelMe.LabelMeExporter(),
+        new Idx.IdxExporter(),
+        new Cvat.CvatExporter(),
+        new LabelStudio.LabelStudioExporter(),
     }.ToDictionary(e => e.Format, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Format names, in the order the CLI lists them.</summary>

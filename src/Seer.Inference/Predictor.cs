@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.ML.OnnxRuntime;
 using OpenCvSharp;
 using Seer.Core.Inference;
@@ -47,44 +46,45 @@ public sealed class Predictor
     }
 
     /// <summary>
-    /// Predicts a sequence lazily, in input order; a background task decodes and preprocesses up to two batches
-    /// ahead of the one running.
+    /// Predicts a sequence lazily, in input order. Batches are decoded and preprocessed on worker tasks, up to
+    /// <see cref="PrefetchBatches"/> ahead of (and concurrently with) the batch that runs.
     /// </summary>
     public IEnumerable<ImagePrediction> PredictStream(IEnumerable<EncodedImage> images, CancellationToken cancellationToken = default)
     {
-        using var queue = new BlockingCollection<Func<PreparedBatch>>(boundedCapacity: 2);
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = Task.Run(() =>
-        {
-            try
-            {
-                foreach (var chunk in images.Chunk(BatchSize))
-                {
-                    PreparedBatch batch;
-                    try { batch = Prepare(chunk); }
-                    catch (Exception ex)
-                    {
-                        var captured = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
-                        queue.Add(() => { captured.Throw(); return null!; }, cts.Token);
-                        return;
-                    }
-                    queue.Add(() => batch, cts.Token);
-                }
-            }
-            catch (OperationCanceledException) { }
-            finally { queue.CompleteAdding(); }
-        }, cts.Token);
+        var pending = new Queue<Task<PreparedBatch>>();
+        using var chunks = images.Chunk(BatchSize).GetEnumerator();
         try
         {
-            foreach (var next in queue.GetConsumingEnumerable(cts.Token))
-                foreach (var prediction in Run(next())) yield return prediction;
+            while (true)
+            {
+                while (pending.Count < PrefetchBatches && chunks.MoveNext())
+                {
+                    var chunk = chunks.Current;
+                    pending.Enqueue(Task.Run(() => Prepare(chunk), cancellationToken));
+                }
+                if (pending.Count == 0) yield break;
+                PreparedBatch batch;
+                try
+                {
+                    batch = pending.Dequeue().GetAwaiter().GetResult();
+                }
+                catch (TaskCanceledException)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    throw;
+                }
+                foreach (var prediction in Run(batch)) yield return prediction;
+            }
         }
         finally
         {
-            cts.Cancel();
-            try { producer.Wait(CancellationToken.None); } catch (AggregateException) { }
+            foreach (var t in pending)
+                try { t.Wait(CancellationToken.None); } catch (AggregateException) { }
         }
     }
+
+    /// <summary>Batches prepared ahead by <see cref="PredictStream"/> (default 3).</summary>
+    public int PrefetchBatches { get; init; } = 3;
 
     /// <summary>Decodes and preprocesses a batch (at most <see cref="BatchSize"/> images) into an input tensor.</summary>
     public PreparedBatch Prepare(IReadOnlyList<EncodedImage> images)

@@ -1,4 +1,5 @@
 namespace Seer.Search;
 
-/// <summary>What <see cref="SearchWorkspace.List"/> reports about a stored group.</summary>
-public sealed record FeatureGroupInfo(string Name, FeatureGroupOptions Options, int Items);
+/// <summary>What <see cref="SearchWorkspace.List"/> reports about a stored group; <see cref="Items"/> is null when
+/// another process has the group open (its count cannot be read without its lock).</summary>
+public sealed record FeatureGroupInfo(string Name, FeatureGroupOptions Options, int? Items);

@@ -61,7 +61,8 @@ public sealed partial class SearchWorkspace(string home)
     public bool Exists(string name) =>
         ValidName().IsMatch(name) && File.Exists(Path.Combine(Root, name, GroupStorage.OptionsFile));
 
-    /// <summary>Every group with its settings and live item count (each group is opened to count).</summary>
+    /// <summary>Every group with its settings and live item count (each group is opened to count; a group open in
+    /// another process is listed with a null count).</summary>
     public IReadOnlyList<FeatureGroupInfo> List()
     {
         if (!Directory.Exists(Root)) return [];
@@ -70,8 +71,16 @@ public sealed partial class SearchWorkspace(string home)
         {
             string name = Path.GetFileName(dir);
             if (!Exists(name)) continue;
-            using var group = Open(name);
-            infos.Add(new FeatureGroupInfo(name, group.Options, group.Count));
+            var options = ReadOptions(name, dir);
+            try
+            {
+                using var group = Open(name);
+                infos.Add(new FeatureGroupInfo(name, group.Options, group.Count));
+            }
+            catch (SeerException ex) when (ex.Code == ErrorCodes.Conflict)
+            {
+                infos.Add(new FeatureGroupInfo(name, options, null));
+            }
         }
         return infos;
     }

@@ -22,7 +22,7 @@ internal static class FixtureFiles
     public static string Dir(string name) => Path.Combine(Root.Value, name);
 
     /// <summary>Path of a fixture file, decompressing FILE.gz into a temp folder when only that exists.</summary>
-    public static string File_(string name, string file)
+    public static string Resolve(string name, string file)
     {
         string path = Path.Combine(Dir(name), file);
         if (File.Exists(path)) return path;
@@ -45,7 +45,7 @@ internal static class FixtureFiles
         return target;
     }
 
-    public static string Gt(string name) => File_(name, "gt.json");
-    public static string Pred(string name) => File_(name, "pred.json");
+    public static string Gt(string name) => Resolve(name, "gt.json");
+    public static string Pred(string name) => Resolve(name, "pred.json");
     public static string Expected(string name) => Path.Combine(Dir(name), "expected.json");
 }

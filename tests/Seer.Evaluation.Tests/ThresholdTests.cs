@@ -57,4 +57,17 @@ public class ThresholdTests
         Assert.True(json.ContainsKey("confusion_matrix"));
         Assert.Equal(1, m.Counts!.Total.TruePositives);
     }
+
+    [Fact]
+    public void ConfusionMatrix_IgnoresDetectionsOnCrowdRegions()
+    {
+        var cm = DetectionEvaluator.ConfusionMatrix(
+            [Image(1, Gt("cat", 0, 0, 100, 100, crowd: true), Gt("dog", 200, 0, 10, 10))],
+            Preds([Det("cat", 10, 10, 20, 20, 0.9), Det("cat", 50, 50, 20, 20, 0.9), Det("dog", 10, 10, 20, 20, 0.9), Det("dog", 200, 0, 10, 10, 0.9)]),
+            Classes, scoreThreshold: 0.5);
+        Assert.Equal(1, cm[1, 1]);
+        Assert.Equal(0, cm[2, 0]); // both cats are inside the cat crowd
+        Assert.Equal(1, cm[2, 1]); // a dog inside a cat crowd is still a false alarm
+        Assert.Equal(2, cm.Counts.Sum(r => r.Sum()));
+    }
 }

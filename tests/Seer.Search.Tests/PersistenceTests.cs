@@ -101,6 +101,29 @@ public class PersistenceTests
     }
 
     [Fact]
+    public void Compaction_OfAnExactGroupDropsRemovedRowsAndKeepsTheRest()
+    {
+        string home = TestVectors.NewTempDir();
+        var workspace = new SearchWorkspace(home);
+        var data = TestVectors.Gaussian(100, 24, seed: 6);
+        using (var group = workspace.Create("g", Options(IndexKind.Exact)))
+        {
+            group.AddRows(TestVectors.Ids(100), data);
+            group.Remove(TestVectors.Ids(50));
+            group.Compact();
+        }
+        long snapshot = new FileInfo(Path.Combine(home, "search", "g", "snapshot.bin")).Length;
+
+        using var reopened = workspace.Open("g");
+
+        Assert.Equal(0, reopened.ReplayedRecords);
+        Assert.Equal(50, reopened.Count);
+        Assert.True(snapshot < 50 * 32 * 4 + 4096, $"snapshot is {snapshot} bytes: removed rows were kept");
+        Assert.Equal(TestVectors.Ids(50).Select(i => (int.Parse(i) + 50).ToString()), reopened.Ids());
+        Assert.Equal("77", reopened.Search(data.AsSpan(77 * 24, 24), 1)[0].Id);
+    }
+
+    [Fact]
     public void Workspace_CreatesListsAndDeletesGroups()
     {
         var workspace = new SearchWorkspace(TestVectors.NewTempDir());

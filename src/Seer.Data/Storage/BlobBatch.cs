@@ -66,16 +66,18 @@ public sealed class BlobBatch : IDisposable
                 file.Flush(flushToDisk: true);
             }
         }
-        var dirs = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (sha, temp) in _staged)
+        // Renames in parallel: with thousands of blobs most land in a shard folder of their own (a mkdir each).
+        var dirs = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        Parallel.ForEach(_staged, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount * 2) }, entry =>
         {
-            string final = _store.PathOf(sha);
+            string final = _store.PathOf(entry.Key);
             string dir = Path.GetDirectoryName(final)!;
-            if (dirs.Add(dir)) Directory.CreateDirectory(dir);
-            File.Move(temp, final, overwrite: true);
-        }
+            Directory.CreateDirectory(dir); // idempotent; another worker may be creating the same shard
+            dirs.TryAdd(dir, true);
+            File.Move(entry.Value, final, overwrite: true);
+        });
         if (!FileSync.FileSystem(_store.Root))
-            foreach (var dir in dirs) FileSync.Directory(dir);
+            foreach (var dir in dirs.Keys) FileSync.Directory(dir);
         TryDeleteFolder();
     }
 

@@ -56,6 +56,8 @@ internal static class CocoJsonReader
             string where = $"annotations[{i}]";
             long id = Id(ann, "id", groundTruthPath, where);
             if (!annIds.Add(id)) throw Bad(groundTruthPath, $"{where}: duplicate annotation id {id}");
+            if (id == 0)
+                builder.Warnings.Add($"{groundTruthPath}: {where} has id 0; pycocotools counts a match to an annotation with id 0 as a false positive, Seer scores it normally");
             int img = Lookup(imageIndex, Id(ann, "image_id", groundTruthPath, where), groundTruthPath, where, "image_id", "images");
             int k = Lookup(catIndex, Id(ann, "category_id", groundTruthPath, where), groundTruthPath, where, "category_id", "categories");
             var (x, y, w, h) = Bbox(ann, groundTruthPath, where);
@@ -113,19 +115,7 @@ internal static class CocoJsonReader
         if (zero > 0) builder.Warnings.Add($"{path}: {zero} detection(s) have zero width or height; they match nothing and count as false positives");
     }
 
-    private static JsonDocument Parse(string path)
-    {
-        if (!File.Exists(path)) throw new SeerException(ErrorCodes.NotFound, $"file not found: {path}", path);
-        try
-        {
-            return JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { MaxDepth = 64 });
-        }
-        catch (JsonException ex)
-        {
-            throw new SeerException(ErrorCodes.InvalidInput,
-                $"{path}: malformed JSON at line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}: {ex.Message}", path, ex);
-        }
-    }
+    private static JsonDocument Parse(string path) => JsonFiles.Parse(path);
 
     private static IEnumerable<(JsonElement Item, int Index)> Array(JsonElement root, string name, string path, bool required)
     {
@@ -178,6 +168,5 @@ internal static class CocoJsonReader
             _ => false,
         };
 
-    private static SeerException Bad(string path, string reason) =>
-        new(ErrorCodes.InvalidInput, $"{path}: {reason}", path);
+    private static SeerException Bad(string path, string reason) => JsonFiles.Bad(path, reason);
 }

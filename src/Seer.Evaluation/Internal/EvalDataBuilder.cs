@@ -77,20 +77,27 @@ internal sealed class EvalDataBuilder
         }
 
         var result = new T[k][];
-        var cursor = new int[k][];
         for (int c = 0; c < k; c++)
         {
             var s = starts[c];
             for (int i = 0; i < _images; i++) s[i + 1] += s[i];
             result[c] = new T[s[_images]];
-            cursor[c] = (int[])s.Clone();
         }
 
-        for (int i = 0; i < count; i++)
+        // Place from the back (keeps input order within a group); starts[c][i + 1] walks down to group i's start.
+        for (int i = count - 1; i >= 0; i--)
         {
             long key = keys[i];
             int c = (int)(key >> 32);
-            result[c][cursor[c][(int)(uint)key]++] = items[i];
+            result[c][--starts[c][(int)(uint)key + 1]] = items[i];
+        }
+
+        // Now starts[c][i + 1] is the start of group i; shift back so starts[c][i] is.
+        for (int c = 0; c < k; c++)
+        {
+            var s = starts[c];
+            for (int i = 0; i < _images; i++) s[i] = s[i + 1];
+            s[_images] = result[c].Length;
         }
 
         return result;

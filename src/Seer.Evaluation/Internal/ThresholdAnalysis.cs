@@ -77,6 +77,7 @@ internal static class ThresholdAnalysis
             {
                 for (int g = 0; g < gtList.Count; g++)
                 {
+                    if (Ignored(gtList[g].Box)) continue;
                     double iou = CocoEngine.Iou(detList[d].Box, gtList[g].Box);
                     if (iou >= iouThreshold) pairs.Add((iou, d, g));
                 }
@@ -96,13 +97,13 @@ internal static class ThresholdAnalysis
                 if (detUsed[d] || gtUsed[g]) continue;
                 detUsed[d] = true;
                 gtUsed[g] = true;
-                if (!Ignored(gtList[g].Box)) counts[gtList[g].Cls, detList[d].Cls]++;
+                counts[gtList[g].Cls, detList[d].Cls]++;
             }
 
             for (int g = 0; g < gtList.Count; g++)
                 if (!gtUsed[g] && !Ignored(gtList[g].Box)) counts[gtList[g].Cls, bg]++;
             for (int d = 0; d < detList.Count; d++)
-                if (!detUsed[d]) counts[bg, detList[d].Cls]++;
+                if (!detUsed[d] && !Absorbed(detList[d].Cls, detList[d].Box, gtList, iouThreshold)) counts[bg, detList[d].Cls]++;
         }
 
         var rows = new IReadOnlyList<int>[kk + 1];
@@ -121,4 +122,12 @@ internal static class ThresholdAnalysis
     }
 
     private static bool Ignored(in GtBox g) => g.Crowd || g.Difficult;
+
+    /// <summary>An unpaired detection on a same-class crowd/difficult object is ignored, not a false alarm.</summary>
+    private static bool Absorbed(int cls, in DetBox det, List<(int Cls, GtBox Box)> gts, double iouThreshold)
+    {
+        foreach (var (c, g) in gts)
+            if (c == cls && Ignored(g) && CocoEngine.Iou(det, g) >= iouThreshold) return true;
+        return false;
+    }
 }

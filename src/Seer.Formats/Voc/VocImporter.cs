@@ -58,6 +58,8 @@ public sealed class VocImporter : IDatasetImporter
             foreach (var xml in xmls)
             {
                 var item = ReadOne(source, xml, annotations, images, sink, out string? imagePath);
+                // An image whose annotation failed is rejected with it, never imported as unlabelled.
+                imagePath ??= ImageFiles.FindByStem(source, Join(images, SourcePath.WithoutExtension(SourcePath.RelativeTo(xml, annotations)!)));
                 if (imagePath is not null) used.Add(imagePath);
                 if (item is null) continue;
                 string fileName = (prefixRoot && root.Length > 0 ? root + "/" : "") + SourcePath.RelativeTo(imagePath!, images);

@@ -42,6 +42,11 @@ internal static class YoloClasses
             throw new SeerException(ErrorCodes.InvalidInput,
                 $"{display}: malformed YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}", display, e);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet reports some unterminated flow collections this way, without a position.
+            throw new SeerException(ErrorCodes.InvalidInput, $"{display}: malformed YAML: {e.Message}", display, e);
+        }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new SeerException(ErrorCodes.InvalidInput, $"{display}: expected a mapping with a 'names' key", display);
         if (!root.Children.TryGetValue(new YamlScalarNode("names"), out var names))

@@ -20,6 +20,9 @@ public static class PreAnnotator
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(predictor);
+        if (predictor.Spec.Task == "embed")
+            throw new Core.Errors.SeerException(Core.Errors.ErrorCodes.InvalidInput,
+                $"model '{predictor.Model.Path}' computes feature vectors; pre-annotation needs a detector or a classifier");
         return Task.Run<IReadOnlyList<ImageRecord>>(() =>
         {
             var images = snapshot.Images;

@@ -1,0 +1,118 @@
+using System.CommandLine;
+using Seer.Core.Datasets;
+using Seer.Data;
+using Seer.Training.Engine;
+using Seer.Training.Registry;
+using Spectre.Console;
+
+namespace Seer.Cli.Commands;
+
+/// <summary><c>seer model list|show|compare|eval</c>: the model registry under &lt;home&gt;/models.</summary>
+public sealed class ModelCommands : ICommandFactory
+{
+    public Command Create()
+    {
+        var command = new Command("model", "Trained models: list, show, compare, evaluate");
+        command.Subcommands.Add(List());
+        command.Subcommands.Add(Show());
+        command.Subcommands.Add(Compare());
+        command.Subcommands.Add(Eval());
+        return command;
+    }
+
+    private static Command List()
+    {
+        var command = new Command("list", "List models, newest first");
+        command.SetAction((parse, ct) =>
+        {
+            var models = new FileModelRegistry(GlobalOptions.ResolveHome(parse)).List();
+            if (parse.GetValue(GlobalOptions.Json))
+            {
+                Output.Json(models.Select(Summary));
+                return Task.FromResult(0);
+            }
+            var table = new Table().AddColumns("model", "task", "architecture", "train", "metric", "value", "status");
+            foreach (var m in models)
+                table.AddRow(m.Id, m.Task, m.Architecture, Markup.Escape(m.TrainDataset), m.PrimaryMetric, $"{m.PrimaryValue:0.0000}", m.Status);
+            AnsiConsole.Write(table);
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static Command Show()
+    {
+        var id = new Argument<string>("MODEL") { Description = "Model id (or unique prefix)" };
+        var command = new Command("show", "Print a model's record (model.json)");
+        command.Arguments.Add(id);
+        command.SetAction((parse, ct) =>
+        {
+            var record = new FileModelRegistry(GlobalOptions.ResolveHome(parse)).Get(parse.GetValue(id)!);
+            Console.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(record, FileModelRegistry.Json));
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static Command Compare()
+    {
+        var ids = new Argument<string[]>("MODELS") { Description = "Two or more model ids", Arity = new ArgumentArity(2, 100) };
+        var command = new Command("compare", "Compare models' validation metrics and settings side by side");
+        command.Arguments.Add(ids);
+        command.SetAction((parse, ct) =>
+        {
+            var registry = new FileModelRegistry(GlobalOptions.ResolveHome(parse));
+            var models = parse.GetValue(ids)!.Select(registry.Get).ToList();
+            var keys = models.SelectMany(m => m.Metrics.Where(p => p.Value is double or float or int or System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Number }).Select(p => p.Key))
+                .Distinct().Order(StringComparer.Ordinal).ToList();
+            if (parse.GetValue(GlobalOptions.Json))
+            {
+                Output.Json(models.Select(Summary));
+                return Task.FromResult(0);
+            }
+            var table = new Table().AddColumn("");
+            foreach (var m in models) table.AddColumn(m.Id);
+            table.AddRow(["architecture", .. models.Select(m => m.Architecture)]);
+            table.AddRow(["train", .. models.Select(m => Markup.Escape(m.TrainDataset))]);
+            table.AddRow(["val", .. models.Select(m => Markup.Escape(m.ValDataset))]);
+            table.AddRow(["epochs", .. models.Select(m => $"{m.BestEpoch}/{m.Parameters.Epochs}")]);
+            foreach (string k in keys)
+                table.AddRow([k, .. models.Select(m => m.Metrics.TryGetValue(k, out var v) ? $"{Convert.ToDouble(v is System.Text.Json.JsonElement e ? e.GetDouble() : v, System.Globalization.CultureInfo.InvariantCulture):0.0000}" : "-")]);
+            AnsiConsole.Write(table);
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static Command Eval()
+    {
+        var id = new Argument<string>("MODEL") { Description = "Model id (or unique prefix)" };
+        var dataset = new Argument<string>("DATASET") { Description = "Dataset NAME[@VERSION] with ground truth" };
+        var device = new Option<string?>("--device") { Description = "cpu or cuda:N (default: the model's training device)" };
+        var command = new Command("eval", "Evaluate a model on a dataset version: the evaluation metric keys");
+        command.Arguments.Add(id);
+        command.Arguments.Add(dataset);
+        command.Options.Add(device);
+        command.SetAction(async (parse, ct) =>
+        {
+            using var workspace = Workspace.Open(GlobalOptions.ResolveHome(parse));
+            var snapshot = workspace.OpenSnapshot(DatasetRef.Parse(parse.GetValue(dataset)!));
+            var registry = new FileModelRegistry(workspace.Home);
+            var metrics = await Task.Run(() => ModelEvaluation.Evaluate(registry, parse.GetValue(id)!, snapshot, parse.GetValue(device), null, ct), ct)
+                .ConfigureAwait(false);
+            if (parse.GetValue(GlobalOptions.Json)) Output.Json(metrics);
+            else
+                foreach (var (k, v) in metrics.Where(p => p.Key != "per_class"))
+                    Console.WriteLine($"{k,-10} {v}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Dictionary<string, object?> Summary(ModelRecord m) => new()
+    {
+        ["model"] = m.Id, ["status"] = m.Status, ["task"] = m.Task, ["architecture"] = m.Architecture,
+        ["train"] = m.TrainDataset, ["val"] = m.ValDataset, ["primary_metric"] = m.PrimaryMetric, ["value"] = m.PrimaryValue,
+        ["metrics"] = m.Metrics, ["parent"] = m.Parent, ["created_at"] = m.CreatedAt,
+    };
+}

@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Text.Json;
+using Seer.Core.Datasets;
+using Seer.Core.Errors;
+using Seer.Data;
+using Seer.Inference;
+using Seer.Inference.Models;
+using Seer.Inference.Processing;
+using Seer.Search;
+
+namespace Seer.Cli.Commands;
+
+/// <summary>
+/// <c>seer search index DATASET[@VERSION] --model MODEL</c>: runs a feature (embed) model over every image of a dataset
+/// version and upserts one item per image (id = the image's file name) into a feature group, created on first use,
+/// so users can find similar images and near-duplicates with <c>seer search query</c>.
+/// </summary>
+internal static class SearchIndexCommand
+{
+    private const int WriteBatch = 512;
+
+    public static Command Create()
+    {
+        var dataset = new Argument<string>("DATASET") { Description = "Dataset version: NAME (latest) or NAME@VERSION" };
+        var model = new Option<string>("--model") { Description = "Feature (embed) model: an .onnx file", Required = true };
+        var manifest = new Option<string?>("--manifest") { Description = "Manifest for an external ONNX model" };
+        var groupName = new Option<string?>("--group") { Description = "Feature group to fill (default: the dataset name)" };
+        var index = new Option<string>("--index") { Description = "exact or hnsw (default) for a new group", DefaultValueFactory = _ => "hnsw" };
+        var metric = new Option<string>("--metric") { Description = "ip, cosine (default) or l2 for a new group", DefaultValueFactory = _ => "cosine" };
+        var command = new Command("index", "Build a feature group from a model's features of a dataset version's images");
+        command.Arguments.Add(dataset);
+        foreach (var o in new Option[] { model, manifest, groupName, index, metric }) command.Options.Add(o);
+        CommandRunner.SetAction(command, async (parse, ct) =>
+        {
+            var reference = DatasetRef.Parse(parse.GetValue(dataset)!);
+            string home = GlobalOptions.ResolveHome(parse);
+            using var workspace = Workspace.Open(home);
+            var snapshot = workspace.OpenSnapshot(reference);
+            using var onnx = ModelOpener.Open(parse.GetValue(model)!, parse.GetValue(manifest));
+            if (onnx.Spec.Task != "embed")
+                throw new SeerException(ErrorCodes.InvalidInput,
+                    $"model '{onnx.Path}' is a {onnx.Spec.Task} model, not a feature (embed) model", onnx.Path);
+            var predictor = new Predictor(onnx);
+            string name = parse.GetValue(groupName) ?? snapshot.Name;
+            var search = new SearchWorkspace(home);
+            var options = new FeatureGroupOptions
+            {
+                Metric = FeatureGroupOptions.ParseMetric(parse.GetValue(metric)!),
+                Index = FeatureGroupOptions.ParseIndex(parse.GetValue(index)!),
+            };
+            int added = await Task.Run(() => IndexImages(snapshot, predictor, search, name, options, ct), ct).ConfigureAwait(false);
+            using var group = search.Open(name);
+            var result = new Dictionary<string, object>
+            {
+                ["group"] = name, ["dataset"] = snapshot.Name, ["version"] = snapshot.Version, ["model"] = onnx.Path,
+                ["dim"] = group.Dimension, ["added"] = added, ["items"] = group.Count,
+            };
+            if (parse.GetValue(GlobalOptions.Json)) Output.Json(result);
+            else Console.WriteLine($"indexed {added} images of {snapshot} into '{name}' ({group.Dimension}-d, {group.Count} items)");
+            return 0;
+        });
+        return command;
+    }
+
+    private static int IndexImages(DatasetSnapshot snapshot, Predictor predictor, SearchWorkspace search, string name,
+        FeatureGroupOptions options, CancellationToken ct)
+    {
+        var images = snapshot.Images;
+        if (images.Count == 0)
+            throw new SeerException(ErrorCodes.InvalidInput, $"dataset version {snapshot} has no images to index");
+        IEnumerable<EncodedImage> Read()
+        {
+            foreach (var record in images)
+            {
+                ct.ThrowIfCancellationRequested();
+                using var stream = snapshot.OpenImage(record);
+                using var bytes = new MemoryStream();
+                stream.CopyTo(bytes);
+                yield return new EncodedImage(record.FileName, bytes.ToArray());
+            }
+        }
+        FeatureGroup? group = null;
+        var pending = new List<FeatureItem>(WriteBatch);
+        int done = 0;
+        try
+        {
+            foreach (var prediction in predictor.PredictStream(Read(), ct))
+            {
+                var record = images[done++];
+                float[] feature = prediction.Embedding
+                    ?? throw new SeerException(ErrorCodes.InvalidInput, $"the model gave no feature vector for image '{record.FileName}'");
+                group ??= search.Exists(name) ? search.Open(name) : search.Create(name, options with { Dimension = feature.Length });
+                if (feature.Length != group.Dimension)
+                    throw new SeerException(ErrorCodes.InvalidInput,
+                        $"the model gives {feature.Length}-d features but feature group '{name}' holds {group.Dimension}-d vectors; use --group to pick another group");
+                string metadata = JsonSerializer.Serialize(new Dictionary<string, string>
+                {
+                    ["dataset"] = snapshot.Name, ["version"] = snapshot.Version, ["content_hash"] = record.ContentHash,
+                });
+                pending.Add(new FeatureItem(record.FileName, feature, metadata));
+                if (pending.Count == WriteBatch)
+                {
+                    group.Upsert(pending);
+                    pending.Clear();
+                }
+            }
+            if (pending.Count > 0) group!.Upsert(pending);
+            return done;
+        }
+        finally
+        {
+            group?.Dispose();
+        }
+    }
+}

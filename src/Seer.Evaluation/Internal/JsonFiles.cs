@@ -1,0 +1,24 @@
+using System.Text.Json;
+using Seer.Core.Errors;
+
+namespace Seer.Evaluation.Internal;
+
+/// <summary>Opening JSON input files with errors that name the file and the position.</summary>
+internal static class JsonFiles
+{
+    public static JsonDocument Parse(string path)
+    {
+        if (!File.Exists(path)) throw new SeerException(ErrorCodes.NotFound, $"file not found: {path}", path);
+        try
+        {
+            return JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException ex)
+        {
+            throw new SeerException(ErrorCodes.InvalidInput,
+                $"{path}: malformed JSON at line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}: {ex.Message}", path, ex);
+        }
+    }
+
+    public static SeerException Bad(string path, string reason) => new(ErrorCodes.InvalidInput, $"{path}: {reason}", path);
+}

@@ -1,0 +1,40 @@
+namespace Seer.Imaging.Preprocess;
+
+/// <summary>
+/// Fits an image into a size x size canvas keeping its aspect ratio, centred, padding with a grey value (114 as the
+/// YOLO family does). Training and inference use this same code so boxes map identically.
+/// </summary>
+public static class Letterbox
+{
+    public const byte DefaultPad = 114;
+
+    public static (RgbImage Image, LetterboxTransform Transform) Apply(RgbImage image, int size, byte pad = DefaultPad)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
+        double scale = Math.Min((double)size / image.Width, (double)size / image.Height);
+        int w = Math.Max(1, (int)Math.Round(image.Width * scale));
+        int h = Math.Max(1, (int)Math.Round(image.Height * scale));
+        RgbImage resized = Resize.To(image, w, h);
+        int padX = (size - w) / 2, padY = (size - h) / 2;
+        RgbImage canvas = RgbImage.Filled(size, size, pad);
+        Paste(resized, canvas, padX, padY);
+        return (canvas, new LetterboxTransform((double)w / image.Width, padX, padY));
+    }
+
+    /// <summary>Copies <paramref name="source"/> into <paramref name="target"/> at (x, y), clipped to the target.</summary>
+    public static void Paste(RgbImage source, RgbImage target, int x, int y)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(target);
+        int x0 = Math.Max(0, x), y0 = Math.Max(0, y);
+        int x1 = Math.Min(target.Width, x + source.Width), y1 = Math.Min(target.Height, y + source.Height);
+        if (x1 <= x0 || y1 <= y0) return;
+        int rowBytes = (x1 - x0) * 3;
+        for (int ty = y0; ty < y1; ty++)
+        {
+            int sy = ty - y;
+            Buffer.BlockCopy(source.Pixels, (sy * source.Width + (x0 - x)) * 3, target.Pixels, (ty * target.Width + x0) * 3, rowBytes);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Seer.Training.Engine;
+
+/// <summary>
+/// AdamW (Loshchilov and Hutter): Adam moments with bias correction and decoupled weight decay on weights of more than
+/// one dimension. Written here because TorchSharp 0.107's Adam/AdamW gave NaN after the first step on CPU for some
+/// layer widths. State (step, first and second moments) is saved with checkpoints so a resumed run is identical.
+/// </summary>
+public sealed class AdamWOptimizer : IStepOptimizer
+{
+    private readonly Parameter[] parameters;
+    private readonly Tensor[] firstMoment;
+    private readonly Tensor[] secondMoment;
+    private readonly double beta1;
+    private readonly double beta2;
+    private readonly double eps;
+    private readonly double weightDecay;
+    private long steps;
+
+    public AdamWOptimizer(IEnumerable<Parameter> parameters, double weightDecay, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8)
+    {
+        this.parameters = parameters.ToArray();
+        firstMoment = this.parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
+        secondMoment = this.parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+    }
+
+    public void ZeroGrad()
+    {
+        foreach (var p in parameters)
+        {
+            p.grad?.zero_();
+        }
+    }
+
+    public void Step(double learningRate)
+    {
+        steps++;
+        double correction1 = 1 - Math.Pow(beta1, steps), correction2 = 1 - Math.Pow(beta2, steps);
+        double stepSize = learningRate / correction1;
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            Parameter p = parameters[i];
+            Tensor? grad = p.grad;
+            if (grad is null) continue;
+            if (weightDecay > 0 && p.dim() > 1) p.mul_(1 - learningRate * weightDecay);
+            firstMoment[i].mul_(beta1).add_(grad, alpha: 1 - beta1);
+            secondMoment[i].mul_(beta2).addcmul_(grad, grad, value: 1 - beta2);
+            Tensor denom = secondMoment[i].sqrt().div_(Math.Sqrt(correction2)).add_(eps);
+            p.addcdiv_(firstMoment[i], denom, value: -stepSize);
+        }
+    }
+
+    public void Save(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(steps);
+        writer.Write(parameters.Length);
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            WriteTensor(writer, firstMoment[i]);
+            WriteTensor(writer, secondMoment[i]);
+        }
+    }
+
+    public void Load(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        steps = reader.ReadInt64();
+        int count = reader.ReadInt32();
+        if (count != parameters.Length) throw new InvalidDataException($"optimizer state has {count} tensors, the model {parameters.Length}");
+        for (int i = 0; i < count; i++)
+        {
+            ReadTensor(reader, firstMoment[i]);
+            ReadTensor(reader, secondMoment[i]);
+        }
+    }
+
+    private static void WriteTensor(BinaryWriter writer, Tensor t)
+    {
+        float[] data = Tensors.ToArray(t);
+        writer.Write(data.Length);
+        foreach (float v in data) writer.Write(v);
+    }
+
+    private static void ReadTensor(BinaryReader reader, Tensor into)
+    {
+        int n = reader.ReadInt32();
+        if (n != into.numel()) throw new InvalidDataException($"optimizer tensor has {n} values, expected {into.numel()}");
+        var data = new float[n];
+        for (int i = 0; i < n; i++) data[i] = reader.ReadSingle();
+        using var noGrad = no_grad();
+        using Tensor src = Tensors.Copy(data, into.shape);
+        into.copy_(src);
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in firstMoment) t.Dispose();
+        foreach (var t in secondMoment) t.Dispose();
+    }
+}

@@ -1,0 +1,51 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Seer.Training.Engine;
+
+/// <summary>Loss functions beyond TorchSharp's: softmax and sigmoid focal loss, GIoU loss.</summary>
+public static class Losses
+{
+    /// <summary>Multi-class focal loss: mean of -(1 - p_t)^gamma * log p_t.</summary>
+    public static Tensor SoftmaxFocal(Tensor logits, Tensor target, double gamma)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        using var scope = NewDisposeScope();
+        Tensor logp = nn.functional.log_softmax(logits, 1).gather(1, target.unsqueeze(1)).squeeze(1);
+        Tensor p = logp.exp();
+        return (-(1 - p).pow(gamma) * logp).mean().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Sigmoid focal loss (RetinaNet), summed: alpha-balanced, gamma-modulated binary cross-entropy.</summary>
+    public static Tensor SigmoidFocalSum(Tensor logits, Tensor targets, double alpha = 0.25, double gamma = 2.0)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        using var scope = NewDisposeScope();
+        Tensor p = logits.sigmoid();
+        Tensor ce = nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction: nn.Reduction.None);
+        Tensor pt = p * targets + (1 - p) * (1 - targets);
+        Tensor weight = (alpha * targets + (1 - alpha) * (1 - targets)) * (1 - pt).pow(gamma);
+        return (weight * ce).sum().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>1 - GIoU of boxes given as [K,4] x1,y1,x2,y2, per box.</summary>
+    public static Tensor GIoULoss(Tensor pred, Tensor target)
+    {
+        ArgumentNullException.ThrowIfNull(pred);
+        using var scope = NewDisposeScope();
+        Tensor px1 = pred[.., 0], py1 = pred[.., 1], px2 = pred[.., 2], py2 = pred[.., 3];
+        Tensor tx1 = target[.., 0], ty1 = target[.., 1], tx2 = target[.., 2], ty2 = target[.., 3];
+        Tensor areaP = (px2 - px1).clamp_min(0) * (py2 - py1).clamp_min(0);
+        Tensor areaT = (tx2 - tx1).clamp_min(0) * (ty2 - ty1).clamp_min(0);
+        Tensor iw = (minimum(px2, tx2) - maximum(px1, tx1)).clamp_min(0);
+        Tensor ih = (minimum(py2, ty2) - maximum(py1, ty1)).clamp_min(0);
+        Tensor inter = iw * ih;
+        Tensor union = areaP + areaT - inter + 1e-7;
+        Tensor iou = inter / union;
+        Tensor cw = maximum(px2, tx2) - minimum(px1, tx1);
+        Tensor ch = maximum(py2, ty2) - minimum(py1, ty1);
+        Tensor enclose = cw * ch + 1e-7;
+        Tensor giou = iou - (enclose - union) / enclose;
+        return (1 - giou).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,91 @@
+using Seer.Training.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Seer.Training.Models;
+
+/// <summary>
+/// A one-stage anchor-free detector in the FCOS style, sized for CPU: a residual backbone (strides 2..32, channels
+/// w/4·[1,2,4,8,16]), an FPN over strides 8, 16, 32 (1x1 laterals, nearest upsample + add, 3x3 smoothing) and a head
+/// shared by the three levels (one ConvBnAct tower each for classification and regression, then 1x1 convs).
+/// Input [N,3,S,S] with S a multiple of 32. Output [N, A, 5 + classes] with A = Σ (S/stride)² locations in level
+/// order P3, P4, P5, row-major; per location: 4 raw box distances (left, top, right, bottom; decoded as
+/// exp(v) * stride), 1 centerness logit, then class logits. Decoding lives in <c>FcosDecoder</c>.
+/// </summary>
+public sealed class FcosLite : Module<Tensor, Tensor>
+{
+    public static readonly int[] Strides = [8, 16, 32];
+
+    private readonly ConvBnAct stem;
+    private readonly ConvBnAct down1;
+    private readonly ConvBnAct down2;
+    private readonly ResidualBlock stage3;
+    private readonly ConvBnAct down3;
+    private readonly ResidualBlock stage4;
+    private readonly ConvBnAct down4;
+    private readonly ResidualBlock stage5;
+    private readonly ConvBnAct lat3;
+    private readonly ConvBnAct lat4;
+    private readonly ConvBnAct lat5;
+    private readonly UpsampleAdd merge;
+    private readonly ConvBnAct smooth3;
+    private readonly ConvBnAct smooth4;
+    private readonly ConvBnAct cls_tower;
+    private readonly ConvBnAct reg_tower;
+    private readonly Conv2d cls_out;
+    private readonly Conv2d reg_out;
+    private readonly Conv2d ctr_out;
+
+    public FcosLite(int classes, int width) : base(nameof(FcosLite))
+    {
+        int b = Math.Max(4, width / 4);
+        const ActivationKind act = ActivationKind.SiLU;
+        stem = new ConvBnAct(3, b, 3, 2, act);
+        down1 = new ConvBnAct(b, 2 * b, 3, 2, act);
+        down2 = new ConvBnAct(2 * b, 4 * b, 3, 2, act);
+        stage3 = new ResidualBlock(4 * b, 4 * b, 1, act);
+        down3 = new ConvBnAct(4 * b, 8 * b, 3, 2, act);
+        stage4 = new ResidualBlock(8 * b, 8 * b, 1, act);
+        down4 = new ConvBnAct(8 * b, 16 * b, 3, 2, act);
+        stage5 = new ResidualBlock(16 * b, 16 * b, 1, act);
+        lat3 = new ConvBnAct(4 * b, width, 1, 1, act);
+        lat4 = new ConvBnAct(8 * b, width, 1, 1, act);
+        lat5 = new ConvBnAct(16 * b, width, 1, 1, act);
+        merge = new UpsampleAdd();
+        smooth3 = new ConvBnAct(width, width, 3, 1, act);
+        smooth4 = new ConvBnAct(width, width, 3, 1, act);
+        cls_tower = new ConvBnAct(width, width, 3, 1, act);
+        reg_tower = new ConvBnAct(width, width, 3, 1, act);
+        cls_out = Conv2d(width, classes, 1);
+        reg_out = Conv2d(width, 4, 1);
+        ctr_out = Conv2d(width, 1, 1);
+        RegisterComponents();
+        using (no_grad())
+        {
+            cls_out.bias!.fill_(-Math.Log((1 - 0.01) / 0.01)); // prior probability 0.01 (RetinaNet/FCOS)
+            reg_out.bias!.zero_();
+        }
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        Tensor c3 = stage3.forward(down2.forward(down1.forward(stem.forward(input))));
+        Tensor c4 = stage4.forward(down3.forward(c3));
+        Tensor c5 = stage5.forward(down4.forward(c4));
+        Tensor p5 = lat5.forward(c5);
+        Tensor p4 = smooth4.forward(merge.forward(lat4.forward(c4), p5));
+        Tensor p3 = smooth3.forward(merge.forward(lat3.forward(c3), p4));
+        var levels = new List<Tensor>(3);
+        foreach (Tensor p in new[] { p3, p4, p5 })
+        {
+            Tensor r = reg_tower.forward(p);
+            Tensor c = cls_tower.forward(p);
+            Tensor level = cat([reg_out.forward(r), ctr_out.forward(r), cls_out.forward(c)], 1);
+            levels.Add(level.flatten(2));
+        }
+        return cat(levels, 2).permute(0, 2, 1).contiguous().MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,93 @@
+namespace Seer.Training.Options;
+
+/// <summary>
+/// Every training setting with its default (the one defaults file). A run saves its resolved settings beside its
+/// outputs (model.json "parameters" and the run's settings.json). Params files (<c>--params FILE</c>) are JSON objects
+/// with these names in camelCase, e.g. <c>{"learningRate": 0.002, "epochs": 12}</c>.
+/// </summary>
+public sealed record TrainingOptions
+{
+    /// <summary>classify or detect.</summary>
+    public string Task { get; init; } = "classify";
+
+    /// <summary>Architecture: small-cnn, resnet18 (classify); fcos-lite (detect). Empty = the task's default.</summary>
+    public string Architecture { get; init; } = "";
+
+    /// <summary>Channel width multiplier base (small-cnn: first stage channels; resnet18: 64 is the paper's; fcos-lite: FPN channels).</summary>
+    public int Width { get; init; }
+
+    /// <summary>Square input size in pixels (images are resized for classification, letterboxed for detection).</summary>
+    public int ImageSize { get; init; }
+
+    public int Epochs { get; init; } = 10;
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>sgd (momentum, nesterov) or adamw.</summary>
+    public string Optimizer { get; init; } = "adamw";
+
+    /// <summary>Peak learning rate after warm-up.</summary>
+    public double LearningRate { get; init; } = 2e-3;
+
+    /// <summary>SGD momentum (ignored by adamw).</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>Decoupled weight decay (adamw) or L2 (sgd); not applied to batch-norm and bias parameters.</summary>
+    public double WeightDecay { get; init; } = 5e-4;
+
+    /// <summary>Linear warm-up length in epochs (fractions allowed), then cosine decay.</summary>
+    public double WarmupEpochs { get; init; } = 1;
+
+    /// <summary>The cosine schedule ends at LearningRate * FinalLrFraction.</summary>
+    public double FinalLrFraction { get; init; } = 0.01;
+
+    /// <summary>Stop when the validation metric has not improved for this many epochs (0 = never stop early).</summary>
+    public int Patience { get; init; }
+
+    /// <summary>Sampling of training images: none (each once per epoch) or balanced (classes drawn equally: minority over-, majority under-sampled).</summary>
+    public string Sampling { get; init; } = "none";
+
+    /// <summary>Focal loss gamma; 0 = plain cross-entropy (classification). Detection always uses sigmoid focal loss.</summary>
+    public double FocalGamma { get; init; }
+
+    /// <summary>Label smoothing for classification cross-entropy.</summary>
+    public double LabelSmoothing { get; init; }
+
+    /// <summary>Probability of a horizontal flip.</summary>
+    public double FlipProbability { get; init; } = 0.5;
+
+    /// <summary>Random translation as a fraction of the image size (pad-and-crop for classification, shift for detection).</summary>
+    public double Translate { get; init; } = 0.1;
+
+    /// <summary>Random scale jitter: the scale is drawn from [1 - ScaleJitter, 1 + ScaleJitter].</summary>
+    public double ScaleJitter { get; init; }
+
+    /// <summary>Random brightness/contrast jitter amplitude (0..1).</summary>
+    public double ColorJitter { get; init; }
+
+    /// <summary>Seed of weight initialisation, sampling and augmentation. Same seed + same Threads = same weights.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Intra-op threads of libtorch (fixed for determinism); 0 = number of cores.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>cpu or cuda:N.</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>Batches decoded and augmented ahead of the trainer (also the number of decode workers).</summary>
+    public int Prefetch { get; init; } = 2;
+
+    /// <summary>Keep decoded (resized) images in memory across epochs when they fit in CacheMegabytes.</summary>
+    public int CacheMegabytes { get; init; } = 2048;
+
+    /// <summary>Detection: minimum score kept by post-processing during evaluation.</summary>
+    public double ScoreThreshold { get; init; } = 0.05;
+
+    /// <summary>Detection: IoU of non-maximum suppression.</summary>
+    public double NmsIoU { get; init; } = 0.6;
+
+    /// <summary>Evaluate on the validation set every this many epochs (and always at the last).</summary>
+    public int EvalEvery { get; init; } = 1;
+
+    /// <summary>Stop after this many training batches per epoch (0 = all); for quick checks.</summary>
+    public int MaxBatchesPerEpoch { get; init; }
+}

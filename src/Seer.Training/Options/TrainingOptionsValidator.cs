@@ -1,0 +1,53 @@
+using System.Globalization;
+using Seer.Core.Errors;
+
+namespace Seer.Training.Options;
+
+/// <summary>
+/// Checks <see cref="TrainingOptions"/> before any work starts; the message names the setting, its value and the fix,
+/// e.g. <c>TrainingOptions.BatchSize must be &gt; 0 (was 0); set --batch or "batchSize" in a params file</c>.
+/// </summary>
+public static class TrainingOptionsValidator
+{
+    public static void Validate(TrainingOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        Check(o.Task is "classify" or "detect", nameof(o.Task), o.Task, "be classify or detect", "--task");
+        Check(o.Epochs > 0, nameof(o.Epochs), o.Epochs, "be > 0", "--epochs");
+        Check(o.BatchSize > 0, nameof(o.BatchSize), o.BatchSize, "be > 0", "--batch");
+        Check(o.ImageSize >= 16 && o.ImageSize <= 2048 && (o.Task != "detect" || o.ImageSize % 32 == 0),
+            nameof(o.ImageSize), o.ImageSize, o.Task == "detect" ? "be a multiple of 32 in 32..2048" : "be in 16..2048", "--size");
+        Check(o.Width is > 0 and <= 1024, nameof(o.Width), o.Width, "be in 1..1024", null);
+        Check(o.Optimizer is "sgd" or "adamw", nameof(o.Optimizer), o.Optimizer, "be sgd or adamw", null);
+        Check(o.LearningRate > 0 && o.LearningRate < 10, nameof(o.LearningRate), o.LearningRate, "be in (0, 10)", "--lr");
+        Check(o.Momentum is >= 0 and < 1, nameof(o.Momentum), o.Momentum, "be in [0, 1)", null);
+        Check(o.WeightDecay is >= 0 and < 1, nameof(o.WeightDecay), o.WeightDecay, "be in [0, 1)", null);
+        Check(o.WarmupEpochs >= 0 && o.WarmupEpochs <= o.Epochs, nameof(o.WarmupEpochs), o.WarmupEpochs, $"be in [0, Epochs={o.Epochs}]", null);
+        Check(o.FinalLrFraction is >= 0 and <= 1, nameof(o.FinalLrFraction), o.FinalLrFraction, "be in [0, 1]", null);
+        Check(o.Patience >= 0, nameof(o.Patience), o.Patience, "be >= 0", null);
+        Check(o.Sampling is "none" or "balanced", nameof(o.Sampling), o.Sampling, "be none or balanced", null);
+        Check(o.FocalGamma is >= 0 and <= 10, nameof(o.FocalGamma), o.FocalGamma, "be in [0, 10]", null);
+        Check(o.LabelSmoothing is >= 0 and < 1, nameof(o.LabelSmoothing), o.LabelSmoothing, "be in [0, 1)", null);
+        Check(o.FlipProbability is >= 0 and <= 1, nameof(o.FlipProbability), o.FlipProbability, "be in [0, 1]", null);
+        Check(o.Translate is >= 0 and <= 0.5, nameof(o.Translate), o.Translate, "be in [0, 0.5]", null);
+        Check(o.ScaleJitter is >= 0 and < 1, nameof(o.ScaleJitter), o.ScaleJitter, "be in [0, 1)", null);
+        Check(o.ColorJitter is >= 0 and <= 1, nameof(o.ColorJitter), o.ColorJitter, "be in [0, 1]", null);
+        Check(o.Threads is >= 0 and <= 256, nameof(o.Threads), o.Threads, "be in 0..256", null);
+        Check(DeviceSpec.TryParse(o.Device, out _), nameof(o.Device), o.Device, "be cpu or cuda:N", "--device");
+        Check(o.Prefetch is > 0 and <= 64, nameof(o.Prefetch), o.Prefetch, "be in 1..64", null);
+        Check(o.CacheMegabytes >= 0, nameof(o.CacheMegabytes), o.CacheMegabytes, "be >= 0", null);
+        Check(o.ScoreThreshold is >= 0 and < 1, nameof(o.ScoreThreshold), o.ScoreThreshold, "be in [0, 1)", null);
+        Check(o.NmsIoU is > 0 and <= 1, nameof(o.NmsIoU), o.NmsIoU, "be in (0, 1]", null);
+        Check(o.EvalEvery > 0, nameof(o.EvalEvery), o.EvalEvery, "be > 0", null);
+        Check(o.MaxBatchesPerEpoch >= 0, nameof(o.MaxBatchesPerEpoch), o.MaxBatchesPerEpoch, "be >= 0", null);
+    }
+
+    private static void Check(bool ok, string name, object value, string rule, string? flag)
+    {
+        if (ok) return;
+        string key = char.ToLowerInvariant(name[0]) + name[1..];
+        string fix = flag is null ? $"set \"{key}\" in a params file" : $"set {flag} or \"{key}\" in a params file";
+        string shown = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "null";
+        throw new SeerException(ErrorCodes.InvalidOptions, $"TrainingOptions.{name} must {rule} (was {shown}); {fix}");
+    }
+}
