@@ -70,7 +70,7 @@ public sealed class BrowserUiTests
             await page.Locator("input[data-label='person']").UncheckAsync();
             await page.Locator("#random-image").ClickAsync();
             await Assertions.Expect(page.Locator("#random canvas")).ToHaveCountAsync(1);
-            await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#gallery canvas')].every(c => c.width > 0)");
+            await Assertions.Expect(page.Locator("#gallery canvas[data-loaded='true']")).ToHaveCountAsync(3, new() { Timeout = 60_000 });
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "4-gallery.png"), FullPage = true });
 
             await page.GotoAsync(url + "/#/jobs");

@@ -22,6 +22,8 @@ public sealed class DemoCommand : ICommandFactory
     public Command Create()
     {
         var command = new Command("demo", "Fetch real sample data, import it as a versioned dataset and show its statistics");
+        command.Options.Add(DemoServe.NoServe);
+        command.Options.Add(DemoServe.Urls);
         CommandRunner.SetAction(command, async (parse, ct) =>
         {
             bool json = parse.GetValue(GlobalOptions.Json);
@@ -51,6 +53,7 @@ public sealed class DemoCommand : ICommandFactory
             StatsView.Print(stats);
             Console.WriteLine();
             Console.WriteLine($"next: seer dataset log {DatasetName}   |   seer dataset split {DatasetName} --ratios 0.6,0.2,0.2 --seed 1");
+            if (!parse.GetValue(DemoServe.NoServe)) await DemoServe.RunAsync(home, parse.GetValue(DemoServe.Urls)!, ct).ConfigureAwait(false);
             return 0;
         });
         return command;

@@ -100,6 +100,7 @@ function tile(img, shown, size) {
       g.strokeStyle = colorOf(o.label); g.strokeRect(x1, y1, x2 - x1, y2 - y1);
       g.fillStyle = colorOf(o.label); g.fillText(o.label + (o.score != null ? ` ${o.score.toFixed(2)}` : ""), x1 + 2, Math.max(12, y1 - 2));
     }
+    canvas.dataset.loaded = "true";
   };
   picture.src = size > 400 ? `/api/blobs/${img.hash}` : `/api/blobs/${img.hash}/thumbnail?size=${size}`;
   return h("div", { class: "tile" }, canvas, h("div", { class: "name" }, `${img.file_name} · ${img.objects.length} objects`));

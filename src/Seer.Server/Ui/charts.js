@@ -1,6 +1,6 @@
 // Small SVG charts for the Seer UI: bar charts of {label: count}, and a lineage graph of dataset versions.
 const NS = "http://www.w3.org/2000/svg";
-const palette = ["#2f6fde", "#e0572b", "#1d9a6c", "#8a5cd1", "#d1a10f", "#d13f8a", "#3fa6d1", "#6b8e23", "#b5651d", "#555"];
+const palette = ["#2f6fde", "#e0572b", "#1d9a6c", "#8a5cd1", "#d1a10f", "#d13f8a", "#3fa6d1", "#6b8e23", "#b5651d", "#00a8a8"];
 const colors = new Map();
 export function colorOf(label) {
   if (!colors.has(label)) {

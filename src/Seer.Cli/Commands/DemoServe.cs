@@ -1,0 +1,47 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using Seer.Hosting;
+using Seer.Hosting.Accounts;
+using Seer.Hosting.Storage;
+using Seer.Server;
+
+namespace Seer.Cli.Commands;
+
+/// <summary>
+/// The serving half of <c>seer demo</c>: after the import it starts the server on the demo workspace with a
+/// <c>demo</c> admin (password generated once, kept in HOME/demo-login.txt, mode 600), prints the URL and the login,
+/// and stays up until Ctrl+C. <c>--no-serve</c> (and <c>--json</c>, a script's call) stop after the import.
+/// </summary>
+public static class DemoServe
+{
+    public static readonly Option<bool> NoServe = new("--no-serve") { Description = "Only import and print statistics; do not start the server" };
+
+    public static readonly Option<string> Urls = new("--urls")
+    {
+        Description = "Where the demo server listens",
+        DefaultValueFactory = _ => SeerServer.DefaultUrls,
+    };
+
+    public static async Task RunAsync(string home, string urls, CancellationToken cancellationToken)
+    {
+        var options = Options.Create(new HostingOptions { Home = home });
+        var accounts = new AccountStore(new HostingDatabase(home), options);
+        string loginFile = Path.Combine(home, "demo-login.txt");
+        string password;
+        if (accounts.Find("demo") is not null && File.Exists(loginFile))
+            password = File.ReadAllText(loginFile).Trim();
+        else
+        {
+            password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('/', 'x').Replace('+', 'y');
+            if (accounts.Find("demo") is null) accounts.AddUser("demo", UserRole.Admin, password);
+            else password = "(the existing 'demo' user's password; HOME/demo-login.txt is missing)";
+            string temp = loginFile + ".tmp";
+            File.WriteAllText(temp, password + "\n");
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            File.Move(temp, loginFile, overwrite: true);
+        }
+        Console.WriteLine();
+        await ServeCommands.RunAsync(home, urls, cancellationToken, $"user 'demo', password '{password}'").ConfigureAwait(false);
+    }
+}
