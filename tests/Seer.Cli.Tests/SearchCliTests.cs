@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using OpenCvSharp;
+using CvScalar = OpenCvSharp.Scalar;
 using Seer.Core.Datasets;
 using Seer.Core.Inference;
 using Seer.Data;
@@ -92,9 +93,9 @@ public class SearchCliTests
             var images = new List<ImageRecord>();
             foreach (var (name, size, colour) in new[]
                      {
-                         ("red.png", 64, new OpenCvSharp.Scalar(0, 0, 250)), ("green.png", 64, new OpenCvSharp.Scalar(0, 250, 0)),
-                         ("blue.png", 64, new OpenCvSharp.Scalar(250, 0, 0)), ("red-small.png", 40, new OpenCvSharp.Scalar(0, 0, 240)),
-                         ("grey.png", 64, new OpenCvSharp.Scalar(128, 128, 128)),
+                         ("red.png", 64, new CvScalar(0, 0, 250)), ("green.png", 64, new CvScalar(0, 250, 0)),
+                         ("blue.png", 64, new CvScalar(250, 0, 0)), ("red-small.png", 40, new CvScalar(0, 0, 240)),
+                         ("grey.png", 64, new CvScalar(128, 128, 128)),
                      })
             {
                 using var mat = new Mat(size, size, MatType.CV_8UC3, colour);
