@@ -19,7 +19,7 @@ public sealed class ServeCommands : ICommandFactory
     {
         var serve = new Command("serve", "Start the Seer server: REST API (/api, /openapi/v1.json, /scalar), web UI and job runner");
         serve.Options.Add(Urls);
-        serve.SetAction(async (parse, ct) =>
+        CommandRunner.SetAction(serve, async (parse, ct) =>
         {
             string home = GlobalOptions.ResolveHome(parse);
             await RunAsync(home, parse.GetValue(Urls)!, ct).ConfigureAwait(false);

@@ -11,7 +11,7 @@ public sealed class TokenCommands : ICommandFactory
         var create = new Command("create", "Create a token for a user and print it");
         var user = new Option<string>("--user") { Description = "The user the token acts as", Required = true };
         create.Options.Add(user);
-        create.SetAction((parse, ct) =>
+        CommandRunner.SetAction(create, (parse, ct) =>
         {
             string name = parse.GetValue(user)!;
             string value = UserCommands.Accounts(parse).CreateToken(name);

@@ -20,7 +20,7 @@ public sealed class UserCommands : ICommandFactory
         add.Arguments.Add(name);
         add.Options.Add(role);
         add.Options.Add(stdin);
-        add.SetAction((parse, ct) =>
+        CommandRunner.SetAction(add, (parse, ct) =>
         {
             if (!parse.GetValue(stdin))
                 throw new SeerException(ErrorCodes.InvalidOptions, "give the password on stdin with --password-stdin (e.g. echo \"$PW\" | seer user add NAME --password-stdin)");
@@ -32,7 +32,7 @@ public sealed class UserCommands : ICommandFactory
             return Task.FromResult(0);
         });
         var list = new Command("list", "List users");
-        list.SetAction((parse, ct) =>
+        CommandRunner.SetAction(list, (parse, ct) =>
         {
             var users = Accounts(parse).ListUsers();
             if (parse.GetValue(GlobalOptions.Json))
