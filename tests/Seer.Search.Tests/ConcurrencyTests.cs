@@ -2,7 +2,7 @@ namespace Seer.Search.Tests;
 
 public class ConcurrencyTests
 {
-    [Theory]
+    [StressTheory]
     [InlineData(IndexKind.Exact)]
     [InlineData(IndexKind.Hnsw)]
     public async Task Searches_DuringAddsAndRemoves_SeeWholeWritesOnly(IndexKind index)
@@ -30,10 +30,11 @@ public class ConcurrencyTests
             done.Cancel();
         });
         int checks = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var readers = Enumerable.Range(0, 2).Select(r => Task.Run(() =>
         {
             var rng = new Random(r);
-            while (!done.IsCancellationRequested || checks < 200)
+            while ((!done.IsCancellationRequested || checks < 200) && !writer.IsFaulted && clock.Elapsed < TimeSpan.FromMinutes(1))
             {
                 int i = rng.Next(pairs);
                 var hits = group.Search(vectors.AsSpan(i * dim, dim), 2);
