@@ -12,6 +12,7 @@ using static TorchSharp.torch;
 namespace Seer.Inference.Tests;
 
 /// <summary>Exported ResNet18 and FcosLite answer as TorchSharp does (eval-mode BN with non-trivial running stats).</summary>
+[Collection("TorchSharp")]
 public sealed class ExportArchitectureTests
 {
     private static void RandomiseBatchNorm(nn.Module model)
