@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 namespace Seer.Inference.Tests;
 
 /// <summary>An exported Seer classifier gives TorchSharp's outputs in ONNX Runtime within 1e-4.</summary>
+[Collection("TorchSharp")]
 public sealed class ExportTests
 {
     [Fact]

@@ -17,6 +17,7 @@ public sealed class ModelCommands : ICommandFactory
         command.Subcommands.Add(Show());
         command.Subcommands.Add(Compare());
         command.Subcommands.Add(Eval());
+        command.Subcommands.Add(ModelExportCommand.Create());
         return command;
     }
 

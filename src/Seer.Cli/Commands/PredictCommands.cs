@@ -17,7 +17,7 @@ public sealed class PredictCommands : ICommandFactory
     private static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"];
 
     /// <summary>Resolves a registry id to the path of its ONNX export; null when the id is unknown. Set by whoever wires the registry.</summary>
-    public static Func<string, string, string?>? ResolveRegistryId { get; set; }
+    public static Func<string, string, string?>? ResolveRegistryId { get; set; } = ModelExportCommand.ResolveRegistryId;
 
     public Command Create()
     {

@@ -9,27 +9,71 @@ namespace Seer.Training.Onnx;
 
 /// <summary>
 /// Exports Seer's TorchSharp networks to ONNX (opset 17) with batch norm folded into the convolutions and the
-/// <see cref="InferenceSpec"/> as metadata. Supported now: <see cref="SmallCnn"/> (classifier logits).
+/// <see cref="InferenceSpec"/> as metadata. Classifiers (<see cref="SmallCnn"/>, <see cref="ResNet18"/>) export their
+/// logits as output <c>logits</c> [N, classes] (layout classifier_logits). <see cref="FcosLite"/> exports its decoded
+/// answer (see OnnxExporter.Fcos.cs): <c>boxes</c> [N, A, 4] xyxy in input pixels and <c>scores</c> [N, A, classes]
+/// (layout boxes_scores), so the Predictor only thresholds and runs NMS. The output fields of the spec are set by the
+/// exporter to match the graph it writes.
 /// </summary>
-public static class OnnxExporter
+public static partial class OnnxExporter
 {
     public static void Export(nn.Module<Tensor, Tensor> model, InferenceSpec spec, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(spec);
-        spec.Validate("export");
         var state = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().to(float32).data<float>().ToArray(), StringComparer.Ordinal);
         var children = model.named_children().ToDictionary(c => c.name, c => c.module, StringComparer.Ordinal);
         var g = new OnnxGraphBuilder(model.GetName());
         string x = g.AddInput("images", OnnxElementType.Float, [null, spec.Channels, spec.InputHeight, spec.InputWidth]);
-        string y = model switch
-        {
-            SmallCnn => SmallCnnGraph(g, x, state, children),
-            _ => throw new SeerException(ErrorCodes.InvalidInput, $"ONNX export does not support the architecture {model.GetName()} yet"),
-        };
         int classes = spec.ClassNames.Count;
-        g.AddOutput(y, "logits", OnnxElementType.Float, [null, classes]);
+        if (model is FcosLite)
+        {
+            spec = spec with
+            {
+                Task = "detect", OutputLayout = OutputLayout.BoxesScores, OutputNames = ["boxes", "scores"],
+                BoxFormat = "xyxy", BoxesNormalized = false, BackgroundColumn = -1,
+            };
+            var (boxes, scores) = FcosGraph(g, x, state, children, spec);
+            g.AddOutput(boxes, "boxes", OnnxElementType.Float, [null, null, 4]);
+            g.AddOutput(scores, "scores", OnnxElementType.Float, [null, null, classes]);
+        }
+        else
+        {
+            string y = model switch
+            {
+                SmallCnn => SmallCnnGraph(g, x, state, children),
+                ResNet18 => ResNet18Graph(g, x, state, children),
+                _ => throw new SeerException(ErrorCodes.InvalidInput, $"ONNX export does not support the architecture {model.GetName()}"),
+            };
+            spec = spec with { Task = "classify", OutputLayout = OutputLayout.ClassifierLogits, OutputNames = ["logits"] };
+            g.AddOutput(y, "logits", OnnxElementType.Float, [null, classes]);
+        }
+        spec.Validate("export");
         OnnxModelWriter.Write(g, path, spec.ToProperties());
+    }
+
+    private static string ResNet18Graph(OnnxGraphBuilder g, string x, Dictionary<string, float[]> state, Dictionary<string, nn.Module> children)
+    {
+        var stem = (ConvBnAct)children["stem"];
+        x = ConvBnAct(g, x, "stem", stem, state);
+        if (stem.Kernel == 7) x = g.MaxPool(x, 3, 2, 1);
+        foreach (string layer in new[] { "layer1_0", "layer1_1", "layer2_0", "layer2_1", "layer3_0", "layer3_1", "layer4_0", "layer4_1" })
+            x = Residual(g, x, layer, (ResidualBlock)children[layer], state);
+        x = g.Flatten(g.GlobalAveragePool(x));
+        var w = state["fc.weight"];
+        var b = state["fc.bias"];
+        return g.Linear(x, g.AddInitializer("fc.weight", w, b.Length, w.Length / b.Length), g.AddInitializer("fc.bias", b, b.Length));
+    }
+
+    /// <summary>act(conv2(conv1(x)) + shortcut(x)), the shortcut being the identity or a folded 1x1 ConvBn.</summary>
+    private static string Residual(OnnxGraphBuilder g, string x, string name, ResidualBlock block, Dictionary<string, float[]> state)
+    {
+        var parts = block.named_children().ToDictionary(c => c.name, c => c.module, StringComparer.Ordinal);
+        string branch = ConvBnAct(g, ConvBnAct(g, x, $"{name}.conv1", (ConvBnAct)parts["conv1"], state),
+            $"{name}.conv2", (ConvBnAct)parts["conv2"], state);
+        string shortcut = parts.TryGetValue("shortcut", out var s) ? ConvBnAct(g, x, $"{name}.shortcut", (ConvBnAct)s, state) : x;
+        string sum = g.Add(branch, shortcut);
+        return block.Activation == ActivationKind.SiLU ? g.Silu(sum) : g.Relu(sum);
     }
 
     private static string SmallCnnGraph(OnnxGraphBuilder g, string x, Dictionary<string, float[]> state, Dictionary<string, nn.Module> children)

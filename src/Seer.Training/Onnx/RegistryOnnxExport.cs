@@ -1,0 +1,73 @@
+using Seer.Core.Errors;
+using Seer.Core.Inference;
+using Seer.Training.Engine;
+using Seer.Training.Models;
+using Seer.Training.Registry;
+
+namespace Seer.Training.Onnx;
+
+/// <summary>
+/// Exports a registry model (record + weights) to ONNX with its <see cref="InferenceSpec"/>: class names, input size,
+/// the training normalisation (RGB/255 − mean) / std expressed on 0..255 pixels, resize as in training (classifiers
+/// stretch to the square input, detectors letterbox with pad 114), and the output layout the graph has.
+/// </summary>
+public static class RegistryOnnxExport
+{
+    /// <summary>File name of the cached export inside a model's registry folder.</summary>
+    public const string CachedFileName = "model.onnx";
+
+    /// <summary>The spec an export of <paramref name="record"/> carries (the exporter sets the output fields).</summary>
+    public static InferenceSpec SpecFor(ModelRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        bool detect = record.Task == "detect";
+        float[] mean = record.NormalizationMean.Length == 3 ? record.NormalizationMean.Select(m => m * 255f).ToArray() : [0f, 0f, 0f];
+        float[] std = record.NormalizationStd.Length == 3 ? record.NormalizationStd.Select(s => s * 255f).ToArray() : [255f, 255f, 255f];
+        return new InferenceSpec
+        {
+            Task = record.Task,
+            ClassNames = record.Classes,
+            InputWidth = record.ImageSize,
+            InputHeight = record.ImageSize,
+            InputLayout = TensorLayout.Nchw,
+            Channels = 3,
+            ChannelOrder = "rgb",
+            Mean = mean,
+            Std = std,
+            Resize = detect ? ResizeMode.Letterbox : ResizeMode.Stretch,
+            PadValue = 114f,
+            OutputLayout = detect ? OutputLayout.BoxesScores : OutputLayout.ClassifierLogits,
+        };
+    }
+
+    /// <summary>Loads <paramref name="model"/>'s weights from the registry and writes its ONNX export to <paramref name="path"/>.</summary>
+    public static ModelRecord Export(FileModelRegistry registry, string model, string path)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ModelRecord record = registry.Get(model);
+        string weights = registry.WeightsPath(record);
+        if (!File.Exists(weights))
+            throw new SeerException(ErrorCodes.NotFound, $"model {record.Id} has no weights file '{weights}' (status {record.Status})", weights);
+        using var network = ArchitectureRegistry.Create(record.Architecture, record.Classes.Count, record.Parameters);
+        Checkpoint.LoadWeights(weights, network);
+        network.eval();
+        OnnxExporter.Export(network, SpecFor(record), path);
+        return record;
+    }
+
+    /// <summary>
+    /// The path of <paramref name="model"/>'s cached export (<c>&lt;home&gt;/models/&lt;id&gt;/model.onnx</c>), written
+    /// first when missing or older than the weights.
+    /// </summary>
+    public static string ExportCached(FileModelRegistry registry, string model)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ModelRecord record = registry.Get(model);
+        string path = Path.Combine(registry.Folder(record.Id), CachedFileName);
+        string weights = registry.WeightsPath(record);
+        if (File.Exists(path) && File.Exists(weights) && File.GetLastWriteTimeUtc(path) >= File.GetLastWriteTimeUtc(weights))
+            return path;
+        Export(registry, record.Id, path);
+        return path;
+    }
+}
