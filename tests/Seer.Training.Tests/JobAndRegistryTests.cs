@@ -43,6 +43,15 @@ public sealed class JobAndRegistryTests
         Assert.Equal(model.Id, reread.Id);
         Assert.Equal(["red", "green", "blue"], reread.Classes);
         Assert.Single(registry.List());
+
+        // Stored metrics are Seer.Evaluation's keys; the curves use lower-case keys.
+        foreach (string key in new[] { "top1", "top5", "macro_f1", "per_class", "confusion_matrix", "samples" })
+            Assert.True(reread.Metrics.ContainsKey(key), $"model.json metrics lack {key}");
+        string curves = System.Text.Json.JsonSerializer.Serialize(reread.Curves);
+        Assert.Contains("\"epoch\":1", curves, StringComparison.Ordinal);
+        Assert.Contains("\"lr\":", curves, StringComparison.Ordinal);
+        Assert.Contains("\"metric\":", curves, StringComparison.Ordinal);
+        Assert.Equal(model.Curves[^1].ValMetric, reread.Curves[^1].ValMetric);
     }
 
     [Fact]

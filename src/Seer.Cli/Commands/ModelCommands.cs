@@ -34,7 +34,7 @@ public sealed class ModelCommands : ICommandFactory
             }
             var table = new Table().AddColumns("model", "task", "architecture", "train", "metric", "value", "status");
             foreach (var m in models)
-                table.AddRow(m.Id, m.Task, m.Architecture, Markup.Escape(m.TrainDataset), m.PrimaryMetric, $"{m.PrimaryValue:0.0000}", m.Status);
+                table.AddRow(m.Id, m.Task, m.Architecture, Markup.Escape(ShortRef(m.TrainDataset)), m.PrimaryMetric, $"{m.PrimaryValue:0.0000}", m.Status);
             AnsiConsole.Write(table);
             return Task.FromResult(0);
         });
@@ -74,8 +74,8 @@ public sealed class ModelCommands : ICommandFactory
             var table = new Table().AddColumn("");
             foreach (var m in models) table.AddColumn(m.Id);
             table.AddRow(["architecture", .. models.Select(m => m.Architecture)]);
-            table.AddRow(["train", .. models.Select(m => Markup.Escape(m.TrainDataset))]);
-            table.AddRow(["val", .. models.Select(m => Markup.Escape(m.ValDataset))]);
+            table.AddRow(["train", .. models.Select(m => Markup.Escape(ShortRef(m.TrainDataset)))]);
+            table.AddRow(["val", .. models.Select(m => Markup.Escape(ShortRef(m.ValDataset)))]);
             table.AddRow(["epochs", .. models.Select(m => $"{m.BestEpoch}/{m.Parameters.Epochs}")]);
             foreach (string k in keys)
                 table.AddRow([k, .. models.Select(m => m.Metrics.TryGetValue(k, out var v) ? $"{Convert.ToDouble(v is System.Text.Json.JsonElement e ? e.GetDouble() : v, System.Globalization.CultureInfo.InvariantCulture):0.0000}" : "-")]);
@@ -103,11 +103,18 @@ public sealed class ModelCommands : ICommandFactory
                 .ConfigureAwait(false);
             if (parse.GetValue(GlobalOptions.Json)) Output.Json(metrics);
             else
-                foreach (var (k, v) in metrics.Where(p => p.Key != "per_class"))
-                    Console.WriteLine($"{k,-10} {v}");
+                foreach (var (k, v) in metrics.Where(p => p.Value is string or double or float or int or long))
+                    Console.WriteLine(FormattableString.Invariant($"{k,-16} {(v is double d ? d.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture) : v)}"));
             return 0;
         });
         return command;
+    }
+
+    /// <summary>NAME@VERSION with the version id cut to its first 10 characters (the table's width; JSON keeps it whole).</summary>
+    private static string ShortRef(string dataset)
+    {
+        int at = dataset.LastIndexOf('@');
+        return at >= 0 && dataset.Length - at - 1 > 10 ? dataset[..(at + 11)] : dataset;
     }
 
     private static Dictionary<string, object?> Summary(ModelRecord m) => new()

@@ -2,7 +2,7 @@ using Seer.Core.Datasets;
 using Seer.Core.Progress;
 using Seer.Imaging.Preprocess;
 using Seer.Training.Data;
-using Seer.Training.Metrics;
+using Seer.Evaluation;
 using Seer.Training.Options;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -12,7 +12,7 @@ namespace Seer.Training.Engine;
 /// <summary>
 /// Image classification: an image's class is its first tag that is in the class list; images are resized to
 /// ImageSize x ImageSize, augmented (flip, scale, translate, colour), normalised with ImageNet statistics; loss is
-/// cross-entropy (label smoothing) or focal loss; the validation metric is top-1 accuracy.
+/// cross-entropy (label smoothing) or focal loss; the validation metric is Seer.Evaluation's top-1 accuracy.
 /// </summary>
 public sealed class ClassificationTrainer : TrainerBase
 {
@@ -107,6 +107,10 @@ public sealed class ClassificationTrainer : TrainerBase
             for (int k = 0; k < count; k++) scores.Add(flat.AsSpan(k * Classes.Count, Classes.Count).ToArray());
             progress?.Report(new WorkProgress("evaluate", scores.Count, evalSamples.Length));
         }
-        return ClassificationScorer.Score(evalSamples.Select(p => p.Class).ToArray(), scores, Classes);
+        if (evalSamples.Length == 0)
+            throw new Seer.Core.Errors.SeerException(Seer.Core.Errors.ErrorCodes.InvalidInput,
+                $"dataset {data} has no image tagged with one of the model's classes ({string.Join(", ", Classes)})");
+        var metrics = ClassificationEvaluator.Evaluate(evalSamples.Select(p => p.Class).ToArray(), scores, Classes);
+        return MetricJson.From(metrics.ToJson());
     }
 }

@@ -3,7 +3,8 @@ using Seer.Core.Geometry;
 using Seer.Core.Progress;
 using Seer.Imaging.Preprocess;
 using Seer.Training.Data;
-using Seer.Training.Metrics;
+using Seer.Core.Annotations;
+using Seer.Evaluation;
 using Seer.Training.Options;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -13,7 +14,7 @@ namespace Seer.Training.Engine;
 /// <summary>
 /// Object detection with <see cref="Models.FcosLite"/>: images letterboxed to ImageSize, augmented with their boxes,
 /// FCOS targets assigned on worker threads; loss = sigmoid focal (classes) + centerness-weighted GIoU (boxes) +
-/// centerness BCE; validation metric COCO AP@[.5:.95] (keys AP, AP50, AP75).
+/// centerness BCE; validation metric Seer.Evaluation's COCO AP@[.5:.95] (all of DetectionEvaluator's keys).
 /// </summary>
 public sealed class DetectionTrainer : TrainerBase
 {
@@ -122,17 +123,19 @@ public sealed class DetectionTrainer : TrainerBase
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         var predictions = Predict(model, data, device, progress, cancellationToken);
-        var truth = new List<DetectionScorer.Box>();
-        var dets = new List<DetectionScorer.Box>();
+        var truth = new List<ImageRecord>();
+        var dets = new List<IReadOnlyList<ObjectAnnotation>>();
         for (int i = 0; i < data.Images.Count; i++)
         {
             if (!data.Images[i].IsLabelled) continue;
-            foreach (var o in data.Images[i].Objects)
-                if (classIndex.TryGetValue(o.Label, out int c)) truth.Add(new DetectionScorer.Box(i, c, o.Box, 1));
-            foreach (var d in predictions[i]) dets.Add(new DetectionScorer.Box(i, d.Class, d.Box, d.Score));
+            // Objects of labels outside the model's classes are not evaluated (the evaluator rejects unknown labels).
+            truth.Add(data.Images[i] with { Objects = data.Images[i].Objects.Where(o => classIndex.ContainsKey(o.Label)).ToList() });
+            dets.Add(predictions[i].Select(d => new ObjectAnnotation(Classes[d.Class], d.Box)
+            {
+                Score = d.Score, Source = AnnotationSource.Predicted,
+            }).ToList());
         }
-        var metrics = DetectionScorer.Score(truth, dets, Classes.Count);
-        metrics["images"] = predictions.Count(p => p is not null);
+        var metrics = MetricJson.From(DetectionEvaluator.Evaluate(truth, dets, Classes).ToJson());
         return metrics;
     }
 
