@@ -30,7 +30,7 @@ public sealed class ExportEvaluationTests
         return new EncodedImage($"{index}.png", m.ImEncode(".png"));
     }
 
-    [Fact]
+    [KnownNaNFact]
     public void TrainedSmallCnn_HasTheSameAccuracyThroughOnnxRuntime()
     {
         torch.set_num_threads(1); // fixed thread count: bit-identical training (STACK.md)
@@ -49,7 +49,7 @@ public sealed class ExportEvaluationTests
             using (var prep = ModelOpener.Open(path)) batch = new Predictor(prep, new PredictorOptions { BatchSize = 64 }).Prepare(images);
             var x = torch.empty(batch.Shape);
             x.data<float>().CopyFrom(batch.Tensor);
-            var y = torch.tensor(labels.Select(l => (long)l).ToArray());
+            var y = Seer.Training.Engine.Tensors.Copy(labels.Select(l => (long)l).ToArray()); // a copy: torch.tensor(array) can alias managed memory
             var optimizer = torch.optim.SGD(model.parameters(), 0.05, momentum: 0.9);
             model.train();
             for (int step = 0; step < 30; step++)
