@@ -12,7 +12,7 @@ public sealed class ModelCommands : ICommandFactory
 {
     public Command Create()
     {
-        var command = new Command("model", "Trained models: list, show, compare, evaluate");
+        var command = new Command("model", "Trained models: list, show, compare, evaluate, export to ONNX");
         command.Subcommands.Add(List());
         command.Subcommands.Add(Show());
         command.Subcommands.Add(Compare());
