@@ -41,10 +41,21 @@ foreach (string kind in kinds)
     string name = $"{kind}-{n / 1000}k";
     int nq = n >= 1_000_000 ? Math.Min(queries, 200) : queries;
     Console.Error.WriteLine($"[{name}] generating {n} × {dim} ...");
-    var (xb, xq) = Generate(kind, n, nq, dim, seed: n + kind.Length);
     string basePath = Path.Combine(outDir, $"{name}-base.npy"), queryPath = Path.Combine(outDir, $"{name}-queries.npy");
-    VectorFiles.Write(basePath, new VectorMatrix(n, dim, xb));
-    VectorFiles.Write(queryPath, new VectorMatrix(nq, dim, xq));
+    float[] xb, xq;
+    if (options.ContainsKey("reuse") && File.Exists(basePath) && File.Exists(queryPath))
+    {
+        // --reuse: the files an earlier run wrote (same generator and seed), to skip generation on a busy machine.
+        xb = VectorFiles.Read(basePath).Data;
+        xq = VectorFiles.Read(queryPath).Data;
+        if (xq.Length != nq * dim || xb.Length != (long)n * dim) throw new InvalidDataException($"{name}: reused files have other sizes");
+    }
+    else
+    {
+        (xb, xq) = Generate(kind, n, nq, dim, seed: n + kind.Length);
+        VectorFiles.Write(basePath, new VectorMatrix(n, dim, xb));
+        VectorFiles.Write(queryPath, new VectorMatrix(nq, dim, xq));
+    }
     var row = new Row { Name = name, N = n, Queries = nq };
     var ids = Enumerable.Range(0, n).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
     IReadOnlyList<IReadOnlyList<SearchHit>> truth;
@@ -54,6 +65,7 @@ foreach (string kind in kinds)
         exact.Threads = 1;
         exact.SearchBatch(xq.AsMemory(0, 16 * dim), k); // warm-up
         (row.ExactQps1, truth) = Qps(() => exact.SearchBatch(xq, k), nq);
+        row.ExactCpuQps1 = CpuClock.LastQps;
         exact.Threads = 2;
         (row.ExactQps2, _) = Qps(() => exact.SearchBatch(xq, k), nq);
     }
@@ -129,6 +141,14 @@ foreach (var row in rows.Where(r => r.Hnsw.Count > 0))
     double pb = p?["hnswlib_build_s"]?.GetValue<double>() ?? double.NaN;
     Console.WriteLine($"{row.Name,-16} build: Seer {row.SeerBuildSeconds:0.0} s, hnswlib {pb:0.0} s ({pb / row.SeerBuildSeconds:0.00}x Seer's speed)");
 }
+Console.WriteLine();
+Console.WriteLine("Exact search at 1 thread, queries per CPU-second (process CPU time; steadier than wall time under load)");
+Console.WriteLine($"{"dataset",-16} {"Seer",9} {"FAISS",9} {"ratio",6}");
+foreach (var row in rows)
+{
+    double f = Peer(peer, row.Name)?["faiss_cpu_qps_1"]?.GetValue<double>() ?? double.NaN;
+    Console.WriteLine($"{row.Name,-16} {row.ExactCpuQps1,9:0.0} {f,9:0.0} {row.ExactCpuQps1 / f,5:0.00}x");
+}
 return 0;
 
 static JsonNode? RunPeers(string outDir, string label, JsonArray specs, string? blasDir)
@@ -155,14 +175,20 @@ static JsonNode? Peer(JsonNode? peer, string name) =>
 
 static (double, IReadOnlyList<IReadOnlyList<SearchHit>>) Qps(Func<IReadOnlyList<IReadOnlyList<SearchHit>>> run, int nq)
 {
-    double best = double.MaxValue;
+    double best = double.MaxValue, cpuSum = 0;
     IReadOnlyList<IReadOnlyList<SearchHit>> result = [];
+    using var self = Process.GetCurrentProcess();
     for (int i = 0; i < 2; i++)
     {
+        self.Refresh();
+        var cpu = self.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         result = run();
         best = Math.Min(best, sw.Elapsed.TotalSeconds);
+        self.Refresh();
+        cpuSum += (self.TotalProcessorTime - cpu).TotalSeconds;
     }
+    CpuClock.LastQps = 2 * nq / cpuSum; // mean over the runs, as peers.py does
     return (nq / best, result);
 }
 
@@ -255,6 +281,14 @@ internal sealed class Row
     public int Queries { get; init; }
     public double ExactQps1 { get; set; }
     public double ExactQps2 { get; set; }
+    /// <summary>1-thread queries per CPU-second of the process: steadier than wall time on a shared machine.</summary>
+    public double ExactCpuQps1 { get; set; }
     public double SeerBuildSeconds { get; set; }
     public List<(int Ef, double Qps, double Recall)> Hnsw { get; } = [];
+}
+
+/// <summary>The queries per CPU-second of the last timed run.</summary>
+internal static class CpuClock
+{
+    public static double LastQps { get; set; }
 }
