@@ -1,8 +1,11 @@
 // SearchBench: Seer's exact and HNSW search beside FAISS IndexFlatIP and hnswlib on identical vectors.
 //   dotnet run -c Release --project bench/SearchBench -- [--sizes 100000,1000000] [--dim 512] [--queries 1000]
 //       [--hnsw-sizes 100000] [--m 16] [--ef-construction 200] [--efs 32,64,128] [--out DIR] [--no-peers]
-// Writes base/queries as .npy into DIR, runs Seer, then /usr/bin/python3 peers.py on the same files, and prints
-// both sides with ratios. Exact QPS at 1 and 2 threads (batched k:N queries); HNSW built on 2 threads both sides,
+//       [--hnsw-sets uniform-100k,clustered-100k,clustered-1000k] [--openblas DIR]
+// Per dataset: writes base/queries as .npy into DIR, runs Seer, then /usr/bin/python3 peers.py on the same files
+// (right after, so both sides meet the same machine load), and prints both sides with ratios at the end; each
+// dataset's line is also printed as soon as it is done. With --openblas DIR (a folder holding OpenBLAS's
+// libblas.so.3) the peers run on OpenBLAS instead of Debian's default reference BLAS. Exact QPS at 1 and 2 threads (batched k:N queries); HNSW built on 2 threads both sides,
 // searched on 1 thread; recall@10 against exact search.
 using System.Diagnostics;
 using System.Globalization;
@@ -20,6 +23,7 @@ int efC = int.Parse(options.GetValueOrDefault("ef-construction", "200"), Culture
 int[] efs = Ints(options.GetValueOrDefault("efs", "32,64,128"));
 string outDir = Path.GetFullPath(options.GetValueOrDefault("out", Path.Combine(Path.GetTempPath(), "seer-searchbench")));
 bool peers = !options.ContainsKey("no-peers");
+string[]? hnswSets = options.TryGetValue("hnsw-sets", out var setsText) ? setsText.Split(',') : null;
 string[] kinds = options.GetValueOrDefault("kinds", "uniform,clustered").Split(',');
 int buildThreads = int.Parse(options.GetValueOrDefault("build-threads", "2"), CultureInfo.InvariantCulture);
 string? openblas = options.GetValueOrDefault("openblas");
@@ -30,16 +34,28 @@ Console.WriteLine($"SearchBench: dim {dim}, {queries} queries (k={k}), HNSW M={m
 
 var rows = new List<Row>();
 var specs = new JsonArray();
+var peerResults = new JsonArray();
 foreach (int n in sizes)
 foreach (string kind in kinds)
 {
     string name = $"{kind}-{n / 1000}k";
     int nq = n >= 1_000_000 ? Math.Min(queries, 200) : queries;
     Console.Error.WriteLine($"[{name}] generating {n} × {dim} ...");
-    var (xb, xq) = Generate(kind, n, nq, dim, seed: n + kind.Length);
     string basePath = Path.Combine(outDir, $"{name}-base.npy"), queryPath = Path.Combine(outDir, $"{name}-queries.npy");
-    VectorFiles.Write(basePath, new VectorMatrix(n, dim, xb));
-    VectorFiles.Write(queryPath, new VectorMatrix(nq, dim, xq));
+    float[] xb, xq;
+    if (options.ContainsKey("reuse") && File.Exists(basePath) && File.Exists(queryPath))
+    {
+        // --reuse: the files an earlier run wrote (same generator and seed), to skip generation on a busy machine.
+        xb = VectorFiles.Read(basePath).Data;
+        xq = VectorFiles.Read(queryPath).Data;
+        if (xq.Length != nq * dim || xb.Length != (long)n * dim) throw new InvalidDataException($"{name}: reused files have other sizes");
+    }
+    else
+    {
+        (xb, xq) = Generate(kind, n, nq, dim, seed: n + kind.Length);
+        VectorFiles.Write(basePath, new VectorMatrix(n, dim, xb));
+        VectorFiles.Write(queryPath, new VectorMatrix(nq, dim, xq));
+    }
     var row = new Row { Name = name, N = n, Queries = nq };
     var ids = Enumerable.Range(0, n).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
     IReadOnlyList<IReadOnlyList<SearchHit>> truth;
@@ -49,12 +65,13 @@ foreach (string kind in kinds)
         exact.Threads = 1;
         exact.SearchBatch(xq.AsMemory(0, 16 * dim), k); // warm-up
         (row.ExactQps1, truth) = Qps(() => exact.SearchBatch(xq, k), nq);
+        row.ExactCpuQps1 = CpuClock.LastQps;
         exact.Threads = 2;
         (row.ExactQps2, _) = Qps(() => exact.SearchBatch(xq, k), nq);
     }
     string truthPath = Path.Combine(outDir, $"{name}-seer-exact-ids.npy");
     VectorFiles.Write(truthPath, new VectorMatrix(nq, k, truth.SelectMany(l => l.Select(h => float.Parse(h.Id, CultureInfo.InvariantCulture))).ToArray()));
-    bool hnsw = hnswSizes.Contains(n);
+    bool hnsw = hnswSets?.Contains(name) ?? hnswSizes.Contains(n);
     if (hnsw)
     {
         using var graph = FeatureGroup.CreateInMemory(name, new FeatureGroupOptions
@@ -80,47 +97,33 @@ foreach (string kind in kinds)
     {
         ["name"] = name, ["base"] = basePath, ["queries"] = queryPath, ["seer_exact_ids"] = truthPath, ["k"] = k,
         ["hnsw"] = hnsw, ["m"] = m, ["ef_construction"] = efC, ["efs"] = new JsonArray(efs.Select(e => (JsonNode)e).ToArray()),
-        ["build_threads"] = buildThreads, ["max_queries"] = n >= 1_000_000 ? 50 : 200,
+        ["build_threads"] = buildThreads, ["max_queries"] = openblas is not null ? 0 : n >= 1_000_000 ? 50 : 200,
     });
+    if (peers)
+    {
+        var result = RunPeers(outDir, $"peers-{name}", new JsonArray(JsonNode.Parse(specs[^1]!.ToJsonString())),
+            openblas is null ? null : Path.GetFullPath(openblas));
+        if (result?["results"]?[0] is { } r) peerResults.Add(JsonNode.Parse(r.ToJsonString())!);
+    }
     Console.Error.WriteLine($"[{name}] Seer exact {row.ExactQps1:0.0}/{row.ExactQps2:0.0} qps; HNSW " +
                             string.Join(", ", row.Hnsw.Select(h => $"ef {h.Ef}: {h.Recall:0.000} @ {h.Qps:0}")));
     GC.Collect();
 }
 
-JsonNode? peer = null, peerOpenBlas = null;
-if (peers)
-{
-    peer = RunPeers(outDir, "peers", specs, null);
-    // Debian's python3-faiss links the reference (netlib) BLAS by default; with --openblas DIR (a folder holding
-    // OpenBLAS's libblas.so.3) FAISS runs again on OpenBLAS for a second, stronger exact-search column.
-    if (openblas is not null)
-    {
-        var exactOnly = JsonNode.Parse(specs.ToJsonString())!.AsArray();
-        foreach (var d in exactOnly)
-        {
-            d!["hnsw"] = false;
-            d["max_queries"] = 0;
-        }
-        peerOpenBlas = RunPeers(outDir, "peers-openblas", exactOnly, Path.GetFullPath(openblas));
-    }
-}
-
+JsonNode? peer = peers ? new JsonObject { ["results"] = peerResults } : null;
 Console.WriteLine();
 Console.WriteLine("Exact search (inner product, batched queries, k=10): queries per second");
-foreach (var (label, source) in new[] { ("FAISS IndexFlatIP, Debian default BLAS (netlib reference)", peer), ("FAISS IndexFlatIP + OpenBLAS 0.3.21", peerOpenBlas) })
+string peerLabel = openblas is null ? "FAISS IndexFlatIP, Debian default BLAS (netlib reference)" : "FAISS IndexFlatIP + OpenBLAS 0.3.21";
+Console.WriteLine($"  peer: {peerLabel}");
+Console.WriteLine($"{"dataset",-16} {"Seer 1t",9} {"FAISS 1t",9} {"ratio",6} {"Seer 2t",9} {"FAISS 2t",9} {"ratio",6} {"same top10",10}");
+foreach (var row in rows)
 {
-    if (source is null && label.Contains("OpenBLAS", StringComparison.Ordinal)) continue;
-    Console.WriteLine($"  peer: {label}");
-    Console.WriteLine($"{"dataset",-16} {"Seer 1t",9} {"FAISS 1t",9} {"ratio",6} {"Seer 2t",9} {"FAISS 2t",9} {"ratio",6} {"same top10",10}");
-    foreach (var row in rows)
-    {
-        var p = Peer(source, row.Name);
-        double f1 = p?["faiss_qps_1"]?.GetValue<double>() ?? double.NaN, f2 = p?["faiss_qps_2"]?.GetValue<double>() ?? double.NaN;
-        double agree = p?["exact_agreement"]?.GetValue<double>() ?? double.NaN;
-        int pq = p?["queries"]?.GetValue<int>() ?? 0;
-        Console.WriteLine($"{row.Name,-16} {row.ExactQps1,9:0.0} {f1,9:0.0} {row.ExactQps1 / f1,5:0.00}x {row.ExactQps2,9:0.0} {f2,9:0.0} {row.ExactQps2 / f2,5:0.00}x {agree,10:0.0000}" +
-                          (pq > 0 && pq < row.Queries ? $"  (FAISS timed on the first {pq} of {row.Queries} queries)" : ""));
-    }
+    var p = Peer(peer, row.Name);
+    double f1 = p?["faiss_qps_1"]?.GetValue<double>() ?? double.NaN, f2 = p?["faiss_qps_2"]?.GetValue<double>() ?? double.NaN;
+    double agree = p?["exact_agreement"]?.GetValue<double>() ?? double.NaN;
+    int pq = p?["queries"]?.GetValue<int>() ?? 0;
+    Console.WriteLine($"{row.Name,-16} {row.ExactQps1,9:0.0} {f1,9:0.0} {row.ExactQps1 / f1,5:0.00}x {row.ExactQps2,9:0.0} {f2,9:0.0} {row.ExactQps2 / f2,5:0.00}x {agree,10:0.0000}" +
+                      (pq > 0 && pq < row.Queries ? $"  (FAISS timed on the first {pq} of {row.Queries} queries)" : ""));
 }
 Console.WriteLine();
 Console.WriteLine($"HNSW (M={m}, efConstruction={efC}; built on 2 threads, searched on 1): recall@10 and queries per second");
@@ -138,6 +141,14 @@ foreach (var row in rows.Where(r => r.Hnsw.Count > 0))
     double pb = p?["hnswlib_build_s"]?.GetValue<double>() ?? double.NaN;
     Console.WriteLine($"{row.Name,-16} build: Seer {row.SeerBuildSeconds:0.0} s, hnswlib {pb:0.0} s ({pb / row.SeerBuildSeconds:0.00}x Seer's speed)");
 }
+Console.WriteLine();
+Console.WriteLine("Exact search at 1 thread, queries per CPU-second (process CPU time; steadier than wall time under load)");
+Console.WriteLine($"{"dataset",-16} {"Seer",9} {"FAISS",9} {"ratio",6}");
+foreach (var row in rows)
+{
+    double f = Peer(peer, row.Name)?["faiss_cpu_qps_1"]?.GetValue<double>() ?? double.NaN;
+    Console.WriteLine($"{row.Name,-16} {row.ExactCpuQps1,9:0.0} {f,9:0.0} {row.ExactCpuQps1 / f,5:0.00}x");
+}
 return 0;
 
 static JsonNode? RunPeers(string outDir, string label, JsonArray specs, string? blasDir)
@@ -146,6 +157,7 @@ static JsonNode? RunPeers(string outDir, string label, JsonArray specs, string? 
     File.WriteAllText(spec, new JsonObject { ["datasets"] = JsonNode.Parse(specs.ToJsonString()) }.ToJsonString());
     var psi = new ProcessStartInfo("/usr/bin/python3", [Path.Combine(AppContext.BaseDirectory, "peers.py"), spec, result]);
     psi.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
+    psi.RedirectStandardError = false;
     if (blasDir is not null)
     {
         psi.Environment["LD_LIBRARY_PATH"] = blasDir;
@@ -163,14 +175,20 @@ static JsonNode? Peer(JsonNode? peer, string name) =>
 
 static (double, IReadOnlyList<IReadOnlyList<SearchHit>>) Qps(Func<IReadOnlyList<IReadOnlyList<SearchHit>>> run, int nq)
 {
-    double best = double.MaxValue;
+    double best = double.MaxValue, cpuSum = 0;
     IReadOnlyList<IReadOnlyList<SearchHit>> result = [];
+    using var self = Process.GetCurrentProcess();
     for (int i = 0; i < 2; i++)
     {
+        self.Refresh();
+        var cpu = self.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         result = run();
         best = Math.Min(best, sw.Elapsed.TotalSeconds);
+        self.Refresh();
+        cpuSum += (self.TotalProcessorTime - cpu).TotalSeconds;
     }
+    CpuClock.LastQps = 2 * nq / cpuSum; // mean over the runs, as peers.py does
     return (nq / best, result);
 }
 
@@ -263,6 +281,14 @@ internal sealed class Row
     public int Queries { get; init; }
     public double ExactQps1 { get; set; }
     public double ExactQps2 { get; set; }
+    /// <summary>1-thread queries per CPU-second of the process: steadier than wall time on a shared machine.</summary>
+    public double ExactCpuQps1 { get; set; }
     public double SeerBuildSeconds { get; set; }
     public List<(int Ef, double Qps, double Recall)> Hnsw { get; } = [];
+}
+
+/// <summary>The queries per CPU-second of the last timed run.</summary>
+internal static class CpuClock
+{
+    public static double LastQps { get; set; }
 }

@@ -1,17 +1,18 @@
 namespace Seer.Search;
 
 /// <summary>
-/// Brute-force k-nearest search over a <see cref="VectorStore"/>. Rows are split into chunks spread over the cores;
-/// inside a chunk, blocks of 64 queries meet tiles of 64 rows (both stay in L2) through a 4×4 register-blocked
-/// kernel, so each row loaded from memory serves many queries. Every worker keeps one bounded heap per query; the
-/// heaps are merged at the end. Scores inside are "similarities" (higher is better): the dot product, or for L2
-/// 2·q·r − |r|² (|q|² − that is the squared distance, and |q|² is the same for every row of one query).
+/// Brute-force k-nearest search over a <see cref="VectorStore"/>. Rows are split into chunks spread over the cores
+/// (or scanned on the calling thread when <c>threads</c> is 1). Inside a chunk, each tile of 64 rows is read from
+/// memory once and meets every query in turn through a 4×4 register-blocked kernel (4 queries × 4 rows, 16
+/// accumulators), GEMM style: the tile stays in L2 and the 4 queries in L1, so memory traffic is one pass over
+/// the rows whatever the batch size. Every worker keeps one bounded heap per query; the heaps are merged at the
+/// end. Scores inside are "similarities" (higher is better): the dot product, or for L2 2·q·r − |r|² (|q|² − that
+/// is the squared distance, and |q|² is the same for every row of one query).
 /// </summary>
 internal static unsafe class ExactScanner
 {
     private const int ChunkRows = 2048;
     private const int RowTile = 64;
-    private const int QueryBlock = 64;
 
     /// <param name="queries">nq padded queries, 64-byte aligned, stride = store.Stride.</param>
     /// <param name="floors">per query, the minimum similarity a result must reach (−∞ for none).</param>
@@ -19,12 +20,16 @@ internal static unsafe class ExactScanner
         bool l2, int threads)
     {
         int rows = store.Count;
-        var result = new TopK[nq];
-        for (int q = 0; q < nq; q++) result[q] = new TopK(k);
+        var result = NewHeaps(nq, k);
         if (rows == 0 || nq == 0) return result;
         int chunks = (rows + ChunkRows - 1) / ChunkRows;
+        if (threads <= 1 || chunks == 1)
+        {
+            ScanChunk(store, alive, queries, nq, floors, l2, 0, rows, result);
+            return result;
+        }
         var gate = new object();
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
         nint qptr = (nint)queries;
         Parallel.For(0, chunks, options,
             () => NewHeaps(nq, k),
@@ -55,41 +60,50 @@ internal static unsafe class ExactScanner
         int stride = store.Stride;
         float[] norms = store.Norms;
         float* tile = stackalloc float[16];
-        for (int qb = 0; qb < nq; qb += QueryBlock)
+        for (int t = start; t < end; t += RowTile)
         {
-            int qbEnd = Math.Min(nq, qb + QueryBlock);
-            for (int t = start; t < end; t += RowTile)
+            int tEnd = Math.Min(end, t + RowTile);
+            int q = 0;
+            for (; q + 4 <= nq; q += 4)
             {
-                int tEnd = Math.Min(end, t + RowTile);
-                int q = qb;
-                for (; q + 4 <= qbEnd; q += 4)
+                float* qp = queries + (long)q * stride;
+                float f0 = Math.Max(heaps[q].Floor, floors[q]), f1 = Math.Max(heaps[q + 1].Floor, floors[q + 1]);
+                float f2 = Math.Max(heaps[q + 2].Floor, floors[q + 2]), f3 = Math.Max(heaps[q + 3].Floor, floors[q + 3]);
+                int r = t;
+                for (; r + 4 <= tEnd; r += 4)
                 {
-                    float* qp = queries + (long)q * stride;
-                    int r = t;
-                    for (; r + 4 <= tEnd; r += 4)
-                    {
-                        SimdKernels.Dot4x4(qp, stride, store.Row(r), stride, stride, tile);
-                        for (int qi = 0; qi < 4; qi++)
-                        {
-                            var heap = heaps[q + qi];
-                            float floor = Math.Max(heap.Floor, floors[q + qi]);
-                            for (int ri = 0; ri < 4; ri++)
-                            {
-                                float s = tile[qi * 4 + ri];
-                                if (l2) s = 2 * s - norms[r + ri];
-                                if (s >= floor && s > heap.Floor && alive[r + ri] != 0) heap.Push(s, r + ri);
-                            }
-                        }
-                    }
-                    for (; r < tEnd; r++)
-                        for (int qi = 0; qi < 4; qi++)
-                            Consider(store, alive, queries + (long)(q + qi) * stride, floors[q + qi], l2, r, heaps[q + qi]);
+                    SimdKernels.Dot4x4(qp, stride, store.Row(r), stride, stride, tile);
+                    if (l2)
+                        for (int i = 0; i < 16; i++) tile[i] = 2 * tile[i] - norms[r + (i & 3)];
+                    // Most tiles hold no score above any of the four bars: one pass of compares skips them.
+                    float best0 = Max4(tile), best1 = Max4(tile + 4), best2 = Max4(tile + 8), best3 = Max4(tile + 12);
+                    if (best0 < f0 && best1 < f1 && best2 < f2 && best3 < f3) continue;
+                    if (best0 >= f0) f0 = Offer(heaps[q], floors[q], tile, alive, r);
+                    if (best1 >= f1) f1 = Offer(heaps[q + 1], floors[q + 1], tile + 4, alive, r);
+                    if (best2 >= f2) f2 = Offer(heaps[q + 2], floors[q + 2], tile + 8, alive, r);
+                    if (best3 >= f3) f3 = Offer(heaps[q + 3], floors[q + 3], tile + 12, alive, r);
                 }
-                for (; q < qbEnd; q++)
-                    for (int r = t; r < tEnd; r++)
-                        Consider(store, alive, queries + (long)q * stride, floors[q], l2, r, heaps[q]);
+                for (; r < tEnd; r++)
+                    for (int qi = 0; qi < 4; qi++)
+                        Consider(store, alive, queries + (long)(q + qi) * stride, floors[q + qi], l2, r, heaps[q + qi]);
             }
+            for (; q < nq; q++)
+                for (int r = t; r < tEnd; r++)
+                    Consider(store, alive, queries + (long)q * stride, floors[q], l2, r, heaps[q]);
         }
+    }
+
+    private static float Max4(float* s) => Math.Max(Math.Max(s[0], s[1]), Math.Max(s[2], s[3]));
+
+    /// <summary>Pushes the 4 scores of one query against rows r..r+3 that pass its bars; returns the new bar.</summary>
+    private static float Offer(TopK heap, float floor, float* scores, byte[] alive, int r)
+    {
+        for (int ri = 0; ri < 4; ri++)
+        {
+            float s = scores[ri];
+            if (s >= floor && s > heap.Floor && alive[r + ri] != 0) heap.Push(s, r + ri);
+        }
+        return Math.Max(heap.Floor, floor);
     }
 
     private static void Consider(VectorStore store, byte[] alive, float* query, float floor, bool l2, int r, TopK heap)
@@ -126,9 +140,8 @@ internal static unsafe class ExactScanner
         for (int q = 0; q < nq; q++) coarse[q] = new TopK(candidates);
         var gate = new object();
         float[] norms = store.Norms, scales = store.Scales;
-        Parallel.For(0, chunks, options, () => NewHeaps(nq, candidates), (chunk, _, heaps) =>
+        void ScanCodes(int start, int end, TopK[] heaps)
         {
-            int start = chunk * ChunkRows, end = Math.Min(rows, start + ChunkRows);
             fixed (sbyte* qc = codes)
                 for (int q = 0; q < nq; q++)
                 {
@@ -142,12 +155,19 @@ internal static unsafe class ExactScanner
                         if (s > heap.Floor && alive[r] != 0) heap.Push(s, r);
                     }
                 }
-            return heaps;
-        }, heaps =>
-        {
-            lock (gate)
-                for (int q = 0; q < nq; q++) coarse[q].Merge(heaps[q]);
-        });
+        }
+        if (threads <= 1 || chunks == 1)
+            ScanCodes(0, rows, coarse);
+        else
+            Parallel.For(0, chunks, options, () => NewHeaps(nq, candidates), (chunk, _, heaps) =>
+            {
+                ScanCodes(chunk * ChunkRows, Math.Min(rows, chunk * ChunkRows + ChunkRows), heaps);
+                return heaps;
+            }, heaps =>
+            {
+                lock (gate)
+                    for (int q = 0; q < nq; q++) coarse[q].Merge(heaps[q]);
+            });
         for (int q = 0; q < nq; q++)
         {
             var heap = result[q] = new TopK(k);

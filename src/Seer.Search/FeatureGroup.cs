@@ -6,13 +6,20 @@ namespace Seer.Search;
 /// A named collection of (id, vector, metadata) with a fixed dimension and metric, held in memory for speed and, when
 /// opened from a <see cref="SearchWorkspace"/>, made durable by a snapshot plus an append-only log: every write is
 /// fsynced before it returns, so a restart loses nothing that was acknowledged.
-/// <para>Concurrency: a reader-writer lock. Searches share the read side and always see the state between two
-/// whole write calls; <see cref="Add"/>, <see cref="Upsert"/> and <see cref="Remove"/> take the write side for the
-/// validation against current ids, the log append and the in-memory apply, so each call is atomic for readers.</para>
+/// <para>Concurrency: writers queue on a write gate (one writer at a time) and do the slow part there — validation
+/// against the current ids, the fsynced log append, compaction — while searches keep running. Only the in-memory
+/// apply (a few slot writes and alive flags, and for HNSW groups the graph links) takes the exclusive side of a
+/// reader-writer lock; searches share its read side, so each write call is atomic for readers and a search sees the
+/// state between two whole writes. Searches small enough to finish in well under a millisecond run on the calling
+/// thread: a search holding the read lock never waits for a thread-pool thread, so a writer waits at most for
+/// the searches already running.</para>
 /// </summary>
 public sealed unsafe class FeatureGroup : IDisposable
 {
+    /// <summary>Below this many multiply-adds a search runs on the calling thread.</summary>
+    private const long InlineWork = 1L << 22;
     private readonly ReaderWriterLockSlim _rw = new(LockRecursionPolicy.NoRecursion);
+    private readonly Lock _writeGate = new();
     private readonly GroupData _data;
     private readonly GroupStorage? _storage;
     private bool _disposed;
@@ -127,31 +134,35 @@ public sealed unsafe class FeatureGroup : IDisposable
         var records = new LogRecord[items.Count];
         for (int i = 0; i < items.Count; i++)
             records[i] = new LogRecord(op, items[i].Id, items[i].Metadata, prepared.AsMemory(i * dim, dim));
-        _rw.EnterWriteLock();
-        try
+        lock (_writeGate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            // Only writers change the ids, and they hold the gate: reading them here without the lock is safe.
             if (op == LogOp.Add)
                 foreach (var item in items)
                     if (_data.SlotOf.ContainsKey(item.Id))
                         throw new SeerException(ErrorCodes.Conflict,
                             $"id '{item.Id}' is already in feature group '{Name}'; remove it first or upsert", source);
             _storage?.Append(records);
-            int first = _data.Slots;
-            _data.Reserve(first + items.Count);
-            for (int i = 0; i < items.Count; i++) _data.Put(items[i].Id, prepared.AsSpan(i * dim, dim), items[i].Metadata);
-            _data.Index(first, _data.Slots, Threads);
+            _rw.EnterWriteLock();
+            try
+            {
+                int first = _data.Slots;
+                _data.Reserve(first + items.Count);
+                for (int i = 0; i < items.Count; i++) _data.Put(items[i].Id, prepared.AsSpan(i * dim, dim), items[i].Metadata);
+                _data.Index(first, _data.Slots, Threads);
+            }
+            finally { _rw.ExitWriteLock(); }
             CompactIfLogIsLarge();
         }
-        finally { _rw.ExitWriteLock(); }
     }
 
     /// <summary>Removes items by id; fails (changing nothing) if an id is not in the group. Returns how many went.</summary>
     public int Remove(IReadOnlyList<string> ids)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        _rw.EnterWriteLock();
-        try
+        lock (_writeGate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             var unique = new HashSet<string>(StringComparer.Ordinal);
             foreach (string id in ids)
             {
@@ -160,11 +171,15 @@ public sealed unsafe class FeatureGroup : IDisposable
                 unique.Add(id);
             }
             _storage?.Append(unique.Select(id => new LogRecord(LogOp.Remove, id, null, default)).ToArray());
-            foreach (string id in unique) _data.Remove(id);
+            _rw.EnterWriteLock();
+            try
+            {
+                foreach (string id in unique) _data.Remove(id);
+            }
+            finally { _rw.ExitWriteLock(); }
             CompactIfLogIsLarge();
             return unique.Count;
         }
-        finally { _rw.ExitWriteLock(); }
     }
 
     /// <summary>The item with this id (its stored vector: unit length for cosine groups), or null.</summary>
@@ -215,6 +230,7 @@ public sealed unsafe class FeatureGroup : IDisposable
         _rw.EnterReadLock();
         try
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             return Options.Index == IndexKind.Hnsw ? SearchHnsw(block, nq, k, threshold) : SearchExact(block, nq, k, threshold);
         }
         finally { _rw.ExitReadLock(); }
@@ -226,9 +242,10 @@ public sealed unsafe class FeatureGroup : IDisposable
         var floors = new float[nq];
         for (int q = 0; q < nq; q++)
             floors[q] = threshold is not { } t ? float.NegativeInfinity : l2 ? block.Norms[q] - t : t;
+        int threads = (long)_data.Slots * nq * _data.Store.Stride < InlineWork ? 1 : Threads;
         var heaps = Options.Quantization == VectorQuantization.Int8
-            ? ExactScanner.SearchQuantized(_data.Store, _data.Alive, block.Pointer, nq, k, floors, l2, Threads, Options.RerankFactor)
-            : ExactScanner.Search(_data.Store, _data.Alive, block.Pointer, nq, k, floors, l2, Threads);
+            ? ExactScanner.SearchQuantized(_data.Store, _data.Alive, block.Pointer, nq, k, floors, l2, threads, Options.RerankFactor)
+            : ExactScanner.Search(_data.Store, _data.Alive, block.Pointer, nq, k, floors, l2, threads);
         var results = new IReadOnlyList<SearchHit>[nq];
         for (int q = 0; q < nq; q++)
         {
@@ -253,7 +270,7 @@ public sealed unsafe class FeatureGroup : IDisposable
         var alive = _data.Alive;
         int stride = _data.Store.Stride;
         nint basePtr = (nint)block.Pointer;
-        Parallel.For(0, nq, new ParallelOptions { MaxDegreeOfParallelism = nq < 4 ? 1 : Math.Max(1, Threads) }, q =>
+        void One(int q)
         {
             var found = hnsw.Search((float*)basePtr + (long)q * stride, k, ef, alive);
             var hits = new List<SearchHit>(found.Count);
@@ -264,7 +281,11 @@ public sealed unsafe class FeatureGroup : IDisposable
                 hits.Add(new SearchHit(_data.IdAt(slot), score));
             }
             results[q] = hits;
-        });
+        }
+        if (nq < 4 || Threads <= 1)
+            for (int q = 0; q < nq; q++) One(q);
+        else
+            Parallel.For(0, nq, new ParallelOptions { MaxDegreeOfParallelism = Threads }, One);
         return results;
     }
 
@@ -272,9 +293,12 @@ public sealed unsafe class FeatureGroup : IDisposable
     public void Compact()
     {
         if (_storage is null) return;
-        _rw.EnterWriteLock();
-        try { _storage.Compact(_data); }
-        finally { _rw.ExitWriteLock(); }
+        // The snapshot only reads the in-memory state, which changes only under the gate: searches keep running.
+        lock (_writeGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _storage.Compact(_data);
+        }
     }
 
     private void CompactIfLogIsLarge()
@@ -294,15 +318,17 @@ public sealed unsafe class FeatureGroup : IDisposable
 
     public void Dispose()
     {
-        if (_disposed) return;
-        _disposed = true;
-        _rw.EnterWriteLock();
-        try
+        lock (_writeGate)
         {
-            _storage?.Dispose();
-            _data.Dispose();
+            if (_disposed) return;
+            _disposed = true;
+            _rw.EnterWriteLock();
+            try
+            {
+                _storage?.Dispose();
+                _data.Dispose();
+            }
+            finally { _rw.ExitWriteLock(); }
         }
-        finally { _rw.ExitWriteLock(); }
-        _rw.Dispose();
     }
 }
