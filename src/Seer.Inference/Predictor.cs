@@ -8,13 +8,15 @@ namespace Seer.Inference;
 
 /// <summary>
 /// The one inference path for every image model: decode → letterbox/resize → normalise → InferenceSession.Run →
-/// decode outputs → score threshold + class-aware NMS (detectors) / softmax + top-k (classifiers) / vector
+/// decode outputs → every class above the score threshold + class-aware NMS (detectors, as FcosDecoder) / softmax + top-k (classifiers) / vector
 /// (embeddings). Batches images; <see cref="PredictStream"/> prepares the next batch while the current one runs.
 /// Thread-safe: ONNX Runtime sessions allow concurrent Run calls.
 /// </summary>
 public sealed class Predictor
 {
     private readonly Preprocessor _pre;
+    // Full-size input tensors handed back after Run by PredictStream / Predict (a few MB each: reuse, not LOH churn).
+    private readonly System.Collections.Concurrent.ConcurrentBag<float[]> _tensorPool = [];
 
     public Predictor(OnnxModel model, PredictorOptions? options = null)
     {
@@ -40,7 +42,9 @@ public sealed class Predictor
         for (int start = 0; start < images.Count; start += BatchSize)
         {
             var chunk = images.Skip(start).Take(BatchSize).ToList();
-            results.AddRange(Run(Prepare(chunk)));
+            var batch = Prepare(chunk, pooled: true);
+            results.AddRange(Run(batch));
+            Recycle(batch);
         }
         return results;
     }
@@ -60,7 +64,7 @@ public sealed class Predictor
                 while (pending.Count < PrefetchBatches && chunks.MoveNext())
                 {
                     var chunk = chunks.Current;
-                    pending.Enqueue(Task.Run(() => Prepare(chunk), cancellationToken));
+                    pending.Enqueue(Task.Run(() => Prepare(chunk, pooled: true), cancellationToken));
                 }
                 if (pending.Count == 0) yield break;
                 PreparedBatch batch;
@@ -73,7 +77,9 @@ public sealed class Predictor
                     cancellationToken.ThrowIfCancellationRequested();
                     throw;
                 }
-                foreach (var prediction in Run(batch)) yield return prediction;
+                var predictions = Run(batch);
+                Recycle(batch);
+                foreach (var prediction in predictions) yield return prediction;
             }
         }
         finally
@@ -87,14 +93,16 @@ public sealed class Predictor
     public int PrefetchBatches { get; init; } = 3;
 
     /// <summary>Decodes and preprocesses a batch (at most <see cref="BatchSize"/> images) into an input tensor.</summary>
-    public PreparedBatch Prepare(IReadOnlyList<EncodedImage> images)
+    public PreparedBatch Prepare(IReadOnlyList<EncodedImage> images) => Prepare(images, pooled: false);
+
+    private PreparedBatch Prepare(IReadOnlyList<EncodedImage> images, bool pooled)
     {
         var decoded = new ImageDecoder.Decoded[images.Count];
         try
         {
             Parallel.For(0, images.Count, i => decoded[i] = ImageDecoder.Decode(
                 images[i], Spec.InputWidth, Spec.InputHeight, Options.ReducedJpegDecode));
-            return PrepareDecoded(decoded, images.Select(i => i.Name).ToArray());
+            return PrepareDecoded(decoded, images.Select(i => i.Name).ToArray(), pooled);
         }
         catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
         {
@@ -115,18 +123,22 @@ public sealed class Predictor
         {
             int n = Math.Min(BatchSize, images.Count - start);
             var decoded = Enumerable.Range(start, n).Select(i => new ImageDecoder.Decoded(images[i], images[i].Width, images[i].Height)).ToArray();
-            results.AddRange(Run(PrepareDecoded(decoded, names.Skip(start).Take(n).ToArray())));
+            results.AddRange(Run(PrepareDecoded(decoded, names.Skip(start).Take(n).ToArray(), pooled: false)));
         }
         return results;
     }
 
-    private PreparedBatch PrepareDecoded(ImageDecoder.Decoded[] decoded, string[] names)
+    private PreparedBatch PrepareDecoded(ImageDecoder.Decoded[] decoded, string[] names, bool pooled)
     {
         int n = decoded.Length;
         int runBatch = Model.FixedBatch ?? n;
         if (n > runBatch) throw new ArgumentException($"batch of {n} images exceeds the model's fixed batch {runBatch}");
         int item = _pre.ItemLength;
-        var tensor = new float[(long)runBatch * item];
+        long length = (long)runBatch * item;
+        float[]? tensor = null;
+        if (pooled && runBatch == BatchSize && _tensorPool.TryTake(out var reused)) tensor = reused;
+        if (tensor is null || tensor.Length != length) tensor = new float[length];
+        else tensor.AsSpan(n * item).Clear(); // a reused tensor: items past n (fixed-batch padding) back to zero
         var transforms = new ImageTransform[n];
         Parallel.For(0, n, i => transforms[i] = _pre.Fill(decoded[i].Image, decoded[i].OriginalWidth, decoded[i].OriginalHeight,
             tensor.AsSpan(i * item, item)));
@@ -134,6 +146,13 @@ public sealed class Predictor
             ? [runBatch, Spec.Channels, Spec.InputHeight, Spec.InputWidth]
             : [runBatch, Spec.InputHeight, Spec.InputWidth, Spec.Channels];
         return new PreparedBatch(tensor, shape, names, transforms);
+    }
+
+    /// <summary>Hands a batch's tensor back for reuse once its Run has returned (only batches this class prepared).</summary>
+    private void Recycle(PreparedBatch batch)
+    {
+        if (batch.Tensor.Length == (long)BatchSize * _pre.ItemLength && _tensorPool.Count < PrefetchBatches + 1)
+            _tensorPool.Add(batch.Tensor);
     }
 
     /// <summary>Runs a prepared batch and decodes the outputs.</summary>
@@ -185,7 +204,7 @@ public sealed class Predictor
             }
             default:
             {
-                var candidates = OutputDecoder.Detections(Spec, first, firstShape, second, secondShape, i, Options.ScoreThreshold);
+                var candidates = OutputDecoder.Detections(Spec, first, firstShape, second, secondShape, i, Options.ScoreThreshold, Options.MaxCandidates);
                 var kept = Nms.ClassAware(candidates, Options.IouThreshold, Options.MaxDetections);
                 var detections = new List<Detection>(kept.Count);
                 foreach (var k in kept)

@@ -9,8 +9,12 @@ public sealed record PredictorOptions
     public float ScoreThreshold { get; init; } = 0.25f;
     /// <summary>Class-aware NMS IoU threshold (default 0.45).</summary>
     public float IouThreshold { get; init; } = 0.45f;
-    /// <summary>At most this many detections per image (default 300).</summary>
-    public int MaxDetections { get; init; } = 300;
+    /// <summary>At most this many detections per image (default 100, as the training side's FcosDecoder and COCO's maxDets).</summary>
+    public int MaxDetections { get; init; } = 100;
+    /// <summary>
+    /// Candidates (box, class) kept before NMS: the best this many above the threshold (default 1000, as FcosDecoder).
+    /// </summary>
+    public int MaxCandidates { get; init; } = 1000;
     /// <summary>Images per InferenceSession.Run when the graph's batch dimension is dynamic (default 8).</summary>
     public int BatchSize { get; init; } = 8;
     /// <summary>Classes kept per image for classifiers (default 5).</summary>
@@ -24,6 +28,7 @@ public sealed record PredictorOptions
         if (ScoreThreshold is < 0 or > 1) Fail($"PredictorOptions.ScoreThreshold must be in [0, 1] (was {ScoreThreshold}); set --threshold");
         if (IouThreshold is <= 0 or > 1) Fail($"PredictorOptions.IouThreshold must be in (0, 1] (was {IouThreshold}); set --iou");
         if (MaxDetections <= 0) Fail($"PredictorOptions.MaxDetections must be > 0 (was {MaxDetections})");
+        if (MaxCandidates <= 0) Fail($"PredictorOptions.MaxCandidates must be > 0 (was {MaxCandidates})");
         if (BatchSize <= 0) Fail($"PredictorOptions.BatchSize must be > 0 (was {BatchSize}); set --batch");
         if (TopK <= 0) Fail($"PredictorOptions.TopK must be > 0 (was {TopK})");
     }

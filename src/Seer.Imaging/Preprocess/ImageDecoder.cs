@@ -7,15 +7,25 @@ namespace Seer.Imaging.Preprocess;
 public static class ImageDecoder
 {
     /// <summary>Decodes bytes; grey and alpha images become RGB. Throws <see cref="SeerException"/> naming the item.</summary>
-    public static RgbImage DecodeRgb(byte[] encoded, string display)
+    public static RgbImage DecodeRgb(byte[] encoded, string display) => DecodeRgb(encoded, display, 0, 0, out _, out _);
+
+    /// <summary>
+    /// Decodes bytes, a large JPEG at reduced scale while it stays at least <paramref name="minWidth"/> ×
+    /// <paramref name="minHeight"/> (<see cref="ScaledDecoder"/>); <paramref name="originalWidth"/> /
+    /// <paramref name="originalHeight"/> give the file's image size, which geometry must be computed from.
+    /// </summary>
+    public static RgbImage DecodeRgb(byte[] encoded, string display, int minWidth, int minHeight,
+        out int originalWidth, out int originalHeight)
     {
         ArgumentNullException.ThrowIfNull(encoded);
-        using Mat decoded = Cv2.ImDecode(encoded, ImreadModes.Color);
-        if (decoded.Empty())
-            throw new SeerException(ErrorCodes.InvalidInput,
+        var decoded = ScaledDecoder.TryDecodeBgr(encoded, minWidth, minHeight)
+            ?? throw new SeerException(ErrorCodes.InvalidInput,
                 $"cannot decode image '{display}': not a readable JPEG/PNG/BMP/WebP file", display);
+        using Mat bgr = decoded.Image;
         using var rgb = new Mat();
-        Cv2.CvtColor(decoded, rgb, ColorConversionCodes.BGR2RGB);
+        Cv2.CvtColor(bgr, rgb, ColorConversionCodes.BGR2RGB);
+        originalWidth = decoded.OriginalWidth;
+        originalHeight = decoded.OriginalHeight;
         return MatConvert.ToRgbImage(rgb);
     }
 

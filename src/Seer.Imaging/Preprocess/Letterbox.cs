@@ -11,15 +11,29 @@ public static class Letterbox
     public static (RgbImage Image, LetterboxTransform Transform) Apply(RgbImage image, int size, byte pad = DefaultPad)
     {
         ArgumentNullException.ThrowIfNull(image);
+        return Apply(image, size, image.Width, image.Height, pad);
+    }
+
+    /// <summary>
+    /// Letterboxes an image that was decoded at reduced scale (<see cref="ScaledDecoder"/>): the geometry and the
+    /// transform are those of the original <paramref name="originalWidth"/> × <paramref name="originalHeight"/> image,
+    /// the pixels come from <paramref name="image"/> resized straight to the letterboxed size.
+    /// </summary>
+    public static (RgbImage Image, LetterboxTransform Transform) Apply(RgbImage image, int size, int originalWidth, int originalHeight,
+        byte pad = DefaultPad)
+    {
+        ArgumentNullException.ThrowIfNull(image);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
-        double scale = Math.Min((double)size / image.Width, (double)size / image.Height);
-        int w = Math.Max(1, (int)Math.Round(image.Width * scale));
-        int h = Math.Max(1, (int)Math.Round(image.Height * scale));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(originalWidth);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(originalHeight);
+        double scale = Math.Min((double)size / originalWidth, (double)size / originalHeight);
+        int w = Math.Max(1, (int)Math.Round(originalWidth * scale));
+        int h = Math.Max(1, (int)Math.Round(originalHeight * scale));
         RgbImage resized = Resize.To(image, w, h);
         int padX = (size - w) / 2, padY = (size - h) / 2;
         RgbImage canvas = RgbImage.Filled(size, size, pad);
         Paste(resized, canvas, padX, padY);
-        return (canvas, new LetterboxTransform((double)w / image.Width, padX, padY));
+        return (canvas, new LetterboxTransform((double)w / originalWidth, padX, padY));
     }
 
     /// <summary>Copies <paramref name="source"/> into <paramref name="target"/> at (x, y), clipped to the target.</summary>

@@ -11,8 +11,11 @@ public static class Resize
         if (image.Width == width && image.Height == height) return image;
         using Mat src = MatConvert.ToMat(image);
         using var dst = new Mat();
-        var interpolation = width < image.Width && height < image.Height ? InterpolationFlags.Area : InterpolationFlags.Linear;
-        Cv2.Resize(src, dst, new Size(width, height), 0, 0, interpolation);
+        Cv2.Resize(src, dst, new Size(width, height), 0, 0, InterpolationFor(image.Width, image.Height, width, height));
         return MatConvert.ToRgbImage(dst);
     }
+
+    /// <summary>The interpolation every Seer resize uses (training, evaluation, prediction): area when both sides shrink.</summary>
+    public static InterpolationFlags InterpolationFor(int fromWidth, int fromHeight, int toWidth, int toHeight) =>
+        toWidth < fromWidth && toHeight < fromHeight ? InterpolationFlags.Area : InterpolationFlags.Linear;
 }

@@ -3,15 +3,16 @@ using Seer.Core.Inference;
 namespace Seer.Inference.Processing;
 
 /// <summary>
-/// Reads detector outputs of one batch item into candidate boxes in network-input pixels, keeping per box its best
-/// class when that score reaches the threshold.
+/// Reads detector outputs of one batch item into candidate boxes in network-input pixels: every (box, class) pair whose
+/// score reaches the threshold (multi-label, as the training side's FcosDecoder and COCO evaluation do), enumerated box
+/// by box and class by class, then the <c>maxCandidates</c> best (stable), ready for class-aware NMS.
 /// </summary>
 internal static class OutputDecoder
 {
     /// <param name="first">Output 0 of the whole batch and its shape.</param>
     /// <param name="second">Output 1 (scores of boxes_scores), or empty.</param>
     public static List<ScoredBox> Detections(InferenceSpec spec, ReadOnlySpan<float> first, long[] firstShape,
-        ReadOnlySpan<float> second, long[] secondShape, int item, float threshold)
+        ReadOnlySpan<float> second, long[] secondShape, int item, float threshold, int maxCandidates)
     {
         var result = new List<ScoredBox>();
         int classes = spec.ClassNames.Count;
@@ -27,9 +28,11 @@ internal static class OutputDecoder
                     var row = data.Slice(b * stride, stride);
                     float obj = row[4];
                     if (obj < threshold) continue;
-                    (int cls, float best) = ArgMax(row.Slice(5, classes));
-                    float score = obj * best;
-                    if (score >= threshold) result.Add(Centre(row[0] * sx, row[1] * sy, row[2] * sx, row[3] * sy, cls, score));
+                    for (int c = 0; c < classes; c++)
+                    {
+                        float score = obj * row[5 + c];
+                        if (score >= threshold) result.Add(Centre(row[0] * sx, row[1] * sy, row[2] * sx, row[3] * sy, c, score));
+                    }
                 }
                 break;
             }
@@ -39,15 +42,12 @@ internal static class OutputDecoder
                 var data = first.Slice(item * rows * boxes, rows * boxes);
                 for (int b = 0; b < boxes; b++)
                 {
-                    int cls = -1;
-                    float best = float.NegativeInfinity;
                     for (int c = 0; c < classes; c++)
                     {
                         float v = data[(4 + c) * boxes + b];
-                        if (v > best) { best = v; cls = c; }
+                        if (v >= threshold)
+                            result.Add(Centre(data[b] * sx, data[boxes + b] * sy, data[2 * boxes + b] * sx, data[3 * boxes + b] * sy, c, v));
                     }
-                    if (best < threshold) continue;
-                    result.Add(Centre(data[b] * sx, data[boxes + b] * sy, data[2 * boxes + b] * sx, data[3 * boxes + b] * sy, cls, best));
                 }
                 break;
             }
@@ -60,24 +60,24 @@ internal static class OutputDecoder
                 for (int b = 0; b < boxes; b++)
                 {
                     var row = scores.Slice(b * columns, columns);
-                    int cls = -1;
-                    float best = float.NegativeInfinity;
                     for (int c = 0, id = 0; c < columns; c++)
                     {
                         if (c == bg) continue;
-                        if (row[c] > best) { best = row[c]; cls = id; }
+                        float score = row[c];
+                        if (score >= threshold)
+                        {
+                            float a = coords[b * 4] * sx, bb = coords[b * 4 + 1] * sy, cc = coords[b * 4 + 2] * sx, d = coords[b * 4 + 3] * sy;
+                            result.Add(spec.BoxFormat == "cxcywh" ? Centre(a, bb, cc, d, id, score) : new ScoredBox(a, bb, cc, d, id, score));
+                        }
                         id++;
                     }
-                    if (best < threshold) continue;
-                    float a = coords[b * 4] * sx, bb = coords[b * 4 + 1] * sy, cc = coords[b * 4 + 2] * sx, d = coords[b * 4 + 3] * sy;
-                    result.Add(spec.BoxFormat == "cxcywh" ? Centre(a, bb, cc, d, cls, best) : new ScoredBox(a, bb, cc, d, cls, best));
                 }
                 break;
             }
             default:
                 throw new InvalidOperationException($"{spec.OutputLayout} is not a detector layout");
         }
-        return result;
+        return result.Count > maxCandidates ? Best(result, maxCandidates) : result;
     }
 
     /// <summary>Class probabilities of one batch item (softmax of logits when the layout says logits).</summary>
@@ -98,10 +98,7 @@ internal static class OutputDecoder
     private static ScoredBox Centre(float cx, float cy, float w, float h, int cls, float score) =>
         new(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, cls, score);
 
-    private static (int Index, float Value) ArgMax(ReadOnlySpan<float> values)
-    {
-        int index = 0;
-        for (int i = 1; i < values.Length; i++) if (values[i] > values[index]) index = i;
-        return (index, values[index]);
-    }
+    /// <summary>The <paramref name="count"/> highest-scored candidates, ties in enumeration order (a stable sort).</summary>
+    private static List<ScoredBox> Best(List<ScoredBox> candidates, int count) =>
+        candidates.OrderByDescending(c => c.Score).Take(count).ToList();
 }

@@ -4,8 +4,10 @@ using Seer.Core.Inference;
 namespace Seer.Inference.Processing;
 
 /// <summary>
-/// Turns a decoded BGR image into one item of the input tensor: resize (letterbox or stretch) with bilinear
-/// interpolation, colour order / grey conversion, then <c>(pixel − mean) / std</c>, written in NCHW or NHWC.
+/// Turns a decoded BGR image into one item of the input tensor: resize (letterbox or stretch) with the interpolation
+/// every Seer resize uses (<see cref="Seer.Imaging.Preprocess.Resize.InterpolationFor"/>: area when shrinking, as
+/// training and evaluation), colour order / grey conversion, then <c>(pixel − mean) / std</c>, written in NCHW (one
+/// vectorised OpenCV convert per channel plane) or NHWC. Every element of the item is written (pooled buffers).
 /// </summary>
 internal sealed class Preprocessor
 {
@@ -50,7 +52,7 @@ internal sealed class Preprocessor
         Mat source = bgr;
         if (bgr.Width != rw || bgr.Height != rh)
         {
-            Cv2.Resize(bgr, resized, new Size(rw, rh), 0, 0, InterpolationFlags.Linear);
+            Cv2.Resize(bgr, resized, new Size(rw, rh), 0, 0, Imaging.Preprocess.Resize.InterpolationFor(bgr.Width, bgr.Height, rw, rh));
             source = resized;
         }
         using var grey = new Mat();
@@ -69,8 +71,34 @@ internal sealed class Preprocessor
                 else for (int i = ch; i < destination.Length; i += c) destination[i] = padValue;
             }
         }
-        WritePixels(source, destination, padX, padY);
+        if (_spec.InputLayout == TensorLayout.Nchw) WritePlanes(source, destination, padX, padY);
+        else WritePixels(source, destination, padX, padY);
         return t;
+    }
+
+    /// <summary>NCHW: each model channel is one <c>convertTo(a·x + b)</c> into a Mat header over its tensor plane.</summary>
+    private unsafe void WritePlanes(Mat source, Span<float> destination, int padX, int padY)
+    {
+        int inW = _spec.InputWidth, inH = _spec.InputHeight, c = _spec.Channels, plane = inW * inH;
+        var roi = new Rect(padX, padY, source.Width, source.Height);
+        using var channel = new Mat();
+        fixed (float* dst = destination)
+        {
+            for (int ch = 0; ch < c; ch++)
+            {
+                using var planeMat = Mat.FromPixelData(inH, inW, MatType.CV_32FC1, (IntPtr)(dst + ch * plane));
+                using var target = new Mat(planeMat, roi);
+                Mat from = source;
+                if (source.Channels() > 1)
+                {
+                    Cv2.ExtractChannel(source, channel, _sourceChannel[ch]);
+                    from = channel;
+                }
+                from.ConvertTo(target, MatType.CV_32FC1, _a[ch], _b[ch]);
+                if (target.Data != (IntPtr)(dst + ch * plane + padY * inW + padX))
+                    throw new InvalidOperationException("OpenCV reallocated a tensor plane instead of writing into it");
+            }
+        }
     }
 
     private unsafe void WritePixels(Mat source, Span<float> destination, int padX, int padY)

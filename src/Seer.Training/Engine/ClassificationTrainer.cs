@@ -38,7 +38,7 @@ public sealed class ClassificationTrainer : TrainerBase
 
     private ImageCache<RgbImage> NewCache(DatasetSnapshot data) =>
         new(data, img => Resize.To(img, Options.ImageSize, Options.ImageSize),
-            (long)Options.ImageSize * Options.ImageSize * 3 + 64, (long)Options.CacheMegabytes << 20);
+            (long)Options.ImageSize * Options.ImageSize * 3 + 64, (long)Options.CacheMegabytes << 20, minDecodeSize: Options.ImageSize);
 
     private (int Image, int Class)[] Labelled(DatasetSnapshot data)
     {

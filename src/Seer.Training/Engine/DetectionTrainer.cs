@@ -33,7 +33,10 @@ public sealed class DetectionTrainer : TrainerBase
     private DetectionSample Load(DatasetSnapshot data, int index)
     {
         ImageRecord record = data.Images[index];
-        var (canvas, transform) = Letterbox.Apply(ImageCache<RgbImage>.Decode(data, index), Options.ImageSize);
+        // Decoded at reduced scale when large (never below the input size) and letterboxed from the original size:
+        // the same decode, resize and geometry as the predictor's, so validation equals deployment.
+        RgbImage decoded = ImageCache<RgbImage>.Decode(data, index, Options.ImageSize, Options.ImageSize, out int width, out int height);
+        var (canvas, transform) = Letterbox.Apply(decoded, Options.ImageSize, width, height);
         var objects = record.Objects.Where(o => classIndex.ContainsKey(o.Label) && !o.Box.IsDegenerate).ToArray();
         return new DetectionSample(canvas, objects.Select(o => transform.Forward(o.Box)).ToArray(),
             objects.Select(o => classIndex[o.Label]).ToArray(), transform);
