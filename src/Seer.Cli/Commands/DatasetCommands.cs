@@ -4,7 +4,7 @@ using Seer.Cli.Commands.Dataset;
 namespace Seer.Cli.Commands;
 
 /// <summary>
-/// <c>seer dataset import|export|list|show|stats|log|merge|filter|sample|split|dedup|relabel|labels</c>: versioned
+/// <c>seer dataset import|export|list|show|stats|log|merge|filter|sample|split|dedup|relabel|labels|synth</c>: versioned
 /// datasets in the workspace. Every command that changes data writes a new immutable version.
 /// </summary>
 public sealed class DatasetCommands : ICommandFactory
@@ -18,7 +18,7 @@ public sealed class DatasetCommands : ICommandFactory
                      DatasetQueryCommands.List(), DatasetQueryCommands.Show(), DatasetQueryCommands.Stats(), DatasetQueryCommands.Log(),
                      DatasetOperationCommands.Merge(), DatasetOperationCommands.Filter(), DatasetOperationCommands.Sample(),
                      DatasetOperationCommands.Split(), DatasetOperationCommands.Dedup(), DatasetOperationCommands.Relabel(),
-                     DatasetQueryCommands.Labels(),
+                     DatasetQueryCommands.Labels(), DatasetSynthCommand.Create(),
                  })
             dataset.Subcommands.Add(sub);
         return dataset;

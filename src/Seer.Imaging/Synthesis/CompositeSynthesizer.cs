@@ -7,10 +7,12 @@ using Seer.Imaging.Preprocess;
 namespace Seer.Imaging.Synthesis;
 
 /// <summary>
-/// Makes a detection set from real pieces: items (digits, Fashion-MNIST) are scaled, tinted and alpha-blended onto
-/// random crops of real photos; every box is the exact extent of the pasted pixels (opacity above 1/4). Seeded: the
-/// same inputs and seed give the same bytes. Produces <see cref="ImportItem"/>s (encoded bytes in memory + objects)
-/// for the data plane to import.
+/// Makes a detection set from real pieces: items (digits, Fashion-MNIST) are scaled and alpha-blended onto random
+/// crops of real photos. An item's dark background is transparency: opacity rises steeply with brightness (grey × 3),
+/// so the object's silhouette is opaque and keeps its own texture (brightness, tinted by a random colour), while the
+/// black square around it lets the photo through. Every box is the exact extent of the pasted pixels (opacity above
+/// 1/4); objects of one image overlap at most <see cref="CompositeOptions.MaxOverlap"/> (IoU). Seeded: the same
+/// inputs and seed give the same bytes. Produces <see cref="ImportItem"/>s (encoded bytes in memory + objects).
 /// </summary>
 public static class CompositeSynthesizer
 {
@@ -22,19 +24,29 @@ public static class CompositeSynthesizer
         ArgumentNullException.ThrowIfNull(options);
         if (backgrounds.Count == 0) throw new ArgumentException("at least one background photo is needed", nameof(backgrounds));
         if (items.Count == 0) throw new ArgumentException("at least one item is needed", nameof(items));
-        for (int i = 0; i < count; i++)
+        for (int i = 0; i < count; i++) yield return Compose(backgrounds, items, i, options, prefix);
+    }
+
+    /// <summary>
+    /// The <paramref name="index"/>-th image of a synthesis (its own seeded random stream, so images can be made in
+    /// parallel and in any order with the same result), named <c>prefix/000123.ext</c>.
+    /// </summary>
+    public static ImportItem Compose(IReadOnlyList<RgbImage> backgrounds, IReadOnlyList<SynthesisItem> items, int index,
+        CompositeOptions options, string prefix = "synth")
+    {
+        ArgumentNullException.ThrowIfNull(backgrounds);
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(options);
+        var rng = new Random(HashCode.Combine(options.Seed, index));
+        var (bytes, objects) = Compose(backgrounds, items, options, rng);
+        string name = $"{prefix}/{index:D6}{options.Encoding}";
+        return new ImportItem(name, () => new MemoryStream(bytes, writable: false), name)
         {
-            var rng = new Random(HashCode.Combine(options.Seed, i));
-            var (bytes, objects) = Compose(backgrounds, items, options, rng);
-            string name = $"{prefix}/{i:D6}{options.Encoding}";
-            yield return new ImportItem(name, () => new MemoryStream(bytes, writable: false), name)
-            {
-                IsLabelled = true,
-                Objects = objects,
-                DeclaredWidth = options.Width,
-                DeclaredHeight = options.Height,
-            };
-        }
+            IsLabelled = true,
+            Objects = objects,
+            DeclaredWidth = options.Width,
+            DeclaredHeight = options.Height,
+        };
     }
 
     private static (byte[] Bytes, List<ObjectAnnotation> Objects) Compose(IReadOnlyList<RgbImage> backgrounds,
@@ -54,9 +66,9 @@ public static class CompositeSynthesizer
             byte[] alpha = ScaleGrey(item, w, h);
             BoxXyxy? extent = Extent(alpha, w, h, x, y);
             if (extent is not BoxXyxy box || objects.Any(ob => BoxXyxy.IoU(ob.Box, box) > o.MaxOverlap)) continue;
-            // a bright or dark tint far from the local background so the item stays visible
+            // a random tint, bright enough that the item's texture stays visible
             var colour = new byte[3];
-            for (int c = 0; c < 3; c++) colour[c] = (byte)rng.Next(256);
+            for (int c = 0; c < 3; c++) colour[c] = (byte)rng.Next(80, 256);
             Blend(canvas, alpha, w, h, x, y, colour);
             objects.Add(new ObjectAnnotation(item.Label, box));
         }
@@ -79,6 +91,9 @@ public static class CompositeSynthesizer
         return new RgbImage(width, height, pixels);
     }
 
+    /// <summary>Opacity of an item pixel from its brightness: the dark background is transparent, the body opaque.</summary>
+    internal static int Opacity(int grey) => Math.Min(255, grey * 3);
+
     private static byte[] ScaleGrey(SynthesisItem item, int w, int h)
     {
         using var src = new Mat(item.Height, item.Width, MatType.CV_8UC1);
@@ -97,21 +112,27 @@ public static class CompositeSynthesizer
         int x1 = int.MaxValue, y1 = int.MaxValue, x2 = -1, y2 = -1;
         for (int r = 0; r < h; r++)
             for (int c = 0; c < w; c++)
-                if (alpha[r * w + c] > 64) { x1 = Math.Min(x1, c); y1 = Math.Min(y1, r); x2 = Math.Max(x2, c); y2 = Math.Max(y2, r); }
+                if (Opacity(alpha[r * w + c]) > 64) { x1 = Math.Min(x1, c); y1 = Math.Min(y1, r); x2 = Math.Max(x2, c); y2 = Math.Max(y2, r); }
         if (x2 < 0 || x2 - x1 < 2 || y2 - y1 < 2) return null;
         return new BoxXyxy(x + x1, y + y1, x + x2 + 1, y + y2 + 1);
     }
 
-    private static void Blend(RgbImage canvas, byte[] alpha, int w, int h, int x, int y, byte[] colour)
+    /// <summary>Pastes the item: opacity from <see cref="Opacity"/>, colour = tint × (0.25 + 0.75 × brightness).</summary>
+    private static void Blend(RgbImage canvas, byte[] grey, int w, int h, int x, int y, byte[] tint)
     {
         byte[] px = canvas.Pixels;
         for (int r = 0; r < h; r++)
             for (int c = 0; c < w; c++)
             {
-                int a = alpha[r * w + c];
+                int g = grey[r * w + c];
+                int a = Opacity(g);
                 if (a == 0) continue;
                 int o = ((y + r) * canvas.Width + x + c) * 3;
-                for (int k = 0; k < 3; k++) px[o + k] = (byte)((px[o + k] * (255 - a) + colour[k] * a + 127) / 255);
+                for (int k = 0; k < 3; k++)
+                {
+                    int colour = tint[k] * (85 + g) / 340; // tint · (0.25 + 0.75 · g/255)
+                    px[o + k] = (byte)((px[o + k] * (255 - a) + Math.Min(255, colour) * a + 127) / 255);
+                }
             }
     }
 }

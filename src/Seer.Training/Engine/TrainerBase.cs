@@ -145,6 +145,7 @@ public abstract class TrainerBase
                 }
             }
             Checkpoint.Save(checkpointPath, state, model, optimizer);
+            AppendEpochLog(Path.Combine(context.RunDirectory, "epochs.jsonl"), curves[^1], metrics);
             epochsThisCall++;
             context.Progress?.Report(new WorkProgress($"epoch {epoch + 1}/{o.Epochs}", steps, steps,
                 $"loss {curves[^1].Loss:0.0000} {PrimaryMetric} {metric:0.0000}"));
@@ -153,5 +154,13 @@ public abstract class TrainerBase
         bool completed = state.Stopped || state.NextEpoch >= o.Epochs;
         return new TrainingRunResult(PrimaryMetric, state.BestMetric, state.BestEpoch, state.NextEpoch, state.Stopped,
             completed, state.BestMetrics ?? [], state.Curves, bestPath);
+    }
+
+    /// <summary>One JSON line per finished epoch (epoch, loss, lr, seconds and every scalar validation metric) to follow a run live.</summary>
+    private static void AppendEpochLog(string path, EpochRecord record, Dictionary<string, object>? metrics)
+    {
+        var line = new Dictionary<string, object?> { ["epoch"] = record.Epoch, ["loss"] = record.Loss, ["lr"] = record.LearningRate, ["seconds"] = record.Seconds, ["cpu_seconds"] = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds };
+        foreach (var (key, value) in metrics ?? []) if (value is double or float or int or long) line[key] = value;
+        File.AppendAllText(path, System.Text.Json.JsonSerializer.Serialize(line) + "\n");
     }
 }
