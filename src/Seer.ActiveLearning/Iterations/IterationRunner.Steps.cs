@@ -102,6 +102,18 @@ public sealed partial class IterationRunner
         string? resume = earlier is null ? null : _registry.List()
             .Where(m => m.Status == "training" && m.TrainDataset == trainRef && m.Parent == parent && m.CreatedAt >= earlier.StartedAt.AddSeconds(-1))
             .Select(m => m.Id).FirstOrDefault();
+        // The same computation done before (same training and validation versions, parent and settings, e.g. round 0
+        // of projects that share their initial set): its model is reused, as training is seeded and deterministic.
+        string valRef = $"{val.Name}@{val.Version}", optionsJson = TrainingOptionsLoader.ToJson(options);
+        if (resume is null && _registry.List().FirstOrDefault(m => m.Status == "ready" && m.TrainDataset == trainRef && m.ValDataset == valRef
+                && m.Parent == parent && TrainingOptionsLoader.ToJson(m.Parameters) == optionsJson) is { } same)
+        {
+            return new JsonObject
+            {
+                ["model"] = same.Id, ["parent"] = parent, ["reused"] = true,
+                ["val_" + same.PrimaryMetric] = Math.Round(same.PrimaryValue, 6), ["seconds"] = 0.0,
+            };
+        }
         var request = new TrainingJobRequest(train, val, [new ParameterSet(options, $"project {s.Project.Name} round {s.Round}")])
         {
             Parent = parent,
