@@ -13,6 +13,7 @@ using MiningBench;
 var inv = CultureInfo.InvariantCulture;
 string Arg(string name, string fallback) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback; }
 bool quick = args.Contains("--quick");
+int Int(string name, int fallback) => int.Parse(Arg(name, fallback.ToString(inv)), inv);
 string task = Arg("--task", "both");
 int seeds = int.Parse(Arg("--seeds", quick ? "1" : "3"), inv);
 int rounds = int.Parse(Arg("--rounds", quick ? "1" : "4"), inv);
@@ -25,12 +26,16 @@ var report = new List<string>();
 if (task is "classify" or "both")
 {
     // Fashion-MNIST: the pool and the initial sets come from the train split, the test set from t10k.
-    int init = quick ? 100 : 300, poolSize = quick ? 600 : 6000, topk = quick ? 100 : 300, valSize = quick ? 200 : 500, testSize = quick ? 300 : 2000;
-    var training = new TrainingOptions { Task = "classify", Architecture = "small-cnn", Width = 16, ImageSize = 32, Epochs = quick ? 1 : 4, BatchSize = 32, Threads = 2 };
+    int init = Int("--init", quick ? 100 : 150), poolSize = Int("--pool", quick ? 600 : 1500), topk = Int("--topk", quick ? 100 : 150),
+        valSize = Int("--val", quick ? 200 : 200), testSize = Int("--test", quick ? 300 : 800), epochs = Int("--epochs", quick ? 1 : 4);
+    var training = new TrainingOptions
+    {
+        Task = "classify", Architecture = "small-cnn", Width = 16, ImageSize = 32, Epochs = epochs, EvalEvery = epochs, BatchSize = 16, Threads = 2,
+    };
     var (trainImages, trainLabels) = BenchData.ReadIdx(Path.Combine(root, ".data", "fashion-mnist"), "train");
     var (testImages, testLabels) = BenchData.ReadIdx(Path.Combine(root, ".data", "fashion-mnist"), "t10k");
     Item Fm(byte[][] images, byte[] labels, int i, string prefix) => new($"{prefix}{i:D5}.png", BenchData.Png(images[i]), BenchData.FashionNames[labels[i]], null);
-    var runs = Run("classify", training, init, topk, ws =>
+    var runs = Run("classify", training, init, topk, ["top1"], "Fashion-MNIST classification", ws =>
     {
         var classes = BenchData.FashionNames;
         BenchData.Import(ws, "val", Enumerable.Range(50_000, valSize).Select(i => Fm(trainImages, trainLabels, i, "train/")), true, classes);
@@ -46,8 +51,14 @@ if (task is "classify" or "both")
 if (task is "detect" or "both")
 {
     // Composite detection: real Fashion-MNIST items (3 classes) pasted on crops of real photos (Debian darknet).
-    int size = 128, init = quick ? 40 : 80, poolSize = quick ? 200 : 1200, topk = quick ? 40 : 80, valSize = quick ? 60 : 150, testSize = quick ? 80 : 300;
-    var training = new TrainingOptions { Task = "detect", Architecture = "fcos-lite", Width = 32, ImageSize = size, Epochs = quick ? 1 : 6, BatchSize = 16, Threads = 2 };
+    int size = Int("--det-size", 96), init = Int("--det-init", quick ? 20 : 30), poolSize = Int("--det-pool", quick ? 100 : 200),
+        topk = Int("--det-topk", quick ? 20 : 30), valSize = Int("--det-val", quick ? 30 : 40), testSize = Int("--det-test", quick ? 40 : 60),
+        epochs = Int("--det-epochs", quick ? 1 : 4);
+    var training = new TrainingOptions
+    {
+        Task = "detect", Architecture = "fcos-lite", Width = Int("--det-width", 16), ImageSize = size, Epochs = epochs, EvalEvery = epochs,
+        BatchSize = 8, Threads = 2,
+    };
     string photosDir = Path.Combine(root, ".data", "pkg", "darknet", "usr", "share", "darknet", "data");
     if (!Directory.Exists(photosDir)) throw new DirectoryNotFoundException($"{photosDir}: run scripts/fetch-data.sh darknet");
     var photos = BenchData.Photos(photosDir);
@@ -56,7 +67,7 @@ if (task is "detect" or "both")
     string[] classes = wanted.Select(c => BenchData.FashionNames[c]).ToArray();
     var items = Enumerable.Range(0, 3000).Where(i => wanted.Contains(fmLabels[i]))
         .Select(i => new SynthesisItem(BenchData.FashionNames[fmLabels[i]], 28, 28, fmImages[i])).ToList();
-    var runs = Run("detect", training, init, topk, ws =>
+    var runs = Run("detect", training, init, topk, ["AP50", "AP"], $"Composite detection (3 classes, {size} px)", ws =>
     {
         BenchData.Import(ws, "val", BenchData.Scenes(photos, items, valSize, size, 101, "val"), true, classes);
         BenchData.Import(ws, "test", BenchData.Scenes(photos, items, testSize, size, 202, "test"), true, classes);
@@ -64,8 +75,8 @@ if (task is "detect" or "both")
         BenchData.Import(ws, "pool", pool, false, classes);
         BenchData.Import(ws, "oracle", pool, true, classes);
     }, (ws, seed) => BenchData.Import(ws, $"init-s{seed}", BenchData.Scenes(photos, items, init, size, 1000 + seed, $"init{seed}"), true, classes));
-    report.Add(Curves.Report("Composite detection (3 classes, 128 px)", "AP50", Extract(runs, "AP50")));
-    report.Add(Curves.Report("Composite detection (3 classes, 128 px)", "AP", Extract(runs, "AP")));
+    report.Add(Curves.Report($"Composite detection (3 classes, {size} px)", "AP50", Extract(runs, "AP50")));
+    report.Add(Curves.Report($"Composite detection (3 classes, {size} px)", "AP", Extract(runs, "AP")));
 }
 
 Console.WriteLine();
@@ -74,7 +85,7 @@ Console.WriteLine(string.Create(inv, $"total wall time {total.Elapsed.TotalSecon
 return 0;
 
 Dictionary<string, List<IReadOnlyList<IterationRecord>>> Run(string name, TrainingOptions training, int init, int topk,
-    Action<Workspace> shared, Action<Workspace, int> initial)
+    string[] metrics, string title, Action<Workspace> shared, Action<Workspace, int> initial)
 {
     string home = Path.Combine(work, name);
     var clock = Stopwatch.StartNew();
@@ -107,6 +118,8 @@ Dictionary<string, List<IReadOnlyList<IterationRecord>>> Run(string name, Traini
                 string.Join("  ", outcome.History.Select(h => string.Create(inv, $"{h.Labelled}:{h.Metrics?[metric]}"))));
             runs[strategy].Add(outcome.History);
         }
+        // the curves so far (a run cut short still reports every finished seed)
+        foreach (string m in metrics) Console.WriteLine(Curves.Report($"{title}, after seed {seed}", m, Extract(runs, m)));
     }
     Console.WriteLine(string.Create(inv, $"[{name}] done in {clock.Elapsed.TotalSeconds:0} s"));
     return runs;
