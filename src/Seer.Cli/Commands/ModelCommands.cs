@@ -24,7 +24,7 @@ public sealed class ModelCommands : ICommandFactory
     private static Command List()
     {
         var command = new Command("list", "List models, newest first");
-        command.SetAction((parse, ct) =>
+        CommandRunner.SetAction(command, (parse, ct) =>
         {
             var models = new FileModelRegistry(GlobalOptions.ResolveHome(parse)).List();
             if (parse.GetValue(GlobalOptions.Json))
@@ -46,7 +46,7 @@ public sealed class ModelCommands : ICommandFactory
         var id = new Argument<string>("MODEL") { Description = "Model id (or unique prefix)" };
         var command = new Command("show", "Print a model's record (model.json)");
         command.Arguments.Add(id);
-        command.SetAction((parse, ct) =>
+        CommandRunner.SetAction(command, (parse, ct) =>
         {
             var record = new FileModelRegistry(GlobalOptions.ResolveHome(parse)).Get(parse.GetValue(id)!);
             Console.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(record, FileModelRegistry.Json));
@@ -60,7 +60,7 @@ public sealed class ModelCommands : ICommandFactory
         var ids = new Argument<string[]>("MODELS") { Description = "Two or more model ids", Arity = new ArgumentArity(2, 100) };
         var command = new Command("compare", "Compare models' validation metrics and settings side by side");
         command.Arguments.Add(ids);
-        command.SetAction((parse, ct) =>
+        CommandRunner.SetAction(command, (parse, ct) =>
         {
             var registry = new FileModelRegistry(GlobalOptions.ResolveHome(parse));
             var models = parse.GetValue(ids)!.Select(registry.Get).ToList();
@@ -94,7 +94,7 @@ public sealed class ModelCommands : ICommandFactory
         command.Arguments.Add(id);
         command.Arguments.Add(dataset);
         command.Options.Add(device);
-        command.SetAction(async (parse, ct) =>
+        CommandRunner.SetAction(command, async (parse, ct) =>
         {
             using var workspace = Workspace.Open(GlobalOptions.ResolveHome(parse));
             var snapshot = workspace.OpenSnapshot(DatasetRef.Parse(parse.GetValue(dataset)!));

@@ -34,7 +34,7 @@ public sealed class TrainCommands : ICommandFactory
         var command = new Command("train", "Train a classifier or detector from dataset versions into the model registry");
         foreach (Option o in new Option[] { task, train, val, arch, epochs, size, batch, lr, paramFiles, device, parent, resume })
             command.Options.Add(o);
-        command.SetAction(async (parse, ct) =>
+        CommandRunner.SetAction(command, async (parse, ct) =>
         {
             bool json = parse.GetValue(GlobalOptions.Json);
             TrainingOptions Flags(TrainingOptions o) => o with
