@@ -18,7 +18,7 @@ public sealed class MineCliTests : IDisposable
     public async Task Mine_RanksThePoolByEntropy_CommitsTheTopK_AndNeverPicksAnImageTwice()
     {
         string model = await TrainAsync();
-        var first = await _w.RunAsync("mine", model, "pool", "--strategy", "entropy", "--topk", "10", "--json");
+        var first = await _w.RunAsync("mine", model, "pool", "--strategy", "entropy", "--topk", "10", "--duplicate-bits", "-1", "--json");
         Assert.True(first.Code == 0, first.Stderr);
         var json = LoopWorkspace.Json(first.Stdout);
         Assert.Equal("entropy", json.GetProperty("strategy").GetString());
@@ -35,7 +35,7 @@ public sealed class MineCliTests : IDisposable
         Assert.Equal(10, json.GetProperty("version").GetProperty("images").GetInt32());
 
         // The next run excludes every earlier pick of pool-mined.
-        var second = await _w.RunAsync("mine", model, "pool", "--strategy", "entropy", "--topk", "10", "--json");
+        var second = await _w.RunAsync("mine", model, "pool", "--strategy", "entropy", "--topk", "10", "--duplicate-bits", "-1", "--json");
         Assert.True(second.Code == 0, second.Stderr);
         var again = LoopWorkspace.Json(second.Stdout);
         Assert.True(again.GetProperty("excluded").GetInt32() >= 10);
