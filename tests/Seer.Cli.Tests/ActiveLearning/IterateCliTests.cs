@@ -31,7 +31,7 @@ public sealed class IterateCliTests : IDisposable
         var json = LoopWorkspace.Json(run.Stdout);
         Assert.Equal("done", json.GetProperty("status").GetString());
         var history = json.GetProperty("history").EnumerateArray().ToList();
-        Assert.Equal([0, 1], history.Select(h => h.GetProperty("round").GetInt32()));
+        Assert.Equal(new[] { 0, 1 }, history.Select(h => h.GetProperty("round").GetInt32()));
         Assert.Equal(24, history[0].GetProperty("labelled").GetInt32());
         Assert.Equal(24 + 9, history[1].GetProperty("labelled").GetInt32());
         foreach (var h in history)
@@ -42,8 +42,8 @@ public sealed class IterateCliTests : IDisposable
             Assert.Equal(18, h.GetProperty("metrics").GetProperty("samples").GetInt32());
             Assert.StartsWith("m-", h.GetProperty("model").GetString(), StringComparison.Ordinal);
         }
-        Assert.Equal(["prepare", "train", "evaluate"], Steps(history[0]));
-        Assert.Equal(["prepare", "mine", "label", "merge", "train", "evaluate"], Steps(history[1]));
+        Assert.Equal(new string?[] { "prepare", "train", "evaluate" }, Steps(history[0]));
+        Assert.Equal(new string?[] { "prepare", "mine", "label", "merge", "train", "evaluate" }, Steps(history[1]));
         Assert.Equal("entropy", history[1].GetProperty("strategy").GetString());
         Assert.Equal(9, history[1].GetProperty("mined").GetInt32());
         // Round 1 fine-tunes round 0's model; the oracle labelled every pick by content hash.
@@ -126,7 +126,7 @@ public sealed class IterateCliTests : IDisposable
         Assert.True(mid.Code == 0, mid.Stderr);
         var round1 = LoopWorkspace.Json(mid.Stdout).GetProperty("history")[1];
         Assert.Equal("running", round1.GetProperty("state").GetString());
-        Assert.Equal(["prepare", "mine", "label", "merge", "train"], Steps(round1));
+        Assert.Equal(new string?[] { "prepare", "mine", "label", "merge", "train" }, Steps(round1));
         Assert.Equal("running", round1.GetProperty("steps")[4].GetProperty("state").GetString());
         string mined = Step(round1, "mine").GetProperty("version").GetString()!;
         string merged = Step(round1, "merge").GetProperty("version").GetString()!;

@@ -46,7 +46,8 @@ public sealed class LoopWorkspace : IDisposable
             int cls = i % Classes.Length;
             string dir = classFolders ? Path.Combine(Files, set, Classes[cls]) : Path.Combine(Files, set);
             Directory.CreateDirectory(dir);
-            Cv2.ImWrite(Path.Combine(dir, $"img{offset + i:D5}.png"), Shape(cls, offset + i));
+            using var image = Shape(cls, offset + i);
+            Cv2.ImWrite(Path.Combine(dir, $"img{offset + i:D5}.png"), image);
         }
     }
 
@@ -54,11 +55,11 @@ public sealed class LoopWorkspace : IDisposable
     public static Mat Shape(int cls, int seed)
     {
         var rng = new Random(seed);
-        var m = new Mat(32, 32, MatType.CV_8UC3);
         var noise = new byte[32 * 32 * 3];
         rng.NextBytes(noise);
         for (int k = 0; k < noise.Length; k++) noise[k] = (byte)(noise[k] / 3);
-        m.SetArray(noise);
+        using var wrapped = Mat.FromPixelData(32, 32, MatType.CV_8UC3, noise);
+        var m = wrapped.Clone();
         int x = rng.Next(2, 14), y = rng.Next(2, 14);
         switch (cls)
         {
