@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Seer.ActiveLearning.PoolModels;
 using Seer.Cli.Commands.Mining;
 using Seer.Core.Datasets;
 using Seer.Core.Errors;

@@ -61,6 +61,41 @@ internal static class SqliteMigrations
                 content_hash TEXT PRIMARY KEY,
                 phash INTEGER NOT NULL);
             """),
+        (3, "active-learning projects, iterations and their steps", """
+            CREATE TABLE projects (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                task TEXT NOT NULL,
+                owner TEXT,
+                classes_json TEXT NOT NULL,
+                train_version TEXT NOT NULL REFERENCES versions(id),
+                val_version TEXT NOT NULL REFERENCES versions(id),
+                test_version TEXT REFERENCES versions(id),
+                pool_version TEXT NOT NULL REFERENCES versions(id),
+                created_at TEXT NOT NULL);
+            CREATE TABLE iterations (
+                project_id INTEGER NOT NULL REFERENCES projects(id),
+                round INTEGER NOT NULL,
+                state TEXT NOT NULL,
+                settings_json TEXT NOT NULL,
+                train_version TEXT,
+                model TEXT,
+                labelled INTEGER,
+                metrics_json TEXT,
+                started_at TEXT NOT NULL,
+                finished_at TEXT,
+                PRIMARY KEY (project_id, round));
+            CREATE TABLE iteration_steps (
+                project_id INTEGER NOT NULL REFERENCES projects(id),
+                round INTEGER NOT NULL,
+                step TEXT NOT NULL,
+                state TEXT NOT NULL,
+                attempts INTEGER NOT NULL,
+                result_json TEXT,
+                started_at TEXT NOT NULL,
+                finished_at TEXT,
+                PRIMARY KEY (project_id, round, step));
+            """),
     ];
 
     public static int Apply(SqliteConnection connection)

@@ -17,13 +17,13 @@ public class WorkspaceTests
         using var t = new TempWorkspace();
         var store = Assert.IsType<SqliteMetadataStore>(t.Workspace.Metadata);
         Assert.Equal("wal", store.JournalMode);
-        Assert.Equal(2, store.SchemaVersion);
+        Assert.Equal(3, store.SchemaVersion);
         t.Reopen();
         using var c = new SqliteConnection($"Data Source={Path.Combine(t.Home, "seer.db")}");
         c.Open();
         using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)";
-        Assert.Equal("1,2", cmd.ExecuteScalar());
+        Assert.Equal("1,2,3", cmd.ExecuteScalar());
         Assert.True(Directory.Exists(Path.Combine(t.Home, "blobs")));
     }
 

@@ -4,7 +4,7 @@ using Seer.Inference.Processing;
 using Seer.Mining.Inputs;
 using Seer.Mining.Pool;
 
-namespace Seer.Cli.Commands.Mining;
+namespace Seer.ActiveLearning.PoolModels;
 
 /// <summary>
 /// Adapts Seer.Inference's ONNX Runtime <see cref="Predictor"/> to the miner's <see cref="IPoolModel"/>. Classifiers
@@ -12,7 +12,7 @@ namespace Seer.Cli.Commands.Mining;
 /// an embedding model's output when the model is one; otherwise the class distribution (classifiers) or the per-class
 /// maximum detection score (detectors), a cheap stand-in that the diversity strategy can spread over.
 /// </summary>
-internal sealed class OnnxPoolModel : IPoolModel
+public sealed class OnnxPoolModel : IPoolModel
 {
     private readonly Predictor _predictor;
 
@@ -53,10 +53,10 @@ internal sealed class OnnxPoolModel : IPoolModel
     public string Task => _predictor.Spec.Task;
 
     /// <summary>A predicted box as a pre-annotation object.</summary>
-    public Core.Annotations.ObjectAnnotation ToObject(ScoredDetection d) =>
+    public Seer.Core.Annotations.ObjectAnnotation ToObject(ScoredDetection d) =>
         new(ClassNames[d.ClassId], new BoxXyxy(d.Box.X1, d.Box.Y1, d.Box.X2, d.Box.Y2))
         {
             Score = d.Score,
-            Source = Core.Annotations.AnnotationSource.Predicted,
+            Source = Seer.Core.Annotations.AnnotationSource.Predicted,
         };
 }

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Globalization;
+using Seer.ActiveLearning.Iterations;
+using Seer.ActiveLearning.Projects;
+using Seer.Data;
+using Seer.Imaging.Synthesis;
+using Seer.Mining;
+using Seer.Training.Options;
+using MiningBench;
+
+// Active learning against random on real data, through Seer's own loop (projects, iterate, oracle):
+//   dotnet run -c Release --project bench/MiningBench -- [--task classify|detect|both] [--seeds 3] [--rounds 4] [--quick] [--work DIR]
+var inv = CultureInfo.InvariantCulture;
+string Arg(string name, string fallback) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback; }
+bool quick = args.Contains("--quick");
+int Int(string name, int fallback) => int.Parse(Arg(name, fallback.ToString(inv)), inv);
+string task = Arg("--task", "both");
+int seeds = int.Parse(Arg("--seeds", quick ? "1" : "3"), inv);
+int rounds = int.Parse(Arg("--rounds", quick ? "1" : "4"), inv);
+string root = RepoRoot.Find();
+string work = Path.GetFullPath(Arg("--work", Path.Combine(Path.GetTempPath(), "seer-miningbench-" + Environment.ProcessId)));
+string[] strategies = Arg("--strategies", "random,entropy,combined").Split(',');
+var total = Stopwatch.StartNew();
+var report = new List<string>();
+
+if (task is "classify" or "both")
+{
+    // Fashion-MNIST: the pool and the initial sets come from the train split, the test set from t10k.
+    int init = Int("--init", quick ? 100 : 150), poolSize = Int("--pool", quick ? 600 : 1500), topk = Int("--topk", quick ? 100 : 150),
+        valSize = Int("--val", quick ? 200 : 200), testSize = Int("--test", quick ? 300 : 800), epochs = Int("--epochs", quick ? 1 : 4);
+    var training = new TrainingOptions
+    {
+        Task = "classify", Architecture = "small-cnn", Width = 16, ImageSize = 32, Epochs = epochs, EvalEvery = epochs, BatchSize = 16, Threads = 2,
+    };
+    var (trainImages, trainLabels) = BenchData.ReadIdx(Path.Combine(root, ".data", "fashion-mnist"), "train");
+    var (testImages, testLabels) = BenchData.ReadIdx(Path.Combine(root, ".data", "fashion-mnist"), "t10k");
+    Item Fm(byte[][] images, byte[] labels, int i, string prefix) => new($"{prefix}{i:D5}.png", BenchData.Png(images[i]), BenchData.FashionNames[labels[i]], null);
+    var runs = Run("classify", training, init, topk, ["top1"], "Fashion-MNIST classification", ws =>
+    {
+        var classes = BenchData.FashionNames;
+        BenchData.Import(ws, "val", Enumerable.Range(50_000, valSize).Select(i => Fm(trainImages, trainLabels, i, "train/")), true, classes);
+        BenchData.Import(ws, "test", Enumerable.Range(0, testSize).Select(i => Fm(testImages, testLabels, i, "t10k/")), true, classes);
+        var pool = Enumerable.Range(10_000, poolSize).Select(i => Fm(trainImages, trainLabels, i, "train/")).ToList();
+        BenchData.Import(ws, "pool", pool, false, classes);
+        BenchData.Import(ws, "oracle", pool, true, classes);
+    }, (ws, seed) => BenchData.Import(ws, $"init-s{seed}",
+        Shuffle(Enumerable.Range(0, 5_000).ToList(), seed).Take(init).Select(i => Fm(trainImages, trainLabels, i, "train/")), true, BenchData.FashionNames));
+    report.Add(Curves.Report("Fashion-MNIST classification", "top1", Extract(runs, "top1")));
+}
+
+if (task is "detect" or "both")
+{
+    // Composite detection: real Fashion-MNIST items (3 classes) pasted on crops of real photos (Debian darknet).
+    int size = Int("--det-size", 96), init = Int("--det-init", quick ? 20 : 30), poolSize = Int("--det-pool", quick ? 100 : 200),
+        topk = Int("--det-topk", quick ? 20 : 30), valSize = Int("--det-val", quick ? 30 : 40), testSize = Int("--det-test", quick ? 40 : 60),
+        epochs = Int("--det-epochs", quick ? 1 : 4);
+    var training = new TrainingOptions
+    {
+        Task = "detect", Architecture = "fcos-lite", Width = Int("--det-width", 16), ImageSize = size, Epochs = epochs, EvalEvery = epochs,
+        BatchSize = 8, Threads = 2,
+    };
+    string photosDir = Path.Combine(root, ".data", "pkg", "darknet", "usr", "share", "darknet", "data");
+    if (!Directory.Exists(photosDir)) throw new DirectoryNotFoundException($"{photosDir}: run scripts/fetch-data.sh darknet");
+    var photos = BenchData.Photos(photosDir);
+    var (fmImages, fmLabels) = BenchData.ReadIdx(Path.Combine(root, ".data", "fashion-mnist"), "train");
+    int[] wanted = [1, 7, 8]; // trouser, sneaker, bag
+    string[] classes = wanted.Select(c => BenchData.FashionNames[c]).ToArray();
+    var items = Enumerable.Range(0, 3000).Where(i => wanted.Contains(fmLabels[i]))
+        .Select(i => new SynthesisItem(BenchData.FashionNames[fmLabels[i]], 28, 28, fmImages[i])).ToList();
+    var runs = Run("detect", training, init, topk, ["AP50", "AP"], $"Composite detection (3 classes, {size} px)", ws =>
+    {
+        BenchData.Import(ws, "val", BenchData.Scenes(photos, items, valSize, size, 101, "val"), true, classes);
+        BenchData.Import(ws, "test", BenchData.Scenes(photos, items, testSize, size, 202, "test"), true, classes);
+        var pool = BenchData.Scenes(photos, items, poolSize, size, 303, "pool");
+        BenchData.Import(ws, "pool", pool, false, classes);
+        BenchData.Import(ws, "oracle", pool, true, classes);
+    }, (ws, seed) => BenchData.Import(ws, $"init-s{seed}", BenchData.Scenes(photos, items, init, size, 1000 + seed, $"init{seed}"), true, classes));
+    report.Add(Curves.Report($"Composite detection (3 classes, {size} px)", "AP50", Extract(runs, "AP50")));
+    report.Add(Curves.Report($"Composite detection (3 classes, {size} px)", "AP", Extract(runs, "AP")));
+}
+
+Console.WriteLine();
+foreach (var r in report) Console.WriteLine(r);
+Console.WriteLine(string.Create(inv, $"total wall time {total.Elapsed.TotalSeconds:0} s ({seeds} seeds x {strategies.Length} strategies x {rounds} rounds per task)"));
+return 0;
+
+Dictionary<string, List<IReadOnlyList<IterationRecord>>> Run(string name, TrainingOptions training, int init, int topk,
+    string[] metrics, string title, Action<Workspace> shared, Action<Workspace, int> initial)
+{
+    string home = Path.Combine(work, name);
+    var clock = Stopwatch.StartNew();
+    using var ws = Workspace.Open(home);
+    using var store = new ProjectStore(ws);
+    if (ws.Metadata.FindHead("oracle") is null) shared(ws);
+    Console.WriteLine(string.Create(inv, $"[{name}] data ready in {clock.Elapsed.TotalSeconds:0} s ({home})"));
+    var runs = strategies.ToDictionary(s => s, _ => new List<IReadOnlyList<IterationRecord>>());
+    for (int seed = 1; seed <= seeds; seed++)
+    {
+        if (ws.Metadata.FindHead($"init-s{seed}") is null) initial(ws, seed);
+        foreach (string strategy in strategies)
+        {
+            string projectName = $"{name}-{strategy}-s{seed}";
+            Project project = store.List().FirstOrDefault(p => p.Name == projectName) ?? store.Create(new Project
+            {
+                Id = 0, Name = projectName, Task = name, Owner = "bench", Classes = ws.OpenSnapshot(new("oracle", null)).Classes,
+                TrainVersion = ws.Resolve(new($"init-s{seed}", null)).Version, ValVersion = ws.Resolve(new("val", null)).Version,
+                TestVersion = ws.Resolve(new("test", null)).Version, PoolVersion = ws.Resolve(new("pool", null)).Version,
+            });
+            var settings = new IterationSettings
+            {
+                Strategy = MiningOptions.ParseStrategy(strategy), TopK = topk, Oracle = "oracle", Seed = seed,
+                Training = training with { Seed = seed },
+            };
+            var run = Stopwatch.StartNew();
+            var outcome = new IterationRunner(ws, store).RunAsync(project, rounds, settings, null, CancellationToken.None).GetAwaiter().GetResult();
+            string metric = name == "detect" ? "AP50" : "top1";
+            Console.WriteLine(string.Create(inv, $"[{name}] seed {seed} {strategy,-9} {run.Elapsed.TotalSeconds,6:0} s  ") +
+                string.Join("  ", outcome.History.Select(h => string.Create(inv, $"{h.Labelled}:{h.Metrics?[metric]}"))));
+            runs[strategy].Add(outcome.History);
+        }
+        // the curves so far (a run cut short still reports every finished seed)
+        foreach (string m in metrics) Console.WriteLine(Curves.Report($"{title}, after seed {seed}", m, Extract(runs, m)));
+    }
+    Console.WriteLine(string.Create(inv, $"[{name}] done in {clock.Elapsed.TotalSeconds:0} s"));
+    return runs;
+}
+
+static Dictionary<string, List<List<(int Labelled, double Value)>>> Extract(Dictionary<string, List<IReadOnlyList<IterationRecord>>> runs, string metric) =>
+    runs.ToDictionary(r => r.Key, r => r.Value.Select(h => h.Select(x => (x.Labelled ?? 0, x.Metrics![metric]!.GetValue<double>())).ToList()).ToList());
+
+static List<int> Shuffle(List<int> list, int seed)
+{
+    var rng = new Random(seed);
+    for (int i = list.Count - 1; i > 0; i--) { int j = rng.Next(i + 1); (list[i], list[j]) = (list[j], list[i]); }
+    return list;
+}
