@@ -96,7 +96,7 @@ public sealed class BrowserUiTests
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "11-models.png"), FullPage = true });
             await page.Locator("#compare").ClickAsync();
             await Assertions.Expect(page.Locator("#compare-table th", new() { HasText = "AP50" })).ToHaveCountAsync(1);
-            await Assertions.Expect(page.Locator("#compare-loss path[data-series]")).ToHaveCountAsync(2);
+            await Assertions.Expect(page.Locator("#compare-loss circle[data-series]")).ToHaveCountAsync(3); // 2 + 1 epochs
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "12-compare.png"), FullPage = true });
 
             // Verify the trained model on an uploaded image, at a low threshold (a 2-step model is barely trained).

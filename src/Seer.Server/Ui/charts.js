@@ -1,12 +1,11 @@
 // Small SVG charts for the Seer UI: bar charts of {label: count}, and a lineage graph of dataset versions.
 const NS = "http://www.w3.org/2000/svg";
 const palette = ["#2f6fde", "#e0572b", "#1d9a6c", "#8a5cd1", "#d1a10f", "#d13f8a", "#3fa6d1", "#6b8e23", "#b5651d", "#00a8a8"];
+// Colours are handed out in the order labels are first drawn in this session, so a page's labels never share one
+// (until more labels than the palette holds); the same label keeps its colour across pages.
 const colors = new Map();
 export function colorOf(label) {
-  if (!colors.has(label)) {
-    let hash = 0; for (const ch of label) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
-    colors.set(label, palette[hash % palette.length]);
-  }
+  if (!colors.has(label)) colors.set(label, palette[colors.size % palette.length]);
   return colors.get(label);
 }
 const svg = (tag, attrs = {}, text) => {
@@ -16,9 +15,9 @@ const svg = (tag, attrs = {}, text) => {
   return el;
 };
 
-export function barChart(counts, { id, color } = {}) {
+export function barChart(counts, { id, color, max: fixedMax } = {}) {
   const entries = Object.entries(counts);
-  const max = Math.max(1, ...entries.map(([, v]) => v));
+  const max = fixedMax ?? Math.max(1, ...entries.map(([, v]) => v));
   const rowH = 22, labelW = 110, barW = 260, height = entries.length * rowH + 10;
   const root = svg("svg", { width: labelW + barW + 60, height, role: "img", ...(id ? { id } : {}) });
   entries.forEach(([label, value], i) => {
@@ -50,8 +49,10 @@ export function lineageGraph({ nodes, edges }) {
 
 // A line chart of one or more series [{name, color, points: [[x, y], ...]}] with axes, ticks and a legend.
 // Options: id, width, height, xLabel, yLabel, xMin/xMax/yMin/yMax (fixed ranges, e.g. 0..1 for PR curves), step (draw as steps).
-export function lineChart(series, { id, width = 420, height = 240, xLabel = "", yLabel = "", xMin, xMax, yMin, yMax, step = false } = {}) {
-  const pad = { left: 52, right: 12, top: 14, bottom: 40 };
+export function lineChart(series, { id, width = 420, height = 240, xLabel = "", yLabel = "", xMin, xMax, yMin, yMax, step = false, integerX = false } = {}) {
+  const legendRows = Math.ceil(series.length / 2);
+  height += legendRows * 16;
+  const pad = { left: 52, right: 12, top: 14, bottom: 40 + legendRows * 16 };
   const all = series.flatMap(s => s.points).filter(p => Number.isFinite(p[0]) && Number.isFinite(p[1]));
   const x0 = xMin ?? Math.min(...all.map(p => p[0]), 0), x1 = xMax ?? Math.max(...all.map(p => p[0]), 1);
   let y0 = yMin ?? Math.min(...all.map(p => p[1]), 0), y1 = yMax ?? Math.max(...all.map(p => p[1]), 1e-9);
@@ -61,12 +62,13 @@ export function lineChart(series, { id, width = 420, height = 240, xLabel = "", 
   const root = svg("svg", { width, height, role: "img", class: "chart", ...(id ? { id } : {}) });
   root.append(svg("rect", { x: pad.left, y: pad.top, width: w, height: hgt, fill: "#fafbfc", stroke: "#d5dae1" }));
   for (let i = 0; i <= 4; i++) {
-    const yv = y0 + (y1 - y0) * i / 4, xv = x0 + (x1 - x0) * i / 4;
+    const yv = y0 + (y1 - y0) * i / 4;
     root.append(svg("line", { x1: pad.left, x2: pad.left + w, y1: sy(yv), y2: sy(yv), stroke: "#e8ebef" }));
     root.append(svg("text", { x: pad.left - 5, y: sy(yv) + 4, "text-anchor": "end", "font-size": 10, fill: "#555" }, fmt(yv)));
-    root.append(svg("text", { x: sx(xv), y: pad.top + hgt + 14, "text-anchor": "middle", "font-size": 10, fill: "#555" }, fmt(xv)));
   }
-  root.append(svg("text", { x: pad.left + w / 2, y: height - 6, "text-anchor": "middle", "font-size": 11 }, xLabel));
+  const xTicks = integerX ? [...new Set(Array.from({ length: 5 }, (_, i) => Math.round(x0 + (x1 - x0) * i / 4)))] : [0, 1, 2, 3, 4].map(i => x0 + (x1 - x0) * i / 4);
+  for (const xv of xTicks) root.append(svg("text", { x: sx(xv), y: pad.top + hgt + 14, "text-anchor": "middle", "font-size": 10, fill: "#555" }, integerX ? String(xv) : fmt(xv)));
+  root.append(svg("text", { x: pad.left + w / 2, y: pad.top + hgt + 30, "text-anchor": "middle", "font-size": 11 }, xLabel));
   root.append(svg("text", { x: 12, y: pad.top + hgt / 2, "text-anchor": "middle", "font-size": 11, transform: `rotate(-90 12 ${pad.top + hgt / 2})` }, yLabel));
   series.forEach((s, k) => {
     const pts = s.points.filter(p => Number.isFinite(p[0]) && Number.isFinite(p[1]));
@@ -77,8 +79,9 @@ export function lineChart(series, { id, width = 420, height = 240, xLabel = "", 
       root.append(svg("path", { d, fill: "none", stroke: color, "stroke-width": 2, "data-series": s.name }));
     }
     if (pts.length <= 40) for (const p of pts) root.append(svg("circle", { cx: sx(p[0]), cy: sy(p[1]), r: 3, fill: color, "data-series": s.name }));
-    root.append(svg("rect", { x: pad.left + 8, y: pad.top + 6 + k * 15, width: 10, height: 10, fill: color }));
-    root.append(svg("text", { x: pad.left + 22, y: pad.top + 15 + k * 15, "font-size": 11 }, s.name));
+    const lx = pad.left + (k % 2) * (w / 2), ly = pad.top + hgt + 40 + Math.floor(k / 2) * 16;
+    root.append(svg("rect", { x: lx, y: ly, width: 10, height: 10, fill: color }));
+    root.append(svg("text", { x: lx + 14, y: ly + 9, "font-size": 11 }, s.name));
   });
   if (all.length === 0) root.append(svg("text", { x: pad.left + w / 2, y: pad.top + hgt / 2, "text-anchor": "middle", "font-size": 12, fill: "#888" }, "no points yet"));
   return root;

@@ -18,14 +18,20 @@ function curveCharts(curves, metricName, idPrefix = "chart") {
   const loss = [{ name: "training loss", points: curves.map(c => [c.epoch, c.loss]), color: "#e0572b" }];
   const metric = [{ name: `validation ${metricName}`, points: curves.filter(c => c.metric != null).map(c => [c.epoch, c.metric]), color: "#1d9a6c" }];
   return h("div", { class: "row" },
-    card("Loss per epoch", lineChart(loss, { id: `${idPrefix}-loss`, xLabel: "epoch", yLabel: "loss", xMin: 1 })),
-    card(`Validation ${metricName} per epoch`, lineChart(metric, { id: `${idPrefix}-metric`, xLabel: "epoch", yLabel: metricName, xMin: 1, yMin: 0 })));
+    card("Loss per epoch", lineChart(loss, { id: `${idPrefix}-loss`, xLabel: "epoch", yLabel: "loss", xMin: 1, integerX: true })),
+    card(`Validation ${metricName} per epoch`, lineChart(metric, { id: `${idPrefix}-metric`, xLabel: "epoch", yLabel: metricName, xMin: 1, yMin: 0, integerX: true })));
 }
 
 function prChart(evaluation, id) {
   const curves = evaluation?.pr_curves ?? [];
   if (!curves.length) return h("p", {}, evaluation ? "This task has no PR curves." : "Not evaluated yet.");
-  return lineChart(curves.map(c => ({ name: `${c.class} (AP50 ${fixed(c.ap50, 3)})`, color: colorOf(c.class), points: c.recall.map((r, i) => [r, c.precision[i]]) })),
+  // Drawn as the interpolated curve evaluators integrate: at each recall, the best precision reached at that recall or beyond.
+  const envelope = (c) => {
+    const p = [...c.precision];
+    for (let i = p.length - 2; i >= 0; i--) p[i] = Math.max(p[i], p[i + 1]);
+    return [[0, p[0] ?? 0], ...c.recall.map((r, i) => [r, p[i]])];
+  };
+  return lineChart(curves.map(c => ({ name: `${c.class} (AP50 ${fixed(c.ap50, 3)})`, color: colorOf(c.class), points: envelope(c) })),
     { id, xLabel: "recall", yLabel: "precision", xMin: 0, xMax: 1, yMin: 0, yMax: 1, step: true, width: 460, height: 300 });
 }
 
@@ -115,7 +121,7 @@ export async function modelsPage() {
   const message = h("div");
   const rows = trained.map(m => h("tr", {},
     h("td", {}, h("input", { type: "checkbox", "data-model": m.id })),
-    h("td", {}, h("a", { href: `#/model/${encodeURIComponent(m.id)}` }, m.id)),
+    h("td", { class: "nowrap" }, h("a", { href: `#/model/${encodeURIComponent(m.id)}` }, m.id)),
     h("td", {}, `${m.task} · ${m.architecture}`), h("td", {}, m.train_dataset.replace(/@(.{8}).*/, "@$1")),
     h("td", {}, m.primary_metric ? `${m.primary_metric} ${fixed(m.primary_value)}` : "–",
       h("div", { class: "progress" }, h("div", { class: "bar", style: `width:${Math.round(100 * Math.max(0, Math.min(1, m.primary_value || 0)))}%` }))),
@@ -127,12 +133,12 @@ export async function modelsPage() {
     if (picked.length !== 2) { message.replaceChildren(h("div", { class: "warn" }, "Tick exactly two models to compare them.")); return; }
     location.hash = `#/compare/${encodeURIComponent(picked[0])}/${encodeURIComponent(picked[1])}`;
   } }, "Compare the two ticked models");
-  const byMetric = Object.fromEntries(trained.filter(m => m.status === "ready").map(m => [m.id.slice(-12), Number((m.primary_value || 0).toFixed(3))]));
+  const byMetric = Object.fromEntries(trained.filter(m => m.status === "ready").map(m => [m.served_as[0] ?? m.id.slice(-12), Number((m.primary_value || 0).toFixed(3))]));
   view.replaceChildren(
     card("Trained models", trained.length === 0 ? h("p", {}, "No trained models yet. ", h("a", { href: "#/train" }, "Train one.")) : h("div", {},
       h("table", { id: "models" }, h("tr", {}, ["", "Model", "Task", "Trained on", "Validation", "Status", "Served as", "Created"].map(t => h("th", {}, t))), rows),
       h("p", {}, compare), message)),
-    Object.keys(byMetric).length ? card("Primary validation metric by model", barChart(byMetric, { id: "chart-models", color: "#2f6fde" })) : null,
+    Object.keys(byMetric).length ? card("Primary validation metric by model", barChart(byMetric, { id: "chart-models", color: "#2f6fde", max: 1 })) : null,
     card("Served models (image API)", served.length === 0 ? h("p", {}, "None yet.") : h("table", {}, h("tr", {}, ["Name", "ONNX file", "By", ""].map(t => h("th", {}, t))),
       served.map(s => h("tr", {}, h("td", {}, s.name), h("td", { class: "path" }, s.onnx_path), h("td", {}, s.created_by),
         h("td", {}, h("a", { href: `#/verify/${encodeURIComponent(s.name)}` }, "verify")))))));
@@ -160,8 +166,8 @@ export async function modelPage(id) {
           .map(([k, v]) => h("tr", {}, h("th", {}, k), h("td", {}, v)))),
       h("p", {}, s.served_as.length ? h("a", { id: "verify-this", href: `#/verify/${encodeURIComponent(s.served_as[0])}` }, "Verify this model on an image") : null)),
     h("div", { class: "row" },
-      card(ev ? `Metrics on ${ev.dataset.replace(/@(.{8}).*/, "@$1")}` : "Validation metrics (best epoch)", barChart(rounded(metrics, keys), { id: "chart-metrics", color: "#2f6fde" })),
-      perClass ? card("AP50 per class", barChart(rounded(perClass, Object.keys(perClass)), { id: "chart-per-class" })) : null,
+      card(ev ? `Metrics on ${ev.dataset.replace(/@(.{8}).*/, "@$1")}` : "Validation metrics (best epoch)", barChart(rounded(metrics, keys), { id: "chart-metrics", color: "#2f6fde", max: 1 })),
+      perClass ? card("AP50 per class", barChart(rounded(perClass, Object.keys(perClass)), { id: "chart-per-class", max: 1 })) : null,
       card("Precision-recall at IoU 0.5", prChart(ev, "chart-pr"))),
     curveCharts(m.curves, s.primary_metric, "model"),
     card("Evaluate on another dataset", h("form", { onsubmit: evaluate }, dataset, " ", h("button", { type: "submit", id: "evaluate-submit" }, "Evaluate")), message));
@@ -171,7 +177,7 @@ export async function comparePage(a, b) {
   const [ma, mb] = await Promise.all([api(`/api/trained-models/${encodeURIComponent(a)}`), api(`/api/trained-models/${encodeURIComponent(b)}`)]);
   const A = ma.evaluation?.metrics ?? ma.summary.metrics, B = mb.evaluation?.metrics ?? mb.summary.metrics;
   const keys = metricKeys(ma.summary.task, A, B);
-  const names = [a.slice(-12), b.slice(-12)];
+  const names = [ma.summary.served_as[0] ?? a.slice(-12), mb.summary.served_as[0] ?? b.slice(-12)];
   const rows = keys.map(k => {
     const d = (B?.[k] ?? NaN) - (A?.[k] ?? NaN);
     return h("tr", {}, h("th", {}, k), h("td", {}, fixed(A?.[k])), h("td", {}, fixed(B?.[k])),
@@ -179,13 +185,13 @@ export async function comparePage(a, b) {
   });
   const overlay = (field, label, id) => lineChart([
     { name: names[0], points: ma.curves.filter(c => c[field] != null).map(c => [c.epoch, c[field]]) },
-    { name: names[1], points: mb.curves.filter(c => c[field] != null).map(c => [c.epoch, c[field]]) }], { id, xLabel: "epoch", yLabel: label, xMin: 1 });
+    { name: names[1], points: mb.curves.filter(c => c[field] != null).map(c => [c.epoch, c[field]]) }], { id, xLabel: "epoch", yLabel: label, xMin: 1, integerX: true });
   view.replaceChildren(
     card(`Compare ${names[0]} and ${names[1]}`,
       h("table", { id: "compare-table", class: "kv" }, h("tr", {}, h("th", {}, "Metric"), h("th", {}, names[0]), h("th", {}, names[1]), h("th", {}, "B − A")), rows),
       h("p", {}, `A: ${ma.summary.train_dataset} · ${ma.summary.architecture} ${ma.summary.epochs} epochs — B: ${mb.summary.train_dataset} · ${mb.summary.architecture} ${mb.summary.epochs} epochs`)),
     h("div", { class: "row" },
-      card("Metrics side by side", pairedBars(keys, A ?? {}, B ?? {}, { id: "compare-metrics", names })),
+      card("Metrics side by side", pairedBars(keys, A ?? {}, B ?? {}, { id: "compare-metrics", names, max: 1 })),
       card("Training loss", overlay("loss", "loss", "compare-loss")),
       card(`Validation ${ma.summary.primary_metric}`, overlay("metric", ma.summary.primary_metric, "compare-metric"))),
     h("div", { class: "row" },
