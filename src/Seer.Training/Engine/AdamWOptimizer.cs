@@ -7,7 +7,7 @@ namespace Seer.Training.Engine;
 /// <summary>
 /// AdamW (Loshchilov and Hutter): Adam moments with bias correction and decoupled weight decay on weights of more than
 /// one dimension. Written here because TorchSharp 0.107's Adam/AdamW gave NaN after the first step on CPU for some
-/// layer widths. State (step, first and second moments) is saved with checkpoints so a resumed run is identical.
+/// layer widths (probably the finalizer race of implicit scalars described in Nn/BatchNormLayer). State (step, first and second moments) is saved with checkpoints so a resumed run is identical.
 /// </summary>
 public sealed class AdamWOptimizer : IStepOptimizer
 {
@@ -46,16 +46,23 @@ public sealed class AdamWOptimizer : IStepOptimizer
         double stepSize = learningRate / correction1;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
+        // explicit scalars, disposed after the loop: an implicitly converted Scalar can be finalized by a garbage
+        // collection while libtorch still reads it (see Nn/BatchNormLayer)
+        using Scalar decay = (1 - learningRate * weightDecay).ToScalar();
+        using Scalar keep1 = beta1.ToScalar(), take1 = (1 - beta1).ToScalar();
+        using Scalar keep2 = beta2.ToScalar(), take2 = (1 - beta2).ToScalar();
+        using Scalar correction = Math.Sqrt(correction2).ToScalar(), epsilon = eps.ToScalar();
+        using Scalar step = (-stepSize).ToScalar();
         for (int i = 0; i < parameters.Length; i++)
         {
             Parameter p = parameters[i];
             Tensor? grad = p.grad;
             if (grad is null) continue;
-            if (weightDecay > 0 && p.dim() > 1) p.mul_(1 - learningRate * weightDecay);
-            firstMoment[i].mul_(beta1).add_(grad, alpha: 1 - beta1);
-            secondMoment[i].mul_(beta2).addcmul_(grad, grad, value: 1 - beta2);
-            Tensor denom = secondMoment[i].sqrt().div_(Math.Sqrt(correction2)).add_(eps);
-            p.addcdiv_(firstMoment[i], denom, value: -stepSize);
+            if (weightDecay > 0 && p.dim() > 1) p.mul_(decay);
+            firstMoment[i].mul_(keep1).add_(grad, alpha: take1);
+            secondMoment[i].mul_(keep2).addcmul_(grad, grad, value: take2);
+            Tensor denom = secondMoment[i].sqrt().div_(correction).add_(epsilon);
+            p.addcdiv_(firstMoment[i], denom, value: step);
         }
     }
 

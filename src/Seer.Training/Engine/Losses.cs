@@ -3,7 +3,10 @@ using static TorchSharp.torch;
 
 namespace Seer.Training.Engine;
 
-/// <summary>Loss functions beyond TorchSharp's: softmax and sigmoid focal loss, GIoU loss.</summary>
+/// <summary>
+/// Loss functions beyond TorchSharp's: softmax and sigmoid focal loss, GIoU loss. Constants are explicit scalars
+/// disposed after use, never implicit conversions (see Nn/BatchNormLayer for the finalizer race that avoids).
+/// </summary>
 public static class Losses
 {
     /// <summary>Multi-class focal loss: mean of -(1 - p_t)^gamma * log p_t.</summary>
@@ -13,7 +16,8 @@ public static class Losses
         using var scope = NewDisposeScope();
         Tensor logp = nn.functional.log_softmax(logits, 1).gather(1, target.unsqueeze(1)).squeeze(1);
         Tensor p = logp.exp();
-        return (-(1 - p).pow(gamma) * logp).mean().MoveToOuterDisposeScope();
+        using Scalar one = 1.0.ToScalar(), g = gamma.ToScalar();
+        return (p.neg().add_(one).pow(g).neg() * logp).mean().MoveToOuterDisposeScope();
     }
 
     /// <summary>Sigmoid focal loss (RetinaNet), summed: alpha-balanced, gamma-modulated binary cross-entropy.</summary>
@@ -23,8 +27,10 @@ public static class Losses
         using var scope = NewDisposeScope();
         Tensor p = logits.sigmoid();
         Tensor ce = nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction: nn.Reduction.None);
-        Tensor pt = p * targets + (1 - p) * (1 - targets);
-        Tensor weight = (alpha * targets + (1 - alpha) * (1 - targets)) * (1 - pt).pow(gamma);
+        using Scalar one = 1.0.ToScalar(), a = alpha.ToScalar(), notA = (1 - alpha).ToScalar(), g = gamma.ToScalar();
+        Tensor notTargets = targets.neg().add_(one);
+        Tensor pt = p * targets + p.neg().add_(one) * notTargets;
+        Tensor weight = (targets.mul(a) + notTargets.mul(notA)) * pt.neg().add_(one).pow(g);
         return (weight * ce).sum().MoveToOuterDisposeScope();
     }
 
@@ -35,17 +41,18 @@ public static class Losses
         using var scope = NewDisposeScope();
         Tensor px1 = pred[.., 0], py1 = pred[.., 1], px2 = pred[.., 2], py2 = pred[.., 3];
         Tensor tx1 = target[.., 0], ty1 = target[.., 1], tx2 = target[.., 2], ty2 = target[.., 3];
-        Tensor areaP = (px2 - px1).clamp_min(0) * (py2 - py1).clamp_min(0);
-        Tensor areaT = (tx2 - tx1).clamp_min(0) * (ty2 - ty1).clamp_min(0);
-        Tensor iw = (minimum(px2, tx2) - maximum(px1, tx1)).clamp_min(0);
-        Tensor ih = (minimum(py2, ty2) - maximum(py1, ty1)).clamp_min(0);
+        using Scalar zero = 0.0.ToScalar(), one = 1.0.ToScalar(), eps = 1e-7.ToScalar();
+        Tensor areaP = (px2 - px1).clamp_min(zero) * (py2 - py1).clamp_min(zero);
+        Tensor areaT = (tx2 - tx1).clamp_min(zero) * (ty2 - ty1).clamp_min(zero);
+        Tensor iw = (minimum(px2, tx2) - maximum(px1, tx1)).clamp_min(zero);
+        Tensor ih = (minimum(py2, ty2) - maximum(py1, ty1)).clamp_min(zero);
         Tensor inter = iw * ih;
-        Tensor union = areaP + areaT - inter + 1e-7;
+        Tensor union = (areaP + areaT - inter).add_(eps);
         Tensor iou = inter / union;
         Tensor cw = maximum(px2, tx2) - minimum(px1, tx1);
         Tensor ch = maximum(py2, ty2) - minimum(py1, ty1);
-        Tensor enclose = cw * ch + 1e-7;
+        Tensor enclose = (cw * ch).add_(eps);
         Tensor giou = iou - (enclose - union) / enclose;
-        return (1 - giou).MoveToOuterDisposeScope();
+        return giou.neg().add_(one).MoveToOuterDisposeScope();
     }
 }

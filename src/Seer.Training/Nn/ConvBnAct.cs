@@ -13,14 +13,14 @@ namespace Seer.Training.Nn;
 public sealed class ConvBnAct : Module<Tensor, Tensor>
 {
     private readonly Conv2d conv;
-    private readonly BatchNorm2d bn;
+    private readonly BatchNormLayer bn;
 
     public ConvBnAct(int inChannels, int outChannels, int kernel = 3, int stride = 1,
         ActivationKind activation = ActivationKind.ReLU, bool withActivation = true)
         : base(nameof(ConvBnAct))
     {
         conv = Conv2d(inChannels, outChannels, kernel, stride: stride, padding: kernel / 2, bias: false);
-        bn = BatchNorm2d(outChannels);
+        bn = new BatchNormLayer(outChannels);
         Activation = activation;
         WithActivation = withActivation;
         InChannels = inChannels;
