@@ -19,6 +19,11 @@ Run(cli, $"--home {home} user add bench --role admin --password-stdin", "bench-p
 string token = Run(cli, $"--home {home} token create --user bench", null).Trim();
 using var server = Process.Start(new ProcessStartInfo("dotnet", $"{cli} --home {home} serve --urls {url}")
     { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false })!;
+// Drain the server's output so a full pipe never blocks it.
+server.OutputDataReceived += (_, _) => { };
+server.ErrorDataReceived += (_, _) => { };
+server.BeginOutputReadLine();
+server.BeginErrorReadLine();
 try
 {
     using var http = new HttpClient { BaseAddress = new Uri(url) };

@@ -40,6 +40,8 @@ public static class HostingServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, ExportJobHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, EvaluationJobHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, PreAnnotationJobHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, TrainingJobHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, MiningJobHandler>());
         return services;
     }
 

@@ -82,6 +82,7 @@ public static class SeerServer
         DatasetEndpoints.Map(api);
         JobEndpoints.Map(api);
         ModelEndpoints.Map(api);
+        TrainingEndpoints.Map(api);
         AdminEndpoints.Map(api);
         return app;
     }

@@ -10,7 +10,9 @@ namespace Seer.Browser.Tests;
 
 /// <summary>
 /// Debian's chromium, driven by Playwright, against a real Kestrel on 127.0.0.1 (a free port): log in, import the
-/// labelme examples, open the dataset's charts and the gallery, verify an uploaded photo with a served model.
+/// labelme examples, open the dataset's charts and the gallery, train two small detectors (launcher with the label
+/// distribution, live job page), open a model (metrics, curves, PR curves), compare the two, verify an uploaded image
+/// with the trained model and a photo with a served face detector.
 /// Screenshots go to TestResults/screenshots at the repository root.
 /// </summary>
 public sealed class BrowserUiTests
@@ -18,7 +20,7 @@ public sealed class BrowserUiTests
     private const string Password = "browser-password-1";
 
     [Fact]
-    public async Task LogIn_ImportTheLabelmeExamples_OpenTheGallery_AndVerifyAPhoto()
+    public async Task LogIn_Import_OpenTheGallery_TrainTwoModels_CompareThem_AndVerifyImages()
     {
         string home = Path.Combine(Path.GetTempPath(), "seer-browser-tests", Guid.NewGuid().ToString("N"));
         string shots = Path.Combine(TestPaths.Root, "TestResults", "screenshots");
@@ -41,55 +43,115 @@ public sealed class BrowserUiTests
             });
             var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
 
-            await page.GotoAsync(url + "/");
-            await page.Locator("#login-name").FillAsync("ada");
-            await page.Locator("#login-password").FillAsync("wrong password");
-            await page.Locator("#login-submit").ClickAsync();
-            await Assertions.Expect(page.Locator(".error")).ToContainTextAsync("wrong user name or password");
-            await page.Locator("#login-password").FillAsync(Password);
-            await page.Locator("#login-submit").ClickAsync();
-            await Assertions.Expect(page.Locator("#who")).ToHaveTextAsync("ada (admin)");
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "1-datasets-empty.png") });
-
-            await page.GotoAsync(url + "/#/import");
-            await page.Locator("#import-dataset").FillAsync("labelme");
-            await page.Locator("#import-format").SelectOptionAsync("voc");
-            await page.Locator("#import-path").FillAsync(TestPaths.Data("labelme", "bbox_detection", "data_dataset_voc"));
-            await page.Locator("#import-submit").ClickAsync();
-            await Assertions.Expect(page.Locator("#import-status")).ToContainTextAsync("Imported 3 images into labelme", new() { Timeout = 60_000 });
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "2-import-done.png") });
-
-            await page.GotoAsync(url + "/#/dataset/labelme");
-            await Assertions.Expect(page.Locator("#chart-labels text", new() { HasText = "person" })).ToHaveCountAsync(1);
-            await Assertions.Expect(page.Locator("#lineage circle")).ToHaveCountAsync(1);
-            await Assertions.Expect(page.Locator(".warn").First).ToBeVisibleAsync();
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "3-dataset-stats.png"), FullPage = true });
-
-            await page.GotoAsync(url + "/#/gallery/labelme");
-            await Assertions.Expect(page.Locator("#gallery .tile")).ToHaveCountAsync(3);
-            await page.Locator("input[data-label='person']").UncheckAsync();
-            await page.Locator("#random-image").ClickAsync();
-            await Assertions.Expect(page.Locator("#random canvas")).ToHaveCountAsync(1);
-            await Assertions.Expect(page.Locator("#gallery canvas[data-loaded='true']")).ToHaveCountAsync(3, new() { Timeout = 60_000 });
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "4-gallery.png"), FullPage = true });
-
-            await page.GotoAsync(url + "/#/jobs");
-            await Assertions.Expect(page.Locator("#jobs .state-succeeded")).ToHaveCountAsync(1);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "5-jobs.png") });
-
-            await page.GotoAsync(url + "/#/verify");
-            await page.Locator("#verify-threshold").FillAsync("0.7");
-            await page.Locator("#verify-file").SetInputFilesAsync(TestPaths.Data("faces", "sample5.jpg"));
-            await page.Locator("#verify-submit").ClickAsync();
-            await Assertions.Expect(page.Locator("#verify-result")).ToContainTextAsync("5 detections at threshold 0.7", new() { Timeout = 60_000 });
-            await page.WaitForFunctionAsync("() => document.querySelector('#verify-result canvas').width > 0");
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "6-verify.png") });
+            try
+            {
+                await WalkThroughAsync(page, url, shots);
+            }
+            catch (Exception)
+            {
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "failure.png"), FullPage = true });
+                throw;
+            }
         }
         finally
         {
             await app.StopAsync();
             await app.DisposeAsync();
         }
+    }
+
+    private static async Task WalkThroughAsync(IPage page, string url, string shots)
+    {
+        await page.GotoAsync(url + "/");
+        await page.Locator("#login-name").FillAsync("ada");
+        await page.Locator("#login-password").FillAsync("wrong password");
+        await page.Locator("#login-submit").ClickAsync();
+        await Assertions.Expect(page.Locator(".error")).ToContainTextAsync("wrong user name or password");
+        await page.Locator("#login-password").FillAsync(Password);
+        await page.Locator("#login-submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#who")).ToHaveTextAsync("ada (admin)");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "1-datasets-empty.png") });
+
+        await page.GotoAsync(url + "/#/import");
+        await page.Locator("#import-dataset").FillAsync("labelme");
+        await page.Locator("#import-format").SelectOptionAsync("voc");
+        await page.Locator("#import-path").FillAsync(TestPaths.Data("labelme", "bbox_detection", "data_dataset_voc"));
+        await page.Locator("#import-submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#import-status")).ToContainTextAsync("Imported 3 images into labelme", new() { Timeout = 60_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "2-import-done.png") });
+
+        await page.GotoAsync(url + "/#/dataset/labelme");
+        await Assertions.Expect(page.Locator("#chart-labels text", new() { HasText = "person" })).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#lineage circle")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator(".warn").First).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "3-dataset-stats.png"), FullPage = true });
+
+        await page.GotoAsync(url + "/#/gallery/labelme");
+        await Assertions.Expect(page.Locator("#gallery .tile")).ToHaveCountAsync(3);
+        await page.Locator("input[data-label='person']").UncheckAsync();
+        await page.Locator("#random-image").ClickAsync();
+        await Assertions.Expect(page.Locator("#random canvas")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#gallery canvas[data-loaded='true']")).ToHaveCountAsync(3, new() { Timeout = 60_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "4-gallery.png"), FullPage = true });
+
+        await page.GotoAsync(url + "/#/jobs");
+        await Assertions.Expect(page.Locator("#jobs .state-succeeded")).ToHaveCountAsync(1);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "5-jobs.png") });
+
+        // Two small trainings (2 and 1 epochs of one batch at 64 px on the 3 images): the launcher shows the label
+        // distribution first; the job page shows the curves live until the job succeeds.
+        await TrainAsync(page, url, epochs: 2, name: "tiny-a", shots, "6");
+        await page.Locator("#open-model").ClickAsync();
+        await Assertions.Expect(page.Locator("#model-summary")).ToContainTextAsync("labelme@");
+        await Assertions.Expect(page.Locator("#chart-pr path[data-series]").First).ToBeAttachedAsync();
+        await Assertions.Expect(page.Locator("#model-loss circle[data-series]")).ToHaveCountAsync(2);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "8-model.png"), FullPage = true });
+        await TrainAsync(page, url, epochs: 1, name: "tiny-b", shots, "9");
+
+        await page.GotoAsync(url + "/#/models");
+        await Assertions.Expect(page.Locator("#models input[data-model]")).ToHaveCountAsync(2);
+        await page.Locator("#models input[data-model]").Nth(0).CheckAsync();
+        await page.Locator("#models input[data-model]").Nth(1).CheckAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "11-models.png"), FullPage = true });
+        await page.Locator("#compare").ClickAsync();
+        await Assertions.Expect(page.Locator("#compare-table th", new() { HasText = "AP50" })).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#compare-loss circle[data-series]")).ToHaveCountAsync(3); // 2 + 1 epochs
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "12-compare.png"), FullPage = true });
+
+        // Verify the trained model on an uploaded image, at a low threshold (a 2-step model is barely trained).
+        await page.GotoAsync(url + "/#/verify/tiny-a");
+        await Assertions.Expect(page.Locator("#verify-model")).ToHaveValueAsync("tiny-a");
+        await page.Locator("#verify-threshold").FillAsync("0");
+        await page.Locator("#verify-file").SetInputFilesAsync(Path.Combine(TestPaths.LabelmeVoc, "JPEGImages", "2011_000003.jpg"));
+        await page.Locator("#verify-submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#verify-result")).ToContainTextAsync("detections at threshold 0", new() { Timeout = 60_000 });
+        await page.WaitForFunctionAsync("() => document.querySelector('#verify-result canvas').width > 0");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "13-verify-trained.png") });
+
+        await page.GotoAsync(url + "/#/verify");
+        await page.Locator("#verify-threshold").FillAsync("0.7");
+        await page.Locator("#verify-file").SetInputFilesAsync(TestPaths.Data("faces", "sample5.jpg"));
+        await page.Locator("#verify-submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#verify-result")).ToContainTextAsync("5 detections at threshold 0.7", new() { Timeout = 60_000 });
+        await page.WaitForFunctionAsync("() => document.querySelector('#verify-result canvas').width > 0");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "14-verify-faces.png") });
+    }
+
+    private static async Task TrainAsync(IPage page, string url, int epochs, string name, string shots, string shot)
+    {
+        await page.GotoAsync(url + "/#/train");
+        await page.Locator("#train-dataset").SelectOptionAsync("labelme");
+        await Assertions.Expect(page.Locator("#train-labels text", new() { HasText = "person" })).ToHaveCountAsync(1);
+        await page.Locator("#train-epochs").FillAsync(epochs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.Locator("#train-size").FillAsync("64");
+        await page.Locator("#train-batch").FillAsync("2");
+        await page.Locator("#train-max-batches").FillAsync("1");
+        await page.Locator("#train-name").FillAsync(name);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, $"{shot}-train-launcher.png"), FullPage = true });
+        await page.Locator("#train-submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#job-state")).ToHaveTextAsync("succeeded", new() { Timeout = 900_000 });
+        await Assertions.Expect(page.Locator("#chart-loss circle[data-series]")).ToHaveCountAsync(epochs);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, $"{int.Parse(shot, System.Globalization.CultureInfo.InvariantCulture) + 1}-training-done.png"), FullPage = true });
     }
 
     private static async Task RegisterFaceModelAsync(string url, string token, string home)

@@ -1,7 +1,13 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Seer.Data;
 using Seer.Hosting;
+using Seer.Hosting.Jobs;
+using Seer.Training.Registry;
 using Seer.Hosting.Accounts;
 using Seer.Hosting.Storage;
 using Seer.Server;
@@ -11,7 +17,7 @@ namespace Seer.Cli.Commands;
 /// <summary>
 /// The serving half of <c>seer demo</c>: after the import it starts the server on the demo workspace with a
 /// <c>demo</c> admin (password generated once, kept in HOME/demo-login.txt, mode 600), prints the URL and the login,
-/// and stays up until Ctrl+C. <c>--no-serve</c> (and <c>--json</c>, a script's call) stop after the import.
+/// and stays up until Ctrl+C. On a workspace without a trained model it queues a small training job on the demo data. <c>--no-serve</c> (and <c>--json</c>, a script's call) stop after the import.
 /// </summary>
 public static class DemoServe
 {
@@ -42,6 +48,23 @@ public static class DemoServe
             File.Move(temp, loginFile, overwrite: true);
         }
         Console.WriteLine();
-        await ServeCommands.RunAsync(home, urls, cancellationToken, $"user 'demo', password '{password}'").ConfigureAwait(false);
+        await ServeCommands.RunAsync(home, urls, cancellationToken, $"user 'demo', password '{password}'", QueueFirstTraining).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// On a workspace with no trained model yet, queues a small detector training on the demo data (a durable job:
+    /// the Jobs page shows its curves live, the Models page shows the result, the Verify page can use it at once).
+    /// </summary>
+    private static void QueueFirstTraining(WebApplication app)
+    {
+        var queue = app.Services.GetRequiredService<IJobQueue>();
+        if (new FileModelRegistry(home: app.Services.GetRequiredService<Workspace>().Home).List().Count > 0
+            || queue.List().Any(j => j.Kind == "training" && !JobStates.IsFinal(j.State))) return;
+        var parameters = JsonSerializer.SerializeToElement(new
+        {
+            train = DemoCommand.DatasetName, task = "detect", epochs = 8, image_size = 128, batch_size = 2, serve_as = "demo-detector",
+        });
+        var job = app.Services.GetRequiredService<JobService>().Submit("training", parameters, "demo");
+        Console.Error.WriteLine($"seer: queued training job {job.Id} (a small detector on {DemoCommand.DatasetName}); watch it at #/job/{job.Id}");
     }
 }

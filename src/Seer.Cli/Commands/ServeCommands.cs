@@ -29,12 +29,14 @@ public sealed class ServeCommands : ICommandFactory
     }
 
     /// <summary>Starts the server and blocks until <paramref name="cancellationToken"/> fires (Ctrl+C).</summary>
-    public static async Task RunAsync(string home, string urls, CancellationToken cancellationToken, string? loginHint = null)
+    public static async Task RunAsync(string home, string urls, CancellationToken cancellationToken, string? loginHint = null,
+        Action<WebApplication>? started = null)
     {
         var app = SeerServer.Build(home, urls);
         await using (app.ConfigureAwait(false))
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            started?.Invoke(app);
             var accounts = app.Services.GetRequiredService<AccountStore>();
             Console.Error.WriteLine($"seer: serving {home}");
             foreach (var url in app.Urls) Console.Error.WriteLine($"seer: open {url}/  (API reference: {url}/scalar)");

@@ -1,29 +1,9 @@
 // Seer web UI: plain ES module, no build step. Hash routes: #/login, #/datasets, #/dataset/NAME, #/gallery/NAME,
-// #/import, #/jobs, #/verify, #/labels. Every call goes to the REST API with the session cookie.
+// #/import, #/jobs, #/job/ID, #/train, #/models, #/model/ID, #/compare/A/B, #/verify[/MODEL], #/labels. Every call goes to the REST API with the session cookie.
 import { barChart, lineageGraph, colorOf } from "/charts.js";
+import { view, h, api, json, card, fail } from "/dom.js";
+import { trainPage, jobPage, modelsPage, modelPage, comparePage, stopPolling } from "/models.js";
 
-const view = document.getElementById("view");
-const h = (tag, attrs = {}, ...children) => {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
-    else if (v !== undefined && v !== null && v !== false) el.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of children.flat()) if (c !== null && c !== undefined) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  return el;
-};
-
-async function api(path, options = {}) {
-  const response = await fetch(path, { credentials: "same-origin", ...options });
-  if (response.status === 401 && !path.startsWith("/api/auth/login")) { location.hash = "#/login"; throw new Error("sign in first"); }
-  const type = response.headers.get("content-type") || "";
-  const body = type.includes("json") ? await response.json() : null;
-  if (!response.ok) throw new Error(body?.detail || body?.title || `${response.status} ${response.statusText}`);
-  return body;
-}
-const json = (method, body) => ({ method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-const card = (title, ...content) => h("section", { class: "card" }, title ? h("h2", {}, title) : null, ...content);
-const fail = (e) => h("div", { class: "error" }, e.message);
 
 async function login() {
   document.getElementById("nav").hidden = true;
@@ -137,7 +117,7 @@ let jobTimer = null;
 async function jobs() {
   const render = async () => {
     const list = await api("/api/jobs?limit=50");
-    const rows = list.map(j => h("tr", {}, h("td", {}, j.id), h("td", {}, j.kind), h("td", { class: `state-${j.state}` }, j.state),
+    const rows = list.map(j => h("tr", {}, h("td", {}, h("a", { href: `#/job/${j.id}` }, j.id)), h("td", {}, j.kind), h("td", { class: `state-${j.state}` }, j.state),
       h("td", {}, h("div", { class: "progress", title: `${j.progress_done}/${j.progress_total ?? "?"}` },
         h("div", { class: "bar", style: `width:${j.state === "succeeded" ? 100 : j.progress_total ? Math.round(100 * j.progress_done / j.progress_total) : 0}%` })),
         j.progress_stage ?? ""),
@@ -151,9 +131,9 @@ async function jobs() {
   jobTimer = setInterval(() => { if (location.hash.startsWith("#/jobs")) render().catch(() => {}); }, 1000);
 }
 
-async function verify() {
+async function verify(preselect) {
   const models = await api("/api/models");
-  const model = h("select", { id: "verify-model" }, models.map(m => h("option", { value: m.name }, m.name)));
+  const model = h("select", { id: "verify-model" }, models.map(m => h("option", { value: m.name, selected: m.name === preselect }, m.name)));
   const threshold = h("input", { id: "verify-threshold", type: "range", min: 0, max: 1, step: 0.05, value: 0.5 });
   const shownThreshold = h("span", {}, "0.50");
   threshold.oninput = () => shownThreshold.textContent = Number(threshold.value).toFixed(2);
@@ -198,7 +178,8 @@ async function labels() {
 
 async function route() {
   clearInterval(jobTimer);
-  const [, page, arg] = location.hash.split("/");
+  stopPolling();
+  const [, page, arg, arg2] = location.hash.split("/");
   if (page !== "login") {
     try {
       const me = await api("/api/auth/me");
@@ -214,7 +195,12 @@ async function route() {
       case "gallery": return await gallery(name);
       case "import": return await importPage();
       case "jobs": return await jobs();
-      case "verify": return await verify();
+      case "verify": return await verify(name);
+      case "train": return await trainPage(name);
+      case "job": return await jobPage(name);
+      case "models": return await modelsPage();
+      case "model": return await modelPage(name);
+      case "compare": return await comparePage(name, decodeURIComponent(arg2 ?? ""));
       case "labels": return await labels();
       default: return await datasets();
     }

@@ -25,5 +25,13 @@ internal static class JobParameters
             : throw new SeerException(ErrorCodes.InvalidInput, $"{kind} job: parameter '{name}' must be a number, not {v.ValueKind}", name);
     }
 
+    public static int? OptionalInt(JsonElement p, string name, string kind, int min, int max)
+    {
+        if (OptionalNumber(p, name, kind) is not { } v) return null;
+        if (v != Math.Floor(v) || v < min || v > max)
+            throw new SeerException(ErrorCodes.InvalidInput, $"{kind} job: parameter '{name}' must be a whole number in {min}..{max} (was {Describe(v)})", name);
+        return (int)v;
+    }
+
     public static string Describe(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 }

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using Seer.Core.Progress;
+using Seer.Data;
+using Seer.Hosting.Models;
+using Seer.Hosting.Training;
+using Seer.Training.Engine;
+using Seer.Training.Onnx;
+using Seer.Training.Registry;
+
+namespace Seer.Hosting.Jobs.Kinds;
+
+/// <summary>
+/// kind "training" (parameters: <see cref="TrainingJobParameters"/>): trains a model into the workspace's registry
+/// with Seer.Training, logging every epoch; then scores it on the validation set (metrics + PR curves, kept beside
+/// the model), exports it to ONNX and serves it under its id (or "serve_as"). The model id is the job's checkpoint:
+/// after a restart the job resumes that model from its last epoch checkpoint (last.ckpt) instead of starting over.
+/// </summary>
+public sealed class TrainingJobHandler : IJobHandler
+{
+    private readonly Workspace _workspace;
+    private readonly ModelCatalog _catalog;
+    private readonly IEnumerable<ITrainingEpochListener> _listeners;
+
+    public TrainingJobHandler(Workspace workspace, ModelCatalog catalog, IEnumerable<ITrainingEpochListener> listeners)
+    {
+        _workspace = workspace;
+        _catalog = catalog;
+        _listeners = listeners;
+    }
+
+    public string Kind => "training";
+
+    public bool Resumable => true;
+
+    public int DefaultCpuThreads => Math.Max(1, Math.Min(4, Environment.ProcessorCount));
+
+    public void Validate(JsonElement parameters)
+    {
+        var p = TrainingJobParameters.Parse(parameters, 1);
+        _workspace.Resolve(p.Train);
+        _workspace.Resolve(p.Val);
+        if (p.ServeAs is { } name && _catalog.List().Any(m => m.Name == name))
+            throw new Core.Errors.SeerException(Core.Errors.ErrorCodes.Conflict, $"training job: a model named '{name}' is already served; pick another serve_as", "serve_as");
+    }
+
+    public Task<object?> RunAsync(JobContext context, CancellationToken cancellationToken) =>
+        Task.Run<object?>(() => Run(context, cancellationToken), cancellationToken);
+
+    private object Run(JobContext context, CancellationToken cancellationToken)
+    {
+        var p = TrainingJobParameters.Parse(context.Parameters, context.CpuThreads);
+        var train = _workspace.OpenSnapshot(p.Train);
+        var val = _workspace.OpenSnapshot(p.Val);
+        var files = new FileModelRegistry(_workspace.Home);
+        string? model = null;
+        var registry = new CheckpointingRegistry(files, id =>
+        {
+            model = id;
+            context.SaveCheckpoint(id);
+            context.Log($"model {id} reserved; its checkpoints are under models/{id}/checkpoints");
+        });
+        string? resume = null;
+        if (context.Checkpoint is { } saved && File.Exists(Path.Combine(files.Folder(saved), "model.json")))
+        {
+            resume = model = saved;
+            var done = TrainingCurves.Read(files.Folder(saved)).Values.Select(c => c.Count).DefaultIfEmpty(0).Min();
+            context.Log($"resuming model {saved} from its checkpoint: {done} of {p.Options.Epochs} epoch(s) already done");
+        }
+        context.Log($"training {p.Options.Task} ({p.Options.Architecture}, {p.Options.ImageSize} px, {p.Options.Epochs} epochs, batch {p.Options.BatchSize}) " +
+                    $"on {train} ({train.Images.Count} images), validating on {val}");
+
+        int logged = model is null ? 0 : TrainingCurves.Read(files.Folder(model)).Values.Select(c => c.Count).DefaultIfEmpty(0).Max();
+        var progress = new Relay(report =>
+        {
+            context.Report(report);
+            if (model is null || report.Total is not long total || report.Done < total) return;
+            var curves = TrainingCurves.Read(files.Folder(model)).Values.FirstOrDefault();
+            if (curves is null) return;
+            for (; logged < curves.Count; logged++)
+            {
+                var e = curves[logged];
+                string val = e.ValMetric is double m
+                    ? FormattableString.Invariant($", val {TaskRegistry.Get(p.Options.Task).PrimaryMetric} {m:0.0000}") : "";
+                context.Log(FormattableString.Invariant($"epoch {e.Epoch}/{p.Options.Epochs}: loss {e.Loss:0.0000}, lr {e.LearningRate:0.######}{val}, {e.Seconds:0.0} s"));
+                foreach (var listener in _listeners) listener.EpochCompleted(context.Job, model, e, cancellationToken);
+            }
+        });
+        var request = new TrainingJobRequest(train, val, [new ParameterSet(p.Options, $"job {context.Job.Id}")]) { ResumeModel = resume };
+        ModelRecord record = new TrainingJob(registry).Run(request, progress, cancellationToken);
+        if (record.Status != "ready")
+            throw new Core.Errors.SeerException(Core.Errors.ErrorCodes.Conflict, $"model {record.Id} stopped before its last epoch (status {record.Status})", record.Id);
+        context.Log($"model {record.Id}: {record.PrimaryMetric} {record.PrimaryValue:0.0000} at epoch {record.BestEpoch} ({record.TrainingSeconds:0.0} s)");
+
+        context.Report(new WorkProgress("evaluate", 0, val.Images.Count));
+        var report = ModelEvaluations.Run(files, record.Id, val, context.CpuThreads, context, cancellationToken);
+        context.Log($"evaluated on {report.Dataset}: {report.PrCurves.Count} PR curve(s)");
+
+        string onnx = RegistryOnnxExport.ExportCached(files, record.Id);
+        string served = p.ServeAs ?? record.Id;
+        if (_catalog.List().FirstOrDefault(m => m.Name == served) is not { } existing || existing.OnnxPath != Path.GetFullPath(onnx))
+            _catalog.Register(served, onnx, null, context.Job.CreatedBy);
+        context.Log($"exported {onnx}; served as '{served}' (image API: POST /api/models/{served}/analyze)");
+        return new
+        {
+            Model = record.Id, record.Status, record.Task, record.Architecture, record.Classes, record.PrimaryMetric, record.PrimaryValue,
+            record.Metrics, record.BestEpoch, record.Curves, record.TrainingSeconds, ServedAs = served, Onnx = onnx,
+            TrainDataset = record.TrainDataset, ValDataset = record.ValDataset,
+        };
+    }
+
+    private sealed class Relay(Action<WorkProgress> report) : IProgress<WorkProgress>
+    {
+        public void Report(WorkProgress value) => report(value);
+    }
+}

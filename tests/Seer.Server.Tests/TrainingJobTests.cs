@@ -1,0 +1,125 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Seer.Core.Datasets;
+using Seer.Data;
+using Seer.Hosting.Jobs;
+using Seer.Hosting.Training;
+using Seer.Training.Engine;
+
+namespace Seer.Server.Tests;
+
+/// <summary>
+/// Training, evaluation and mining as durable jobs on the real libraries: a tiny detector (64 px, one batch of 2 per
+/// epoch) trained on the labelme VOC sample.
+/// </summary>
+public sealed class TrainingJobTests
+{
+    private static readonly object TinyTraining = new
+    {
+        train = "labelme", task = "detect", epochs = 2, image_size = 64, batch_size = 2, max_batches_per_epoch = 1, serve_as = "tiny",
+    };
+
+    [Fact]
+    public async Task TrainingJob_StoppedByARestartAfterItsFirstEpoch_ResumesFromItsCheckpoint_ThenIsEvaluatedExportedAndServed()
+    {
+        string home = TestPaths.TempDir();
+        var hold = new HoldAfterFirstEpoch();
+        long id;
+        string model;
+        await using (var first = await ServerHost.StartAsync(home, s => s.AddSingleton<ITrainingEpochListener>(hold)))
+        {
+            await ImportLabelmeAsync(first);
+            var submitted = await first.Member().PostAsJsonAsync("/api/jobs", new { kind = "training", parameters = TinyTraining });
+            Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
+            id = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+            // Safety net only (a hung trainer fails the test instead of hanging the run); not a speed assertion.
+            model = await hold.Reached.Task.WaitAsync(TimeSpan.FromMinutes(5));
+            var curves = await first.Member().GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/curves");
+            Assert.Equal(model, curves.GetProperty("model").GetString());
+            Assert.Equal(1, curves.GetProperty("curves").GetArrayLength());
+        }
+
+        await using var second = await ServerHost.StartAsync(home);
+        var done = await second.WaitAsync(id, j => JobStates.IsFinal(j.State));
+        Assert.True(done.State == JobState.Succeeded, done.Error);
+        Assert.Equal(2, done.Attempt);
+        Assert.Equal(model, done.Checkpoint);
+        var logs = second.Service<IJobQueue>().ReadLogs(id).Select(l => l.Message).ToList();
+        Assert.Contains(logs, m => m.StartsWith("requeued: the server shut down while the job was running; training jobs resume from their checkpoint", StringComparison.Ordinal));
+        Assert.Contains($"resuming model {model} from its checkpoint: 1 of 2 epoch(s) already done", logs);
+        Assert.Single(logs, m => m.StartsWith("epoch 1/2:", StringComparison.Ordinal));
+        Assert.Single(logs, m => m.StartsWith("epoch 2/2:", StringComparison.Ordinal));
+
+        var client = second.Member();
+        var detail = await client.GetFromJsonAsync<JsonElement>($"/api/trained-models/{model}");
+        Assert.Equal("ready", detail.GetProperty("summary").GetProperty("status").GetString());
+        Assert.Equal(["tiny"], detail.GetProperty("summary").GetProperty("served_as").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal([1, 2], detail.GetProperty("curves").EnumerateArray().Select(c => c.GetProperty("epoch").GetInt32()));
+        var evaluation = detail.GetProperty("evaluation");
+        Assert.StartsWith("labelme@", evaluation.GetProperty("dataset").GetString(), StringComparison.Ordinal);
+        Assert.True(evaluation.GetProperty("metrics").GetProperty("AP").GetDouble() >= 0);
+        var classes = evaluation.GetProperty("pr_curves").EnumerateArray().Select(c => c.GetProperty("class").GetString()).ToList();
+        Assert.Contains("person", classes);
+
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(await File.ReadAllBytesAsync(Path.Combine(TestPaths.LabelmeVoc, "JPEGImages", "2011_000003.jpg"))), "image", "2011_000003.jpg" } };
+        var analyzed = await client.PostAsync("/api/models/tiny/analyze?threshold=0", form);
+        Assert.Equal(HttpStatusCode.OK, analyzed.StatusCode);
+        var result = await analyzed.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("tiny", result.GetProperty("model").GetString());
+        Assert.True(result.GetProperty("image").GetProperty("width").GetInt32() > 0);
+
+        // An evaluation job on the same model, and a mining job with the served model over an unlabelled pool.
+        var evaluate = await client.PostAsJsonAsync($"/api/trained-models/{model}/evaluate", new { dataset = "labelme" });
+        Assert.Equal(HttpStatusCode.Accepted, evaluate.StatusCode);
+        var evalJob = await second.WaitJobAsync(client, (await evaluate.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64());
+        Assert.Equal("succeeded", evalJob.GetProperty("state").GetString());
+        Assert.Equal(model, evalJob.GetProperty("result").GetProperty("model").GetString());
+
+        var ws = second.Service<Workspace>();
+        var labelme = ws.OpenSnapshot(DatasetRef.Parse("labelme"));
+        ws.CommitVersion("pool", labelme.Images.Select(i => i with { IsLabelled = false, Objects = [] }).ToList(), [labelme.Version], "test-pool", null);
+        var mine = await client.PostAsJsonAsync("/api/jobs", new { kind = "mining", parameters = new { model = "tiny", pool = "pool", topk = 2, strategy = "entropy" } });
+        Assert.Equal(HttpStatusCode.Accepted, mine.StatusCode);
+        var mined = await second.WaitJobAsync(client, (await mine.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64());
+        Assert.True(mined.GetProperty("state").GetString() == "succeeded", mined.GetProperty("error").ToString());
+        Assert.Equal("pool-mined", mined.GetProperty("result").GetProperty("dataset").GetString());
+        Assert.Equal(2, mined.GetProperty("result").GetProperty("items").GetArrayLength());
+        Assert.Equal(2, ws.OpenSnapshot(DatasetRef.Parse("pool-mined")).Images.Count);
+    }
+
+    [Fact]
+    public async Task TrainingJob_WithBadParameters_IsRefusedBeforeItIsQueued_NamingTheField()
+    {
+        await using var host = await ServerHost.StartAsync();
+        await ImportLabelmeAsync(host);
+        var response = await host.Member().PostAsJsonAsync("/api/jobs", new { kind = "training", parameters = new { train = "labelme", image_size = 70 } });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("TrainingOptions.ImageSize must be a multiple of 32", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var missing = await host.Member().PostAsJsonAsync("/api/jobs", new { kind = "training", parameters = new { train = "nope" } });
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    private static async Task ImportLabelmeAsync(ServerHost host)
+    {
+        var client = host.Admin();
+        var response = await client.PostAsJsonAsync("/api/datasets/import", new { dataset = "labelme", format = "voc", path = TestPaths.LabelmeVoc });
+        var job = await host.WaitJobAsync(client, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64());
+        Assert.Equal("succeeded", job.GetProperty("state").GetString());
+    }
+
+    /// <summary>Holds the training after its first epoch (checkpoint written) until the server stops it.</summary>
+    private sealed class HoldAfterFirstEpoch : ITrainingEpochListener
+    {
+        public TaskCompletionSource<string> Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void EpochCompleted(JobInfo job, string model, EpochRecord epoch, CancellationToken cancellationToken)
+        {
+            if (epoch.Epoch != 1) return;
+            Reached.TrySetResult(model);
+            cancellationToken.WaitHandle.WaitOne();
+        }
+    }
+}
