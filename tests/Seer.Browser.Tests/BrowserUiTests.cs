@@ -129,7 +129,10 @@ public sealed class BrowserUiTests
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "13-verify-trained.png") });
 
         await page.GotoAsync(url + "/#/verify");
+        // the hash change re-renders the view after fetching the model list: wait for the new, empty result panel
+        await Assertions.Expect(page.Locator("#verify-result")).ToBeEmptyAsync();
         await page.Locator("#verify-threshold").FillAsync("0.7");
+        await Assertions.Expect(page.Locator("#verify-threshold")).ToHaveValueAsync("0.7");
         await page.Locator("#verify-file").SetInputFilesAsync(TestPaths.Data("faces", "sample5.jpg"));
         await page.Locator("#verify-submit").ClickAsync();
         await Assertions.Expect(page.Locator("#verify-result")).ToContainTextAsync("5 detections at threshold 0.7", new() { Timeout = 60_000 });
