@@ -63,9 +63,9 @@ public sealed class LoopWorkspace : IDisposable
         int x = rng.Next(2, 14), y = rng.Next(2, 14);
         switch (cls)
         {
-            case 0: Cv2.Rectangle(m, new Rect(x, y, 14, 14), new Scalar(30, 30, 230), -1); break;
-            case 1: Cv2.Circle(m, new Point(x + 8, y + 8), 7, new Scalar(40, 220, 40), -1); break;
-            default: Cv2.Rectangle(m, new Rect(x, y, 16, 6), new Scalar(230, 60, 30), -1); break;
+            case 0: Cv2.Rectangle(m, new Rect(x, y, 14, 14), new OpenCvSharp.Scalar(30, 30, 230), -1); break;
+            case 1: Cv2.Circle(m, new Point(x + 8, y + 8), 7, new OpenCvSharp.Scalar(40, 220, 40), -1); break;
+            default: Cv2.Rectangle(m, new Rect(x, y, 16, 6), new OpenCvSharp.Scalar(230, 60, 30), -1); break;
         }
         return m;
     }
