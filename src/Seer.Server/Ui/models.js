@@ -9,7 +9,8 @@ const fixed = (v, d = 4) => (typeof v === "number" && Number.isFinite(v) ? v.toF
 const final = (s) => s === "succeeded" || s === "failed" || s === "cancelled";
 const preferred = { detect: ["AP", "AP50", "AP75", "APs", "APm", "APl", "AR100"], classify: ["top1", "top5", "macro_f1", "weighted_f1", "macro_precision", "macro_recall"] };
 function metricKeys(task, ...metrics) {
-  const keys = (preferred[task] ?? []).filter(k => metrics.some(m => typeof m?.[k] === "number"));
+  // COCO reports -1 for an area range with no ground truth (e.g. APs without small objects): not a score, not shown
+  const keys = (preferred[task] ?? []).filter(k => metrics.some(m => typeof m?.[k] === "number" && m[k] >= 0));
   return keys.length ? keys : Object.keys(metrics[0] ?? {}).filter(k => typeof metrics[0][k] === "number").slice(0, 6);
 }
 const rounded = (obj, keys) => Object.fromEntries(keys.map(k => [k, Number((obj?.[k] ?? 0) < 0 ? 0 : (obj?.[k] ?? 0).toFixed(3))]));
