@@ -9,7 +9,7 @@ public sealed class DatasetCliTests : IDisposable
     private readonly string _home = Path.Combine(Path.GetTempPath(), "seer-cli-" + Guid.NewGuid().ToString("N"));
     private readonly string _out = Path.Combine(Path.GetTempPath(), "seer-cli-out-" + Guid.NewGuid().ToString("N"));
 
-    private static string Voc => Path.Combine(RepoRoot(), ".data", "labelme", "bbox_detection", "data_dataset_voc");
+    private static string Voc => Path.Combine(CliProcess.RepoRoot, ".data", "labelme", "bbox_detection", "data_dataset_voc");
 
     [Fact]
     public async Task ImportVocExamples_ThenStatsShowsPerson6Bus2Car1()
@@ -87,32 +87,8 @@ public sealed class DatasetCliTests : IDisposable
         Assert.Equal(6, b.RootElement.GetProperty("stats").GetProperty("instances_per_class").GetProperty("person").GetInt32());
     }
 
-    private async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepoRoot(),
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "seer.dll"));
-        foreach (var a in args) info.ArgumentList.Add(a);
-        info.ArgumentList.Add("--home");
-        info.ArgumentList.Add(_home);
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        return (p.ExitCode, await stdout, (await stderr).Trim());
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Seer.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Seer.sln not found above " + AppContext.BaseDirectory);
-    }
+    private Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args) =>
+        CliProcess.RunAsync(_home, TimeSpan.FromMinutes(2), args);
 
     public void Dispose()
     {

@@ -6,26 +6,11 @@ namespace Seer.Cli.Tests;
 /// <summary>`seer eval` end to end: the real CLI process on real files.</summary>
 public class EvalCommandTests
 {
-    private static readonly string RepoRoot = FindRoot();
-    private static readonly string Fixtures = Path.Combine(RepoRoot, "tests", "Seer.Evaluation.Tests", "Fixtures", "coco-eval");
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Seer.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Seer.sln not found");
-    }
+    private static readonly string Fixtures = Path.Combine(CliProcess.RepoRoot, "tests", "Seer.Evaluation.Tests", "Fixtures", "coco-eval");
 
     private static (int Exit, string Out, string Err) Seer(params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "seer.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        string stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result, stderr);
+        return CliProcess.Run(null, args);
     }
 
     [Fact]

@@ -19,16 +19,7 @@ public class SearchCliTests
 
     private (int Exit, string Out, string Err) Seer(params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "seer.dll"));
-        psi.ArgumentList.Add("--home");
-        psi.ArgumentList.Add(Path.Combine(_dir, "home"));
-        foreach (string a in args) psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result, stderr);
+        return CliProcess.Run(Path.Combine(_dir, "home"), args);
     }
 
     [Fact]

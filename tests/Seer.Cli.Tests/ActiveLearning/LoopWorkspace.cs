@@ -70,43 +70,16 @@ public sealed class LoopWorkspace : IDisposable
         return m;
     }
 
-    public async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        using var p = Start(args);
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(4));
-        return (p.ExitCode, await stdout, (await stderr).Trim());
-    }
+    public Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args) =>
+        CliProcess.RunAsync(Home, TimeSpan.FromMinutes(4), args);
 
     /// <summary>Starts the CLI with stdout and stderr redirected (the caller reads them).</summary>
-    public Process Start(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepoRoot(),
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "seer.dll"));
-        foreach (var a in args) info.ArgumentList.Add(a);
-        info.ArgumentList.Add("--home");
-        info.ArgumentList.Add(Home);
-        return Process.Start(info) ?? throw new InvalidOperationException("could not start the CLI");
-    }
+    public Process Start(params string[] args) => CliProcess.Start(Home, args);
 
     public static JsonElement Json(string stdout)
     {
         using var doc = JsonDocument.Parse(stdout);
         return doc.RootElement.Clone();
-    }
-
-    public static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Seer.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Seer.sln not found above " + AppContext.BaseDirectory);
     }
 
     public void Dispose()
