@@ -21,7 +21,7 @@ public sealed class DemoCommand : ICommandFactory
 
     public Command Create()
     {
-        var command = new Command("demo", "Fetch real sample data, import it as a versioned dataset, show its statistics, then serve it (--no-serve to stop there)");
+        var command = new Command("demo", "Fetch real sample data, import it as a versioned dataset, show its statistics, then serve it and queue a small training on it (--no-serve to stop after the statistics)");
         command.Options.Add(DemoServe.NoServe);
         command.Options.Add(DemoServe.Urls);
         CommandRunner.SetAction(command, async (parse, ct) =>
