@@ -1,8 +1,11 @@
 // Inference benchmark: end-to-end images/s of Seer's predictor (decode → letterbox/resize → normalise → run → decode →
 // NMS) beside bare InferenceSession.Run on the same preprocessed tensors, in one process, as a ratio.
 //   dotnet run -c Release --project bench/InferenceBench -- [MODEL.onnx IMAGE_DIR [--manifest FILE]] [--repeat N]
-//   dotnet run -c Release --project bench/InferenceBench -- --synthetic   (a ~2 GFLOP 640x640 YOLOv8-layout detector)
-// Default: the face detector and group photos of scripts/fetch-data.sh faces (1920 px JPEGs).
+//   dotnet run -c Release --project bench/InferenceBench -- --synthetic [--images DIR]
+//       (a YOLOv8n-sized 640x640 detector, [N, 84, 8400], ~7.3 GFLOPs; on DIR's photos, default the group photos)
+// Default: the face detector and group photos of scripts/fetch-data.sh faces (1920 px JPEGs). The darknet photos
+// (scripts/fetch-data.sh darknet: .data/pkg/darknet/usr/share/darknet/data, 300–1352 px) are the usual input size of a
+// 640 px detector.
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using Seer.Inference;
@@ -15,7 +18,7 @@ var positional = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordin
 string? Opt(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 int repeat = int.Parse(Opt("--repeat") ?? "20", System.Globalization.CultureInfo.InvariantCulture);
 string modelPath = positional.Count > 0 ? positional[0] : Path.Combine(root, ".data", "faces", "fr_detect.onnx");
-string imageDir = positional.Count > 1 ? positional[1] : Path.Combine(root, ".data", "faces");
+string imageDir = Opt("--images") ?? (positional.Count > 1 ? positional[1] : Path.Combine(root, ".data", "faces"));
 string? manifest = Opt("--manifest");
 string? tempManifest = null;
 if (args.Contains("--synthetic"))

@@ -11,11 +11,13 @@ namespace Seer.Inference.Tests;
 [Collection("TorchSharp")]
 public sealed class ExportTests
 {
-    [Fact]
-    public void SmallCnn_ExportedOutputsEqualTorchSharpWithin1e4()
+    [Theory]
+    [InlineData(0, 32)]  // small-cnn: pooling head
+    [InlineData(24, 28)] // small-cnn-fc: flattened 7x7 map, hidden layer (dropout is identity in eval)
+    public void SmallCnn_ExportedOutputsEqualTorchSharpWithin1e4(int denseHidden, int size)
     {
         torch.manual_seed(3);
-        var model = new SmallCnn(classes: 3, width: 8, imageSize: 32);
+        var model = new SmallCnn(classes: 3, width: 8, imageSize: size, denseHidden: denseHidden);
         using (torch.no_grad())
         {
             foreach (var (name, t) in model.state_dict())
@@ -25,18 +27,18 @@ public sealed class ExportTests
             }
         }
         model.eval();
-        var input = torch.randn(2, 3, 32, 32);
+        var input = torch.randn(2, 3, size, size);
         float[] expected = model.forward(input).data<float>().ToArray();
 
         string dir = TestPaths.TempDir();
         try
         {
             string path = Path.Combine(dir, "small.onnx");
-            var spec = new InferenceSpec { Task = "classify", ClassNames = ["a", "b", "c"], InputWidth = 32, InputHeight = 32, OutputLayout = OutputLayout.ClassifierLogits };
+            var spec = new InferenceSpec { Task = "classify", ClassNames = ["a", "b", "c"], InputWidth = size, InputHeight = size, OutputLayout = OutputLayout.ClassifierLogits };
             OnnxExporter.Export(model, spec, path);
             using var session = new InferenceSession(path);
             float[] data = input.data<float>().ToArray();
-            using var x = OrtValue.CreateTensorValueFromMemory(data, [2, 3, 32, 32]);
+            using var x = OrtValue.CreateTensorValueFromMemory(data, [2, 3, size, size]);
             using var run = new RunOptions();
             using var outputs = session.Run(run, ["images"], [x], ["logits"]);
             float[] actual = outputs[0].GetTensorDataAsSpan<float>().ToArray();

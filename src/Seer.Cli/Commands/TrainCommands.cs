@@ -21,7 +21,7 @@ public sealed class TrainCommands : ICommandFactory
         var task = new Option<string>("--task") { Description = "classify or detect", Required = true };
         var train = new Option<string>("--train") { Description = "Training dataset NAME[@VERSION]", Required = true };
         var val = new Option<string>("--val") { Description = "Validation dataset NAME[@VERSION]", Required = true };
-        var arch = new Option<string?>("--arch") { Description = "small-cnn, resnet18 (classify); fcos-lite (detect)" };
+        var arch = new Option<string?>("--arch") { Description = "small-cnn, small-cnn-fc, resnet18 (classify); fcos-lite (detect)" };
         var epochs = new Option<int?>("--epochs") { Description = "Epochs (default 10)" };
         var size = new Option<int?>("--size") { Description = "Input size in pixels (default 64 classify, 256 detect)" };
         var batch = new Option<int?>("--batch") { Description = "Batch size (default 32)" };

@@ -5,12 +5,13 @@ using static TorchSharp.torch;
 
 namespace Seer.Training.Models;
 
-/// <summary>Architecture name → network constructor. Names: small-cnn, resnet18 (classify); fcos-lite (detect).</summary>
+/// <summary>Architecture name → network constructor. Names: small-cnn, small-cnn-fc, resnet18 (classify); fcos-lite (detect).</summary>
 public static class ArchitectureRegistry
 {
     private static readonly Dictionary<string, (string Task, Func<int, TrainingOptions, nn.Module<Tensor, Tensor>> Create)> Known = new()
     {
         ["small-cnn"] = ("classify", (classes, o) => new SmallCnn(classes, o.Width, o.ImageSize)),
+        ["small-cnn-fc"] = ("classify", (classes, o) => new SmallCnn(classes, o.Width, o.ImageSize, denseHidden: 8 * o.Width)),
         ["resnet18"] = ("classify", (classes, o) => new ResNet18(classes, o.Width, o.ImageSize)),
         ["fcos-lite"] = ("detect", (classes, o) => new FcosLite(classes, o.Width)),
     };

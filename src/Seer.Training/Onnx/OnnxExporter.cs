@@ -84,7 +84,17 @@ public static partial class OnnxExporter
         x = Block("conv4", Block("conv3", x));
         x = g.MaxPool(x, 2, 2);
         x = Block("conv5", x);
-        x = g.Flatten(g.GlobalAveragePool(x));
+        if (state.ContainsKey("fc1.weight"))
+        {
+            // small-cnn-fc: flatten in NCHW order (as torch's flatten(1)), hidden layer + ReLU; dropout is identity at inference.
+            var w1 = state["fc1.weight"];
+            var b1 = state["fc1.bias"];
+            x = g.Relu(g.Linear(g.Flatten(x), g.AddInitializer("fc1.weight", w1, b1.Length, w1.Length / b1.Length), g.AddInitializer("fc1.bias", b1, b1.Length)));
+        }
+        else
+        {
+            x = g.Flatten(g.GlobalAveragePool(x));
+        }
         var w = state["fc.weight"];
         var b = state["fc.bias"];
         return g.Linear(x, g.AddInitializer("fc.weight", w, b.Length, w.Length / b.Length), g.AddInitializer("fc.bias", b, b.Length));

@@ -10,7 +10,7 @@ public sealed record TrainingOptions
     /// <summary>classify or detect.</summary>
     public string Task { get; init; } = "classify";
 
-    /// <summary>Architecture: small-cnn, resnet18 (classify); fcos-lite (detect). Empty = the task's default.</summary>
+    /// <summary>Architecture: small-cnn, small-cnn-fc, resnet18 (classify); fcos-lite (detect). Empty = the task's default.</summary>
     public string Architecture { get; init; } = "";
 
     /// <summary>Channel width multiplier base (small-cnn: first stage channels; resnet18: 64 is the paper's; fcos-lite: FPN channels).</summary>
