@@ -11,8 +11,8 @@ namespace Seer.Training.Models;
 /// head. Inputs of 64 px and more start with a stride-2 stem so cost stays low. forward: [N,3,S,S] → logits [N,classes].
 /// Two heads:
 /// <list type="bullet">
-/// <item><c>small-cnn</c> (<paramref name="denseHidden"/> 0): global average pooling and one linear layer; any input size.</item>
-/// <item><c>small-cnn-fc</c> (<paramref name="denseHidden"/> &gt; 0): the last feature map flattened (it keeps where things
+/// <item><c>small-cnn</c> (denseHidden 0): global average pooling and one linear layer; any input size.</item>
+/// <item><c>small-cnn-fc</c> (denseHidden &gt; 0): the last feature map flattened (it keeps where things
 /// are, which matters for small centred items such as Fashion-MNIST's), a hidden linear layer with ReLU and dropout,
 /// then the classifier. The input size is fixed by the flattened size. State-dict keys <c>fc1.*</c>, <c>fc.*</c>.</item>
 /// </list>
