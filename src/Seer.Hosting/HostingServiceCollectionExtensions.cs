@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Seer.ActiveLearning.Projects;
 using Seer.Data;
 using Seer.Hosting.Accounts;
 using Seer.Hosting.Jobs;
@@ -26,7 +27,7 @@ public static class HostingServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The durable queue, the in-process runner (a hosted service) and the built-in job kinds.</summary>
+    /// <summary>The durable queue, the in-process runner (a hosted service), the built-in job kinds and the project store.</summary>
     public static IServiceCollection AddSeerJobs(this IServiceCollection services)
     {
         services.TryAddSingleton<SqliteJobQueue>();
@@ -42,6 +43,8 @@ public static class HostingServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, PreAnnotationJobHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, TrainingJobHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, MiningJobHandler>());
+        services.TryAddSingleton(sp => new ProjectStore(sp.GetRequiredService<Workspace>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, IterationJobHandler>());
         return services;
     }
 

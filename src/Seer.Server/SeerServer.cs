@@ -83,6 +83,7 @@ public static class SeerServer
         JobEndpoints.Map(api);
         ModelEndpoints.Map(api);
         TrainingEndpoints.Map(api);
+        ProjectEndpoints.Map(api);
         AdminEndpoints.Map(api);
         return app;
     }

@@ -46,12 +46,18 @@ public static class ProjectJson
                 ["topk"] = r.Round == 0 ? null : r.Settings["topk"]?.DeepClone(),
                 ["mined"] = r.Step(IterationStep.Mine)?.Result?["picked"]?.DeepClone(),
                 ["trend"] = Trend(previous, r),
+                ["started_at"] = Time(r.StartedAt),
+                ["finished_at"] = Time(r.FinishedAt),
+                ["seconds"] = Seconds(r.StartedAt, r.FinishedAt),
                 ["steps"] = new JsonArray(r.Steps.Select(s => (JsonNode?)new JsonObject
                 {
                     ["step"] = s.Step,
                     ["state"] = s.State,
                     ["attempts"] = s.Attempts,
                     ["result"] = s.Result?.DeepClone(),
+                    ["started_at"] = Time(s.StartedAt),
+                    ["finished_at"] = Time(s.FinishedAt),
+                    ["seconds"] = Seconds(s.StartedAt, s.FinishedAt),
                 }).ToArray()),
             };
             list.Add(entry);
@@ -59,6 +65,21 @@ public static class ProjectJson
         }
         return list;
     }
+
+    /// <summary>The metric a task's rounds are compared by: AP for detection, top1 for classification.</summary>
+    public static string PrimaryMetric(string task) => task == "detect" ? "AP" : "top1";
+
+    /// <summary>The primary metric of a finished round, or null.</summary>
+    public static double? PrimaryValue(Project project, IterationRecord round)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        ArgumentNullException.ThrowIfNull(round);
+        return round.Metrics?[PrimaryMetric(project.Task)] is JsonValue v && v.TryGetValue(out double d) ? d : null;
+    }
+
+    private static string? Time(DateTimeOffset? at) => at?.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static double? Seconds(DateTimeOffset start, DateTimeOffset? end) => end is { } e ? Math.Round((e - start).TotalSeconds, 1) : null;
 
     /// <summary>The change of every metric since the previous finished round (null for round 0 or unfinished rounds).</summary>
     private static JsonObject? Trend(IterationRecord? previous, IterationRecord current)

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Seer.ActiveLearning.Projects;
-using Seer.Core.Datasets;
 using Seer.Core.Errors;
 using Seer.Data;
 using Spectre.Console;
@@ -40,25 +39,12 @@ public sealed class ProjectCommands : ICommandFactory
         foreach (var o in new Option[] { task, train, val, pool, test, owner }) command.Options.Add(o);
         CommandRunner.SetAction(command, (parse, ct) =>
         {
-            string t = parse.GetValue(task)!.Trim().ToLowerInvariant();
-            if (t is not ("classify" or "detect"))
+            if (!ProjectSetup.Tasks.Contains(parse.GetValue(task)!.Trim().ToLowerInvariant()))
                 throw new SeerException(ErrorCodes.InvalidOptions, $"--task must be classify or detect (was '{parse.GetValue(task)}')");
             using var workspace = Workspace.Open(GlobalOptions.ResolveHome(parse));
             using var store = new ProjectStore(workspace);
-            var trainSet = workspace.OpenSnapshot(DatasetRef.Parse(parse.GetValue(train)!));
-            var valSet = workspace.OpenSnapshot(DatasetRef.Parse(parse.GetValue(val)!));
-            var poolSet = workspace.OpenSnapshot(DatasetRef.Parse(parse.GetValue(pool)!));
-            var testSet = parse.GetValue(test) is { } tr ? workspace.OpenSnapshot(DatasetRef.Parse(tr)) : null;
-            if (trainSet.Classes.Count == 0 || !trainSet.Images.Any(i => i.IsLabelled))
-                throw new SeerException(ErrorCodes.InvalidInput, $"training set {trainSet} has no labelled image or declares no class; label it first", trainSet.ToString());
-            if (!poolSet.Images.Any(i => !i.IsLabelled))
-                throw new SeerException(ErrorCodes.InvalidInput,
-                    $"pool {poolSet} has no unlabelled image (a flat folder of images imports unlabelled); mining only picks unlabelled images", poolSet.ToString());
-            var project = store.Create(new Project
-            {
-                Id = 0, Name = parse.GetValue(name)!, Task = t, Owner = parse.GetValue(owner), Classes = trainSet.Classes,
-                TrainVersion = trainSet.Version, ValVersion = valSet.Version, TestVersion = testSet?.Version, PoolVersion = poolSet.Version,
-            });
+            var project = ProjectSetup.Create(workspace, store, parse.GetValue(name)!, parse.GetValue(task)!, parse.GetValue(train)!,
+                parse.GetValue(val)!, parse.GetValue(pool)!, parse.GetValue(test), parse.GetValue(owner));
             Print(parse, workspace, project, store);
             return Task.FromResult(0);
         });

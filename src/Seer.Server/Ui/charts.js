@@ -47,7 +47,7 @@ export function lineageGraph({ nodes, edges }) {
   return root;
 }
 
-// A line chart of one or more series [{name, color, points: [[x, y], ...]}] with axes, ticks and a legend.
+// A line chart of one or more series [{name, color, points: [[x, y], ...]}] (a point's optional third element is its label) with axes, ticks and a legend.
 // Options: id, width, height, xLabel, yLabel, xMin/xMax/yMin/yMax (fixed ranges, e.g. 0..1 for PR curves), step (draw as steps).
 export function lineChart(series, { id, width = 420, height = 240, xLabel = "", yLabel = "", xMin, xMax, yMin, yMax, step = false, integerX = false } = {}) {
   const legendRows = Math.ceil(series.length / 2);
@@ -78,7 +78,11 @@ export function lineChart(series, { id, width = 420, height = 240, xLabel = "", 
       for (let i = 1; i < pts.length; i++) d += step ? `H${sx(pts[i][0])}V${sy(pts[i][1])}` : `L${sx(pts[i][0])},${sy(pts[i][1])}`;
       root.append(svg("path", { d, fill: "none", stroke: color, "stroke-width": 2, "data-series": s.name }));
     }
-    if (pts.length <= 40) for (const p of pts) root.append(svg("circle", { cx: sx(p[0]), cy: sy(p[1]), r: 3, fill: color, "data-series": s.name }));
+    if (pts.length <= 40) for (const p of pts) {
+      root.append(svg("circle", { cx: sx(p[0]), cy: sy(p[1]), r: 3, fill: color, "data-series": s.name }));
+      // an optional third element labels the point (e.g. the round of an iteration)
+      if (p[2] != null) root.append(svg("text", { x: sx(p[0]), y: sy(p[1]) - 7, "text-anchor": "middle", "font-size": 10, fill: color, class: "point-label" }, String(p[2])));
+    }
     const lx = pad.left + (k % 2) * (w / 2), ly = pad.top + hgt + 40 + Math.floor(k / 2) * 16;
     root.append(svg("rect", { x: lx, y: ly, width: 10, height: 10, fill: color }));
     root.append(svg("text", { x: lx + 14, y: ly + 9, "font-size": 11 }, s.name));

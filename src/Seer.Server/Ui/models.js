@@ -103,6 +103,11 @@ export async function jobPage(id) {
         h("p", {}, `Model ${c.model ?? "(not reserved yet)"} · ${c.curves.length} of ${c.epochs ?? "?"} epochs done `,
           job.state === "succeeded" ? h("a", { id: "open-model", href: `#/model/${encodeURIComponent(job.result.model)}` }, "Open the model") : null),
         curveCharts(c.curves, c.primary_metric));
+    } else if (job.kind === "iteration") {
+      const project = job.parameters.project;
+      extra.replaceChildren(h("p", {}, `Project ${project}, bringing it to round ${job.parameters.round}. `,
+        h("a", { id: "open-project", href: `#/project/${encodeURIComponent(project)}` }, "Open the project")),
+        job.result ? card("Result", resultTable(job.result)) : null);
     } else if (job.result) extra.replaceChildren(card("Result", resultTable(job.result)));
     logs.replaceChildren(card("Log", h("table", { id: "job-log", class: "log" }, lines.map(l =>
       h("tr", { class: `log-${l.level}` }, h("td", {}, new Date(l.at).toLocaleTimeString()), h("td", {}, l.level), h("td", {}, l.message))))));

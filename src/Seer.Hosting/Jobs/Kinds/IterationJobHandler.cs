@@ -1,0 +1,148 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Seer.ActiveLearning.Iterations;
+using Seer.ActiveLearning.Projects;
+using Seer.Core.Datasets;
+using Seer.Core.Errors;
+using Seer.Core.Progress;
+using Seer.Data;
+using Seer.Hosting.Accounts;
+using Seer.Hosting.Projects;
+using Seer.Mining;
+using Seer.Training.Options;
+
+namespace Seer.Hosting.Jobs.Kinds;
+
+/// <summary>
+/// kind "iteration": {"project", "round" (bring the project to this round; round 0 = the initial model), "strategy"
+/// (default entropy), "topk" (default 100), "oracle" (a labelled copy of the pool NAME[@VERSION]; without it the picks
+/// are written as a labelling task and the job ends waiting for labels), "tool" (cvat|labelstudio), "seed",
+/// "from_scratch", and the training numbers "epochs", "image_size", "batch_size", "width", "learning_rate",
+/// "architecture", "max_batches_per_epoch"} runs Seer.ActiveLearning's <see cref="IterationRunner"/> with the job's
+/// CPU threads. Resumable: every step is recorded when it ends, so a requeued job starts at the first unfinished step
+/// (training continues from its epoch checkpoint). One iteration job per project at a time; the job's creator must be
+/// allowed to work on the project (<see cref="ProjectAccess"/>).
+/// </summary>
+public sealed class IterationJobHandler : IJobHandler
+{
+    private readonly Workspace _workspace;
+    private readonly ProjectStore _projects;
+    private readonly IJobQueue _queue;
+    private readonly AccountStore _accounts;
+
+    public IterationJobHandler(Workspace workspace, ProjectStore projects, IJobQueue queue, AccountStore accounts)
+    {
+        _workspace = workspace;
+        _projects = projects;
+        _queue = queue;
+        _accounts = accounts;
+    }
+
+    public string Kind => "iteration";
+
+    public bool Resumable => true;
+
+    public int DefaultCpuThreads => Math.Max(1, Math.Min(4, Environment.ProcessorCount));
+
+    public void Validate(JsonElement parameters)
+    {
+        var project = _projects.Get(JobParameters.RequiredString(parameters, "project", Kind));
+        if (JobParameters.OptionalInt(parameters, "round", Kind, 0, 1000) is null)
+            throw new SeerException(ErrorCodes.InvalidInput, "iteration job: parameter 'round' is required (the round to reach; 0 = the initial model)", "round");
+        var settings = Settings(parameters, project, 1);
+        if (settings.Oracle is { } oracle) _workspace.Resolve(DatasetRef.Parse(oracle));
+        settings.Validate();
+        var active = _queue.List(JobState.Queued).Concat(_queue.List(JobState.Running))
+            .FirstOrDefault(j => j.Kind == Kind && JobParameters.OptionalString(j.Parameters, "project", Kind) == project.Name);
+        if (active is not null)
+            throw new SeerException(ErrorCodes.Conflict, $"iteration job {active.Id} of project '{project.Name}' is {active.State.ToString().ToLowerInvariant()}; wait for it or cancel it", project.Name);
+    }
+
+    /// <summary>The settings of new rounds from the job's parameters (a resumed round keeps the ones it started with).</summary>
+    public static IterationSettings Settings(JsonElement p, Project project, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        var defaults = new TrainingOptions();
+        var training = defaults with
+        {
+            Task = project.Task,
+            Architecture = JobParameters.OptionalString(p, "architecture", "iteration") ?? defaults.Architecture,
+            Epochs = JobParameters.OptionalInt(p, "epochs", "iteration", 1, 10_000) ?? defaults.Epochs,
+            ImageSize = JobParameters.OptionalInt(p, "image_size", "iteration", 16, 2048) ?? defaults.ImageSize,
+            BatchSize = JobParameters.OptionalInt(p, "batch_size", "iteration", 1, 4096) ?? defaults.BatchSize,
+            Width = JobParameters.OptionalInt(p, "width", "iteration", 0, 4096) ?? defaults.Width,
+            LearningRate = JobParameters.OptionalNumber(p, "learning_rate", "iteration") ?? defaults.LearningRate,
+            MaxBatchesPerEpoch = JobParameters.OptionalInt(p, "max_batches_per_epoch", "iteration", 0, 1_000_000) ?? 0,
+            Seed = JobParameters.OptionalInt(p, "seed", "iteration", 0, int.MaxValue) ?? defaults.Seed,
+            Threads = threads,
+        };
+        string tool = (JobParameters.OptionalString(p, "tool", "iteration") ?? "cvat").Trim().ToLowerInvariant().Replace("-", "", StringComparison.Ordinal);
+        return new IterationSettings
+        {
+            Strategy = MiningOptions.ParseStrategy(JobParameters.OptionalString(p, "strategy", "iteration") ?? "entropy"),
+            TopK = JobParameters.OptionalInt(p, "topk", "iteration", 1, 1_000_000) ?? 100,
+            Oracle = JobParameters.OptionalString(p, "oracle", "iteration") is { Length: > 0 } o ? o : null,
+            Tool = tool,
+            Seed = JobParameters.OptionalInt(p, "seed", "iteration", 0, int.MaxValue) ?? 0,
+            FromScratch = OptionalBool(p, "from_scratch"),
+            Training = training,
+        };
+    }
+
+    public async Task<object?> RunAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        var p = context.Parameters;
+        var project = _projects.Get(JobParameters.RequiredString(p, "project", Kind));
+        string by = context.Job.CreatedBy;
+        ProjectAccess.Demand(project, by, _accounts.Find(by)?.Role == UserRole.Admin);
+        int round = JobParameters.OptionalInt(p, "round", Kind, 0, 1000)!.Value;
+        var settings = Settings(p, project, context.CpuThreads);
+        int total = Enumerable.Range(0, round + 1).Sum(r => IterationStep.For(r).Count);
+        var events = new EventLog(context, total);
+        context.Log($"project {project.Name} ({project.Task}): bringing it to round {round} with {MiningOptions.StrategyName(settings.Strategy)}, top {settings.TopK}, " +
+                    (settings.Oracle is { } o ? $"oracle {o}" : $"labels from {settings.Tool}"));
+        var outcome = await new IterationRunner(_workspace, _projects).RunAsync(project, round, settings, events, cancellationToken).ConfigureAwait(false);
+        if (outcome.Waiting is { } w) context.Warn(w.Instructions(project.Name));
+        var history = ProjectJson.History(outcome.History);
+        var rounds = new JsonArray(history.OfType<JsonObject>().Select(h => (JsonNode?)new JsonObject
+        {
+            ["round"] = h["round"]?.DeepClone(), ["state"] = h["state"]?.DeepClone(), ["labelled"] = h["labelled"]?.DeepClone(),
+            ["model"] = h["model"]?.DeepClone(), ["metrics"] = h["metrics"]?.DeepClone(),
+        }).ToArray());
+        return new JsonObject
+        {
+            ["project"] = project.Name,
+            ["round"] = round,
+            ["status"] = outcome.Status,
+            ["rounds"] = rounds,
+            ["waiting"] = outcome.Waiting is { } wait ? new JsonObject
+            {
+                ["round"] = wait.Round, ["task_dir"] = wait.TaskDirectory, ["tool"] = wait.Tool, ["import_into"] = wait.ImportInto, ["images"] = wait.Images,
+            } : null,
+        };
+    }
+
+    private static bool OptionalBool(JsonElement p, string name)
+    {
+        if (p.ValueKind != JsonValueKind.Object || !p.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return false;
+        return v.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new SeerException(ErrorCodes.InvalidInput, $"iteration job: parameter '{name}' must be true or false, not {v.ValueKind}", name),
+        };
+    }
+
+    /// <summary>Each step event becomes a log line; finished and skipped steps move the progress bar.</summary>
+    private sealed class EventLog(JobContext context, int total) : IProgress<IterationEvent>
+    {
+        private int _done;
+
+        public void Report(IterationEvent value)
+        {
+            context.Log(value.ToString());
+            if (value.Phase is "done" or "skipped" or "waiting") _done++;
+            context.Report(new WorkProgress($"round {value.Round} {value.Step}", Math.Min(_done, total), total));
+        }
+    }
+}
