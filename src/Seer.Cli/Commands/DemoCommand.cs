@@ -12,7 +12,8 @@ namespace Seer.Cli.Commands;
 
 /// <summary>
 /// <c>seer demo</c>: the first thing to run. Fetches the real Pascal VOC examples of Debian's labelme-examples
-/// (scripts/fetch-data.sh), imports them into the workspace as dataset <c>demo-voc</c> and prints their statistics.
+/// (scripts/fetch-data.sh), imports them into the workspace as dataset <c>demo-voc</c> and prints their statistics;
+/// then (unless --no-serve or --json) makes the sample active-learning project (<see cref="DemoProject"/>) and serves.
 /// Re-runnable: a second run finds the same content and keeps the same version.
 /// </summary>
 public sealed class DemoCommand : ICommandFactory
@@ -21,7 +22,7 @@ public sealed class DemoCommand : ICommandFactory
 
     public Command Create()
     {
-        var command = new Command("demo", "Fetch real sample data, import it as a versioned dataset, show its statistics, then serve it and queue a small training on it (--no-serve to stop after the statistics)");
+        var command = new Command("demo", "Fetch real sample data, import it as a versioned dataset, show its statistics, then take a sample project (Fashion-MNIST) through one active-learning iteration, serve it all and queue a small detector training (--no-serve to stop after the statistics)");
         command.Options.Add(DemoServe.NoServe);
         command.Options.Add(DemoServe.Urls);
         CommandRunner.SetAction(command, async (parse, ct) =>
@@ -53,7 +54,7 @@ public sealed class DemoCommand : ICommandFactory
             StatsView.Print(stats);
             Console.WriteLine();
             Console.WriteLine($"next: seer dataset log {DatasetName}   |   seer dataset split {DatasetName} --ratios 0.6,0.2,0.2 --seed 1");
-            if (!parse.GetValue(DemoServe.NoServe)) await DemoServe.RunAsync(home, parse.GetValue(DemoServe.Urls)!, ct).ConfigureAwait(false);
+            if (!parse.GetValue(DemoServe.NoServe)) await DemoServe.RunAsync(root, home, parse.GetValue(DemoServe.Urls)!, ct).ConfigureAwait(false);
             return 0;
         });
         return command;
@@ -72,7 +73,7 @@ public sealed class DemoCommand : ICommandFactory
             "seer demo needs the Seer repository (scripts/fetch-data.sh) to fetch its sample data; run it from a checkout with ./seer demo");
     }
 
-    private static async Task FetchAsync(string root, string set, bool json, CancellationToken ct)
+    internal static async Task FetchAsync(string root, string set, bool json, CancellationToken ct)
     {
         if (!json) Console.Error.WriteLine($"seer demo: fetching sample data ({set}) with scripts/fetch-data.sh ...");
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -17,7 +17,8 @@ namespace Seer.Cli.Commands;
 /// <summary>
 /// The serving half of <c>seer demo</c>: after the import it starts the server on the demo workspace with a
 /// <c>demo</c> admin (password generated once, kept in HOME/demo-login.txt, mode 600), prints the URL and the login,
-/// and stays up until Ctrl+C. On a workspace without a trained model it queues a small training job on the demo data. <c>--no-serve</c> (and <c>--json</c>, a script's call) stop after the import.
+/// and stays up until Ctrl+C. Before serving it makes the sample project (<see cref="DemoProject"/>, one active-learning
+/// round on Fashion-MNIST); once up, on a workspace without a model trained on demo-voc it queues a small detector training. <c>--no-serve</c> (and <c>--json</c>, a script's call) stop after the import.
 /// </summary>
 public static class DemoServe
 {
@@ -29,7 +30,7 @@ public static class DemoServe
         DefaultValueFactory = _ => SeerServer.DefaultUrls,
     };
 
-    public static async Task RunAsync(string home, string urls, CancellationToken cancellationToken)
+    public static async Task RunAsync(string root, string home, string urls, CancellationToken cancellationToken)
     {
         var options = Options.Create(new HostingOptions { Home = home });
         var accounts = new AccountStore(new HostingDatabase(home), options);
@@ -48,17 +49,25 @@ public static class DemoServe
             File.Move(temp, loginFile, overwrite: true);
         }
         Console.WriteLine();
-        await ServeCommands.RunAsync(home, urls, cancellationToken, $"user 'demo', password '{password}'", QueueFirstTraining).ConfigureAwait(false);
+        await DemoProject.EnsureAsync(root, home, "demo", cancellationToken).ConfigureAwait(false);
+        await ServeCommands.RunAsync(home, urls, cancellationToken, $"user 'demo', password '{password}'", Started).ConfigureAwait(false);
+    }
+
+    private static void Started(WebApplication app)
+    {
+        foreach (var url in app.Urls) Console.Error.WriteLine($"seer demo: sample project at {url}/#/project/{DemoProject.Name}");
+        QueueFirstTraining(app);
     }
 
     /// <summary>
-    /// On a workspace with no trained model yet, queues a small detector training on the demo data (a durable job:
+    /// On a workspace with no model trained on the demo data yet, queues a small detector training on it (a durable job:
     /// the Jobs page shows its curves live, the Models page shows the result, the Verify page can use it at once).
     /// </summary>
     private static void QueueFirstTraining(WebApplication app)
     {
         var queue = app.Services.GetRequiredService<IJobQueue>();
-        if (new FileModelRegistry(home: app.Services.GetRequiredService<Workspace>().Home).List().Count > 0
+        if (new FileModelRegistry(home: app.Services.GetRequiredService<Workspace>().Home).List()
+                .Any(m => m.TrainDataset.StartsWith(DemoCommand.DatasetName + "@", StringComparison.Ordinal))
             || queue.List().Any(j => j.Kind == "training" && !JobStates.IsFinal(j.State))) return;
         var parameters = JsonSerializer.SerializeToElement(new
         {

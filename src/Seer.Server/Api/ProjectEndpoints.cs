@@ -80,12 +80,15 @@ public static class ProjectEndpoints
         return json;
     }
 
-    /// <summary>{project, task, primary_metric, iterations: [history entry + metric]}.</summary>
+    /// <summary>{project, task, owner, primary_metric, iterations: [history entry + metric + the round's settings]}.</summary>
     private static JsonObject Iterations(Project project, IReadOnlyList<IterationRecord> rounds)
     {
         var history = ProjectJson.History(rounds);
         for (int i = 0; i < rounds.Count; i++)
+        {
             history[i]!["metric"] = ProjectJson.PrimaryValue(project, rounds[i]);
+            history[i]!["settings"] = rounds[i].Settings.DeepClone();
+        }
         return new JsonObject
         {
             ["project"] = project.Name,

@@ -76,16 +76,22 @@ export async function projectPage(name) {
 
 function nextIteration(p, rounds, datasets) {
   const next = rounds.filter(r => r.state === "done").length;
-  const strategy = h("select", { id: "iterate-strategy" }, ["entropy", "margin", "least-confidence", "random", "diversity", "combined", "consistency"].map(s => h("option", { value: s }, s)));
-  const topk = h("input", { id: "iterate-topk", type: "number", min: 1, value: 100, style: "width:5rem" });
-  const oracle = h("select", { id: "iterate-oracle" }, h("option", { value: "" }, "(labelling tool hand-off)"), datasets.map(d => h("option", { value: d.name }, d.name)));
-  const epochs = h("input", { id: "iterate-epochs", type: "number", min: 1, value: 3, style: "width:5rem" });
-  const size = h("input", { id: "iterate-size", type: "number", min: 32, step: 32, value: p.task === "detect" ? 256 : 32, style: "width:5rem" });
+  // the form starts from the latest round's settings (the server keeps the ones not sent, e.g. the network width)
+  const last = rounds.at(-1)?.settings ?? {};
+  const training = last.training ?? {};
+  const oracleName = (last.oracle ?? "").split("@")[0];
+  const strategy = h("select", { id: "iterate-strategy" }, ["entropy", "margin", "least-confidence", "random", "diversity", "combined", "consistency"]
+    .map(s => h("option", { value: s, selected: s === (last.strategy ?? "entropy") }, s)));
+  const topk = h("input", { id: "iterate-topk", type: "number", min: 1, value: last.topk ?? 100, style: "width:5rem" });
+  const oracle = h("select", { id: "iterate-oracle" }, h("option", { value: "" }, "(labelling tool hand-off)"),
+    datasets.map(d => h("option", { value: d.name, selected: d.name === oracleName }, d.name)));
+  const epochs = h("input", { id: "iterate-epochs", type: "number", min: 1, value: training.epochs ?? 3, style: "width:5rem" });
+  const size = h("input", { id: "iterate-size", type: "number", min: 32, step: 32, value: training.imageSize || (p.task === "detect" ? 256 : 32), style: "width:5rem" });
   const message = h("div");
   const submit = async (e) => {
     e.preventDefault();
     const body = { strategy: strategy.value, topk: Number(topk.value), epochs: Number(epochs.value), image_size: Number(size.value) };
-    if (oracle.value) body.oracle = oracle.value;
+    body.oracle = oracle.value || null;
     try {
       const job = await api(`/api/projects/${encodeURIComponent(p.name)}/iterations`, json("POST", body));
       location.hash = `#/job/${job.id}`;

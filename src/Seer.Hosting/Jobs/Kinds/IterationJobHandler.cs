@@ -9,7 +9,6 @@ using Seer.Data;
 using Seer.Hosting.Accounts;
 using Seer.Hosting.Projects;
 using Seer.Mining;
-using Seer.Training.Options;
 
 namespace Seer.Hosting.Jobs.Kinds;
 
@@ -18,7 +17,7 @@ namespace Seer.Hosting.Jobs.Kinds;
 /// (default entropy), "topk" (default 100), "oracle" (a labelled copy of the pool NAME[@VERSION]; without it the picks
 /// are written as a labelling task and the job ends waiting for labels), "tool" (cvat|labelstudio), "seed",
 /// "from_scratch", and the training numbers "epochs", "image_size", "batch_size", "width", "learning_rate",
-/// "architecture", "max_batches_per_epoch"} runs Seer.ActiveLearning's <see cref="IterationRunner"/> with the job's
+/// "architecture", "max_batches_per_epoch"; unset ones keep the latest round's settings} runs Seer.ActiveLearning's <see cref="IterationRunner"/> with the job's
 /// CPU threads. Resumable: every step is recorded when it ends, so a requeued job starts at the first unfinished step
 /// (training continues from its epoch checkpoint). One iteration job per project at a time; the job's creator must be
 /// allowed to work on the project (<see cref="ProjectAccess"/>).
@@ -58,33 +57,39 @@ public sealed class IterationJobHandler : IJobHandler
             throw new SeerException(ErrorCodes.Conflict, $"iteration job {active.Id} of project '{project.Name}' is {active.State.ToString().ToLowerInvariant()}; wait for it or cancel it", project.Name);
     }
 
-    /// <summary>The settings of new rounds from the job's parameters (a resumed round keeps the ones it started with).</summary>
-    public static IterationSettings Settings(JsonElement p, Project project, int threads)
+    /// <summary>
+    /// The settings of new rounds: the job's parameters over the settings of the project's latest round (so a round
+    /// fine-tunes its parent with the same network unless told otherwise), else over the defaults. A resumed round
+    /// keeps the settings it started with.
+    /// </summary>
+    public IterationSettings Settings(JsonElement p, Project project, int threads)
     {
         ArgumentNullException.ThrowIfNull(project);
-        var defaults = new TrainingOptions();
-        var training = defaults with
+        var latest = _projects.Iterations(project.Id).LastOrDefault();
+        var previous = latest is null ? new IterationSettings() : IterationSettings.FromJson(latest.Settings);
+        var t = previous.Training;
+        var training = t with
         {
             Task = project.Task,
-            Architecture = JobParameters.OptionalString(p, "architecture", "iteration") ?? defaults.Architecture,
-            Epochs = JobParameters.OptionalInt(p, "epochs", "iteration", 1, 10_000) ?? defaults.Epochs,
-            ImageSize = JobParameters.OptionalInt(p, "image_size", "iteration", 16, 2048) ?? defaults.ImageSize,
-            BatchSize = JobParameters.OptionalInt(p, "batch_size", "iteration", 1, 4096) ?? defaults.BatchSize,
-            Width = JobParameters.OptionalInt(p, "width", "iteration", 0, 4096) ?? defaults.Width,
-            LearningRate = JobParameters.OptionalNumber(p, "learning_rate", "iteration") ?? defaults.LearningRate,
-            MaxBatchesPerEpoch = JobParameters.OptionalInt(p, "max_batches_per_epoch", "iteration", 0, 1_000_000) ?? 0,
-            Seed = JobParameters.OptionalInt(p, "seed", "iteration", 0, int.MaxValue) ?? defaults.Seed,
+            Architecture = JobParameters.OptionalString(p, "architecture", Kind) ?? t.Architecture,
+            Epochs = JobParameters.OptionalInt(p, "epochs", Kind, 1, 10_000) ?? t.Epochs,
+            ImageSize = JobParameters.OptionalInt(p, "image_size", Kind, 16, 2048) ?? t.ImageSize,
+            BatchSize = JobParameters.OptionalInt(p, "batch_size", Kind, 1, 4096) ?? t.BatchSize,
+            Width = JobParameters.OptionalInt(p, "width", Kind, 0, 4096) ?? t.Width,
+            LearningRate = JobParameters.OptionalNumber(p, "learning_rate", Kind) ?? t.LearningRate,
+            MaxBatchesPerEpoch = JobParameters.OptionalInt(p, "max_batches_per_epoch", Kind, 0, 1_000_000) ?? t.MaxBatchesPerEpoch,
+            Seed = JobParameters.OptionalInt(p, "seed", Kind, 0, int.MaxValue) ?? t.Seed,
             Threads = threads,
         };
-        string tool = (JobParameters.OptionalString(p, "tool", "iteration") ?? "cvat").Trim().ToLowerInvariant().Replace("-", "", StringComparison.Ordinal);
-        return new IterationSettings
+        string tool = (JobParameters.OptionalString(p, "tool", Kind) ?? previous.Tool).Trim().ToLowerInvariant().Replace("-", "", StringComparison.Ordinal);
+        return previous with
         {
-            Strategy = MiningOptions.ParseStrategy(JobParameters.OptionalString(p, "strategy", "iteration") ?? "entropy"),
-            TopK = JobParameters.OptionalInt(p, "topk", "iteration", 1, 1_000_000) ?? 100,
-            Oracle = JobParameters.OptionalString(p, "oracle", "iteration") is { Length: > 0 } o ? o : null,
+            Strategy = JobParameters.OptionalString(p, "strategy", Kind) is { } strategy ? MiningOptions.ParseStrategy(strategy) : previous.Strategy,
+            TopK = JobParameters.OptionalInt(p, "topk", Kind, 1, 1_000_000) ?? previous.TopK,
+            Oracle = HasProperty(p, "oracle") ? JobParameters.OptionalString(p, "oracle", Kind) is { Length: > 0 } o ? o : null : previous.Oracle,
             Tool = tool,
-            Seed = JobParameters.OptionalInt(p, "seed", "iteration", 0, int.MaxValue) ?? 0,
-            FromScratch = OptionalBool(p, "from_scratch"),
+            Seed = JobParameters.OptionalInt(p, "seed", Kind, 0, int.MaxValue) ?? previous.Seed,
+            FromScratch = OptionalBool(p, "from_scratch") ?? previous.FromScratch,
             Training = training,
         };
     }
@@ -122,9 +127,11 @@ public sealed class IterationJobHandler : IJobHandler
         };
     }
 
-    private static bool OptionalBool(JsonElement p, string name)
+    private static bool HasProperty(JsonElement p, string name) => p.ValueKind == JsonValueKind.Object && p.TryGetProperty(name, out _);
+
+    private static bool? OptionalBool(JsonElement p, string name)
     {
-        if (p.ValueKind != JsonValueKind.Object || !p.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return false;
+        if (p.ValueKind != JsonValueKind.Object || !p.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         return v.ValueKind switch
         {
             JsonValueKind.True => true,
