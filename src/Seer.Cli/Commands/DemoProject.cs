@@ -68,13 +68,9 @@ internal static class DemoProject
                 $"seer demo: {Name} round {r.Round}: {r.Labelled} labelled images, top1 {ProjectJson.PrimaryValue(project, r):0.0000}"));
     }
 
-    /// <summary>One stderr line per step event, as `seer iterate` prints them.</summary>
+    /// <summary>One stderr line per step event and training epoch, as `seer iterate` prints them.</summary>
     private sealed class Lines : IProgress<IterationEvent>
     {
-        public void Report(IterationEvent value)
-        {
-            if (value.Phase == "progress") return;
-            Console.Error.WriteLine($"seer demo: {Name} {value}");
-        }
+        public void Report(IterationEvent value) => Console.Error.WriteLine($"seer demo: {Name} {value}");
     }
 }

@@ -47,7 +47,9 @@ export async function projectPage(name) {
   const rounds = it.iterations;
   const done = rounds.filter(r => r.state === "done" && r.metric != null && r.labelled != null);
   const trend = lineChart([{ name: `${metric} on ${p.test ?? p.val}`, color: "#2f6fde", points: done.map(r => [r.labelled, r.metric, `round ${r.round}`]) }],
-    { id: "chart-trend", width: 520, height: 280, xLabel: "labelled training images", yLabel: metric, yMin: 0 });
+    { id: "chart-trend", width: 520, height: 280, xLabel: "labelled training images", yLabel: metric, yMin: 0, xMin: 0,
+      // headroom for the round labels above the points
+      xMax: Math.max(1, ...done.map(r => r.labelled)) * 1.12, yMax: Math.min(1, Math.max(0.01, ...done.map(r => r.metric)) * 1.2 + 0.01) });
   const steps = (r) => r.steps.map(s => `${s.step} ${s.state === "done" ? seconds(s.seconds) : s.state}`).join(" · ");
   const rows = rounds.map(r => h("tr", { "data-round": r.round },
     h("td", {}, r.round), h("td", { class: `state-${r.state === "done" ? "succeeded" : "running"}` }, r.state),
@@ -56,7 +58,7 @@ export async function projectPage(name) {
     h("td", { class: r.trend?.[metric] > 0 ? "state-succeeded" : r.trend?.[metric] < 0 ? "state-failed" : "" },
       r.trend?.[metric] != null ? (r.trend[metric] > 0 ? "+" : "") + r.trend[metric].toFixed(4) : "–"),
     h("td", { class: "nowrap" }, r.model ? h("a", { href: `#/model/${encodeURIComponent(r.model)}` }, r.model.slice(-14)) : "–"),
-    h("td", { class: "nowrap" }, when(r.started_at)), h("td", {}, seconds(r.seconds)),
+    h("td", { class: "nowrap" }, when(r.started_at)), h("td", { class: "nowrap" }, seconds(r.seconds)),
     h("td", { class: "steps" }, steps(r))));
   const latest = done.at(-1);
   const others = latest ? Object.fromEntries(Object.entries(latest.metrics).filter(([k, v]) => typeof v === "number" && v >= 0 && v <= 1 && k !== "samples")
