@@ -46,7 +46,10 @@ public sealed class ServeCommands : ICommandFactory
             Console.Error.WriteLine("seer: press Ctrl+C to stop");
             try
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                // Ctrl+C reaches the host's console lifetime (which only signals ApplicationStopping) as well as the
+                // command's token: either one ends the wait, then the host is stopped below.
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
+                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

@@ -47,7 +47,7 @@ export async function projectPage(name) {
   const rounds = it.iterations;
   const done = rounds.filter(r => r.state === "done" && r.metric != null && r.labelled != null);
   const trend = lineChart([{ name: `${metric} on ${p.test ?? p.val}`, color: "#2f6fde", points: done.map(r => [r.labelled, r.metric, `round ${r.round}`]) }],
-    { id: "chart-trend", width: 520, height: 280, xLabel: "labelled training images", yLabel: metric, yMin: 0, xMin: 0,
+    { id: "chart-trend", width: 520, height: 280, xLabel: "labelled training images", yLabel: metric, yMin: 0, xMin: 0, integerX: true,
       // headroom for the round labels above the points
       xMax: Math.max(1, ...done.map(r => r.labelled)) * 1.12, yMax: Math.min(1, Math.max(0.01, ...done.map(r => r.metric)) * 1.2 + 0.01) });
   const steps = (r) => r.steps.map(s => `${s.step} ${s.state === "done" ? seconds(s.seconds) : s.state}`).join(" · ");
