@@ -32,7 +32,7 @@ internal static class DemoProject
             if (projects.Count > 0 && projects.All(p => p.Name != Name)) return;
             if (projects.Any(p => p.Name == Name) && store.Iterations(store.Get(Name).Id).Count(r => r.State == IterationRecord.Done) >= 2) return;
         }
-        Console.Error.WriteLine($"seer demo: making the sample project '{Name}' (Fashion-MNIST, one active-learning round; about a minute on 2 cores) ...");
+        Console.Error.WriteLine($"seer demo: making the sample project '{Name}' (Fashion-MNIST, one active-learning round; one to two minutes on 2 cores) ...");
         string fashion = Path.Combine(root, ".data", "fashion-mnist");
         if (!Directory.Exists(fashion)) await DemoCommand.FetchAsync(root, "fashion-mnist", json: false, ct).ConfigureAwait(false);
         string cut = IdxSample.Write(fashion, "t10k", 0, Total, Path.Combine(home, "demo-data", "fashion-mnist-2000"), "fashion",
