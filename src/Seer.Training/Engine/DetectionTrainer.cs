@@ -36,9 +36,9 @@ public sealed class DetectionTrainer : TrainerBase
     private DetectionSample Load(DatasetSnapshot data, int index)
     {
         ImageRecord record = data.Images[index];
-        // Decoded at reduced scale when large (never below the input size) and letterboxed from the original size:
-        // the same decode, resize and geometry as the predictor's, so validation equals deployment.
-        RgbImage decoded = ImageCache<RgbImage>.Decode(data, index, Options.ImageSize, Options.ImageSize, out int width, out int height);
+        // Decoded at reduced scale when large (never below its letterboxed size) and letterboxed from the original
+        // size: the same decode, resize and geometry as the predictor's, so validation equals deployment.
+        RgbImage decoded = ImageCache<RgbImage>.Decode(data, index, Options.ImageSize, Options.ImageSize, out int width, out int height, fitInside: true);
         var (canvas, transform) = Letterbox.Apply(decoded, Options.ImageSize, width, height);
         var objects = record.Objects.Where(o => classIndex.ContainsKey(o.Label) && !o.Box.IsDegenerate).ToArray();
         return new DetectionSample(canvas, objects.Select(o => transform.Forward(o.Box)).ToArray(),
