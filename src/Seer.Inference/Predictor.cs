@@ -101,7 +101,7 @@ public sealed class Predictor
         try
         {
             Parallel.For(0, images.Count, i => decoded[i] = ImageDecoder.Decode(
-                images[i], Spec.InputWidth, Spec.InputHeight, Options.ReducedJpegDecode));
+                images[i], Spec.InputWidth, Spec.InputHeight, Options.ReducedJpegDecode, fitInside: Spec.Resize == ResizeMode.Letterbox));
             return PrepareDecoded(decoded, images.Select(i => i.Name).ToArray(), pooled);
         }
         catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)

@@ -15,10 +15,10 @@ public static class ImageDecoder
     /// <paramref name="originalHeight"/> give the file's image size, which geometry must be computed from.
     /// </summary>
     public static RgbImage DecodeRgb(byte[] encoded, string display, int minWidth, int minHeight,
-        out int originalWidth, out int originalHeight)
+        out int originalWidth, out int originalHeight, bool fitInside = false)
     {
         ArgumentNullException.ThrowIfNull(encoded);
-        var decoded = ScaledDecoder.TryDecodeBgr(encoded, minWidth, minHeight)
+        var decoded = ScaledDecoder.TryDecodeBgr(encoded, minWidth, minHeight, fitInside)
             ?? throw new SeerException(ErrorCodes.InvalidInput,
                 $"cannot decode image '{display}': not a readable JPEG/PNG/BMP/WebP file", display);
         using Mat bgr = decoded.Image;

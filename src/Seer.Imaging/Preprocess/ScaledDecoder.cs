@@ -13,14 +13,21 @@ public static class ScaledDecoder
 {
     /// <summary>
     /// Decodes <paramref name="bytes"/>; returns null when OpenCV cannot decode them. <paramref name="minWidth"/> /
-    /// <paramref name="minHeight"/> ≤ 0 (or a non-JPEG) decode at full size.
+    /// <paramref name="minHeight"/> ≤ 0 (or a non-JPEG) decode at full size. With <paramref name="fitInside"/> the
+    /// image is going to be letterboxed into a <paramref name="minWidth"/> × <paramref name="minHeight"/> box, so it
+    /// only needs to stay as large as its letterboxed size (a 1352×900 photo for a 640×640 box: 640×426, so 1/2 scale).
     /// </summary>
-    public static DecodedImage? TryDecodeBgr(byte[] bytes, int minWidth, int minHeight)
+    public static DecodedImage? TryDecodeBgr(byte[] bytes, int minWidth, int minHeight, bool fitInside = false)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         if (bytes.Length == 0) return null;
         if (minWidth > 0 && minHeight > 0 && TryReadJpegSize(bytes, out int w, out int h))
         {
+            if (fitInside)
+            {
+                double scale = Math.Min((double)minWidth / w, (double)minHeight / h);
+                if (scale < 1) (minWidth, minHeight) = ((int)Math.Ceiling(w * scale), (int)Math.Ceiling(h * scale));
+            }
             int factor = ReductionFor(w, h, minWidth, minHeight);
             if (factor > 1)
             {

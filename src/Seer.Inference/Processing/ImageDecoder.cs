@@ -14,12 +14,12 @@ internal static class ImageDecoder
     /// <summary>A decoded image and the size of the original file's image (may differ when decoded reduced).</summary>
     public readonly record struct Decoded(Mat Image, int OriginalWidth, int OriginalHeight);
 
-    public static Decoded Decode(EncodedImage image, int targetWidth, int targetHeight, bool allowReduced)
+    public static Decoded Decode(EncodedImage image, int targetWidth, int targetHeight, bool allowReduced, bool fitInside = false)
     {
         if (image.Bytes.Length == 0)
             throw new SeerException(ErrorCodes.InvalidInput, $"image '{image.Name}' is empty (0 bytes)", image.Name);
         var decoded = allowReduced
-            ? ScaledDecoder.TryDecodeBgr(image.Bytes, targetWidth, targetHeight)
+            ? ScaledDecoder.TryDecodeBgr(image.Bytes, targetWidth, targetHeight, fitInside)
             : ScaledDecoder.TryDecodeBgr(image.Bytes, 0, 0);
         if (decoded is not { } d)
             throw new SeerException(ErrorCodes.InvalidInput,

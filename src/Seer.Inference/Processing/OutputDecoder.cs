@@ -40,15 +40,18 @@ internal static class OutputDecoder
             {
                 int rows = (int)firstShape[1], boxes = (int)firstShape[2];
                 var data = first.Slice(item * rows * boxes, rows * boxes);
-                for (int b = 0; b < boxes; b++)
+                // Scan class rows in memory order (reading box by box would stride 4·boxes bytes per read: ~3 ms for
+                // [84, 8400]), then put the few hits back in box-by-box, class-by-class order for the stable top-k.
+                var hits = new List<(int Box, int Class)>();
+                for (int c = 0; c < classes; c++)
                 {
-                    for (int c = 0; c < classes; c++)
-                    {
-                        float v = data[(4 + c) * boxes + b];
-                        if (v >= threshold)
-                            result.Add(Centre(data[b] * sx, data[boxes + b] * sy, data[2 * boxes + b] * sx, data[3 * boxes + b] * sy, c, v));
-                    }
+                    var scores = data.Slice((4 + c) * boxes, boxes);
+                    for (int b = 0; b < scores.Length; b++)
+                        if (scores[b] >= threshold) hits.Add((b, c));
                 }
+                hits.Sort();
+                foreach (var (b, c) in hits)
+                    result.Add(Centre(data[b] * sx, data[boxes + b] * sy, data[2 * boxes + b] * sx, data[3 * boxes + b] * sy, c, data[(4 + c) * boxes + b]));
                 break;
             }
             case OutputLayout.BoxesScores:

@@ -67,13 +67,26 @@ internal sealed class Preprocessor
             for (int ch = 0; ch < c; ch++)
             {
                 float padValue = _spec.PadValue * _a[ch] + _b[ch];
-                if (_spec.InputLayout == TensorLayout.Nchw) destination.Slice(ch * inW * inH, inW * inH).Fill(padValue);
+                if (_spec.InputLayout == TensorLayout.Nchw) FillBorder(destination.Slice(ch * inW * inH, inW * inH), inW, inH, padX, padY, rw, rh, padValue);
                 else for (int i = ch; i < destination.Length; i += c) destination[i] = padValue;
             }
         }
         if (_spec.InputLayout == TensorLayout.Nchw) WritePlanes(source, destination, padX, padY);
         else WritePixels(source, destination, padX, padY);
         return t;
+    }
+
+    /// <summary>Fills one plane outside the image's rectangle (the letterbox border) with the pad value.</summary>
+    private static void FillBorder(Span<float> plane, int inW, int inH, int padX, int padY, int w, int h, float value)
+    {
+        plane[..(padY * inW)].Fill(value);
+        plane[((padY + h) * inW)..].Fill(value);
+        if (w == inW) return;
+        for (int y = padY; y < padY + h; y++)
+        {
+            plane.Slice(y * inW, padX).Fill(value);
+            plane.Slice(y * inW + padX + w, inW - padX - w).Fill(value);
+        }
     }
 
     /// <summary>NCHW: each model channel is one <c>convertTo(a·x + b)</c> into a Mat header over its tensor plane.</summary>

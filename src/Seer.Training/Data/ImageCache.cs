@@ -38,10 +38,11 @@ public sealed class ImageCache<T> where T : class
 
     /// <summary>
     /// Decodes an image, a large JPEG at reduced scale while at least <paramref name="minWidth"/> ×
-    /// <paramref name="minHeight"/>; the out values are the file's image size (geometry is computed from them).
+    /// <paramref name="minHeight"/> (with <paramref name="fitInside"/>: at least its letterboxed size in that box);
+    /// the out values are the file's image size (geometry is computed from them).
     /// </summary>
     public static RgbImage Decode(DatasetSnapshot snapshot, int imageIndex, int minWidth, int minHeight,
-        out int originalWidth, out int originalHeight)
+        out int originalWidth, out int originalHeight, bool fitInside = false)
     {
         ImageRecord record = snapshot.Images[imageIndex];
         byte[] bytes;
@@ -51,6 +52,6 @@ public sealed class ImageCache<T> where T : class
             stream.CopyTo(buffer);
             bytes = buffer.ToArray();
         }
-        return ImageDecoder.DecodeRgb(bytes, $"{snapshot}:{record.FileName}", minWidth, minHeight, out originalWidth, out originalHeight);
+        return ImageDecoder.DecodeRgb(bytes, $"{snapshot}:{record.FileName}", minWidth, minHeight, out originalWidth, out originalHeight, fitInside);
     }
 }

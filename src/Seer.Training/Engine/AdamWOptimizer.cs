@@ -61,7 +61,7 @@ public sealed class AdamWOptimizer : IStepOptimizer
             if (weightDecay > 0 && p.dim() > 1) p.mul_(decay);
             firstMoment[i].mul_(keep1).add_(grad, alpha: take1);
             secondMoment[i].mul_(keep2).addcmul_(grad, grad, value: take2);
-            Tensor denom = secondMoment[i].sqrt().div_(correction).add_(epsilon);
+            Tensor denom = secondMoment[i].sqrt().div_(correction).PlusInPlace(epsilon);
             p.addcdiv_(firstMoment[i], denom, value: step);
         }
     }
@@ -73,8 +73,8 @@ public sealed class AdamWOptimizer : IStepOptimizer
         writer.Write(parameters.Length);
         for (int i = 0; i < parameters.Length; i++)
         {
-            WriteTensor(writer, firstMoment[i]);
-            WriteTensor(writer, secondMoment[i]);
+            OptimizerState.WriteTensor(writer, firstMoment[i]);
+            OptimizerState.WriteTensor(writer, secondMoment[i]);
         }
     }
 
@@ -86,27 +86,9 @@ public sealed class AdamWOptimizer : IStepOptimizer
         if (count != parameters.Length) throw new InvalidDataException($"optimizer state has {count} tensors, the model {parameters.Length}");
         for (int i = 0; i < count; i++)
         {
-            ReadTensor(reader, firstMoment[i]);
-            ReadTensor(reader, secondMoment[i]);
+            OptimizerState.ReadTensor(reader, firstMoment[i]);
+            OptimizerState.ReadTensor(reader, secondMoment[i]);
         }
-    }
-
-    private static void WriteTensor(BinaryWriter writer, Tensor t)
-    {
-        float[] data = Tensors.ToArray(t);
-        writer.Write(data.Length);
-        foreach (float v in data) writer.Write(v);
-    }
-
-    private static void ReadTensor(BinaryReader reader, Tensor into)
-    {
-        int n = reader.ReadInt32();
-        if (n != into.numel()) throw new InvalidDataException($"optimizer tensor has {n} values, expected {into.numel()}");
-        var data = new float[n];
-        for (int i = 0; i < n; i++) data[i] = reader.ReadSingle();
-        using var noGrad = no_grad();
-        using Tensor src = Tensors.Copy(data, into.shape);
-        into.copy_(src);
     }
 
     public void Dispose()

@@ -72,7 +72,7 @@ public sealed class ClassificationTrainer : TrainerBase
     protected override Tensor ComputeLoss(nn.Module<Tensor, Tensor> model, ITrainBatch batch, Device device)
     {
         var b = (ClassificationBatch)batch;
-        Tensor x = Tensors.Copy(b.Images, b.Count, 3, b.Size, b.Size).to(device);
+        Tensor x = Tensors.ImageBatch(b.Images, b.Count, 3, b.Size, b.Size, device);
         Tensor y = Tensors.Copy(b.Labels).to(device);
         Tensor logits = model.forward(x);
         if (Options.FocalGamma > 0) return Losses.SoftmaxFocal(logits, y, Options.FocalGamma);
@@ -102,7 +102,7 @@ public sealed class ClassificationTrainer : TrainerBase
         {
             using var scope = NewDisposeScope();
             int count = images.Length / plane;
-            Tensor probs = nn.functional.softmax(model.forward(Tensors.Copy(images, count, 3, s, s).to(device)), 1).cpu();
+            Tensor probs = nn.functional.softmax(model.forward(Tensors.ImageBatch(images, count, 3, s, s, device)), 1).cpu();
             float[] flat = Tensors.ToArray(probs);
             for (int k = 0; k < count; k++) scores.Add(flat.AsSpan(k * Classes.Count, Classes.Count).ToArray());
             progress?.Report(new WorkProgress("evaluate", scores.Count, evalSamples.Length));

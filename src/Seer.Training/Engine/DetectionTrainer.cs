@@ -18,6 +18,9 @@ namespace Seer.Training.Engine;
 /// </summary>
 public sealed class DetectionTrainer : TrainerBase
 {
+    // Loss constants as rooted scalars: an implicit double → Scalar conversion can be finalized mid-call (ScalarSafe).
+    private static readonly Scalar MinLogDistance = (-8.0).ToScalar(), MaxLogDistance = 8.0.ToScalar();
+    private static readonly Scalar TinyWeight = 1e-6.ToScalar(), Zero = 0.0.ToScalar();
     private readonly Dictionary<string, int> classIndex;
     private readonly FcosTargets grid;
     private int[] samples = [];
@@ -33,9 +36,9 @@ public sealed class DetectionTrainer : TrainerBase
     private DetectionSample Load(DatasetSnapshot data, int index)
     {
         ImageRecord record = data.Images[index];
-        // Decoded at reduced scale when large (never below the input size) and letterboxed from the original size:
-        // the same decode, resize and geometry as the predictor's, so validation equals deployment.
-        RgbImage decoded = ImageCache<RgbImage>.Decode(data, index, Options.ImageSize, Options.ImageSize, out int width, out int height);
+        // Decoded at reduced scale when large (never below its letterboxed size) and letterboxed from the original
+        // size: the same decode, resize and geometry as the predictor's, so validation equals deployment.
+        RgbImage decoded = ImageCache<RgbImage>.Decode(data, index, Options.ImageSize, Options.ImageSize, out int width, out int height, fitInside: true);
         var (canvas, transform) = Letterbox.Apply(decoded, Options.ImageSize, width, height);
         var objects = record.Objects.Where(o => classIndex.ContainsKey(o.Label) && !o.Box.IsDegenerate).ToArray();
         return new DetectionSample(canvas, objects.Select(o => transform.Forward(o.Box)).ToArray(),
@@ -90,7 +93,7 @@ public sealed class DetectionTrainer : TrainerBase
     {
         var b = (DetectionBatch)batch;
         int a = grid.Locations, c = Classes.Count;
-        Tensor output = model.forward(Tensors.Copy(b.Images, b.Count, 3, b.Size, b.Size).to(device)).reshape(b.Count * a, 5 + c);
+        Tensor output = model.forward(Tensors.ImageBatch(b.Images, b.Count, 3, b.Size, b.Size, device)).reshape(b.Count * a, 5 + c);
         var onehot = new float[b.Count * a * c];
         var pos = new List<long>();
         for (int i = 0; i < b.ClassTargets.Length; i++)
@@ -99,9 +102,9 @@ public sealed class DetectionTrainer : TrainerBase
             onehot[i * c + b.ClassTargets[i]] = 1;
             pos.Add(i);
         }
-        double numPos = Math.Max(1, pos.Count);
-        Tensor clsLoss = Losses.SigmoidFocalSum(output[.., 5..], Tensors.Copy(onehot, b.Count * a, c).to(device)) / numPos;
-        if (pos.Count == 0) return clsLoss + output[.., ..5].sum() * 0;
+        using Scalar numPos = ((double)Math.Max(1, pos.Count)).ToScalar();
+        Tensor clsLoss = Losses.SigmoidFocalSum(output[.., 5..], Tensors.Copy(onehot, b.Count * a, c).to(device)).div(numPos);
+        if (pos.Count == 0) return clsLoss.Plus(output[.., ..5].sum().mul(Zero));
 
         Tensor index = Tensors.Copy(pos.ToArray()).to(device);
         Tensor p = output.index_select(0, index);
@@ -109,15 +112,15 @@ public sealed class DetectionTrainer : TrainerBase
         Tensor px = Tensors.Copy(locIdx.Select(i => grid.X[i]).ToArray()).to(device);
         Tensor py = Tensors.Copy(locIdx.Select(i => grid.Y[i]).ToArray()).to(device);
         Tensor st = Tensors.Copy(locIdx.Select(i => grid.Stride[i]).ToArray()).to(device);
-        Tensor dist = p[.., ..4].clamp(-8, 8).exp() * st.unsqueeze(1);
-        Tensor predBoxes = stack([px - dist[.., 0], py - dist[.., 1], px + dist[.., 2], py + dist[.., 3]], 1);
+        Tensor dist = p[.., ..4].clamp(MinLogDistance, MaxLogDistance).exp() * st.unsqueeze(1);
+        Tensor predBoxes = stack([px.Minus(dist[.., 0]), py.Minus(dist[.., 1]), px.Plus(dist[.., 2]), py.Plus(dist[.., 3])], 1);
         var targetDist = pos.SelectMany(i => new[] { b.BoxTargets[i * 4], b.BoxTargets[i * 4 + 1], b.BoxTargets[i * 4 + 2], b.BoxTargets[i * 4 + 3] }).ToArray();
         Tensor td = Tensors.Copy(targetDist, pos.Count, 4).to(device);
-        Tensor targetBoxes = stack([px - td[.., 0], py - td[.., 1], px + td[.., 2], py + td[.., 3]], 1);
+        Tensor targetBoxes = stack([px.Minus(td[.., 0]), py.Minus(td[.., 1]), px.Plus(td[.., 2]), py.Plus(td[.., 3])], 1);
         Tensor ctrTarget = Tensors.Copy(pos.Select(i => b.Centerness[i]).ToArray()).to(device);
-        Tensor regLoss = (Losses.GIoULoss(predBoxes, targetBoxes) * ctrTarget).sum() / ctrTarget.sum().clamp_min(1e-6);
+        Tensor regLoss = (Losses.GIoULoss(predBoxes, targetBoxes) * ctrTarget).sum() / ctrTarget.sum().clamp_min(TinyWeight);
         Tensor ctrLoss = nn.functional.binary_cross_entropy_with_logits(p[.., 4], ctrTarget);
-        return clsLoss + regLoss + ctrLoss;
+        return clsLoss.Plus(regLoss).Plus(ctrLoss);
     }
 
     public override Dictionary<string, object> Evaluate(nn.Module<Tensor, Tensor> model, DatasetSnapshot data, Device device,
@@ -172,7 +175,7 @@ public sealed class DetectionTrainer : TrainerBase
         {
             using var scope = NewDisposeScope();
             int count = transforms.Length;
-            float[] output = Tensors.ToArray(model.forward(Tensors.Copy(images, count, 3, s, s).to(device)));
+            float[] output = Tensors.ToArray(model.forward(Tensors.ImageBatch(images, count, 3, s, s, device)));
             for (int k = 0; k < count; k++)
             {
                 var decoded = FcosDecoder.Decode(output.AsSpan(k * a * width, a * width), Classes.Count, grid, Options.ScoreThreshold, Options.NmsIoU);

@@ -7,7 +7,8 @@ namespace Seer.Training.Engine;
 /// Caps oneDNN (libtorch's CPU convolution backend) at AVX2 before libtorch loads, unless the user set
 /// ONEDNN_MAX_CPU_ISA or DNNL_MAX_CPU_ISA. With TorchSharp 0.107 / libtorch 2.10 on an AVX-512 CPU (AMD EPYC here),
 /// training small networks turned NaN in 1 of 3 runs (MineCliTests: 2 of 6 failed); with the cap 0 of 4 did, and
-/// every other test is unchanged. The variable must reach the native environment (setenv), which .NET's
+/// every other test is unchanged. Re-checked after every hidden TorchSharp scalar was removed (Engine/ScalarSafe):
+/// ExportEvaluationTests' tiny training, 16 runs each: ISA ALL 3 NaN, AVX512_CORE 2 NaN, AVX2 (this cap) 0. The variable must reach the native environment (setenv), which .NET's
 /// Environment.SetEnvironmentVariable does not touch on Linux.
 /// </summary>
 internal static partial class OneDnnIsaCap

@@ -15,7 +15,7 @@ public static class OptimizerFactory
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(o);
         return o.Optimizer == "sgd"
-            ? new SgdOptimizer(model, o.LearningRate, o.Momentum, o.WeightDecay)
+            ? new SgdOptimizer(model.parameters(), o.Momentum, o.WeightDecay)
             : new AdamWOptimizer(model.parameters(), o.WeightDecay);
     }
 }

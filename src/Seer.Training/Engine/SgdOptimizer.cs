@@ -4,35 +4,73 @@ using static TorchSharp.torch;
 
 namespace Seer.Training.Engine;
 
-/// <summary>TorchSharp's SGD (momentum, nesterov) with L2 weight decay on weights of more than one dimension only.</summary>
+/// <summary>
+/// SGD with momentum (Nesterov by default, dampening 0, as torch.optim.SGD) and L2 weight decay on weights of more than
+/// one dimension only. Written here with explicit, disposed scalars like <see cref="AdamWOptimizer"/>: TorchSharp
+/// 0.107's SGD converts numbers to Scalar implicitly, and a garbage collection can finalize those while libtorch
+/// reads them (NaN after the first step; see Nn/BatchNormLayer). Momentum buffers start at zero, which with
+/// dampening 0 equals PyTorch's "buffer = first gradient". The buffers are saved with checkpoints.
+/// </summary>
 public sealed class SgdOptimizer : IStepOptimizer
 {
-    private readonly optim.Optimizer inner;
+    private readonly Parameter[] parameters;
+    private readonly Tensor[] momentumBuffer;
+    private readonly double momentum;
+    private readonly double weightDecay;
+    private readonly bool nesterov;
 
-    public SgdOptimizer(nn.Module model, double learningRate, double momentum, double weightDecay)
+    public SgdOptimizer(IEnumerable<Parameter> parameters, double momentum, double weightDecay, bool nesterov = true)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        var decay = new List<Parameter>();
-        var noDecay = new List<Parameter>();
-        foreach (var (_, p) in model.named_parameters()) (p.dim() > 1 ? decay : noDecay).Add(p);
-        inner = optim.SGD(new[]
-        {
-            new SGD.ParamGroup(decay, learningRate, momentum, 0, weightDecay, true, false),
-            new SGD.ParamGroup(noDecay, learningRate, momentum, 0, 0, true, false),
-        }, learningRate, momentum, 0, 0, true, false);
+        ArgumentNullException.ThrowIfNull(parameters);
+        this.parameters = parameters.ToArray();
+        momentumBuffer = this.parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
+        this.momentum = momentum;
+        this.weightDecay = weightDecay;
+        this.nesterov = nesterov && momentum > 0;
     }
 
-    public void ZeroGrad() => inner.zero_grad();
+    public void ZeroGrad()
+    {
+        foreach (var p in parameters) p.grad?.zero_();
+    }
 
     public void Step(double learningRate)
     {
-        foreach (var group in inner.ParamGroups) group.LearningRate = learningRate;
-        inner.step();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        using Scalar decay = weightDecay.ToScalar(), keep = momentum.ToScalar(), step = (-learningRate).ToScalar();
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            Parameter p = parameters[i];
+            Tensor? grad = p.grad;
+            if (grad is null) continue;
+            Tensor d = weightDecay > 0 && p.dim() > 1 ? grad.add(p, alpha: decay) : grad;
+            if (momentum > 0)
+            {
+                momentumBuffer[i].mul_(keep).PlusInPlace(d);
+                d = nesterov ? d.add(momentumBuffer[i], alpha: keep) : momentumBuffer[i];
+            }
+            p.add_(d, alpha: step);
+        }
     }
 
-    public void Save(BinaryWriter writer) => ((OptimizerHelper)inner).save_state_dict(writer);
+    public void Save(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(parameters.Length);
+        foreach (var buffer in momentumBuffer) OptimizerState.WriteTensor(writer, buffer);
+    }
 
-    public void Load(BinaryReader reader) => ((OptimizerHelper)inner).load_state_dict(reader);
+    public void Load(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        int count = reader.ReadInt32();
+        if (count != parameters.Length) throw new InvalidDataException($"optimizer state has {count} tensors, the model {parameters.Length}");
+        foreach (var buffer in momentumBuffer) OptimizerState.ReadTensor(reader, buffer);
+    }
 
-    public void Dispose() => inner.Dispose();
+    public void Dispose()
+    {
+        foreach (var t in momentumBuffer) t.Dispose();
+    }
 }

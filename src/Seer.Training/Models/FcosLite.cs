@@ -64,7 +64,8 @@ public sealed class FcosLite : Module<Tensor, Tensor>
         RegisterComponents();
         using (no_grad())
         {
-            cls_out.bias!.fill_(-Math.Log((1 - 0.01) / 0.01)); // prior probability 0.01 (RetinaNet/FCOS)
+            using Scalar prior = (-Math.Log((1 - 0.01) / 0.01)).ToScalar(); // prior probability 0.01 (RetinaNet/FCOS)
+            cls_out.bias!.fill_(prior);
             reg_out.bias!.zero_();
         }
     }

@@ -46,7 +46,7 @@ public sealed class BatchNormLayer : Module<Tensor, Tensor>
         {
             using var noGrad = no_grad();
             using Scalar one = 1L.ToScalar();
-            batchesTracked.add_(one);
+            batchesTracked.add_(one, one); // add_(s) alone passes a hidden implicit alpha
         }
         return functional.batch_norm(input, runningMean, runningVar, weight, bias, training, momentum, eps);
     }

@@ -1,3 +1,4 @@
+using Seer.Training.Engine;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -32,7 +33,7 @@ public sealed class ResidualBlock : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         Tensor b = conv2.forward(conv1.forward(input));
-        Tensor sum = shortcut is null ? b.add(input) : b.add(shortcut.forward(input));
+        Tensor sum = shortcut is null ? b.Plus(input) : b.Plus(shortcut.forward(input));
         return Activation == ActivationKind.SiLU ? functional.silu(sum) : functional.relu(sum);
     }
 }

@@ -1,3 +1,4 @@
+using Seer.Training.Engine;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -19,6 +20,6 @@ public sealed class UpsampleAdd : Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor lateral, Tensor coarse)
     {
         Tensor up = functional.interpolate(coarse, scale_factor: [2.0, 2.0], mode: InterpolationMode.Nearest);
-        return lateral.add(up);
+        return lateral.Plus(up);
     }
 }
