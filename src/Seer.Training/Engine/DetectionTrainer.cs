@@ -25,7 +25,7 @@ public sealed class DetectionTrainer : TrainerBase
     public DetectionTrainer(TrainingOptions options, IReadOnlyList<string> classes) : base(options, classes)
     {
         classIndex = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
-        grid = new FcosTargets(Options.ImageSize);
+        grid = new FcosTargets(Options.ImageSize, Options.CenterRadius);
     }
 
     public override string PrimaryMetric => "AP";
@@ -117,7 +117,7 @@ public sealed class DetectionTrainer : TrainerBase
         Tensor ctrTarget = Tensors.Copy(pos.Select(i => b.Centerness[i]).ToArray()).to(device);
         Tensor regLoss = (Losses.GIoULoss(predBoxes, targetBoxes) * ctrTarget).sum() / ctrTarget.sum().clamp_min(1e-6);
         Tensor ctrLoss = nn.functional.binary_cross_entropy_with_logits(p[.., 4], ctrTarget);
-        return clsLoss + regLoss + ctrLoss;
+        return clsLoss + regLoss * Options.BoxLossWeight + ctrLoss;
     }
 
     public override Dictionary<string, object> Evaluate(nn.Module<Tensor, Tensor> model, DatasetSnapshot data, Device device,
