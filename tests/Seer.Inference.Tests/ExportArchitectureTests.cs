@@ -62,12 +62,16 @@ public sealed class ExportArchitectureTests
         }
     }
 
-    [Fact]
-    public void FcosLite_ExportedBoxesAndScoresEqualTorchSharpDecodeWithin1e4()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void FcosLite_ExportedBoxesAndScoresEqualTorchSharpDecodeWithin1e4(int headConvs)
     {
         torch.manual_seed(7);
         const int size = 64, classes = 2;
-        var model = new FcosLite(classes, width: 8);
+        var model = new FcosLite(classes, width: 8, headConvs);
+        // every tower layer is a registered child (state dict, exporter, optimizer see it)
+        Assert.Equal(headConvs, model.named_children().Count(c => c.name.StartsWith("cls_tower", StringComparison.Ordinal)));
         RandomiseBatchNorm(model);
         var input = torch.randn(1, 3, size, size);
         float[] raw = model.forward(input).data<float>().ToArray();

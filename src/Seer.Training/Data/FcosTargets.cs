@@ -5,15 +5,16 @@ namespace Seer.Training.Data;
 
 /// <summary>
 /// FCOS target assignment on the CPU (worker threads): each location (centre of a cell of stride 8, 16 or 32) is
-/// positive for the smallest box that contains it within a centre region of 1.5 strides around the box centre and
+/// positive for the smallest box that contains it within a centre region of CenterRadius (default 1.5) strides around the box centre and
 /// whose largest side distance falls in the level's range (stride 8: up to 4·8·2=64 px, 16: 64..128, 32: above 128,
 /// for a 256 input; ranges scale with the input). Targets: class, distances to the box sides, centerness.
 /// </summary>
 public sealed class FcosTargets
 {
-    public FcosTargets(int imageSize)
+    public FcosTargets(int imageSize, double centerRadius = 1.5)
     {
         ImageSize = imageSize;
+        CenterRadius = centerRadius;
         var xs = new List<float>();
         var ys = new List<float>();
         var strides = new List<float>();
@@ -36,6 +37,9 @@ public sealed class FcosTargets
     }
 
     public int ImageSize { get; }
+
+    /// <summary>Centre sampling radius in strides (FCOS: 1.5).</summary>
+    public double CenterRadius { get; }
     public int Locations => X.Length;
     public float[] X { get; }
     public float[] Y { get; }
@@ -58,7 +62,7 @@ public sealed class FcosTargets
                 BoxXyxy b = boxes[i];
                 double l = px - b.X1, t = py - b.Y1, r = b.X2 - px, bt = b.Y2 - py;
                 if (Math.Min(Math.Min(l, t), Math.Min(r, bt)) <= 0) continue;
-                double radius = 1.5 * stride;
+                double radius = CenterRadius * stride;
                 if (Math.Abs(px - b.CenterX) > radius || Math.Abs(py - b.CenterY) > radius) continue;
                 double m = Math.Max(Math.Max(l, t), Math.Max(r, bt));
                 if (m < Limits[level].Min || m > Limits[level].Max) continue;

@@ -28,7 +28,7 @@ public sealed class DetectionTrainer : TrainerBase
     public DetectionTrainer(TrainingOptions options, IReadOnlyList<string> classes) : base(options, classes)
     {
         classIndex = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
-        grid = new FcosTargets(Options.ImageSize);
+        grid = new FcosTargets(Options.ImageSize, Options.CenterRadius);
     }
 
     public override string PrimaryMetric => "AP";
@@ -120,7 +120,8 @@ public sealed class DetectionTrainer : TrainerBase
         Tensor ctrTarget = Tensors.Copy(pos.Select(i => b.Centerness[i]).ToArray()).to(device);
         Tensor regLoss = (Losses.GIoULoss(predBoxes, targetBoxes) * ctrTarget).sum() / ctrTarget.sum().clamp_min(TinyWeight);
         Tensor ctrLoss = nn.functional.binary_cross_entropy_with_logits(p[.., 4], ctrTarget);
-        return clsLoss.Plus(regLoss).Plus(ctrLoss);
+        using Scalar boxWeight = Options.BoxLossWeight.ToScalar();
+        return clsLoss.Plus(regLoss.mul(boxWeight)).Plus(ctrLoss);
     }
 
     public override Dictionary<string, object> Evaluate(nn.Module<Tensor, Tensor> model, DatasetSnapshot data, Device device,

@@ -13,7 +13,7 @@ public static class ArchitectureRegistry
         ["small-cnn"] = ("classify", (classes, o) => new SmallCnn(classes, o.Width, o.ImageSize)),
         ["small-cnn-fc"] = ("classify", (classes, o) => new SmallCnn(classes, o.Width, o.ImageSize, denseHidden: 8 * o.Width)),
         ["resnet18"] = ("classify", (classes, o) => new ResNet18(classes, o.Width, o.ImageSize)),
-        ["fcos-lite"] = ("detect", (classes, o) => new FcosLite(classes, o.Width)),
+        ["fcos-lite"] = ("detect", (classes, o) => new FcosLite(classes, o.Width, o.HeadConvs)),
     };
 
     public static IReadOnlyCollection<string> Names => Known.Keys;

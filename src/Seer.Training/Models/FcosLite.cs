@@ -9,7 +9,8 @@ namespace Seer.Training.Models;
 /// <summary>
 /// A one-stage anchor-free detector in the FCOS style, sized for CPU: a residual backbone (strides 2..32, channels
 /// w/4·[1,2,4,8,16]), an FPN over strides 8, 16, 32 (1x1 laterals, nearest upsample + add, 3x3 smoothing) and a head
-/// shared by the three levels (one ConvBnAct tower each for classification and regression, then 1x1 convs).
+/// shared by the three levels (a tower of <c>headConvs</c> 3x3 ConvBnAct each for classification and regression, named
+/// <c>cls_tower</c>, <c>cls_tower2</c>, ... and <c>reg_tower</c>, <c>reg_tower2</c>, ..., then 1x1 convs).
 /// Input [N,3,S,S] with S a multiple of 32. Output [N, A, 5 + classes] with A = Σ (S/stride)² locations in level
 /// order P3, P4, P5, row-major; per location: 4 raw box distances (left, top, right, bottom; decoded as
 /// exp(v) * stride), 1 centerness logit, then class logits. Decoding lives in <c>FcosDecoder</c>.
@@ -37,9 +38,12 @@ public sealed class FcosLite : Module<Tensor, Tensor>
     private readonly Conv2d cls_out;
     private readonly Conv2d reg_out;
     private readonly Conv2d ctr_out;
+    private readonly ConvBnAct[] clsMore;
+    private readonly ConvBnAct[] regMore;
 
-    public FcosLite(int classes, int width) : base(nameof(FcosLite))
+    public FcosLite(int classes, int width, int headConvs = 1) : base(nameof(FcosLite))
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(headConvs, 1);
         int b = Math.Max(4, width / 4);
         const ActivationKind act = ActivationKind.SiLU;
         stem = new ConvBnAct(3, b, 3, 2, act);
@@ -61,7 +65,19 @@ public sealed class FcosLite : Module<Tensor, Tensor>
         cls_out = Conv2d(width, classes, 1);
         reg_out = Conv2d(width, 4, 1);
         ctr_out = Conv2d(width, 1, 1);
+        clsMore = new ConvBnAct[headConvs - 1];
+        regMore = new ConvBnAct[headConvs - 1];
+        for (int i = 0; i < headConvs - 1; i++)
+        {
+            clsMore[i] = new ConvBnAct(width, width, 3, 1, act);
+            regMore[i] = new ConvBnAct(width, width, 3, 1, act);
+        }
         RegisterComponents();
+        for (int i = 0; i < headConvs - 1; i++)
+        {
+            register_module($"cls_tower{i + 2}", clsMore[i]);
+            register_module($"reg_tower{i + 2}", regMore[i]);
+        }
         using (no_grad())
         {
             using Scalar prior = (-Math.Log((1 - 0.01) / 0.01)).ToScalar(); // prior probability 0.01 (RetinaNet/FCOS)
@@ -83,7 +99,9 @@ public sealed class FcosLite : Module<Tensor, Tensor>
         foreach (Tensor p in new[] { p3, p4, p5 })
         {
             Tensor r = reg_tower.forward(p);
+            foreach (ConvBnAct more in regMore) r = more.forward(r);
             Tensor c = cls_tower.forward(p);
+            foreach (ConvBnAct more in clsMore) c = more.forward(c);
             Tensor level = cat([reg_out.forward(r), ctr_out.forward(r), cls_out.forward(c)], 1);
             levels.Add(level.flatten(2));
         }

@@ -33,7 +33,9 @@ public static partial class OnnxExporter
         foreach (string p in new[] { p3, p4, p5 })
         {
             string r = Block("reg_tower", p);
+            for (int i = 2; children.ContainsKey($"reg_tower{i}"); i++) r = Block($"reg_tower{i}", r);
             string c = Block("cls_tower", p);
+            for (int i = 2; children.ContainsKey($"cls_tower{i}"); i++) c = Block($"cls_tower{i}", c);
             string level = g.Concat([Head(g, r, "reg_out", state), Head(g, r, "ctr_out", state), Head(g, c, "cls_out", state)], 1);
             levels.Add(g.Reshape(level, 0, 0, -1));
         }

@@ -16,6 +16,9 @@ public sealed record TrainingOptions
     /// <summary>Channel width multiplier base (small-cnn: first stage channels; resnet18: 64 is the paper's; fcos-lite: FPN channels).</summary>
     public int Width { get; init; }
 
+    /// <summary>fcos-lite: 3x3 ConvBnAct layers in each head tower (classification and regression), shared by the levels.</summary>
+    public int HeadConvs { get; init; } = 1;
+
     /// <summary>Square input size in pixels (images are resized for classification, letterboxed for detection).</summary>
     public int ImageSize { get; init; }
 
@@ -78,6 +81,12 @@ public sealed record TrainingOptions
 
     /// <summary>Keep decoded (resized) images in memory across epochs when they fit in CacheMegabytes.</summary>
     public int CacheMegabytes { get; init; } = 2048;
+
+    /// <summary>Detection (fcos-lite): centre sampling radius in strides; a location is positive only this close to a box centre.</summary>
+    public double CenterRadius { get; init; } = 1.5;
+
+    /// <summary>Detection (fcos-lite): weight of the GIoU box loss beside the focal class loss and the centerness loss.</summary>
+    public double BoxLossWeight { get; init; } = 1;
 
     /// <summary>Detection: minimum score kept by post-processing during evaluation.</summary>
     public double ScoreThreshold { get; init; } = 0.05;

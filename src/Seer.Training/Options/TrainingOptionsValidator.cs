@@ -18,6 +18,9 @@ public static class TrainingOptionsValidator
         Check(o.ImageSize >= 16 && o.ImageSize <= 2048 && (o.Task != "detect" || o.ImageSize % 32 == 0),
             nameof(o.ImageSize), o.ImageSize, o.Task == "detect" ? "be a multiple of 32 in 32..2048" : "be in 16..2048", "--size");
         Check(o.Width is > 0 and <= 1024, nameof(o.Width), o.Width, "be in 1..1024", null);
+        Check(o.CenterRadius is >= 0.5 and <= 10, nameof(o.CenterRadius), o.CenterRadius, "be in [0.5, 10]", null);
+        Check(o.BoxLossWeight is > 0 and <= 100, nameof(o.BoxLossWeight), o.BoxLossWeight, "be in (0, 100]", null);
+        Check(o.HeadConvs is >= 1 and <= 8, nameof(o.HeadConvs), o.HeadConvs, "be in 1..8", null);
         Check(o.Optimizer is "sgd" or "adamw", nameof(o.Optimizer), o.Optimizer, "be sgd or adamw", null);
         Check(o.LearningRate > 0 && o.LearningRate < 10, nameof(o.LearningRate), o.LearningRate, "be in (0, 10)", "--lr");
         Check(o.Momentum is >= 0 and < 1, nameof(o.Momentum), o.Momentum, "be in [0, 1)", null);
