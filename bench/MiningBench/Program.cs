@@ -27,12 +27,12 @@ var steps = new StepClock();
 if (task is "classify" or "both")
 {
     // Fashion-MNIST: the pool and the initial sets come from the train split, the test set from t10k.
-    int init = Int("--init", quick ? 100 : 150), poolSize = Int("--pool", quick ? 600 : 1500), topk = Int("--topk", quick ? 100 : 150),
-        valSize = Int("--val", quick ? 200 : 200), testSize = Int("--test", quick ? 300 : 800), epochs = Int("--epochs", quick ? 1 : 4);
+    int init = Int("--init", 100), poolSize = Int("--pool", quick ? 600 : 1500), topk = Int("--topk", 100),
+        valSize = Int("--val", 100), testSize = Int("--test", quick ? 300 : 1000), epochs = Int("--epochs", quick ? 1 : 4);
     var training = new TrainingOptions
     {
         Task = "classify", Architecture = Arg("--arch", "small-cnn-fc"), Width = Int("--width", 16), ImageSize = Int("--size", 28),
-        Epochs = epochs, EvalEvery = epochs, BatchSize = Int("--batch", 16), Threads = Int("--threads", 2),
+        Epochs = epochs, EvalEvery = epochs, BatchSize = Int("--batch", 16), Threads = Int("--threads", 1),
         WarmupEpochs = double.Parse(Arg("--warmup", "0.5"), inv), LearningRate = double.Parse(Arg("--lr", "0.002"), inv),
     };
     var (trainImages, trainLabels) = BenchData.ReadIdx(Path.Combine(root, ".data", "fashion-mnist"), "train");
@@ -55,13 +55,13 @@ if (task is "classify" or "both")
 if (task is "detect" or "both")
 {
     // Composite detection: real Fashion-MNIST items (3 classes) pasted on crops of real photos (Debian darknet).
-    int size = Int("--det-size", 96), init = Int("--det-init", quick ? 20 : 30), poolSize = Int("--det-pool", quick ? 100 : 200),
-        topk = Int("--det-topk", quick ? 20 : 30), valSize = Int("--det-val", quick ? 30 : 40), testSize = Int("--det-test", quick ? 40 : 60),
-        epochs = Int("--det-epochs", quick ? 1 : 4);
+    int size = Int("--det-size", 64), init = Int("--det-init", 100), poolSize = Int("--det-pool", quick ? 200 : 600),
+        topk = Int("--det-topk", 50), valSize = Int("--det-val", 30), testSize = Int("--det-test", quick ? 40 : 100),
+        epochs = Int("--det-epochs", quick ? 1 : 10);
     var training = new TrainingOptions
     {
         Task = "detect", Architecture = "fcos-lite", Width = Int("--det-width", 16), ImageSize = size, Epochs = epochs, EvalEvery = epochs,
-        BatchSize = Int("--det-batch", 8), Threads = Int("--threads", 2), LearningRate = double.Parse(Arg("--det-lr", "0.002"), inv),
+        BatchSize = Int("--det-batch", 8), Threads = Int("--threads", 1), LearningRate = double.Parse(Arg("--det-lr", "0.002"), inv),
         WarmupEpochs = double.Parse(Arg("--warmup", "0.5"), inv),
     };
     string photosDir = Path.Combine(root, ".data", "pkg", "darknet", "usr", "share", "darknet", "data");
@@ -72,7 +72,7 @@ if (task is "detect" or "both")
     string[] classes = wanted.Select(c => BenchData.FashionNames[c]).ToArray();
     var items = Enumerable.Range(0, 3000).Where(i => wanted.Contains(fmLabels[i]))
         .Select(i => new SynthesisItem(BenchData.FashionNames[fmLabels[i]], 28, 28, fmImages[i])).ToList();
-    int epochs0 = Int("--det-epochs0", quick ? 1 : 3 * epochs);
+    int epochs0 = Int("--det-epochs0", quick ? 1 : 5 * epochs);
     var runs = Run("detect", training, epochs0, init, topk, ["AP50", "AP"], $"Composite detection (3 classes, {size} px)", ws =>
     {
         BenchData.Import(ws, "val", BenchData.Scenes(photos, items, valSize, size, 101, "val"), true, classes);
