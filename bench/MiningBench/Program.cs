@@ -9,7 +9,8 @@ using Seer.Training.Options;
 using MiningBench;
 
 // Active learning against random on real data, through Seer's own loop (projects, iterate, oracle):
-//   dotnet run -c Release --project bench/MiningBench -- [--task classify|detect|both] [--seeds 3] [--rounds 4] [--quick] [--work DIR]
+//   dotnet run -c Release --project bench/MiningBench -- [--task classify|detect|both] [--seeds 3] [--rounds 4]
+//     [--strategies random,entropy,combined] [--epochs E --epochs0 E0 --pool N ...] [--quick] [--work DIR]   (README: MiningBench)
 var inv = CultureInfo.InvariantCulture;
 string Arg(string name, string fallback) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback; }
 bool quick = args.Contains("--quick");
@@ -22,20 +23,24 @@ string work = Path.GetFullPath(Arg("--work", Path.Combine(Path.GetTempPath(), "s
 string[] strategies = Arg("--strategies", "random,entropy,combined").Split(',');
 var total = Stopwatch.StartNew();
 var report = new List<string>();
+var steps = new StepClock();
 
 if (task is "classify" or "both")
 {
     // Fashion-MNIST: the pool and the initial sets come from the train split, the test set from t10k.
-    int init = Int("--init", quick ? 100 : 150), poolSize = Int("--pool", quick ? 600 : 1500), topk = Int("--topk", quick ? 100 : 150),
-        valSize = Int("--val", quick ? 200 : 200), testSize = Int("--test", quick ? 300 : 800), epochs = Int("--epochs", quick ? 1 : 4);
+    int init = Int("--init", 100), poolSize = Int("--pool", quick ? 600 : 1500), topk = Int("--topk", 100),
+        valSize = Int("--val", 100), testSize = Int("--test", quick ? 300 : 1000), epochs = Int("--epochs", quick ? 1 : 4);
     var training = new TrainingOptions
     {
-        Task = "classify", Architecture = "small-cnn", Width = 16, ImageSize = 32, Epochs = epochs, EvalEvery = epochs, BatchSize = 16, Threads = 2,
+        Task = "classify", Architecture = Arg("--arch", "small-cnn-fc"), Width = Int("--width", 16), ImageSize = Int("--size", 28),
+        Epochs = epochs, EvalEvery = epochs, BatchSize = Int("--batch", 16), Threads = Int("--threads", 1),
+        WarmupEpochs = double.Parse(Arg("--warmup", "0.5"), inv), LearningRate = double.Parse(Arg("--lr", "0.002"), inv),
     };
     var (trainImages, trainLabels) = BenchData.ReadIdx(Path.Combine(root, ".data", "fashion-mnist"), "train");
     var (testImages, testLabels) = BenchData.ReadIdx(Path.Combine(root, ".data", "fashion-mnist"), "t10k");
     Item Fm(byte[][] images, byte[] labels, int i, string prefix) => new($"{prefix}{i:D5}.png", BenchData.Png(images[i]), BenchData.FashionNames[labels[i]], null);
-    var runs = Run("classify", training, init, topk, ["top1"], "Fashion-MNIST classification", ws =>
+    int epochs0 = Int("--epochs0", quick ? 1 : 3 * epochs);
+    var runs = Run("classify", training, epochs0, init, topk, ["top1"], "Fashion-MNIST classification", ws =>
     {
         var classes = BenchData.FashionNames;
         BenchData.Import(ws, "val", Enumerable.Range(50_000, valSize).Select(i => Fm(trainImages, trainLabels, i, "train/")), true, classes);
@@ -51,13 +56,14 @@ if (task is "classify" or "both")
 if (task is "detect" or "both")
 {
     // Composite detection: real Fashion-MNIST items (3 classes) pasted on crops of real photos (Debian darknet).
-    int size = Int("--det-size", 96), init = Int("--det-init", quick ? 20 : 30), poolSize = Int("--det-pool", quick ? 100 : 200),
-        topk = Int("--det-topk", quick ? 20 : 30), valSize = Int("--det-val", quick ? 30 : 40), testSize = Int("--det-test", quick ? 40 : 60),
-        epochs = Int("--det-epochs", quick ? 1 : 4);
+    int size = Int("--det-size", 64), init = Int("--det-init", 100), poolSize = Int("--det-pool", quick ? 200 : 600),
+        topk = Int("--det-topk", 50), valSize = Int("--det-val", 30), testSize = Int("--det-test", quick ? 40 : 100),
+        epochs = Int("--det-epochs", quick ? 1 : 10);
     var training = new TrainingOptions
     {
         Task = "detect", Architecture = "fcos-lite", Width = Int("--det-width", 16), ImageSize = size, Epochs = epochs, EvalEvery = epochs,
-        BatchSize = 8, Threads = 2,
+        BatchSize = Int("--det-batch", 8), Threads = Int("--threads", 1), LearningRate = double.Parse(Arg("--det-lr", "0.002"), inv),
+        WarmupEpochs = double.Parse(Arg("--warmup", "0.5"), inv),
     };
     string photosDir = Path.Combine(root, ".data", "pkg", "darknet", "usr", "share", "darknet", "data");
     if (!Directory.Exists(photosDir)) throw new DirectoryNotFoundException($"{photosDir}: run scripts/fetch-data.sh darknet");
@@ -67,7 +73,8 @@ if (task is "detect" or "both")
     string[] classes = wanted.Select(c => BenchData.FashionNames[c]).ToArray();
     var items = Enumerable.Range(0, 3000).Where(i => wanted.Contains(fmLabels[i]))
         .Select(i => new SynthesisItem(BenchData.FashionNames[fmLabels[i]], 28, 28, fmImages[i])).ToList();
-    var runs = Run("detect", training, init, topk, ["AP50", "AP"], $"Composite detection (3 classes, {size} px)", ws =>
+    int epochs0 = Int("--det-epochs0", quick ? 1 : 5 * epochs);
+    var runs = Run("detect", training, epochs0, init, topk, ["AP50", "AP"], $"Composite detection (3 classes, {size} px)", ws =>
     {
         BenchData.Import(ws, "val", BenchData.Scenes(photos, items, valSize, size, 101, "val"), true, classes);
         BenchData.Import(ws, "test", BenchData.Scenes(photos, items, testSize, size, 202, "test"), true, classes);
@@ -84,7 +91,7 @@ foreach (var r in report) Console.WriteLine(r);
 Console.WriteLine(string.Create(inv, $"total wall time {total.Elapsed.TotalSeconds:0} s ({seeds} seeds x {strategies.Length} strategies x {rounds} rounds per task)"));
 return 0;
 
-Dictionary<string, List<IReadOnlyList<IterationRecord>>> Run(string name, TrainingOptions training, int init, int topk,
+Dictionary<string, List<IReadOnlyList<IterationRecord>>> Run(string name, TrainingOptions training, int epochs0, int init, int topk,
     string[] metrics, string title, Action<Workspace> shared, Action<Workspace, int> initial)
 {
     string home = Path.Combine(work, name);
@@ -112,12 +119,17 @@ Dictionary<string, List<IReadOnlyList<IterationRecord>>> Run(string name, Traini
                 Training = training with { Seed = seed },
             };
             var run = Stopwatch.StartNew();
-            var outcome = new IterationRunner(ws, store).RunAsync(project, rounds, settings, null, CancellationToken.None).GetAwaiter().GetResult();
+            // Round 0 (the initial model, shared by every strategy of a seed) trains longer; later rounds fine-tune it.
+            var runner = new IterationRunner(ws, store);
+            runner.RunAsync(project, 0, settings with { Training = settings.Training with { Epochs = epochs0, EvalEvery = epochs0 } }, steps,
+                CancellationToken.None).GetAwaiter().GetResult();
+            var outcome = runner.RunAsync(project, rounds, settings, steps, CancellationToken.None).GetAwaiter().GetResult();
             string metric = name == "detect" ? "AP50" : "top1";
             Console.WriteLine(string.Create(inv, $"[{name}] seed {seed} {strategy,-9} {run.Elapsed.TotalSeconds,6:0} s  ") +
                 string.Join("  ", outcome.History.Select(h => string.Create(inv, $"{h.Labelled}:{h.Metrics?[metric]}"))));
             runs[strategy].Add(outcome.History);
         }
+        Console.WriteLine(steps.Summary());
         // the curves so far (a run cut short still reports every finished seed)
         foreach (string m in metrics) Console.WriteLine(Curves.Report($"{title}, after seed {seed}", m, Extract(runs, m)));
     }

@@ -86,12 +86,15 @@ public static class Miner
                     : main.Ranked().Select(e => (C: e.Item, e.Score)).ToList();
                 pool = pool.Where(e => !picked.Any(p => ReferenceEquals(p.C, e.C))).ToList();
                 var centres = options.LabelledFeatures.Concat(picked.Select(p => p.C.Output.Features!)).ToList();
+                // The guard learns each pick as k-center makes it, so a near-duplicate of an earlier pick of this same
+                // pass is skipped there and the greedy goes on to the next point: the budget is always filled.
                 var order = KCenterGreedy.Select(pool.Select(e => e.C.Output.Features!).ToList(), remaining, centres,
-                    i => !guard.IsDuplicate(pool[i].C) || CountDuplicate(ref duplicates), options.Seed);
+                    i => AcceptForKCenter(guard, pool[i].C, ref duplicates), options.Seed);
                 foreach (var (i, distance) in order)
                 {
                     double score = strategy == MiningStrategy.Diversity ? Finite(distance) : pool[i].Score;
-                    TryPick(pool[i].C, score, "rank");
+                    pickedHashes.Add(pool[i].C.ContentHash);
+                    picked.Add((pool[i].C, score, "rank"));
                 }
             }
             else
@@ -130,10 +133,16 @@ public static class Miner
         return order.Select(o => set[o.Index]).ToList();
     }
 
-    private static bool CountDuplicate(ref int duplicates)
+    /// <summary>k-center's eligibility test: not a near-duplicate of anything picked so far (which it then becomes).</summary>
+    private static bool AcceptForKCenter(DuplicateGuard guard, MiningCandidate c, ref int duplicates)
     {
-        duplicates++;
-        return false;
+        if (guard.IsDuplicate(c))
+        {
+            duplicates++;
+            return false;
+        }
+        guard.Add(c);
+        return true;
     }
 
     private static double Finite(double d) => double.IsFinite(d) ? d : 2.0;

@@ -73,6 +73,26 @@ public class SelectionTests
         Assert.Equal(["a.png", "c.png"], result.Items.Select(i => i.FileName));
     }
 
+    [Theory]
+    [InlineData(MiningStrategy.Diversity)]
+    [InlineData(MiningStrategy.Combined)]
+    public void Feature_spreading_strategies_skip_a_near_duplicate_and_still_fill_the_budget(MiningStrategy strategy)
+    {
+        // a and b look alike (perceptual hashes 2 bits apart) but sit far apart in feature space, so k-center wants both.
+        var a = Build.WithFeatures("a", [1, 0, 0], 0.5f, 0.5f) with { PerceptualHash = 0xFF00_FF00_FF00_FF00UL };
+        var b = Build.WithFeatures("b", [0, 1, 0], 0.5f, 0.5f) with { PerceptualHash = 0xFF00_FF00_FF00_FF03UL };
+        var c = Build.WithFeatures("c", [0, 0, 1], 0.55f, 0.45f) with { PerceptualHash = 0x00FF_00FF_00FF_00FFUL };
+        var d = Build.WithFeatures("d", [1, 1, 1], 0.6f, 0.4f) with { PerceptualHash = 0x0F0F_0F0F_0F0F_0F0FUL };
+        foreach (int seed in new[] { 1, 2, 3, 4, 5 })
+        {
+            var result = Miner.Mine([a, b, c, d], new MiningOptions { Strategy = strategy, TopK = 3, Seed = seed });
+            var names = result.Items.Select(i => i.FileName).ToHashSet();
+            Assert.Equal(3, result.Items.Count);
+            Assert.False(names.Contains("a.png") && names.Contains("b.png"), $"seed {seed}: both near-duplicates picked");
+            Assert.Equal(["a.png", "c.png", "d.png"], names.Select(n => n == "b.png" ? "a.png" : n).Order());
+        }
+    }
+
     [Fact]
     public void Excluded_images_are_never_picked()
     {
