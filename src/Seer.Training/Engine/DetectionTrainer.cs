@@ -99,8 +99,10 @@ public sealed class DetectionTrainer : TrainerBase
             onehot[i * c + b.ClassTargets[i]] = 1;
             pos.Add(i);
         }
-        double numPos = Math.Max(1, pos.Count);
-        Tensor clsLoss = Losses.SigmoidFocalSum(output[.., 5..], Tensors.Copy(onehot, b.Count * a, c).to(device)) / numPos;
+        // explicit scalars, disposed here: implicit double→Scalar conversions are finalized on another thread
+        // (see Nn/BatchNormLayer); a run of this trainer died in Scalar.toFloat at epoch 11 with them
+        using Scalar numPos = ((double)Math.Max(1, pos.Count)).ToScalar(), boxWeight = Options.BoxLossWeight.ToScalar();
+        Tensor clsLoss = Losses.SigmoidFocalSum(output[.., 5..], Tensors.Copy(onehot, b.Count * a, c).to(device)).div(numPos);
         if (pos.Count == 0) return clsLoss + output[.., ..5].sum() * 0;
 
         Tensor index = Tensors.Copy(pos.ToArray()).to(device);
@@ -117,7 +119,7 @@ public sealed class DetectionTrainer : TrainerBase
         Tensor ctrTarget = Tensors.Copy(pos.Select(i => b.Centerness[i]).ToArray()).to(device);
         Tensor regLoss = (Losses.GIoULoss(predBoxes, targetBoxes) * ctrTarget).sum() / ctrTarget.sum().clamp_min(1e-6);
         Tensor ctrLoss = nn.functional.binary_cross_entropy_with_logits(p[.., 4], ctrTarget);
-        return clsLoss + regLoss * Options.BoxLossWeight + ctrLoss;
+        return clsLoss + regLoss.mul(boxWeight) + ctrLoss;
     }
 
     public override Dictionary<string, object> Evaluate(nn.Module<Tensor, Tensor> model, DatasetSnapshot data, Device device,
