@@ -44,8 +44,8 @@ public sealed class OnnxModel : IDisposable
         var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         if (intraOpThreads > 0) options.IntraOpNumThreads = intraOpThreads;
         // Idle intra-op threads sleep instead of spinning: the predictor decodes and preprocesses the next batch on the
-        // same cores while a batch runs, and spinning threads would take those cycles (InferenceBench: see README).
-        if (Environment.GetEnvironmentVariable("SEER_ORT_SPIN") != "1") options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        // same cores while a batch runs, and spinning threads would take those cycles.
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         InferenceSession session;
         try
         {
