@@ -27,7 +27,8 @@ public static class Tensors
     public static Tensor ImageBatch(float[] data, int n, int c, int h, int w, Device device)
     {
         using Tensor nchw = Copy(data, n, c, h, w);
-        using Tensor nhwc = nchw.permute(0, 2, 3, 1).contiguous();
+        using Tensor permuted = nchw.permute(0, 2, 3, 1); // held: a temporary's finalizer can run during contiguous()
+        using Tensor nhwc = permuted.contiguous();
         using Tensor moved = nhwc.to(device);
         return moved.permute(0, 3, 1, 2);
     }

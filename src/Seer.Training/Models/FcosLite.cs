@@ -102,6 +102,8 @@ public sealed class FcosLite : Module<Tensor, Tensor>
             foreach (ConvBnAct more in regMore) r = more.forward(r);
             Tensor c = cls_tower.forward(p);
             foreach (ConvBnAct more in clsMore) c = more.forward(c);
+            r = ChannelsLast.Ensure(r);
+            c = ChannelsLast.Ensure(c);
             Tensor level = cat([reg_out.forward(r), ctr_out.forward(r), cls_out.forward(c)], 1);
             levels.Add(level.flatten(2));
         }

@@ -39,7 +39,7 @@ public sealed class ConvBnAct : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        Tensor y = bn.forward(conv.forward(input));
+        Tensor y = bn.forward(conv.forward(ChannelsLast.Ensure(input)));
         if (!WithActivation) return y;
         return Activation == ActivationKind.SiLU ? functional.silu(y) : functional.relu(y);
     }
