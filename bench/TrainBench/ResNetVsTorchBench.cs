@@ -38,6 +38,10 @@ internal static class ResNetVsTorchBench
         }
         double s = seerRates.Max(), t = torchRates.Max();
         Console.WriteLine($"resnet18 training: Seer {s:0.00} images/s, PyTorch {t:0.00} images/s, ratio {s / t:0.00}x (best of {rounds}); load avg {LoadAverage()}");
+        // the machine is shared: rounds alternate, so a slow spell hits both sides; the median ratio says the same as the best
+        double ms = Median(seerRates), mt = Median(torchRates);
+        Console.WriteLine($"median of {rounds}: Seer {ms:0.00}, PyTorch {mt:0.00} images/s, ratio {ms / mt:0.00}x; " +
+            $"rounds won by Seer {seerRates.Zip(torchRates).Count(p => p.First > p.Second)} of {rounds}");
         return 0;
     }
 
@@ -86,6 +90,13 @@ internal static class ResNetVsTorchBench
             throw new InvalidOperationException($"peer_torch.py failed (exit {process.ExitCode}): {output}\n{stderr.Result}\n" +
                 "install PyTorch with: sudo apt-get install python3-torch");
         return double.Parse(line["images_per_second=".Length..], CultureInfo.InvariantCulture);
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        int n = sorted.Count;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
