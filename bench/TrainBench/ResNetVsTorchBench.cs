@@ -18,7 +18,7 @@ internal static class ResNetVsTorchBench
     public static int Run(string root, IReadOnlyDictionary<string, string> overrides)
     {
         int Get(string key, int fallback) => overrides.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-        int threads = Get("threads", Environment.ProcessorCount), warmup = Get("warmup", 3), steps = Get("steps", 10), rounds = Get("rounds", 1);
+        int threads = Get("threads", Environment.ProcessorCount), warmup = Get("warmup", 5), steps = Get("steps", 20), rounds = Get("rounds", 3);
         const int batch = 32, size = 64;
         string dir = Path.Combine(root, ".data", "fashion-mnist");
         int count = (warmup + steps) * batch;
