@@ -7,11 +7,13 @@ namespace Seer.Training.Engine;
 /// starts). By default glibc serves every allocation above its mmap threshold (128 KB, adapting up to 32 MB) with a
 /// fresh mmap and unmaps it on free, so each training step page-faults its large activations in again; the adaptive
 /// threshold also makes the first steps of a process several times slower. ResNet-18 at 3×64×64, batch 32, 2 threads
-/// (bench/_probe, same process): 1.94 s per step by default, 1.62 s with this tuning, and no slow start (step 3 on at
+/// (a throw-away timing loop, same process, 2026-11-24): 1.94 s per step by default, 1.62 s with this tuning, and no slow start (step 3 on at
 /// full speed instead of step 7). The cost: memory freed by training stays with the process (up to the trim threshold
 /// of 1 GiB at the heap's top) instead of going back to the OS, and all threads share one malloc arena. Applied when
 /// Seer.Training loads (a module initializer, before most threads have picked an arena) and again, idempotently, when
-/// training starts. Set SEER_MALLOC_TUNING=0 to keep glibc's defaults.
+/// training starts. Known gap: `seer train` on Fashion-MNIST still spends much time in the kernel after its first
+/// epoch (50–63 s per epoch against 17–24 s for the first; possibly lock contention on the single arena): not yet
+/// understood. Set SEER_MALLOC_TUNING=0 to keep glibc's defaults.
 /// </summary>
 internal static partial class NativeHeap
 {

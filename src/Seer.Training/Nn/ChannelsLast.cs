@@ -10,7 +10,7 @@ namespace Seer.Training.Nn;
 /// <item>Correctness: libtorch 2.10's oneDNN computes the input gradient of an NCHW convolution in a blocked layout
 /// (8 channels per block on AVX2, 16 on AVX-512) whose padding channels it leaves uninitialised. When a layer's
 /// channel count is not a multiple of the block, stale memory that happens to hold NaN or Inf leaks into the gradient
-/// (0 × NaN): the intermittent "loss NaN" of small-width trainings. bench/_probe's grid on NaN-filled freed memory:
+/// (0 × NaN): the intermittent "loss NaN" of small-width trainings. A throw-away grid (2026-11-24, not kept) on NaN-filled freed memory:
 /// NCHW 1–49 of 50 backward passes NaN for every channel count that is not a multiple of 16 (AVX-512) or 8 (AVX2);
 /// channels-last 0 for all (2–40 in × 1–64 out channels, stride 1 and 2, 1 and 2 threads).</item>
 /// </list>
