@@ -61,16 +61,24 @@ internal static class BenchData
         Directory.GetFiles(folder, "*.jpg").Where(f => !f.EndsWith("scream.jpg", StringComparison.Ordinal)).OrderBy(f => f, StringComparer.Ordinal)
             .Select(f => ImageDecoder.DecodeRgb(File.ReadAllBytes(f), f)).ToList();
 
+    /// <summary>
+    /// <paramref name="count"/> composite scenes of 1–3 objects; with <paramref name="emptyFraction"/> &gt; 0 that share
+    /// of them (drawn per scene from the seed) are background-only frames, as in inspection or surveillance pools where
+    /// most frames hold nothing to label.
+    /// </summary>
     public static List<Item> Scenes(IReadOnlyList<RgbImage> photos,
-        IReadOnlyList<SynthesisItem> items, int count, int size, int seed, string prefix)
+        IReadOnlyList<SynthesisItem> items, int count, int size, int seed, string prefix, double emptyFraction = 0)
     {
         var options = new CompositeOptions { Width = size, Height = size, MinObjects = 1, MaxObjects = 3, MinSize = size / 5, MaxSize = size / 2, Seed = seed };
-        return CompositeSynthesizer.Generate(photos, items, count, options, prefix).Select(i =>
+        var empty = options with { MinObjects = 0, MaxObjects = 0 };
+        var pick = new Random(seed);
+        return Enumerable.Range(0, count).Select(index =>
         {
-            using var s = i.Open();
+            var item = CompositeSynthesizer.Compose(photos, items, index, pick.NextDouble() < emptyFraction ? empty : options, prefix);
+            using var s = item.Open();
             using var m = new MemoryStream();
             s.CopyTo(m);
-            return new Item(i.FileName, m.ToArray(), null, i.Objects);
+            return new Item(item.FileName, m.ToArray(), null, item.Objects);
         }).ToList();
     }
 }

@@ -59,6 +59,8 @@ if (task is "detect" or "both")
     int size = Int("--det-size", 64), init = Int("--det-init", 100), poolSize = Int("--det-pool", quick ? 200 : 600),
         topk = Int("--det-topk", 50), valSize = Int("--det-val", 30), testSize = Int("--det-test", quick ? 40 : 100),
         epochs = Int("--det-epochs", quick ? 1 : 10);
+    double empty = double.Parse(Arg("--det-empty", "0"), inv); // share of background-only scenes in every split
+    string title = $"Composite detection (3 classes, {size} px{(empty > 0 ? $", {empty * 100:0}% background-only" : "")})";
     var training = new TrainingOptions
     {
         Task = "detect", Architecture = "fcos-lite", Width = Int("--det-width", 16), ImageSize = size, Epochs = epochs, EvalEvery = epochs,
@@ -74,16 +76,16 @@ if (task is "detect" or "both")
     var items = Enumerable.Range(0, 3000).Where(i => wanted.Contains(fmLabels[i]))
         .Select(i => new SynthesisItem(BenchData.FashionNames[fmLabels[i]], 28, 28, fmImages[i])).ToList();
     int epochs0 = Int("--det-epochs0", quick ? 1 : 5 * epochs);
-    var runs = Run("detect", training, epochs0, init, topk, ["AP50", "AP"], $"Composite detection (3 classes, {size} px)", ws =>
+    var runs = Run("detect", training, epochs0, init, topk, ["AP50", "AP"], title, ws =>
     {
-        BenchData.Import(ws, "val", BenchData.Scenes(photos, items, valSize, size, 101, "val"), true, classes);
-        BenchData.Import(ws, "test", BenchData.Scenes(photos, items, testSize, size, 202, "test"), true, classes);
-        var pool = BenchData.Scenes(photos, items, poolSize, size, 303, "pool");
+        BenchData.Import(ws, "val", BenchData.Scenes(photos, items, valSize, size, 101, "val", empty), true, classes);
+        BenchData.Import(ws, "test", BenchData.Scenes(photos, items, testSize, size, 202, "test", empty), true, classes);
+        var pool = BenchData.Scenes(photos, items, poolSize, size, 303, "pool", empty);
         BenchData.Import(ws, "pool", pool, false, classes);
         BenchData.Import(ws, "oracle", pool, true, classes);
-    }, (ws, seed) => BenchData.Import(ws, $"init-s{seed}", BenchData.Scenes(photos, items, init, size, 1000 + seed, $"init{seed}"), true, classes));
-    report.Add(Curves.Report($"Composite detection (3 classes, {size} px)", "AP50", Extract(runs, "AP50")));
-    report.Add(Curves.Report($"Composite detection (3 classes, {size} px)", "AP", Extract(runs, "AP")));
+    }, (ws, seed) => BenchData.Import(ws, $"init-s{seed}", BenchData.Scenes(photos, items, init, size, 1000 + seed, $"init{seed}", empty), true, classes));
+    report.Add(Curves.Report(title, "AP50", Extract(runs, "AP50")));
+    report.Add(Curves.Report(title, "AP", Extract(runs, "AP")));
 }
 
 Console.WriteLine();

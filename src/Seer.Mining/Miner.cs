@@ -123,7 +123,7 @@ public static class Miner
         MiningStrategy.LeastConfidence or MiningStrategy.Entropy or MiningStrategy.Margin =>
             Uncertainty.Score(c.Output, options.Strategy, options.Aggregation),
         MiningStrategy.Consistency => Consistency.Score(c, options.Aggregation),
-        MiningStrategy.Combined => Uncertainty.Score(c.Output, MiningStrategy.Entropy, options.Aggregation),
+        MiningStrategy.Combined => Uncertainty.Score(c.Output, MiningStrategy.Margin, options.Aggregation),
         _ => 0,
     };
 
