@@ -21,6 +21,7 @@ int rounds = int.Parse(Arg("--rounds", quick ? "1" : "4"), inv);
 string root = RepoRoot.Find();
 string work = Path.GetFullPath(Arg("--work", Path.Combine(Path.GetTempPath(), "seer-miningbench-" + Environment.ProcessId)));
 string[] strategies = Arg("--strategies", "random,entropy,combined").Split(',');
+var aggregation = MiningOptions.ParseAggregation(Arg("--det-aggregate", "max")); // detectors: boxes -> image score
 var total = Stopwatch.StartNew();
 var report = new List<string>();
 var steps = new StepClock();
@@ -117,7 +118,7 @@ Dictionary<string, List<IReadOnlyList<IterationRecord>>> Run(string name, Traini
             });
             var settings = new IterationSettings
             {
-                Strategy = MiningOptions.ParseStrategy(strategy), TopK = topk, Oracle = "oracle", Seed = seed,
+                Strategy = MiningOptions.ParseStrategy(strategy), TopK = topk, Oracle = "oracle", Seed = seed, Aggregation = aggregation,
                 Training = training with { Seed = seed },
             };
             var run = Stopwatch.StartNew();

@@ -52,6 +52,35 @@ public class UncertaintyStrategyTests
     }
 
     [Fact]
+    public void Sum_aggregation_prefers_the_crowded_uncertain_image_that_max_ties()
+    {
+        // both images hold one box at 0.5 (margin 1): max cannot tell them apart, sum ranks three uncertain boxes first
+        var single = Build.Detected("single", (0, 0.50f));
+        var crowded = Build.Detected("crowded", (0, 0.50f), (1, 0.55f), (2, 0.45f));
+        var bySum = Miner.Mine([single, crowded], new MiningOptions { Strategy = MiningStrategy.Margin, TopK = 1, Aggregation = DetectionAggregation.Sum });
+        Assert.Equal("crowded.jpg", bySum.Items[0].FileName);
+        var byMax = Miner.Mine([single, crowded], new MiningOptions { Strategy = MiningStrategy.Margin, TopK = 2 });
+        Assert.Equal(byMax.Items[0].Score, byMax.Items[1].Score, 6);
+    }
+
+    [Theory]
+    [InlineData("max", DetectionAggregation.Max)]
+    [InlineData(" Mean ", DetectionAggregation.Mean)]
+    [InlineData("SUM", DetectionAggregation.Sum)]
+    public void Aggregation_names_parse_and_print_back(string text, DetectionAggregation expected)
+    {
+        Assert.Equal(expected, MiningOptions.ParseAggregation(text));
+        Assert.Equal(expected, MiningOptions.ParseAggregation(MiningOptions.AggregationName(expected)));
+    }
+
+    [Fact]
+    public void Unknown_aggregation_is_a_clear_error()
+    {
+        var e = Assert.Throws<Seer.Core.Errors.SeerException>(() => MiningOptions.ParseAggregation("median"));
+        Assert.Contains("--aggregate must be max, mean or sum (was 'median')", e.Message);
+    }
+
+    [Fact]
     public void Measures_are_zero_when_sure_and_one_when_uniform()
     {
         float[] sure = [1, 0, 0, 0];

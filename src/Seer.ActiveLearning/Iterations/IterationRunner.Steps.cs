@@ -66,6 +66,7 @@ public sealed partial class IterationRunner
             TopK = s.Settings.TopK,
             Seed = unchecked(s.Settings.Seed * 1000 + s.Round),
             Exclude = exclude,
+            Aggregation = s.Settings.Aggregation,
         };
         var mined = PoolMiner.MineAsync(pool, poolModel, options, null, cancellationToken).GetAwaiter().GetResult();
         if (mined.Items.Count == 0)
@@ -78,6 +79,7 @@ public sealed partial class IterationRunner
         {
             ["project"] = s.Project.Name, ["round"] = s.Round, ["model"] = model,
             ["strategy"] = MiningOptions.StrategyName(options.Strategy), ["topk"] = options.TopK, ["seed"] = options.Seed,
+            ["aggregate"] = MiningOptions.AggregationName(options.Aggregation),
         };
         var commit = _workspace.CommitVersion(s.Project.MinedDataset, images, parents, "mine", parameters, s.Project.Classes);
         return new JsonObject

@@ -32,6 +32,9 @@ public sealed record IterationSettings
     /// <summary>Detections below this score are dropped before the uncertainty of an image is computed.</summary>
     public float DetectionScoreThreshold { get; init; } = 0.1f;
 
+    /// <summary>Detectors: how an image's boxes make its score (max = the most uncertain box, mean, sum = favours crowded images).</summary>
+    public DetectionAggregation Aggregation { get; init; } = DetectionAggregation.Max;
+
     public TrainingOptions Training { get; init; } = new();
 
     public void Validate()
@@ -51,6 +54,7 @@ public sealed record IterationSettings
         ["seed"] = Seed,
         ["from_scratch"] = FromScratch,
         ["detection_score_threshold"] = DetectionScoreThreshold,
+        ["aggregate"] = MiningOptions.AggregationName(Aggregation),
         ["training"] = JsonNode.Parse(TrainingOptionsLoader.ToJson(Training)),
     };
 
@@ -66,6 +70,7 @@ public sealed record IterationSettings
             Seed = json["seed"]?.GetValue<int>() ?? 0,
             FromScratch = json["from_scratch"]?.GetValue<bool>() ?? false,
             DetectionScoreThreshold = json["detection_score_threshold"]?.GetValue<float>() ?? 0.1f,
+            Aggregation = json["aggregate"] is { } a ? MiningOptions.ParseAggregation(a.GetValue<string>()) : DetectionAggregation.Max,
             Training = json["training"] is JsonObject t
                 ? JsonSerializer.Deserialize<TrainingOptions>(t.ToJsonString(), TrainingOptionsLoader.Json)!
                 : new TrainingOptions(),

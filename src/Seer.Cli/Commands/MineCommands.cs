@@ -70,7 +70,7 @@ public sealed class MineCommands : ICommandFactory
                 Strategy = MiningOptions.ParseStrategy(parse.GetValue(strategy)!),
                 TopK = parse.GetValue(topk),
                 Seed = parse.GetValue(seed),
-                Aggregation = ParseAggregation(parse.GetValue(aggregate)!),
+                Aggregation = MiningOptions.ParseAggregation(parse.GetValue(aggregate)!),
                 ClassQuotas = ParseQuotas(parse.GetValue(quota), poolModel.ClassNames),
                 Exclude = excluded,
                 DuplicateHammingDistance = parse.GetValue(hamming),
@@ -95,7 +95,7 @@ public sealed class MineCommands : ICommandFactory
             var parameters = new Dictionary<string, object?>
             {
                 ["model"] = modelName, ["pool"] = snapshot.ToString(), ["strategy"] = MiningOptions.StrategyName(options.Strategy),
-                ["topk"] = options.TopK, ["seed"] = options.Seed, ["aggregate"] = options.Aggregation.ToString().ToLowerInvariant(),
+                ["topk"] = options.TopK, ["seed"] = options.Seed, ["aggregate"] = MiningOptions.AggregationName(options.Aggregation),
                 ["pre_annotated"] = pre is not null,
             };
             var commit = MinedVersionWriter.Commit(workspace, snapshot, intoName, result, pre, parameters, poolModel.ClassNames);
@@ -137,14 +137,6 @@ public sealed class MineCommands : ICommandFactory
         }
         return map;
     }
-
-    private static DetectionAggregation ParseAggregation(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "max" => DetectionAggregation.Max,
-        "mean" => DetectionAggregation.Mean,
-        "sum" => DetectionAggregation.Sum,
-        _ => throw new SeerException(ErrorCodes.InvalidOptions, $"--aggregate must be max, mean or sum (was '{text}')"),
-    };
 
     private static Dictionary<int, int> ParseQuotas(string[]? values, IReadOnlyList<string> classes)
     {

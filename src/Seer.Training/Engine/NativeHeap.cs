@@ -10,10 +10,13 @@ namespace Seer.Training.Engine;
 /// (a throw-away timing loop, same process, 2026-11-24): 1.94 s per step by default, 1.62 s with this tuning, and no slow start (step 3 on at
 /// full speed instead of step 7). The cost: memory freed by training stays with the process (up to the trim threshold
 /// of 1 GiB at the heap's top) instead of going back to the OS, and all threads share one malloc arena. Applied when
-/// Seer.Training loads (a module initializer, before most threads have picked an arena) and again, idempotently, when
-/// training starts. Known gap: `seer train` on Fashion-MNIST still spends much time in the kernel after its first
-/// epoch (50–63 s per epoch against 17–24 s for the first; possibly lock contention on the single arena): not yet
-/// understood. Set SEER_MALLOC_TUNING=0 to keep glibc's defaults.
+/// Seer.Training loads (a module initializer) and again, idempotently, when training starts. From inside a process this
+/// comes late: .NET's own threads have already made arenas of their own, and a training thread attached to one of them
+/// (heaps of at most 64 MB, mapped and unmapped as tensors come and go) spends much of its time in the kernel (a
+/// Fashion-MNIST `seer train`: 192 s system time of 834 s CPU, 7 arenas in malloc_stats). The `seer` launcher
+/// therefore sets the same tuning as MALLOC_ARENA_MAX / MALLOC_MMAP_MAX_ / MALLOC_TRIM_THRESHOLD_ before the process
+/// starts (3 epochs: 4.8 s system time). Hosts of their own should do the same. Set SEER_MALLOC_TUNING=0 to keep
+/// glibc's defaults.
 /// </summary>
 internal static partial class NativeHeap
 {

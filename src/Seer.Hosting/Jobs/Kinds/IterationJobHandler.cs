@@ -16,7 +16,7 @@ namespace Seer.Hosting.Jobs.Kinds;
 /// kind "iteration": {"project", "round" (bring the project to this round; round 0 = the initial model), "strategy"
 /// (default entropy), "topk" (default 100), "oracle" (a labelled copy of the pool NAME[@VERSION]; without it the picks
 /// are written as a labelling task and the job ends waiting for labels), "tool" (cvat|labelstudio), "seed",
-/// "from_scratch", and the training numbers "epochs", "image_size", "batch_size", "width", "learning_rate",
+/// "from_scratch", "aggregate" (detectors: max|mean|sum), and the training numbers "epochs", "image_size", "batch_size", "width", "learning_rate",
 /// "architecture", "max_batches_per_epoch"; unset ones keep the latest round's settings} runs Seer.ActiveLearning's <see cref="IterationRunner"/> with the job's
 /// CPU threads. Resumable: every step is recorded when it ends, so a requeued job starts at the first unfinished step
 /// (training continues from its epoch checkpoint). One iteration job per project at a time; the job's creator must be
@@ -90,6 +90,7 @@ public sealed class IterationJobHandler : IJobHandler
             Tool = tool,
             Seed = JobParameters.OptionalInt(p, "seed", Kind, 0, int.MaxValue) ?? previous.Seed,
             FromScratch = OptionalBool(p, "from_scratch") ?? previous.FromScratch,
+            Aggregation = JobParameters.OptionalString(p, "aggregate", Kind) is { } aggregate ? MiningOptions.ParseAggregation(aggregate) : previous.Aggregation,
             Training = training,
         };
     }

@@ -67,6 +67,7 @@ public sealed class MiningJobHandler : IJobHandler
             TopK = JobParameters.OptionalInt(p, "topk", Kind, 1, 1_000_000)!.Value,
             Seed = JobParameters.OptionalInt(p, "seed", Kind, 0, int.MaxValue) ?? 0,
             Exclude = excluded,
+            Aggregation = MiningOptions.ParseAggregation(JobParameters.OptionalString(p, "aggregate", Kind) ?? "max"),
         };
         context.Log($"mining {pool} ({pool.Images.Count} images, {excluded.Count} picked before) with {modelName}, strategy {MiningOptions.StrategyName(strategy)}, top {options.TopK}");
         var result = await PoolMiner.MineAsync(pool, model, options, context, cancellationToken).ConfigureAwait(false);
@@ -80,6 +81,7 @@ public sealed class MiningJobHandler : IJobHandler
             new SortedDictionary<string, object>(StringComparer.Ordinal)
             {
                 ["model"] = modelName, ["pool"] = pool.ToString(), ["strategy"] = MiningOptions.StrategyName(strategy), ["topk"] = options.TopK, ["seed"] = options.Seed,
+                ["aggregate"] = MiningOptions.AggregationName(options.Aggregation),
             },
             pool.Classes.Count > 0 ? pool.Classes : model.ClassNames);
         context.Log($"{into}@{commit.Version.Version}: picked {result.Items.Count} of {result.Considered} ({result.Excluded} excluded, {result.DuplicatesSkipped} near-duplicates skipped)");
