@@ -2,6 +2,7 @@ using OpenCvSharp;
 using Seer.Core.Annotations;
 using Seer.Core.Geometry;
 using Seer.Core.Interchange;
+using Seer.Core.Randomness;
 using Seer.Imaging.Preprocess;
 
 namespace Seer.Imaging.Synthesis;
@@ -37,7 +38,7 @@ public static class CompositeSynthesizer
         ArgumentNullException.ThrowIfNull(backgrounds);
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(options);
-        var rng = new Random(HashCode.Combine(options.Seed, index));
+        var rng = StableRandom.For(options.Seed, index); // the same scene in every process
         var (bytes, objects) = Compose(backgrounds, items, options, rng);
         string name = $"{prefix}/{index:D6}{options.Encoding}";
         return new ImportItem(name, () => new MemoryStream(bytes, writable: false), name)
