@@ -30,7 +30,7 @@ public sealed class IterateCommand : ICommandFactory
         var arch = new Option<string?>("--arch") { Description = "Architecture (default small-cnn / fcos-lite)" };
         var seed = new Option<int>("--seed") { Description = "Seed of training and of the random strategy (default 0)" };
         var tool = new Option<string>("--tool") { Description = "Labelling tool of the hand-off without --oracle: cvat or labelstudio", DefaultValueFactory = _ => "cvat" };
-        var aggregate = new Option<string>("--aggregate") { Description = "Detectors: boxes → image score: max|mean|sum (default max)", DefaultValueFactory = _ => "max" };
+        var aggregate = new Option<string>("--aggregate") { Description = "Detectors: boxes → image score: max|mean|sum", DefaultValueFactory = _ => "max" };
         var scratch = new Option<bool>("--from-scratch") { Description = "Train each round from scratch instead of fine-tuning the previous round's model" };
         var command = new Command("iterate", "Run active-learning rounds on a project: mine, label, merge, train, evaluate");
         command.Arguments.Add(name);

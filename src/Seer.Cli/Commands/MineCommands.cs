@@ -27,7 +27,7 @@ public sealed class MineCommands : ICommandFactory
         var strategy = new Option<string>("--strategy") { Description = "random|least-confidence|entropy|margin|consistency|diversity|combined", DefaultValueFactory = _ => "entropy" };
         var topk = new Option<int>("--topk") { Description = "Images to pick", Required = true };
         var seed = new Option<int>("--seed") { Description = "Seed of the random strategy and of k-center's first pick (default 0)" };
-        var aggregate = new Option<string>("--aggregate") { Description = "Detections → image score: max|mean|sum (default max)", DefaultValueFactory = _ => "max" };
+        var aggregate = new Option<string>("--aggregate") { Description = "Detections → image score: max|mean|sum", DefaultValueFactory = _ => "max" };
         var quota = new Option<string[]>("--quota") { Description = "CLASS=N: pick at least N images predicted as CLASS (repeatable)", AllowMultipleArgumentsPerToken = false };
         var exclude = new Option<string[]>("--exclude") { Description = "Never pick images in these datasets (labelled sets; repeatable)" };
         var into = new Option<string?>("--into") { Description = "Dataset receiving the picks (default POOL-mined); its earlier picks are excluded" };
