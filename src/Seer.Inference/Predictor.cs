@@ -25,7 +25,15 @@ public sealed class Predictor
         Options = options ?? new PredictorOptions();
         Options.Validate();
         _pre = new Preprocessor(model.Spec);
+        // The layout's outputs, then the feature output when asked for and the model has one.
+        _runOutputs = Options.Features && model.Spec.FeaturesOutput is { } features
+            ? [.. model.OutputNames, features] : model.OutputNames.ToArray();
     }
+
+    private readonly string[] _runOutputs;
+
+    /// <summary>True when predictions carry the model's feature vector (<see cref="ImagePrediction.Embedding"/>) beside the classes or boxes.</summary>
+    public bool ReadsFeatures => _runOutputs.Length > Model.OutputNames.Count;
 
     public OnnxModel Model { get; }
     public PredictorOptions Options { get; }
@@ -163,7 +171,7 @@ public sealed class Predictor
         IDisposableReadOnlyCollection<OrtValue> outputs;
         try
         {
-            outputs = Model.Session.Run(runOptions, [Model.InputName], [input], Model.OutputNames);
+            outputs = Model.Session.Run(runOptions, [Model.InputName], [input], _runOutputs);
         }
         catch (OnnxRuntimeException ex)
         {
@@ -174,11 +182,19 @@ public sealed class Predictor
         {
             var first = outputs[0].GetTensorDataAsSpan<float>();
             long[] firstShape = outputs[0].GetTensorTypeAndShape().Shape;
-            ReadOnlySpan<float> second = outputs.Count > 1 ? outputs[1].GetTensorDataAsSpan<float>() : default;
-            long[] secondShape = outputs.Count > 1 ? outputs[1].GetTensorTypeAndShape().Shape : [];
+            int layoutOutputs = Model.OutputNames.Count;
+            ReadOnlySpan<float> second = layoutOutputs > 1 ? outputs[1].GetTensorDataAsSpan<float>() : default;
+            long[] secondShape = layoutOutputs > 1 ? outputs[1].GetTensorTypeAndShape().Shape : [];
             var results = new ImagePrediction[batch.Count];
             for (int i = 0; i < batch.Count; i++)
                 results[i] = Decode(batch, i, first, firstShape, second, secondShape);
+            if (ReadsFeatures)
+            {
+                var features = outputs[layoutOutputs].GetTensorDataAsSpan<float>();
+                int d = (int)outputs[layoutOutputs].GetTensorTypeAndShape().Shape[1];
+                for (int i = 0; i < batch.Count; i++)
+                    results[i] = results[i] with { Embedding = features.Slice(i * d, d).ToArray() };
+            }
             return results;
         }
     }

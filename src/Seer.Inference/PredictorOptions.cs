@@ -21,6 +21,11 @@ public sealed record PredictorOptions
     public int TopK { get; init; } = 5;
     /// <summary>Decode large JPEGs at 1/2, 1/4 or 1/8 scale when still at least the input size (default true).</summary>
     public bool ReducedJpegDecode { get; init; } = true;
+    /// <summary>
+    /// Also read the model's feature output (its spec's <c>features_output</c>, when it has one) into
+    /// <see cref="ImagePrediction.Embedding"/>, beside the classes or boxes (default false; mining sets it).
+    /// </summary>
+    public bool Features { get; init; }
 
     public void Validate()
     {

@@ -73,9 +73,24 @@ public sealed class ModelExportCliTests : IDisposable
         }
 
         // Second predict reuses the cached export.
+        string cached = Path.Combine(_home, "models", id, "model.onnx");
+        var written = File.GetLastWriteTimeUtc(cached);
         var again = await RunAsync("predict", id, image, "--threshold", "0.01", "--json");
         Assert.True(again.Code == 0, again.Stderr);
         Assert.Equal(predict.Stdout, again.Stdout);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(cached));
+
+        // An export cached before exports carried the features output (its key renamed here) is written anew.
+        byte[] bytes = File.ReadAllBytes(cached);
+        byte[] key = System.Text.Encoding.ASCII.GetBytes("seer.features_output");
+        int at = bytes.AsSpan().IndexOf(key);
+        Assert.True(at > 0, "the export names its features output");
+        System.Text.Encoding.ASCII.GetBytes("seer.features_absent").CopyTo(bytes, at);
+        File.WriteAllBytes(cached, bytes);
+        var third = await RunAsync("predict", id, image, "--threshold", "0.01", "--json");
+        Assert.True(third.Code == 0, third.Stderr);
+        Assert.Equal(predict.Stdout, third.Stdout);
+        Assert.True(File.ReadAllBytes(cached).AsSpan().IndexOf(key) > 0, "the stale cached export was rewritten");
     }
 
     [Fact]

@@ -53,13 +53,7 @@ public sealed partial class IterationRunner
         var exclude = Excluded(s, s.Get(IterationStep.Prepare, "train_version"));
         string onnx = RegistryOnnxExport.ExportCached(_registry, model);
         using var opened = ModelOpener.Open(onnx);
-        var predictor = new Predictor(opened, new PredictorOptions
-        {
-            ScoreThreshold = s.Settings.DetectionScoreThreshold,
-            BatchSize = 32,
-            TopK = Math.Max(1, opened.Spec.ClassNames.Count),
-        });
-        var poolModel = new OnnxPoolModel(predictor);
+        var poolModel = OnnxPoolModel.ForMining(opened, s.Settings.DetectionScoreThreshold);
         var options = new MiningOptions
         {
             Strategy = s.Settings.Strategy,

@@ -1,5 +1,6 @@
 using Seer.Core.Geometry;
 using Seer.Inference;
+using Seer.Inference.Models;
 using Seer.Inference.Processing;
 using Seer.Mining.Inputs;
 using Seer.Mining.Pool;
@@ -8,15 +9,33 @@ namespace Seer.ActiveLearning.PoolModels;
 
 /// <summary>
 /// Adapts Seer.Inference's ONNX Runtime <see cref="Predictor"/> to the miner's <see cref="IPoolModel"/>. Classifiers
-/// give their full class distribution (the predictor keeps every class); detectors their scored boxes. Feature vector:
-/// an embedding model's output when the model is one; otherwise the class distribution (classifiers) or the per-class
-/// maximum detection score (detectors), a cheap stand-in that the diversity strategy can spread over.
+/// give their full class distribution (the predictor keeps every class); detectors their scored boxes. Feature vector
+/// (what diversity and combined spread a batch over): the model's own features when its export has them (Seer's
+/// exports do: a classifier's penultimate layer, a detector's pooled backbone; <see cref="ForMining"/> asks for them);
+/// otherwise the class distribution (classifiers) or the per-class maximum detection score (detectors), a stand-in
+/// for imported models without a feature output.
 /// </summary>
 public sealed class OnnxPoolModel : IPoolModel
 {
     private readonly Predictor _predictor;
 
     public OnnxPoolModel(Predictor predictor) => _predictor = predictor;
+
+    /// <summary>
+    /// The pool model mining uses: every class kept (classifiers), boxes from <paramref name="scoreThreshold"/> up
+    /// (detectors), and the model's feature output read when it has one.
+    /// </summary>
+    public static OnnxPoolModel ForMining(OnnxModel model, float scoreThreshold, int batchSize = 32)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return new OnnxPoolModel(new Predictor(model, new PredictorOptions
+        {
+            ScoreThreshold = scoreThreshold,
+            BatchSize = batchSize,
+            TopK = Math.Max(1, model.Spec.ClassNames.Count),
+            Features = true,
+        }));
+    }
 
     public int BatchSize => _predictor.BatchSize;
 

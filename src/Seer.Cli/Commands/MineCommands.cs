@@ -54,13 +54,7 @@ public sealed class MineCommands : ICommandFactory
             Func<string, string?>? resolver = PredictCommands.ResolveRegistryId is { } r ? id => r(home, id) : null;
             string modelName = parse.GetValue(model)!;
             using var onnx = ModelOpener.Open(modelName, parse.GetValue(manifest), resolver);
-            var predictor = new Predictor(onnx, new PredictorOptions
-            {
-                ScoreThreshold = parse.GetValue(threshold),
-                BatchSize = parse.GetValue(batch),
-                TopK = Math.Max(1, onnx.Spec.ClassNames.Count),
-            });
-            var poolModel = new OnnxPoolModel(predictor);
+            var poolModel = OnnxPoolModel.ForMining(onnx, parse.GetValue(threshold), parse.GetValue(batch));
 
             var excluded = MinedVersionWriter.AlreadyMined(workspace, intoName);
             foreach (var ds in parse.GetValue(exclude) ?? [])

@@ -41,6 +41,12 @@ public sealed record InferenceSpec
     public bool BoxesNormalized { get; init; }
     /// <summary>boxes_scores only: index of a background score column to drop, or −1.</summary>
     public int BackgroundColumn { get; init; } = -1;
+    /// <summary>
+    /// Optional extra graph output [N, D] with the model's own feature vector per image (for a classifier its
+    /// penultimate layer, for a detector its pooled backbone), read when <c>PredictorOptions.Features</c> asks for it:
+    /// what mining's diversity and combined strategies spread a batch over. Null when the model has none.
+    /// </summary>
+    public string? FeaturesOutput { get; init; }
 
     /// <summary>The spec as ONNX metadata properties (<c>seer.task</c>, <c>seer.class_names</c>, ...).</summary>
     public IReadOnlyDictionary<string, string> ToProperties()
@@ -65,6 +71,7 @@ public sealed record InferenceSpec
             ["background_column"] = Num(BackgroundColumn),
         };
         if (InputName is not null) p["input_name"] = InputName;
+        if (FeaturesOutput is not null) p["features_output"] = FeaturesOutput;
         return p.ToDictionary(kv => MetadataPrefix + kv.Key, kv => kv.Value, StringComparer.Ordinal);
     }
 
@@ -122,6 +129,7 @@ public sealed record InferenceSpec
             BoxFormat = Choice("box_format", "xyxy", "xyxy", "cxcywh"),
             BoxesNormalized = Choice("boxes_normalized", "false", "true", "false") == "true",
             BackgroundColumn = Int("background_column", -1),
+            FeaturesOutput = Get("features_output") is { Length: > 0 } f ? f : null,
         };
         spec.Validate(source);
         return spec;
@@ -144,6 +152,10 @@ public sealed record InferenceSpec
         if (Task != "embed" && ClassNames.Count == 0) Fail("class_names is empty");
         if (OutputLayout == OutputLayout.BoxesScores && OutputNames.Count is not (0 or 2))
             Fail($"boxes_scores needs two output_names, boxes then scores (was {OutputNames.Count})");
+        if (FeaturesOutput is not null && OutputNames.Contains(FeaturesOutput))
+            Fail($"features_output '{FeaturesOutput}' must not be one of output_names (it is read on request only)");
+        if (FeaturesOutput is not null && OutputNames.Count == 0)
+            Fail("features_output needs output_names (otherwise every output is read as the layout's)");
     }
 
     public static string LayoutName(OutputLayout layout) => layout switch

@@ -74,6 +74,13 @@ internal static class GraphCheck
                 Rank(o0, outputs[0], 2);
                 break;
         }
+        if (spec.FeaturesOutput is { } features)
+        {
+            if (!session.OutputMetadata.TryGetValue(features, out var meta))
+                Fail($"features output '{features}' is not in the graph (outputs: {string.Join(", ", session.OutputMetadata.Keys)})");
+            int[] f = meta!.Dimensions;
+            if (f.Length != 2) Fail($"features output '{features}' has rank {f.Length} ({Shape(f)}); it must be [N, D]");
+        }
     }
 
     public static string Shape(int[] dims) => "[" + string.Join(",", dims.Select(x => x < 0 ? "?" : x.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";

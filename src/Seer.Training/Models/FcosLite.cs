@@ -15,7 +15,7 @@ namespace Seer.Training.Models;
 /// order P3, P4, P5, row-major; per location: 4 raw box distances (left, top, right, bottom; decoded as
 /// exp(v) * stride), 1 centerness logit, then class logits. Decoding lives in <c>FcosDecoder</c>.
 /// </summary>
-public sealed class FcosLite : Module<Tensor, Tensor>
+public sealed class FcosLite : Module<Tensor, Tensor>, IFeatureModel
 {
     public static readonly int[] Strides = [8, 16, 32];
 
@@ -89,9 +89,7 @@ public sealed class FcosLite : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        Tensor c3 = stage3.forward(down2.forward(down1.forward(stem.forward(input))));
-        Tensor c4 = stage4.forward(down3.forward(c3));
-        Tensor c5 = stage5.forward(down4.forward(c4));
+        var (c3, c4, c5) = Backbone(input);
         Tensor p5 = lat5.forward(c5);
         Tensor p4 = smooth4.forward(merge.forward(lat4.forward(c4), p5));
         Tensor p3 = smooth3.forward(merge.forward(lat3.forward(c3), p4));
@@ -108,5 +106,19 @@ public sealed class FcosLite : Module<Tensor, Tensor>
             levels.Add(level.flatten(2));
         }
         return cat(levels, 2).permute(0, 2, 1).contiguous().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The scene's feature vector: the deepest backbone stage (stride 32) averaged over the image, [N, C5].</summary>
+    public Tensor features(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        return Backbone(input).C5.mean([2L, 3L]).MoveToOuterDisposeScope();
+    }
+
+    private (Tensor C3, Tensor C4, Tensor C5) Backbone(Tensor input)
+    {
+        Tensor c3 = stage3.forward(down2.forward(down1.forward(stem.forward(input))));
+        Tensor c4 = stage4.forward(down3.forward(c3));
+        return (c3, c4, stage5.forward(down4.forward(c4)));
     }
 }

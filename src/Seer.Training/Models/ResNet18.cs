@@ -11,7 +11,7 @@ namespace Seer.Training.Models;
 /// global average pooling and a linear layer. Inputs below 96 px use a 3x3 stride-1 stem without max-pooling (the
 /// CIFAR variant); larger inputs use the 7x7 stride-2 stem + 3x3 max-pool. forward: [N,3,S,S] → logits [N,classes].
 /// </summary>
-public sealed class ResNet18 : Module<Tensor, Tensor>
+public sealed class ResNet18 : Module<Tensor, Tensor>, IFeatureModel
 {
     private readonly ConvBnAct stem;
     private readonly MaxPool2d? stem_pool;
@@ -47,13 +47,24 @@ public sealed class ResNet18 : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
+        return fc.forward(Pooled(input)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The classifier's input: the last stage averaged over the image, [N, 8 · width].</summary>
+    public Tensor features(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        return Pooled(input).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Pooled(Tensor input)
+    {
         Tensor x = stem.forward(input);
         if (stem_pool is not null) x = stem_pool.forward(x);
         x = layer1_1.forward(layer1_0.forward(x));
         x = layer2_1.forward(layer2_0.forward(x));
         x = layer3_1.forward(layer3_0.forward(x));
         x = layer4_1.forward(layer4_0.forward(x));
-        x = gap.forward(x).flatten(1);
-        return fc.forward(x).MoveToOuterDisposeScope();
+        return gap.forward(x).flatten(1);
     }
 }

@@ -17,7 +17,7 @@ namespace Seer.Training.Models;
 /// then the classifier. The input size is fixed by the flattened size. State-dict keys <c>fc1.*</c>, <c>fc.*</c>.</item>
 /// </list>
 /// </summary>
-public sealed class SmallCnn : Module<Tensor, Tensor>
+public sealed class SmallCnn : Module<Tensor, Tensor>, IFeatureModel
 {
     private readonly ConvBnAct conv1;
     private readonly ConvBnAct conv2;
@@ -74,13 +74,25 @@ public sealed class SmallCnn : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
+        Tensor x = Penultimate(input);
+        if (dropout is not null) x = dropout.forward(x);
+        return fc.forward(x).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The classifier's input: the hidden layer after ReLU (small-cnn-fc) or the pooled last conv (small-cnn).</summary>
+    public Tensor features(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        return Penultimate(input).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Penultimate(Tensor input)
+    {
         Tensor x = conv2.forward(conv1.forward(input));
         x = pool1.forward(x);
         x = conv4.forward(conv3.forward(x));
         x = pool2.forward(x);
         x = conv5.forward(x);
-        if (fc1 is null) x = gap!.forward(x).flatten(1);
-        else x = dropout!.forward(functional.relu(fc1.forward(x.flatten(1))));
-        return fc.forward(x).MoveToOuterDisposeScope();
+        return fc1 is null ? gap!.forward(x).flatten(1) : functional.relu(fc1.forward(x.flatten(1)));
     }
 }

@@ -12,9 +12,10 @@ public static partial class OnnxExporter
     /// <summary>
     /// Returns (boxes [N, A, 4] xyxy in input pixels, scores [N, A, classes]) computed as FcosDecoder does:
     /// box = (x − l, y − t, x + r, y + b) with each distance exp(clip(v, −8, 8)) · stride around the location centre
-    /// ((g + 0.5) · stride), score = sqrt(sigmoid(class) · sigmoid(centerness)).
+    /// ((g + 0.5) · stride), score = sqrt(sigmoid(class) · sigmoid(centerness)); and the scene's features [N, C5]
+    /// (<see cref="FcosLite.features"/>: the deepest backbone stage averaged over the image).
     /// </summary>
-    private static (string Boxes, string Scores) FcosGraph(OnnxGraphBuilder g, string x, Dictionary<string, float[]> state,
+    private static (string Boxes, string Scores, string Features) FcosGraph(OnnxGraphBuilder g, string x, Dictionary<string, float[]> state,
         Dictionary<string, TorchSharp.torch.nn.Module> children, InferenceSpec spec)
     {
         int size = spec.InputWidth;
@@ -62,7 +63,7 @@ public static partial class OnnxExporter
         string centerness = g.Sigmoid(g.Slice(raw, 2, 4, 5));
         string classes = g.Sigmoid(g.Slice(raw, 2, 5, long.MaxValue));
         string scores = g.AddNode("Sqrt", [g.Mul(classes, centerness)]);
-        return (boxes, scores);
+        return (boxes, scores, g.Flatten(g.GlobalAveragePool(c5)));
     }
 
     /// <summary>A plain 1x1 Conv2d with bias (the head's output layers).</summary>

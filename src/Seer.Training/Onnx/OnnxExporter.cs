@@ -12,11 +12,16 @@ namespace Seer.Training.Onnx;
 /// <see cref="InferenceSpec"/> as metadata. Classifiers (<see cref="SmallCnn"/>, <see cref="ResNet18"/>) export their
 /// logits as output <c>logits</c> [N, classes] (layout classifier_logits). <see cref="FcosLite"/> exports its decoded
 /// answer (see OnnxExporter.Fcos.cs): <c>boxes</c> [N, A, 4] xyxy in input pixels and <c>scores</c> [N, A, classes]
-/// (layout boxes_scores), so the Predictor only thresholds and runs NMS. The output fields of the spec are set by the
-/// exporter to match the graph it writes.
+/// (layout boxes_scores), so the Predictor only thresholds and runs NMS. Every export also has output <c>features</c>
+/// [N, D], the network's own feature vector (<see cref="IFeatureModel"/>), named in the spec's <c>features_output</c>
+/// and read only when a predictor asks for it (mining). The output fields of the spec are set by the exporter to match
+/// the graph it writes.
 /// </summary>
 public static partial class OnnxExporter
 {
+    /// <summary>Name of the feature output every export carries.</summary>
+    public const string FeaturesName = "features";
+
     public static void Export(nn.Module<Tensor, Tensor> model, InferenceSpec spec, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -31,28 +36,34 @@ public static partial class OnnxExporter
             spec = spec with
             {
                 Task = "detect", OutputLayout = OutputLayout.BoxesScores, OutputNames = ["boxes", "scores"],
-                BoxFormat = "xyxy", BoxesNormalized = false, BackgroundColumn = -1,
+                BoxFormat = "xyxy", BoxesNormalized = false, BackgroundColumn = -1, FeaturesOutput = FeaturesName,
             };
-            var (boxes, scores) = FcosGraph(g, x, state, children, spec);
+            var (boxes, scores, features) = FcosGraph(g, x, state, children, spec);
             g.AddOutput(boxes, "boxes", OnnxElementType.Float, [null, null, 4]);
             g.AddOutput(scores, "scores", OnnxElementType.Float, [null, null, classes]);
+            g.AddOutput(features, FeaturesName, OnnxElementType.Float, [null, ((ConvBnAct)children["down4"]).OutChannels]);
         }
         else
         {
-            string y = model switch
+            var (logits, features) = model switch
             {
                 SmallCnn => SmallCnnGraph(g, x, state, children),
                 ResNet18 => ResNet18Graph(g, x, state, children),
                 _ => throw new SeerException(ErrorCodes.InvalidInput, $"ONNX export does not support the architecture {model.GetName()}"),
             };
-            spec = spec with { Task = "classify", OutputLayout = OutputLayout.ClassifierLogits, OutputNames = ["logits"] };
-            g.AddOutput(y, "logits", OnnxElementType.Float, [null, classes]);
+            spec = spec with
+            {
+                Task = "classify", OutputLayout = OutputLayout.ClassifierLogits, OutputNames = ["logits"], FeaturesOutput = FeaturesName,
+            };
+            g.AddOutput(logits, "logits", OnnxElementType.Float, [null, classes]);
+            g.AddOutput(features, FeaturesName, OnnxElementType.Float, [null, state["fc.weight"].Length / state["fc.bias"].Length]);
         }
         spec.Validate("export");
         OnnxModelWriter.Write(g, path, spec.ToProperties());
     }
 
-    private static string ResNet18Graph(OnnxGraphBuilder g, string x, Dictionary<string, float[]> state, Dictionary<string, nn.Module> children)
+    /// <summary>Logits and the classifier's input (the pooled last stage).</summary>
+    private static (string Logits, string Features) ResNet18Graph(OnnxGraphBuilder g, string x, Dictionary<string, float[]> state, Dictionary<string, nn.Module> children)
     {
         var stem = (ConvBnAct)children["stem"];
         x = ConvBnAct(g, x, "stem", stem, state);
@@ -60,6 +71,12 @@ public static partial class OnnxExporter
         foreach (string layer in new[] { "layer1_0", "layer1_1", "layer2_0", "layer2_1", "layer3_0", "layer3_1", "layer4_0", "layer4_1" })
             x = Residual(g, x, layer, (ResidualBlock)children[layer], state);
         x = g.Flatten(g.GlobalAveragePool(x));
+        return (Classifier(g, x, state), x);
+    }
+
+    /// <summary>The last linear layer (<c>fc.*</c>) over <paramref name="x"/>.</summary>
+    private static string Classifier(OnnxGraphBuilder g, string x, Dictionary<string, float[]> state)
+    {
         var w = state["fc.weight"];
         var b = state["fc.bias"];
         return g.Linear(x, g.AddInitializer("fc.weight", w, b.Length, w.Length / b.Length), g.AddInitializer("fc.bias", b, b.Length));
@@ -76,7 +93,8 @@ public static partial class OnnxExporter
         return block.Activation == ActivationKind.SiLU ? g.Silu(sum) : g.Relu(sum);
     }
 
-    private static string SmallCnnGraph(OnnxGraphBuilder g, string x, Dictionary<string, float[]> state, Dictionary<string, nn.Module> children)
+    /// <summary>Logits and the classifier's input (hidden layer after ReLU, or the pooled last conv).</summary>
+    private static (string Logits, string Features) SmallCnnGraph(OnnxGraphBuilder g, string x, Dictionary<string, float[]> state, Dictionary<string, nn.Module> children)
     {
         string Block(string name, string input) => ConvBnAct(g, input, name, (ConvBnAct)children[name], state);
         x = Block("conv2", Block("conv1", x));
@@ -95,9 +113,7 @@ public static partial class OnnxExporter
         {
             x = g.Flatten(g.GlobalAveragePool(x));
         }
-        var w = state["fc.weight"];
-        var b = state["fc.bias"];
-        return g.Linear(x, g.AddInitializer("fc.weight", w, b.Length, w.Length / b.Length), g.AddInitializer("fc.bias", b, b.Length));
+        return (Classifier(g, x, state), x);
     }
 
     /// <summary>Conv (bias-free) + BatchNorm2d (ε = 1e-5) folded into one Conv, then ReLU or SiLU when the block has one.</summary>

@@ -65,9 +65,26 @@ public static class RegistryOnnxExport
         ModelRecord record = registry.Get(model);
         string path = Path.Combine(registry.Folder(record.Id), CachedFileName);
         string weights = registry.WeightsPath(record);
-        if (File.Exists(path) && File.Exists(weights) && File.GetLastWriteTimeUtc(path) >= File.GetLastWriteTimeUtc(weights))
+        if (File.Exists(path) && File.Exists(weights) && File.GetLastWriteTimeUtc(path) >= File.GetLastWriteTimeUtc(weights) && HasFeatures(path))
             return path;
         Export(registry, record.Id, path);
         return path;
     }
+
+    /// <summary>
+    /// True when a cached export carries the <c>features</c> output (exports written before it was added do not and
+    /// are rewritten, so mining gets the model's features). The writer puts the metadata last in the file, so the
+    /// tail holds the key.
+    /// </summary>
+    private static bool HasFeatures(string path)
+    {
+        using var file = File.OpenRead(path);
+        int tail = (int)Math.Min(file.Length, 16 * 1024);
+        file.Seek(-tail, SeekOrigin.End);
+        var bytes = new byte[tail];
+        file.ReadExactly(bytes);
+        return bytes.AsSpan().IndexOf(FeaturesKey) >= 0;
+    }
+
+    private static readonly byte[] FeaturesKey = System.Text.Encoding.ASCII.GetBytes(InferenceSpec.MetadataPrefix + "features_output");
 }

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Seer.Core.Datasets;
 using Seer.Core.Errors;
 using Seer.Data;
-using Seer.Hosting.Mining;
+using Seer.ActiveLearning.PoolModels;
 using Seer.Hosting.Models;
 using Seer.Inference;
 using Seer.Mining;
@@ -54,12 +54,7 @@ public sealed class MiningJobHandler : IJobHandler
         string into = JobParameters.OptionalString(p, "into", Kind) ?? pool.Name + "-mined";
         var strategy = MiningOptions.ParseStrategy(JobParameters.OptionalString(p, "strategy", Kind) ?? "entropy");
         using var onnx = _models.Get(modelName).Load(context.CpuThreads);
-        var predictor = new Predictor(onnx, new PredictorOptions
-        {
-            ScoreThreshold = (float)(JobParameters.OptionalNumber(p, "threshold", Kind) ?? 0.1),
-            TopK = Math.Max(1, onnx.Spec.ClassNames.Count),
-        });
-        var model = new PredictorPoolModel(predictor);
+        var model = OnnxPoolModel.ForMining(onnx, (float)(JobParameters.OptionalNumber(p, "threshold", Kind) ?? 0.1));
         var excluded = AlreadyMined(into);
         var options = new MiningOptions
         {
