@@ -54,6 +54,8 @@ public sealed partial class IterationRunner
         string onnx = RegistryOnnxExport.ExportCached(_registry, model);
         using var opened = ModelOpener.Open(onnx);
         var poolModel = OnnxPoolModel.ForMining(opened, s.Settings.DetectionScoreThreshold);
+        // Core-set: the images already in the training version are k-center's existing centres.
+        bool coreSet = s.Settings.Strategy is MiningStrategy.Diversity or MiningStrategy.Combined;
         var options = new MiningOptions
         {
             Strategy = s.Settings.Strategy,
@@ -61,6 +63,9 @@ public sealed partial class IterationRunner
             Seed = unchecked(s.Settings.Seed * 1000 + s.Round),
             Exclude = exclude,
             Aggregation = s.Settings.Aggregation,
+            LabelledFeatures = coreSet
+                ? PoolMiner.Features(OpenVersion(s.Get(IterationStep.Prepare, "train_version")), poolModel, cancellationToken)
+                : [],
         };
         var mined = PoolMiner.MineAsync(pool, poolModel, options, null, cancellationToken).GetAwaiter().GetResult();
         if (mined.Items.Count == 0)
@@ -76,7 +81,7 @@ public sealed partial class IterationRunner
             ["aggregate"] = MiningOptions.AggregationName(options.Aggregation),
         };
         var commit = _workspace.CommitVersion(s.Project.MinedDataset, images, parents, "mine", parameters, s.Project.Classes);
-        return new JsonObject
+        var result = new JsonObject
         {
             ["version"] = commit.Version.Version,
             ["picked"] = mined.Items.Count,
@@ -84,6 +89,8 @@ public sealed partial class IterationRunner
             ["strategy"] = MiningOptions.StrategyName(options.Strategy),
             ["mean_score"] = Math.Round(mined.Items.Average(i => i.Score), 6),
         };
+        if (coreSet) result["centres"] = options.LabelledFeatures.Count; // training images k-center started from
+        return result;
     }
 
     /// <summary>train: fine-tunes the previous model on this round's training version (or from scratch); resumes an interrupted job.</summary>

@@ -62,6 +62,25 @@ public static class PoolMiner
         }
     }
 
+    /// <summary>
+    /// The model's feature vector of every image of <paramref name="labelled"/> (k-center's existing centres, so a
+    /// core-set batch covers what the labelled set does not; see <see cref="MiningOptions.LabelledFeatures"/>).
+    /// </summary>
+    public static IReadOnlyList<float[]> Features(DatasetSnapshot labelled, IPoolModel model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(labelled);
+        ArgumentNullException.ThrowIfNull(model);
+        var features = new List<float[]>(labelled.Images.Count);
+        foreach (var chunk in labelled.Images.Chunk(Math.Max(1, model.BatchSize)))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var outputs = model.Predict(chunk.Select(r => new PoolImage(r.FileName, Read(labelled, r))).ToList(), cancellationToken);
+            foreach (var o in outputs)
+                if (o.Features is { } f) features.Add(f);
+        }
+        return features;
+    }
+
     private static byte[] Read(DatasetSnapshot pool, ImageRecord record)
     {
         using var stream = pool.OpenImage(record);

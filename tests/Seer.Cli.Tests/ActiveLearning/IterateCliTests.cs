@@ -65,6 +65,22 @@ public sealed class IterateCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Iterate_Combined_SpreadsOverTheModelsFeaturesWithTheTrainingSetAsCentres()
+    {
+        await CreateProjectAsync("spread");
+        var run = await _w.RunAsync("iterate", "spread", "--rounds", "1", "--strategy", "combined", "--topk", "9", "--epochs", "1",
+            "--size", "32", "--batch", "8", "--params", _w.TinyParams(), "--oracle", "oracle", "--json");
+        Assert.True(run.Code == 0, run.Stderr);
+        var history = LoopWorkspace.Json(run.Stdout).GetProperty("history").EnumerateArray().ToList();
+        Assert.Equal(24 + 9, history[1].GetProperty("labelled").GetInt32());
+        var mine = Step(history[1], "mine");
+        Assert.Equal("combined", mine.GetProperty("strategy").GetString());
+        Assert.Equal(9, mine.GetProperty("picked").GetInt32());
+        // k-center started from the 24 training images' own feature vectors (core-set), read from the model's export
+        Assert.Equal(24, mine.GetProperty("centres").GetInt32());
+    }
+
+    [Fact]
     public async Task Iterate_WithoutOracle_WritesACvatTask_AndContinuesOnceTheLabelsAreImported()
     {
         await CreateProjectAsync("manual");
