@@ -64,5 +64,8 @@ internal static class HostingMigrations
                 updated_by TEXT NOT NULL,
                 updated_at TEXT NOT NULL);
             """),
+        (2, "users.session_generation: a per-user stamp in every session cookie; logout and password change bump it", """
+            ALTER TABLE users ADD COLUMN session_generation INTEGER NOT NULL DEFAULT 0;
+            """),
     ];
 }

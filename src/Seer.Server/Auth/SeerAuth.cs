@@ -13,9 +13,13 @@ public static class SeerAuth
     public const string Either = "SeerCookieOrBearer";
     public const string AdminPolicy = "admin";
 
-    public static ClaimsPrincipal Principal(UserInfo user, string scheme) =>
-        new(new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, user.Name), new Claim(ClaimTypes.Role, user.RoleName)], scheme));
+    public static ClaimsPrincipal Principal(UserInfo user, string scheme, long? sessionGeneration = null)
+    {
+        var claims = new List<Claim> { new(ClaimTypes.Name, user.Name), new(ClaimTypes.Role, user.RoleName) };
+        if (sessionGeneration is { } g)
+            claims.Add(new Claim(SessionValidation.GenerationClaim, g.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
+    }
 
     public static string UserName(this ClaimsPrincipal principal) => principal.Identity?.Name ?? "anonymous";
 
