@@ -112,12 +112,12 @@ public sealed class LocalJobRunner : BackgroundService, IJobRunner
             }
             catch (SeerException ex)
             {
-                _queue.Complete(job.Id, JobState.Failed, null, ex.Path is null ? ex.Message : $"{ex.Message} ({ex.Path})");
+                _queue.Complete(job.Id, JobState.Failed, null, ServerPaths.Hide(ex.Path is null ? ex.Message : $"{ex.Message} ({ex.Path})", _options.Home));
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 _log.LogError(ex, "job {Id} ({Kind}) failed", job.Id, job.Kind);
-                _queue.Complete(job.Id, JobState.Failed, null, $"{ex.GetType().Name}: {ex.Message}");
+                _queue.Complete(job.Id, JobState.Failed, null, ServerPaths.Hide($"{ex.GetType().Name}: {ex.Message}", _options.Home));
             }
         }
         finally
