@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Seer.Hosting.Access;
 using Seer.Hosting.Accounts;
 
 namespace Seer.Server.Auth;
@@ -22,6 +23,9 @@ public static class SeerAuth
     }
 
     public static string UserName(this ClaimsPrincipal principal) => principal.Identity?.Name ?? "anonymous";
+
+    /// <summary>The caller for ownership checks (the role is the workspace's current one: cookies and tokens are checked per request).</summary>
+    public static Caller Caller(this ClaimsPrincipal principal) => new(principal.UserName(), principal.IsInRole("admin"));
 
     public static AuthenticationProperties Persistent() => new() { IsPersistent = true };
 }
