@@ -75,6 +75,7 @@ public static class SeerServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseMiddleware<SameOriginAndHeaders>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         var ui = new EmbeddedFileProvider(typeof(SeerServer).Assembly, "ui");

@@ -12,7 +12,6 @@ using Xunit;
 namespace Seer.Server.Tests.Security;
 
 /// <summary>Session cookies are bound to the workspace, checked against its account store on every request, and end on logout.</summary>
-[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class SessionTests
 {
     [Fact]
@@ -30,6 +29,7 @@ public sealed class SessionTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public async Task The_key_ring_lives_in_the_workspace_with_private_modes()
     {
         await using var host = await ServerHost.StartAsync();
