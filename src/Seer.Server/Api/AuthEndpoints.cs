@@ -20,7 +20,8 @@ public static class AuthEndpoints
         auth.MapPost("/login", async (LoginRequest body, HttpContext http, AccountStore accounts, LoginThrottle throttle) =>
         {
             string client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-            if (throttle.RetryAfter(body.Name ?? "", client) is { } wait)
+            // The attempt is counted before the password is checked, so parallel guesses cannot pass the limit.
+            if (throttle.TryBegin(body.Name ?? "", client) is { } wait)
             {
                 http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "too_many_attempts",
@@ -29,10 +30,9 @@ public static class AuthEndpoints
             var user = accounts.VerifyPassword(body.Name ?? "", body.Password ?? "");
             if (user is null)
             {
-                throttle.Failed(body.Name ?? "", client);
                 return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "unauthorized", detail: "wrong user name or password");
             }
-            throttle.Succeeded(user.Name);
+            throttle.Succeeded(body.Name ?? "", client);
             long generation = accounts.FindSession(user.Name)?.Generation ?? 0;
             await http.SignInAsync(SeerAuth.Cookie, SeerAuth.Principal(user, SeerAuth.Cookie, generation), SeerAuth.Persistent()).ConfigureAwait(false);
             return Results.Ok(new { name = user.Name, role = user.RoleName });
@@ -49,14 +49,14 @@ public static class AuthEndpoints
         {
             string me = http.User.UserName();
             string client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-            if (throttle.RetryAfter(me, client) is { } wait)
+            if (throttle.TryBegin(me, client) is { } wait)
                 return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "too_many_attempts",
                     detail: $"too many failed attempts; try again in {Math.Ceiling(wait.TotalSeconds)} s");
             if (accounts.VerifyPassword(me, body.Current ?? "") is null)
             {
-                throttle.Failed(me, client);
                 return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "forbidden", detail: "the current password is wrong");
             }
+            throttle.Succeeded(me, client);
             accounts.SetPassword(me, body.New ?? "");
             var user = accounts.FindSession(me)!.Value;
             if (http.User.Identity?.AuthenticationType == SeerAuth.Cookie)
