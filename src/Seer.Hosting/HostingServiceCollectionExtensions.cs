@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Seer.ActiveLearning.Projects;
 using Seer.Data;
+using Seer.Hosting.Access;
 using Seer.Hosting.Accounts;
 using Seer.Hosting.Jobs;
 using Seer.Hosting.Jobs.Kinds;
@@ -23,6 +24,7 @@ public static class HostingServiceCollectionExtensions
         services.TryAddSingleton(sp => Workspace.Open(sp.GetRequiredService<IOptions<HostingOptions>>().Value.Home));
         services.TryAddSingleton(sp => new HostingDatabase(sp.GetRequiredService<IOptions<HostingOptions>>().Value.Home));
         services.TryAddSingleton<PathPolicy>();
+        services.TryAddSingleton<ResourceAccess>();
         services.TryAddSingleton<ModelCatalog>();
         return services;
     }
@@ -32,6 +34,7 @@ public static class HostingServiceCollectionExtensions
     {
         services.TryAddSingleton<SqliteJobQueue>();
         services.TryAddSingleton<IJobQueue>(sp => sp.GetRequiredService<SqliteJobQueue>());
+        services.TryAddSingleton<JobAccess>();
         services.TryAddSingleton<JobService>();
         services.TryAddSingleton<JobWaiter>();
         services.TryAddSingleton<LocalJobRunner>();
