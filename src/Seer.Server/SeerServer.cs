@@ -32,7 +32,7 @@ public static class SeerServer
         builder.WebHost.UseUrls(urls ?? DefaultUrls);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
-        builder.Services.AddSeerWorkspace(o => o.Home = home).AddSeerJobs().AddSeerAccounts();
+        builder.Services.AddSeerWorkspace(o => o.Home = home).AddSeerJobs().AddSeerAccounts().AddSeerSearch();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -85,6 +85,7 @@ public static class SeerServer
         TrainingEndpoints.Map(api);
         ProjectEndpoints.Map(api);
         AdminEndpoints.Map(api);
+        SearchEndpoints.Map(api);
         return app;
     }
 
