@@ -47,6 +47,47 @@ public sealed class ClusterCliTests : IDisposable
     }
 
     [Fact]
+    public async Task TrainEmbed_EvaluatesWithRetrievalAndVerificationKeys_AndClustersWithTheRegistryModel()
+    {
+        string home = Path.Combine(_dir, "home");
+        await AddPeopleAsync(home);
+        var train = Seer("train", "--task", "embed", "--train", "people", "--val", "people", "--epochs", "2", "--batch", "8", "--size", "16",
+            "--loss", "cosface", "--dim", "16", "--json");
+        Assert.True(train.Exit == 0, train.Err);
+        var trained = JsonDocument.Parse(train.Out).RootElement;
+        Assert.Equal("embed", trained.GetProperty("task").GetString());
+        string id = trained.GetProperty("model").GetString()!;
+
+        var eval = Seer("model", "eval", id, "people", "--json");
+        Assert.True(eval.Exit == 0, eval.Err);
+        var m = JsonDocument.Parse(eval.Out).RootElement;
+        foreach (string key in new[] { "recall_at_1", "recall_at_5", "map_at_r", "eer" })
+            Assert.InRange(m.GetProperty(key).GetDouble(), 0, 1);
+        foreach (string far in new[] { "1e-2", "1e-3", "1e-4" })
+        {
+            Assert.InRange(m.GetProperty("tar_at_far").GetProperty(far).GetDouble(), 0, 1);
+            Assert.InRange(m.GetProperty("threshold_at_far").GetProperty(far).GetDouble(), -1.01, 1.01);
+        }
+        Assert.Equal(9, m.GetProperty("queries").GetInt32());
+
+        // seer predict reads the export's embedding output: one unit vector per image.
+        string image = Path.Combine(_dir, "probe.png");
+        using (var mat = new Mat(30, 30, MatType.CV_8UC3, new CvScalar(0, 0, 240))) Cv2.ImWrite(image, mat);
+        var predict = Seer("predict", id, image, "--json");
+        Assert.True(predict.Exit == 0, predict.Err);
+        var vector = JsonDocument.Parse(predict.Out).RootElement[0].GetProperty("embedding").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.Equal(16, vector.Length);
+        Assert.Equal(1.0, Math.Sqrt(vector.Sum(v => v * v)), 3);
+
+        var cluster = Seer("cluster", "people", "--model", id, "--threshold", "0.9", "--name", "by-model", "--json");
+        Assert.True(cluster.Exit == 0, cluster.Err);
+        Assert.Equal(10, JsonDocument.Parse(cluster.Out).RootElement.GetProperty("images").GetInt32());
+        var badLoss = Seer("train", "--task", "embed", "--train", "people", "--val", "people", "--loss", "hinge");
+        Assert.Equal(2, badLoss.Exit);
+        Assert.Contains("--loss", badLoss.Err);
+    }
+
+    [Fact]
     public async Task Cluster_TagsImagesByFeature_AndEvalClustersScoresItAgainstTheTruth()
     {
         string home = Path.Combine(_dir, "home");
