@@ -100,12 +100,50 @@ public static class MotTracking
         return (results, new MotTrackSummary(frames, detections.Count, ids.Count, results.Count));
     }
 
-    /// <summary>The CLI's whole job: read detections, track with ByteTracker at the given frame rate, write results.</summary>
-    public static MotTrackSummary RunFiles(string detectionsPath, string outPath, double fps)
+    /// <summary>
+    /// Fills the gaps of each track (frames in which it was lost and later re-found, at most <paramref name="maxGap"/>
+    /// frames) with boxes interpolated linearly between the boxes before and after the gap, scored with the lower of
+    /// the two — ByteTrack's offline post-processing for its MOTChallenge results. Returns rows sorted by frame then id.
+    /// </summary>
+    public static List<MotRow> Interpolate(IReadOnlyList<MotRow> rows, int maxGap)
+    {
+        var result = new List<MotRow>(rows);
+        foreach (var track in rows.GroupBy(r => r.Id))
+        {
+            var seq = track.OrderBy(r => r.Frame).ToList();
+            for (int k = 1; k < seq.Count; k++)
+            {
+                var (a, b) = (seq[k - 1], seq[k]);
+                int gap = b.Frame - a.Frame - 1;
+                if (gap < 1 || gap > maxGap) continue;
+                for (int f = a.Frame + 1; f < b.Frame; f++)
+                {
+                    double t = (double)(f - a.Frame) / (b.Frame - a.Frame);
+                    var box = new BoxXyxy(a.Box.X1 + t * (b.Box.X1 - a.Box.X1), a.Box.Y1 + t * (b.Box.Y1 - a.Box.Y1),
+                        a.Box.X2 + t * (b.Box.X2 - a.Box.X2), a.Box.Y2 + t * (b.Box.Y2 - a.Box.Y2));
+                    result.Add(new MotRow(f, a.Id, box, Math.Min(a.Score, b.Score)));
+                }
+            }
+        }
+        result.Sort((x, y) => x.Frame != y.Frame ? x.Frame.CompareTo(y.Frame) : x.Id.CompareTo(y.Id));
+        return result;
+    }
+
+    /// <summary>
+    /// The CLI's whole job: read detections, track with ByteTracker at the given frame rate (lost buffer 2 s), fill the
+    /// gaps of re-found tracks by interpolation (unless <paramref name="interpolate"/> is false), write results.
+    /// </summary>
+    public static MotTrackSummary RunFiles(string detectionsPath, string outPath, double fps, bool interpolate = true)
     {
         if (!(fps > 0) || !double.IsFinite(fps)) throw new SeerException(ErrorCodes.InvalidOptions, $"--fps must be > 0 (was {fps})");
         var dets = MotFile.Read(detectionsPath);
-        var (results, summary) = Run(dets, new ByteTracker(ByteTrackerOptions.ForFrameRate(fps)));
+        var options = ByteTrackerOptions.ForFrameRate(fps);
+        var (results, summary) = Run(dets, new ByteTracker(options));
+        if (interpolate)
+        {
+            results = Interpolate(results, options.MaxLostFrames);
+            summary = summary with { Boxes = results.Count };
+        }
         MotFile.WriteResults(outPath, results);
         return summary;
     }
