@@ -16,11 +16,11 @@ public sealed class FlowCliTests : IDisposable
         try { Directory.Delete(root, recursive: true); } catch (IOException) { }
     }
 
-    // three small settings (one epoch each) so the test stays short; the example's own sets are larger
+    // three small settings (6 short epochs each) so the test stays short; the example's own sets are larger
     private static readonly string[] Args =
     [
-        "flow", "run", "examples/flows/sweep.yaml", "--param", "images=150",
-        "--param", """sets=[{"epochs":1,"imageSize":28,"width":8,"learningRate":0.004,"threads":1},{"epochs":1,"imageSize":28,"width":8,"learningRate":0.0005,"threads":1},{"epochs":1,"imageSize":28,"width":12,"learningRate":0.003,"threads":1}]""",
+        "flow", "run", "examples/flows/sweep.yaml", "--param", "images=600",
+        "--param", """sets=[{"epochs":6,"imageSize":28,"width":8,"learningRate":0.01,"warmupEpochs":0,"batchSize":16,"threads":1},{"epochs":6,"imageSize":28,"width":8,"learningRate":0.0003,"warmupEpochs":0,"batchSize":16,"threads":1},{"epochs":6,"imageSize":28,"width":12,"learningRate":0.005,"warmupEpochs":0,"batchSize":16,"threads":1}]""",
         "--json",
     ];
 
@@ -37,21 +37,21 @@ public sealed class FlowCliTests : IDisposable
         double valTop1 = outputs.GetProperty("val_top1").GetDouble();
         Assert.True(valTop1 > 0.2, $"best validation top-1 {valTop1} is no better than chance (0.1) on 10 classes");
 
-        // the same flow, killed once the first branch's training is recorded, then resumed
+        // the same flow, killed while the second branch trains (the first branch is recorded), then resumed
         using (var p = CliProcess.Start(homeB, Args))
         {
             var deadline = DateTime.UtcNow.AddMinutes(4);
             while (true)
             {
-                Assert.True(DateTime.UtcNow < deadline, "the first training never finished");
-                Assert.False(p.HasExited, "the flow ended before it could be killed: " + await p.StandardError.ReadToEndAsync());
+                Assert.True(DateTime.UtcNow < deadline, "the second training never started");
+                if (p.HasExited) Assert.Fail("the flow ended before it could be killed: " + await p.StandardError.ReadToEndAsync());
                 if (Directory.Exists(Path.Combine(homeB, "flows")))
                 {
                     using var store = new FlowRunStore(homeB);
                     var run = store.ListRuns().FirstOrDefault();
-                    if (run is not null && store.FindStep(run.Id, "sweep[0].train")?.State == "succeeded") break;
+                    if (run is not null && store.FindStep(run.Id, "sweep[1].train")?.State == "running") break;
                 }
-                await Task.Delay(200);
+                await Task.Delay(40);
             }
             p.Kill(entireProcessTree: true);
             await p.WaitForExitAsync();
@@ -67,8 +67,8 @@ public sealed class FlowCliTests : IDisposable
         Assert.True(code2 == 0, stderr2);
         using var resumed = JsonDocument.Parse(stdout2);
         Assert.Equal("succeeded", resumed.RootElement.GetProperty("state").GetString());
-        // data, sample, split and the first training were reused, not run again
-        Assert.True(resumed.RootElement.GetProperty("reused").GetInt32() >= 4, stdout2);
+        // data, sample, split and the first branch (train, evaluate) were reused, not run again
+        Assert.True(resumed.RootElement.GetProperty("reused").GetInt32() >= 5, stdout2);
         var r = resumed.RootElement.GetProperty("outputs");
         Assert.Equal(outputs.GetProperty("best_settings").GetRawText(), r.GetProperty("best_settings").GetRawText());
         Assert.Equal(valTop1, r.GetProperty("val_top1").GetDouble(), 6);
