@@ -8,6 +8,7 @@ using Seer.Hosting.Accounts;
 using Seer.Hosting.Jobs;
 using Seer.Hosting.Jobs.Kinds;
 using Seer.Hosting.Models;
+using Seer.Hosting.Search;
 using Seer.Hosting.Storage;
 
 namespace Seer.Hosting;
@@ -48,6 +49,13 @@ public static class HostingServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, MiningJobHandler>());
         services.TryAddSingleton(sp => new ProjectStore(sp.GetRequiredService<Workspace>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, IterationJobHandler>());
+        return services;
+    }
+
+    /// <summary>Feature groups for compare and search (kept open by the host, under the workspace's search/ folder).</summary>
+    public static IServiceCollection AddSeerSearch(this IServiceCollection services)
+    {
+        services.TryAddSingleton<FeatureGroupHost>();
         return services;
     }
 

@@ -37,7 +37,7 @@ public static class SeerServer
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
         // The key ring is protected by file modes (HOME/secrets/keys, 0700/0600), not by an XML encryptor: no warning for that.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
-        builder.Services.AddSeerWorkspace(o => o.Home = home).AddSeerJobs().AddSeerAccounts();
+        builder.Services.AddSeerWorkspace(o => o.Home = home).AddSeerJobs().AddSeerAccounts().AddSeerSearch();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -97,6 +97,7 @@ public static class SeerServer
         TrainingEndpoints.Map(api);
         ProjectEndpoints.Map(api);
         AdminEndpoints.Map(api);
+        SearchEndpoints.Map(api);
         return app;
     }
 
