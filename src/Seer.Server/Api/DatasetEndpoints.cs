@@ -90,7 +90,17 @@ public static class DatasetEndpoints
                     ?? throw new SeerException(ErrorCodes.InvalidInput, "send {dataset, format, path} as JSON or the archive as multipart form data");
                 parameters = JsonSerializer.SerializeToElement(new { dataset = body.Dataset, format = body.Format, path = body.Path });
             }
-            var job = jobs.Submit("import", parameters, http.User.UserName());
+            JobInfo job;
+            try
+            {
+                job = jobs.Submit("import", parameters, http.User.UserName());
+            }
+            catch when (request.HasFormContentType)
+            {
+                // A refused submission leaves no upload behind.
+                File.Delete(parameters.GetProperty("path").GetString()!);
+                throw;
+            }
             return Results.Accepted($"/api/jobs/{job.Id}", job);
         }).DisableAntiforgery();
         ds.MapPost("/{reference}/export", (string reference, ExportRequest body, HttpContext http, JobService jobs) =>
@@ -174,9 +184,17 @@ public static class DatasetEndpoints
         Directory.CreateDirectory(folder);
         string target = Path.Combine(folder, $"{DateTime.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid():N}.zip");
         string temp = target + ".part";
-        await using (var output = File.Create(temp))
-            await file.CopyToAsync(output, ct).ConfigureAwait(false);
-        File.Move(temp, target);
+        try
+        {
+            await using (var output = File.Create(temp))
+                await file.CopyToAsync(output, ct).ConfigureAwait(false);
+            File.Move(temp, target);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
         return JsonSerializer.SerializeToElement(new { dataset, format, path = target });
     }
 }
