@@ -74,6 +74,7 @@ public abstract class TrainerBase
 
         using nn.Module<Tensor, Tensor> model = TorchSetup.CreateSeeded(o.Seed, CreateModel);
         if (context.Init is not null) WeightTransfer.Apply(context.Init, model, Options);
+        else if (o.Pretrained.Length > 0) PretrainedWeights.Apply(PretrainedWeights.Resolve(o.Pretrained, context.PretrainedDirectory), model);
         model.to(device);
         using IStepOptimizer optimizer = OptimizerFactory.Create(model, o);
 

@@ -74,7 +74,7 @@ public sealed class TrainingJob
             var setProgress = progress is null ? null : new Relay(p => progress.Report(p with { Stage = sets.Count > 1 ? $"set {index + 1}/{sets.Count} {p.Stage}" : p.Stage }));
             var result = trainer.Run(new TrainingRunContext(request.Train, request.Val, runDir)
             {
-                Init = init, Progress = setProgress, StopAfterEpochs = request.StopAfterEpochs,
+                Init = init, Progress = setProgress, StopAfterEpochs = request.StopAfterEpochs, PretrainedDirectory = request.PretrainedDirectory,
             }, cancellationToken);
             results.Add((sets[i], result));
         }

@@ -10,7 +10,7 @@ public sealed record TrainingOptions
     /// <summary>classify or detect.</summary>
     public string Task { get; init; } = "classify";
 
-    /// <summary>Architecture: small-cnn, small-cnn-fc, resnet18 (classify); fcos-lite (detect). Empty = the task's default.</summary>
+    /// <summary>Architecture: small-cnn, small-cnn-fc, resnet18 (classify); fcos-lite, fcos-resnet18 (detect). Empty = the task's default.</summary>
     public string Architecture { get; init; } = "";
 
     /// <summary>Channel width multiplier base (small-cnn: first stage channels; resnet18: 64 is the paper's; fcos-lite: FPN channels).</summary>
@@ -99,4 +99,16 @@ public sealed record TrainingOptions
 
     /// <summary>Stop after this many training batches per epoch (0 = all); for quick checks.</summary>
     public int MaxBatchesPerEpoch { get; init; }
+
+    /// <summary>
+    /// Pretrained backbone weights by name ("" = none; "imagenet" = the fetched ImageNet ResNet-18; other names:
+    /// `seer model import-weights`). resnet18 and fcos-resnet18 then take the ImageNet layout with frozen batch norm.
+    /// </summary>
+    public string Pretrained { get; init; } = "";
+
+    /// <summary>With pretrained weights: the backbone's learning rate as a fraction of LearningRate.</summary>
+    public double BackboneLrScale { get; init; } = 0.1;
+
+    /// <summary>Wall-time budget in minutes (0 = none): the epochs are planned to fit (see TimeBudget); Epochs is then an upper bound.</summary>
+    public double TimeMinutes { get; init; }
 }

@@ -61,7 +61,7 @@ public static class TrainingOptionsLoader
     {
         ArgumentNullException.ThrowIfNull(o);
         string arch = o.Architecture.Length > 0 ? o.Architecture : o.Task == "detect" ? "fcos-lite" : "small-cnn";
-        int width = o.Width > 0 ? o.Width : arch switch { "resnet18" => 64, "fcos-lite" => 64, _ => 32 };
+        int width = o.Width > 0 ? o.Width : arch switch { "resnet18" => 64, "fcos-lite" => 64, "fcos-resnet18" => 96, _ => 32 };
         int size = o.ImageSize > 0 ? o.ImageSize : o.Task == "detect" ? 256 : 64;
         return o with { Architecture = arch, Width = width, ImageSize = size };
     }
