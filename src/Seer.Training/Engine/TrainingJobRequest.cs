@@ -20,4 +20,8 @@ public sealed record TrainingJobRequest(DatasetSnapshot Train, DatasetSnapshot V
 }
 
 /// <summary>One parameter set and where it came from (a params file path, or null for the command line).</summary>
-public sealed record ParameterSet(TrainingOptions Options, string? Source = null);
+public sealed record ParameterSet(TrainingOptions Options, string? Source = null)
+{
+    /// <summary>What the recipe advisor chose for this set and why (written to the run folder's recipe.json).</summary>
+    public IReadOnlyList<RecipeChoice> Choices { get; init; } = [];
+}

@@ -66,5 +66,19 @@ public static class TrainingOptionsLoader
         return o with { Architecture = arch, Width = width, ImageSize = size };
     }
 
+    /// <summary>The setting names a params file sets (its top-level keys).</summary>
+    public static IReadOnlyList<string> KeysOf(string path)
+    {
+        if (!File.Exists(path)) return [];
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path)) is JsonObject obj ? obj.Select(p => p.Key).ToList() : [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+
     public static string ToJson(TrainingOptions o) => JsonSerializer.Serialize(o, Json);
 }
