@@ -18,7 +18,7 @@ public sealed record RecipeChoice(string Setting, string Value, string Reason)
 /// set is small (≤ 20,000 images) — transfer beats from-scratch training on small sets; otherwise the from-scratch
 /// defaults (small-cnn-fc for small images, small-cnn above 64 px; fcos-lite).</item>
 /// <item>Input size: classification, the median image side (at least 64 px for the pretrained stem's stride 32);
-/// detection, the smallest objects (5th percentile of the shorter box side) must keep at least 16 px, two cells of the
+/// detection, the smallest objects (5th percentile of the longer box side) must keep at least 16 px, two cells of the
 /// first FPN level (stride 8), so the side is the median image side × 16 / that size, a multiple of 32, never above the
 /// median side unless the objects need it, within 128..640.</item>
 /// <item>Batch size, learning rate, warm-up, augmentation: per family (pretrained: AdamW 1e-3, backbone at 0.1×;
@@ -81,8 +81,9 @@ public static class RecipeAdvisor
         // input size
         if (detect)
         {
-            var shortSides = labelled.SelectMany(i => i.Objects.Select(b => Math.Min(b.Box.Width, b.Box.Height))).Where(s => s > 0).OrderBy(s => s).ToList();
-            double small = shortSides.Count == 0 ? 32 : shortSides[(int)(0.05 * (shortSides.Count - 1))];
+            // an object's size is its longer side (a "1" is tall and thin: its short side says nothing about its scale)
+            var sides = labelled.SelectMany(i => i.Objects.Select(b => Math.Max(b.Box.Width, b.Box.Height))).Where(s => s > 0).OrderBy(s => s).ToList();
+            double small = sides.Count == 0 ? 32 : sides[(int)(0.05 * (sides.Count - 1))];
             int need = RoundUp32(medianSide * 16.0 / Math.Max(1, small));
             int size = Math.Clamp(Math.Max(need, Math.Min(RoundUp32(medianSide), 320)), 128, 640);
             Pick("imageSize", size, $"median image side {medianSide} px, smallest objects (5th percentile) {small:0} px: they keep ≥ 16 px (two cells of the stride-8 FPN level) at {size}", x => x with { ImageSize = size });
