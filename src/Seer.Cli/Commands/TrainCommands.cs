@@ -19,7 +19,9 @@ public sealed class TrainCommands : ICommandFactory
 {
     public Command Create()
     {
-        var task = new Option<string>("--task") { Description = "classify or detect", Required = true };
+        var task = new Option<string>("--task") { Description = "classify, detect or embed", Required = true };
+        var loss = new Option<string?>("--loss") { Description = "Task embed: arcface (default), cosface, softmax or triplet" };
+        var dim = new Option<int?>("--dim") { Description = "Task embed: embedding size (default 128)" };
         var train = new Option<string>("--train") { Description = "Training dataset NAME[@VERSION]", Required = true };
         var val = new Option<string>("--val") { Description = "Validation dataset NAME[@VERSION]", Required = true };
         var arch = new Option<string?>("--arch") { Description = "small-cnn, small-cnn-fc, resnet18 (classify); fcos-lite, fcos-resnet18 (detect); default: chosen from the data" };
@@ -35,7 +37,7 @@ public sealed class TrainCommands : ICommandFactory
         var pretrained = new Option<string?>("--pretrained") { Description = "Pretrained backbone: imagenet (scripts/fetch-data.sh pretrained) or a name from `seer model import-weights`; none = from scratch" };
 
         var command = new Command("train", "Train a classifier or detector from dataset versions into the model registry");
-        foreach (Option o in new Option[] { task, train, val, arch, epochs, size, batch, lr, paramFiles, device, parent, resume, time, pretrained })
+        foreach (Option o in new Option[] { task, train, val, arch, epochs, size, batch, lr, paramFiles, device, parent, resume, loss, dim, time, pretrained })
             command.Options.Add(o);
         CommandRunner.SetAction(command, async (parse, ct) =>
         {
@@ -49,6 +51,8 @@ public sealed class TrainCommands : ICommandFactory
                 BatchSize = parse.GetValue(batch) ?? o.BatchSize,
                 LearningRate = parse.GetValue(lr) ?? o.LearningRate,
                 Device = parse.GetValue(device) ?? o.Device,
+                MetricLoss = parse.GetValue(loss) ?? o.MetricLoss,
+                EmbeddingDim = parse.GetValue(dim) ?? o.EmbeddingDim,
                 // --epochs wins over a time budget
                 TimeMinutes = parse.GetValue(epochs) is null ? parse.GetValue(time) ?? o.TimeMinutes : 0,
                 Pretrained = parse.GetValue(pretrained) is { } p ? (p == "none" ? "" : p) : o.Pretrained,

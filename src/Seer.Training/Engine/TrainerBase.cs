@@ -43,6 +43,10 @@ public abstract class TrainerBase
     /// <summary>Decodes and augments the given samples into a CPU batch (runs on a worker thread).</summary>
     protected abstract ITrainBatch BuildBatch(ReadOnlySpan<int> samples, int epoch, int batchIndex);
 
+    /// <summary>The order of training samples in an epoch (consecutive runs of the batch size are the batches).</summary>
+    protected virtual int[] EpochOrder(IReadOnlyList<int> sampleClasses, int epoch, int batchSize) =>
+        EpochSampler.Order(sampleClasses, Options.Sampling, Options.Seed, epoch);
+
     /// <summary>The scalar loss of a batch (the caller runs backward inside its dispose scope).</summary>
     protected abstract Tensor ComputeLoss(nn.Module<Tensor, Tensor> model, ITrainBatch batch, Device device);
 
@@ -100,6 +104,9 @@ public abstract class TrainerBase
             warmupSteps = (long)Math.Round(WarmupFor(planned) * steps);
         }
         double epochSecondsSum = state.Curves.Sum(c => c.Seconds);
+        // the validation that ends a cut-short epoch must fit too: reserved from the measured step time (a forward
+        // pass over the validation set, about 0.4 of a training step per batch), then from the measured evaluations
+        double evalReserve = 0;
 
         int epochsThisCall = 0;
         for (int epoch = state.NextEpoch; epoch < planned && !state.Stopped; epoch++)
@@ -107,7 +114,7 @@ public abstract class TrainerBase
             if (context.StopAfterEpochs is int stop && epochsThisCall >= stop) break;
             var clock = Stopwatch.StartNew();
             model.train();
-            int[] order = EpochSampler.Order(sampleClasses, o.Sampling, o.Seed, epoch);
+            int[] order = EpochOrder(sampleClasses, epoch, batchSize);
             double lossSum = 0;
             int lossCount = 0;
             double lr = 0;
@@ -118,7 +125,7 @@ public abstract class TrainerBase
                          b => BuildBatch(order.AsSpan(b * batchSize, batchSize), e, b),
                          o.Prefetch, cancellationToken))
             {
-                if (budget.Spent(wall.Elapsed.TotalSeconds) && lossCount > 0) { budgetSpent = true; break; }
+                if (budget.Spent(wall.Elapsed.TotalSeconds + evalReserve) && lossCount > 0) { budgetSpent = true; break; }
                 using var scope = NewDisposeScope();
                 lr = LearningRateSchedule.At(step, warmupSteps, totalSteps, o.LearningRate, o.FinalLrFraction);
                 optimizer.ZeroGrad();
@@ -132,6 +139,8 @@ public abstract class TrainerBase
                 lossSum += value;
                 lossCount++;
                 step++;
+                if (budget.Active && epoch == state.NextEpoch && lossCount == Math.Min(4, steps) && evalReserve == 0)
+                    evalReserve = clock.Elapsed.TotalSeconds / lossCount * 0.4 * Math.Ceiling(context.Val.Images.Count / (double)batchSize);
                 if (budget.Active && epoch == 0 && lossCount == Math.Min(8, steps) && steps > lossCount)
                 {
                     // first plan: the epoch's time estimated from its first steps (decoding into the cache included, so
@@ -150,8 +159,10 @@ public abstract class TrainerBase
             if (budgetSpent) planned = epoch + 1;
             if ((epoch + 1) % o.EvalEvery == 0 || epoch + 1 == planned || budget.Active)
             {
+                var evalClock = Stopwatch.StartNew();
                 metrics = Evaluate(model, context.Val, device, null, cancellationToken);
                 metric = Convert.ToDouble(metrics[PrimaryMetric], System.Globalization.CultureInfo.InvariantCulture);
+                evalReserve = evalClock.Elapsed.TotalSeconds;
             }
             var curves = new List<EpochRecord>(state.Curves)
             {

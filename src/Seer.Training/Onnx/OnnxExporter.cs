@@ -44,6 +44,10 @@ public static partial class OnnxExporter
             long featureWidth = model is FcosResNet18 f ? f.Backbone.FeatureWidth : ((ConvBnAct)children["down4"]).OutChannels;
             g.AddOutput(features, FeaturesName, OnnxElementType.Float, [null, featureWidth]);
         }
+        else if (model is EmbeddingNet embedding)
+        {
+            spec = EmbeddingGraph(g, x, embedding, state, spec);
+        }
         else
         {
             var (logits, features) = model switch
@@ -66,9 +70,15 @@ public static partial class OnnxExporter
     /// <summary>Logits and the classifier's input (the pooled last stage).</summary>
     private static (string Logits, string Features) ResNet18Graph(OnnxGraphBuilder g, string x, Dictionary<string, float[]> state, ResNet18 model, string prefix)
     {
-        var (_, _, c5) = ResNetStages(g, x, state, model, prefix);
-        x = g.Flatten(g.GlobalAveragePool(c5));
+        x = ResNet18Features(g, x, state, model, prefix);
         return (Classifier(g, x, state), x);
+    }
+
+    /// <summary>The pooled last stage of a ResNet-18 (its classifier's input); state keys under <paramref name="prefix"/>.</summary>
+    private static string ResNet18Features(OnnxGraphBuilder g, string x, Dictionary<string, float[]> state, ResNet18 model, string prefix)
+    {
+        var (_, _, c5) = ResNetStages(g, x, state, model, prefix);
+        return g.Flatten(g.GlobalAveragePool(c5));
     }
 
     /// <summary>A ResNet18's stem and stages; returns the outputs of stages 2, 3 and 4 (strides 8, 16, 32).</summary>
@@ -115,6 +125,13 @@ public static partial class OnnxExporter
     /// <summary>Logits and the classifier's input (hidden layer after ReLU, or the pooled last conv).</summary>
     private static (string Logits, string Features) SmallCnnGraph(OnnxGraphBuilder g, string x, Dictionary<string, float[]> state, Dictionary<string, nn.Module> children)
     {
+        x = SmallCnnFeatures(g, x, state, children);
+        return (Classifier(g, x, state), x);
+    }
+
+    /// <summary>A small CNN's classifier input: the hidden layer after ReLU (small-cnn-fc) or the pooled last conv.</summary>
+    private static string SmallCnnFeatures(OnnxGraphBuilder g, string x, Dictionary<string, float[]> state, Dictionary<string, nn.Module> children)
+    {
         string Block(string name, string input) => ConvBnAct(g, input, name, (ConvBnAct)children[name], state);
         x = Block("conv2", Block("conv1", x));
         x = g.MaxPool(x, 2, 2);
@@ -132,7 +149,7 @@ public static partial class OnnxExporter
         {
             x = g.Flatten(g.GlobalAveragePool(x));
         }
-        return (Classifier(g, x, state), x);
+        return x;
     }
 
     /// <summary>Conv (bias-free) + BatchNorm2d (ε = 1e-5) folded into one Conv, then ReLU or SiLU when the block has one.</summary>

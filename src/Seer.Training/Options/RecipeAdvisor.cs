@@ -40,6 +40,7 @@ public static class RecipeAdvisor
         ArgumentNullException.ThrowIfNull(train);
         var choices = new List<RecipeChoice>();
         TrainingOptions o = given;
+        if (given.Task is not ("classify" or "detect")) return (o, choices); // other tasks keep their own defaults
         bool Free(string key) => !explicitSettings.Contains(key);
         void Pick(string key, object value, string reason, Func<TrainingOptions, TrainingOptions> apply)
         {
