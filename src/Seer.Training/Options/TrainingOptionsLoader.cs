@@ -61,9 +61,23 @@ public static class TrainingOptionsLoader
     {
         ArgumentNullException.ThrowIfNull(o);
         string arch = o.Architecture.Length > 0 ? o.Architecture : o.Task == "detect" ? "fcos-lite" : "small-cnn";
-        int width = o.Width > 0 ? o.Width : arch switch { "resnet18" => 64, "fcos-lite" => 64, _ => 32 };
+        int width = o.Width > 0 ? o.Width : arch switch { "resnet18" => 64, "fcos-lite" => 64, "fcos-resnet18" => 96, _ => 32 };
         int size = o.ImageSize > 0 ? o.ImageSize : o.Task == "detect" ? 256 : 64;
         return o with { Architecture = arch, Width = width, ImageSize = size };
+    }
+
+    /// <summary>The setting names a params file sets (its top-level keys).</summary>
+    public static IReadOnlyList<string> KeysOf(string path)
+    {
+        if (!File.Exists(path)) return [];
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path)) is JsonObject obj ? obj.Select(p => p.Key).ToList() : [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
     }
 
     public static string ToJson(TrainingOptions o) => JsonSerializer.Serialize(o, Json);
