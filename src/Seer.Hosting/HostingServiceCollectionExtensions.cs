@@ -24,6 +24,7 @@ public static class HostingServiceCollectionExtensions
         services.TryAddSingleton(sp => new HostingDatabase(sp.GetRequiredService<IOptions<HostingOptions>>().Value.Home));
         services.TryAddSingleton<PathPolicy>();
         services.TryAddSingleton<ModelCatalog>();
+        services.TryAddSingleton(sp => new Seer.Data.Browse.ImageBrowser(sp.GetRequiredService<Workspace>()));
         return services;
     }
 
@@ -43,6 +44,7 @@ public static class HostingServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, PreAnnotationJobHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, TrainingJobHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, MiningJobHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, FieldsJobHandler>());
         services.TryAddSingleton(sp => new ProjectStore(sp.GetRequiredService<Workspace>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, IterationJobHandler>());
         return services;

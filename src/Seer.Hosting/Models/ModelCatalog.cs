@@ -16,6 +16,8 @@ public sealed class ModelCatalog : IDisposable
     private readonly HostingDatabase _db;
     private readonly ConcurrentDictionary<string, Lazy<(OnnxModel Model, ConcurrentDictionary<float, ImageAnalyzer> Analyzers)>> _loaded = new(StringComparer.Ordinal);
 
+    private readonly ConcurrentDictionary<(string Name, float Threshold), Predictor> _predictors = new();
+
     public ModelCatalog(HostingDatabase db) => _db = db;
 
     public IReadOnlyList<ServedModel> List()
@@ -64,20 +66,33 @@ public sealed class ModelCatalog : IDisposable
             cmd.Parameters.AddWithValue("$n", name);
             cmd.ExecuteNonQuery();
         }
+        foreach (var key in _predictors.Keys.Where(k => k.Name == name).ToList()) _predictors.TryRemove(key, out _);
         if (_loaded.TryRemove(name, out var lazy) && lazy.IsValueCreated) lazy.Value.Model.Dispose();
     }
 
     /// <summary>The image API analyzer of a model at a score threshold (loaded once, then shared; thread-safe).</summary>
     public ImageAnalyzer Analyzer(string name, float scoreThreshold)
     {
-        var model = Get(name);
-        var entry = _loaded.GetOrAdd(name, _ => new Lazy<(OnnxModel, ConcurrentDictionary<float, ImageAnalyzer>)>(
-            () => (model.Load(), new ConcurrentDictionary<float, ImageAnalyzer>()))).Value;
+        var entry = Loaded(name);
         return entry.Analyzers.GetOrAdd(scoreThreshold, t =>
         {
             var predictor = new Predictor(entry.Model, new PredictorOptions { ScoreThreshold = t });
             return predictor.Spec.Task == "detect" ? new ImageAnalyzer(predictor) : new ImageAnalyzer(null, new Dictionary<string, Predictor> { ["class"] = predictor });
         });
+    }
+
+    /// <summary>A predictor of a served model at a score threshold (detections, or every class's score for a classifier), sharing the loaded model.</summary>
+    public Predictor Predictor(string name, float scoreThreshold)
+    {
+        var entry = Loaded(name);
+        return _predictors.GetOrAdd((name, scoreThreshold), _ => new Predictor(entry.Model, new PredictorOptions { ScoreThreshold = scoreThreshold }));
+    }
+
+    private (OnnxModel Model, ConcurrentDictionary<float, ImageAnalyzer> Analyzers) Loaded(string name)
+    {
+        var model = Get(name);
+        return _loaded.GetOrAdd(name, _ => new Lazy<(OnnxModel, ConcurrentDictionary<float, ImageAnalyzer>)>(
+            () => (model.Load(), new ConcurrentDictionary<float, ImageAnalyzer>()))).Value;
     }
 
     public void Dispose()

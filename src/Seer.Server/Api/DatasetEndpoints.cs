@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Seer.Core.Datasets;
 using Seer.Core.Errors;
 using Seer.Data;
+using Seer.Data.Browse;
 using Seer.Data.Stats;
 using Seer.Hosting.Jobs;
 using Seer.Server.Auth;
@@ -41,22 +42,30 @@ public static class DatasetEndpoints
             });
         });
         ds.MapGet("/{reference}/stats", (string reference, Workspace ws) => DatasetStatistics.Compute(ws.OpenSnapshot(DatasetRef.Parse(reference))));
-        ds.MapGet("/{reference}/images", (string reference, int? offset, int? limit, string? label, Workspace ws) =>
+        // The images query: server-paged, filtered and sorted in SQLite (Seer.Data.Browse.ImageBrowser).
+        ds.MapGet("/{reference}/images", (string reference, int? offset, int? limit, string? label, string? state, string? q, string? sort,
+            string? order, string? field, double? min, double? max, Workspace ws, ImageBrowser browser) =>
         {
-            var snapshot = ws.OpenSnapshot(DatasetRef.Parse(reference));
-            IEnumerable<ImageRecord> images = snapshot.Images;
-            if (!string.IsNullOrEmpty(label)) images = images.Where(i => i.Tags.Contains(label) || i.Objects.Any(o => o.Label == label));
-            var list = images.ToList();
-            int from = Math.Max(0, offset ?? 0), take = Math.Clamp(limit ?? 100, 1, 1000);
+            var page = browser.Query(DatasetRef.Parse(reference), new ImageQuery
+            {
+                Offset = offset ?? 0, Limit = limit ?? 100, Label = label, State = state, Text = q, Sort = sort, Order = order,
+                Field = field, Min = min, Max = max,
+            });
             return Results.Ok(new
             {
-                dataset = snapshot.Name,
-                version = snapshot.Version,
-                classes = snapshot.Classes,
-                total = list.Count,
-                offset = from,
-                images = list.Skip(from).Take(take).Select(ImageJson),
+                dataset = page.Dataset,
+                version = page.Version,
+                classes = ws.Metadata.ReadClasses(page.Version),
+                total = page.Total,
+                offset = page.Offset,
+                images = page.Images.Select(BrowseEndpoints.Row),
             });
+        });
+        ds.MapGet("/{reference}/fields", (string reference, Workspace ws, ImageBrowser browser) =>
+        {
+            var info = ws.Resolve(DatasetRef.Parse(reference));
+            var at = DatasetRef.Parse($"{info.Dataset}@{info.Version}");
+            return Results.Ok(new { fields = browser.FieldNames(info.Version), runs = browser.FieldRuns(at) });
         });
         ds.MapGet("/{reference}/images/random", (string reference, Workspace ws) =>
         {
