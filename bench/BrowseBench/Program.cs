@@ -97,46 +97,40 @@ try
     Console.WriteLine();
     Console.WriteLine($"{"case",-46} {"HTTP p50",9} {"p90",7} {"library",9} {"bare SQL",9} {"in memory",10}  rows/total");
 
-    string facts = "JOIN browse_image_facts f ON f.version_id = vi.version_id AND f.ord = vi.ord";
-    string cols = "vi.ord, vi.content_hash, vi.file_name, vi.width, vi.height, vi.labelled, vi.annotations_json, f.objects";
+    // Bare SQL: the hand-written query a developer would write for the same rows (count + page, rows read, JSON not
+    // parsed), using the same per-version index tables; no HTTP, no auth, no JSON.
+    string cols = "vi.ord, vi.content_hash, vi.file_name, vi.width, vi.height, vi.labelled, vi.annotations_json";
+    string versionCount = "SELECT image_count FROM versions WHERE id = $v";
+    string Labelled(string label) => $"JOIN browse_image_labels l ON l.version_id = vi.version_id AND l.ord = vi.ord AND l.label = '{label}'";
+    string LabelCount(string label) => $"SELECT COUNT(*) FROM browse_image_labels WHERE version_id = $v AND label = '{label}'";
     var cases = new (string Name, string Query, ImageQuery Lib, string BareCount, string BarePage, Func<DatasetSnapshot, int>? InMemory)[]
     {
-        ("page of 100 at offset 0", "offset=0&limit=100", new ImageQuery { Limit = 100 },
-            $"SELECT COUNT(*) FROM version_images vi {facts} WHERE vi.version_id = $v",
-            $"SELECT {cols} FROM version_images vi {facts} WHERE vi.version_id = $v ORDER BY vi.ord LIMIT 100 OFFSET 0",
+        ("page of 100 at offset 0", "offset=0&limit=100", new ImageQuery { Limit = 100 }, versionCount,
+            $"SELECT {cols} FROM version_images vi WHERE vi.version_id = $v ORDER BY vi.ord LIMIT 100 OFFSET 0",
             s => s.Images.Take(100).Count()),
-        ("page of 100 at offset 30,000", "offset=30000&limit=100", new ImageQuery { Offset = 30000, Limit = 100 },
-            $"SELECT COUNT(*) FROM version_images vi {facts} WHERE vi.version_id = $v",
-            $"SELECT {cols} FROM version_images vi {facts} WHERE vi.version_id = $v ORDER BY vi.ord LIMIT 100 OFFSET 30000",
+        ("page of 100 at offset 30,000", "offset=30000&limit=100", new ImageQuery { Offset = 30000, Limit = 100 }, versionCount,
+            $"SELECT {cols} FROM version_images vi WHERE vi.version_id = $v ORDER BY vi.ord LIMIT 100 OFFSET 30000",
             s => s.Images.Skip(30000).Take(100).Count()),
-        ("last page (offset 59,900)", "offset=59900&limit=100", new ImageQuery { Offset = 59900, Limit = 100 },
-            $"SELECT COUNT(*) FROM version_images vi {facts} WHERE vi.version_id = $v",
-            $"SELECT {cols} FROM version_images vi {facts} WHERE vi.version_id = $v ORDER BY vi.ord LIMIT 100 OFFSET 59900",
+        ("last page (offset 59,900)", "offset=59900&limit=100", new ImageQuery { Offset = 59900, Limit = 100 }, versionCount,
+            $"SELECT {cols} FROM version_images vi WHERE vi.version_id = $v ORDER BY vi.ord LIMIT 100 OFFSET 59900",
             s => s.Images.Skip(59900).Take(100).Count()),
         ("label=Sneaker sort=intensity desc", "label=Sneaker&sort=intensity&order=desc&limit=100",
-            new ImageQuery { Label = "Sneaker", Sort = "intensity", Order = "desc", Limit = 100 },
-            "SELECT COUNT(*) FROM browse_image_labels WHERE version_id = $v AND label = 'Sneaker'",
-            $"SELECT {cols}, fv.value FROM version_images vi {facts} LEFT JOIN field_values fv ON fv.run_id = $run AND fv.ord = vi.ord " +
-            "WHERE vi.version_id = $v AND vi.ord IN (SELECT ord FROM browse_image_labels WHERE version_id = $v AND label = 'Sneaker') " +
-            "ORDER BY fv.value IS NULL, fv.value DESC, vi.ord DESC LIMIT 100",
+            new ImageQuery { Label = "Sneaker", Sort = "intensity", Order = "desc", Limit = 100 }, LabelCount("Sneaker"),
+            $"SELECT {cols}, fv.value FROM version_images vi {Labelled("Sneaker")} LEFT JOIN field_values fv ON fv.run_id = $run AND fv.ord = vi.ord " +
+            "WHERE vi.version_id = $v ORDER BY fv.value IS NULL, fv.value DESC, vi.ord DESC LIMIT 100",
             null),
         ("label=Sneaker sort=intensity desc, offset 5,900", "label=Sneaker&sort=intensity&order=desc&offset=5900&limit=100",
-            new ImageQuery { Label = "Sneaker", Sort = "intensity", Order = "desc", Offset = 5900, Limit = 100 },
-            "SELECT COUNT(*) FROM browse_image_labels WHERE version_id = $v AND label = 'Sneaker'",
-            $"SELECT {cols}, fv.value FROM version_images vi {facts} LEFT JOIN field_values fv ON fv.run_id = $run AND fv.ord = vi.ord " +
-            "WHERE vi.version_id = $v AND vi.ord IN (SELECT ord FROM browse_image_labels WHERE version_id = $v AND label = 'Sneaker') " +
-            "ORDER BY fv.value IS NULL, fv.value DESC, vi.ord DESC LIMIT 100 OFFSET 5900",
+            new ImageQuery { Label = "Sneaker", Sort = "intensity", Order = "desc", Offset = 5900, Limit = 100 }, LabelCount("Sneaker"),
+            $"SELECT {cols}, fv.value FROM version_images vi {Labelled("Sneaker")} LEFT JOIN field_values fv ON fv.run_id = $run AND fv.ord = vi.ord " +
+            "WHERE vi.version_id = $v ORDER BY fv.value IS NULL, fv.value DESC, vi.ord DESC LIMIT 100 OFFSET 5900",
             null),
         ("label=Bag sort=file_name desc", "label=Bag&sort=file_name&order=desc&limit=100",
-            new ImageQuery { Label = "Bag", Sort = "file_name", Order = "desc", Limit = 100 },
-            "SELECT COUNT(*) FROM browse_image_labels WHERE version_id = $v AND label = 'Bag'",
-            $"SELECT {cols} FROM version_images vi {facts} " +
-            "WHERE vi.version_id = $v AND vi.ord IN (SELECT ord FROM browse_image_labels WHERE version_id = $v AND label = 'Bag') " +
-            "ORDER BY vi.file_name DESC, vi.ord DESC LIMIT 100",
+            new ImageQuery { Label = "Bag", Sort = "file_name", Order = "desc", Limit = 100 }, LabelCount("Bag"),
+            $"SELECT {cols} FROM version_images vi {Labelled("Bag")} WHERE vi.version_id = $v ORDER BY vi.file_name DESC, vi.ord DESC LIMIT 100",
             s => s.Images.Where(i => i.Tags.Contains("Bag")).OrderByDescending(i => i.FileName, StringComparer.Ordinal).Take(100).Count()),
         ("q=0599 (file name contains)", "q=0599&limit=100", new ImageQuery { Text = "0599", Limit = 100 },
             "SELECT COUNT(*) FROM version_images vi WHERE vi.version_id = $v AND vi.file_name LIKE '%0599%'",
-            $"SELECT {cols} FROM version_images vi {facts} WHERE vi.version_id = $v AND vi.file_name LIKE '%0599%' ORDER BY vi.ord LIMIT 100",
+            $"SELECT {cols} FROM version_images vi WHERE vi.version_id = $v AND vi.file_name LIKE '%0599%' ORDER BY vi.ord LIMIT 100",
             s => s.Images.Where(i => i.FileName.Contains("0599", StringComparison.OrdinalIgnoreCase)).Take(100).Count()),
     };
     long run = browser.FieldRuns(new DatasetRef("fashion", null)).First(r => r.Field == "intensity").Id;

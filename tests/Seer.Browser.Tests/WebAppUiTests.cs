@@ -100,9 +100,9 @@ public sealed class WebAppUiTests
     private static async Task<JsonElement> WaitAsync(HttpClient http, HttpResponseMessage submitted)
     {
         long id = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
-        for (int i = 0; i < 10; i++) // the wait call returns after at most 120 s; a stuck job fails the test after 20 minutes
+        for (int i = 0; i < 20; i++) // the wait call returns after at most 60 s; a stuck job fails the test after 20 minutes
         {
-            var job = await http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/wait?timeout=120");
+            var job = await http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/wait?timeout=60");
             if (job.GetProperty("state").GetString() is "succeeded" or "failed" or "cancelled") return job;
         }
         throw new TimeoutException($"job {id} did not finish");

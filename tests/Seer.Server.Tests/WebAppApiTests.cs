@@ -112,6 +112,46 @@ public sealed class WebAppApiTests
         Assert.Contains(host.Service<IJobQueue>().ReadLogs(id), l => l.Message == $"model {model} marked cancelled");
     }
 
+    [Fact]
+    public async Task DatasetActions_ReportTheirVersions_ExportDownloadsAZip_AndTokensAreListedAndRevokedByTheirOwners()
+    {
+        await using var host = await ServerHost.StartAsync();
+        await ImportAsync(host, "fashion", "idx", FashionSubset.Write(host.Home, 60));
+        var member = host.Member();
+
+        var sample = await member.PostAsJsonAsync("/api/datasets/fashion/sample", new { count = 20, stratified = true, seed = 1, target = "small" });
+        Assert.Equal(HttpStatusCode.OK, sample.StatusCode);
+        var report = await sample.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("sample", report.GetProperty("operation").GetString());
+        Assert.Equal(20, report.GetProperty("versions")[0].GetProperty("images").GetInt32());
+        var relabel = await (await member.PostAsJsonAsync("/api/datasets/small/relabel", new { map = new Dictionary<string, string> { ["Bag"] = "Handbag" } }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("small", relabel.GetProperty("versions")[0].GetProperty("dataset").GetString());
+        var dedup = await member.PostAsJsonAsync("/api/datasets/fashion/dedup", new { near = false, target = "unique" });
+        Assert.Equal(HttpStatusCode.OK, dedup.StatusCode);
+        var bad = await member.PostAsJsonAsync("/api/datasets/fashion/split", new { ratios = new[] { -1.0, 2.0 } });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.DoesNotContain(host.Service<Seer.Data.Workspace>().ListDatasets(), d => d.Name.StartsWith("fashion-", StringComparison.Ordinal));
+
+        var zip = await member.GetAsync("/api/datasets/small/export.zip?format=coco");
+        Assert.Equal(HttpStatusCode.OK, zip.StatusCode);
+        Assert.Equal("application/zip", zip.Content.Headers.ContentType?.MediaType);
+        using (var archive = new System.IO.Compression.ZipArchive(await zip.Content.ReadAsStreamAsync()))
+        {
+            Assert.Equal(20, archive.Entries.Count(e => e.FullName.EndsWith(".png", StringComparison.Ordinal)));
+            Assert.Contains(archive.Entries, e => e.FullName.EndsWith(".json", StringComparison.Ordinal));
+        }
+
+        var mine = await member.GetFromJsonAsync<JsonElement>("/api/tokens");
+        Assert.All(mine.EnumerateArray(), t => Assert.Equal("member", t.GetProperty("user").GetString()));
+        var all = await host.Admin().GetFromJsonAsync<JsonElement>("/api/tokens");
+        string adminToken = all.EnumerateArray().First(t => t.GetProperty("user").GetString() == "admin").GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.Forbidden, (await member.DeleteAsync($"/api/tokens/{adminToken}")).StatusCode);
+        string memberToken = mine[0].GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.NoContent, (await host.Admin().DeleteAsync($"/api/tokens/{memberToken}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await member.GetAsync("/api/tokens")).StatusCode);
+    }
+
     /// <summary>Holds the training after its first epoch until the job is cancelled.</summary>
     private sealed class HoldAfterFirstEpoch : ITrainingEpochListener
     {

@@ -106,36 +106,36 @@ public sealed class ImageBrowser
         EnsureIndexed(c, info.Version);
         var runs = LatestRuns(c, info.Version);
 
-        string FieldSql(string name, string what) =>
-            BuiltIn.TryGetValue(name, out var sql) ? sql
-            : runs.ContainsKey(name) ? $"fv_{name}.value"
-            : throw new SeerException(ErrorCodes.InvalidInput,
-                $"unknown {what} field '{name}' for {info.Dataset}@{info.Version[..10]}; fields: {string.Join(", ", BuiltIn.Keys.Concat(runs.Keys))}", name);
-
-        var from = new StringBuilder("FROM version_images vi JOIN browse_image_facts f ON f.version_id = vi.version_id AND f.ord = vi.ord");
-        foreach (var (field, run) in runs)
-            from.Append(CultureInfo.InvariantCulture, $" LEFT JOIN field_values fv_{field} ON fv_{field}.run_id = {run.Id} AND fv_{field}.ord = vi.ord");
-        var where = new StringBuilder(" WHERE vi.version_id = $v");
-        using var count = c.CreateCommand();
-        using var page = c.CreateCommand();
-        void Param(string name, object value)
+        // Only the joins a filter or the sort needs: box counts (facts) and recorded fields (one run each).
+        var needed = new HashSet<string>(StringComparer.Ordinal);
+        string FieldSql(string name, string what)
         {
-            count.Parameters.AddWithValue(name, value);
-            page.Parameters.AddWithValue(name, value);
+            if (!BuiltIn.TryGetValue(name, out var sql) && !runs.ContainsKey(name))
+                throw new SeerException(ErrorCodes.InvalidInput,
+                    $"unknown {what} field '{name}' for {info.Dataset}@{info.Version[..10]}; fields: {string.Join(", ", BuiltIn.Keys.Concat(runs.Keys))}", name);
+            needed.Add(name);
+            return sql ?? $"fv_{name}.value";
         }
-        Param("$v", info.Version);
+
+        var where = new StringBuilder(" WHERE vi.version_id = $v");
+        var parameters = new List<(string Name, object Value)> { ("$v", info.Version) };
+        bool filtered = false;
         if (!string.IsNullOrEmpty(query.Label))
         {
             where.Append(" AND vi.ord IN (SELECT ord FROM browse_image_labels WHERE version_id = $v AND label = $label)");
-            Param("$label", query.Label);
+            parameters.Add(("$label", query.Label));
         }
-        if (query.State is "labelled") where.Append(" AND vi.labelled = 1");
-        else if (query.State is "unlabelled") where.Append(" AND vi.labelled = 0");
+        if (query.State is "labelled" or "unlabelled")
+        {
+            where.Append(query.State == "labelled" ? " AND vi.labelled = 1" : " AND vi.labelled = 0");
+            filtered = true;
+        }
         if (!string.IsNullOrEmpty(query.Text))
         {
             where.Append(" AND vi.file_name LIKE $q ESCAPE '\\'");
-            Param("$q", "%" + query.Text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
-                .Replace("_", "\\_", StringComparison.Ordinal) + "%");
+            parameters.Add(("$q", "%" + query.Text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
+                .Replace("_", "\\_", StringComparison.Ordinal) + "%"));
+            filtered = true;
         }
         if (!string.IsNullOrEmpty(query.Field))
         {
@@ -143,41 +143,84 @@ public sealed class ImageBrowser
             if (query.Min is double min)
             {
                 where.Append(CultureInfo.InvariantCulture, $" AND {field} >= $min");
-                Param("$min", min);
+                parameters.Add(("$min", min));
             }
             if (query.Max is double max)
             {
                 where.Append(CultureInfo.InvariantCulture, $" AND {field} <= $max");
-                Param("$max", max);
+                parameters.Add(("$max", max));
             }
             if (query.Min is null && query.Max is null) where.Append(CultureInfo.InvariantCulture, $" AND {field} IS NOT NULL");
+            filtered = true;
         }
-        string sort = FieldSql(string.IsNullOrEmpty(query.Sort) ? "index" : query.Sort, "sort");
+        var filterJoins = Joins(needed, runs);
+        string sortName = string.IsNullOrEmpty(query.Sort) ? "index" : query.Sort;
+        string sort = FieldSql(sortName, "sort");
         string order = query.Order is "desc" ? "DESC" : "ASC";
         // Images without a value of a recorded field come last either way.
-        string nulls = runs.ContainsKey(query.Sort ?? "") ? $"{sort} IS NULL, " : "";
+        string nulls = runs.ContainsKey(sortName) ? $"{sort} IS NULL, " : "";
 
-        count.CommandText = "SELECT COUNT(*) " + from + where;
-        long total = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
-
-        var select = new StringBuilder("SELECT vi.ord, vi.content_hash, vi.file_name, vi.width, vi.height, vi.labelled, vi.annotations_json, f.objects");
-        foreach (var field in runs.Keys) select.Append(CultureInfo.InvariantCulture, $", fv_{field}.value");
-        page.CommandText = $"{select} {from}{where} ORDER BY {nulls}{sort} {order}, vi.ord {order} LIMIT $limit OFFSET $offset";
-        page.Parameters.AddWithValue("$limit", query.Limit);
-        page.Parameters.AddWithValue("$offset", query.Offset);
-        var images = new List<BrowsedImage>(query.Limit);
-        using (var r = page.ExecuteReader())
+        SqliteCommand Command(string sql)
         {
+            var cmd = c.CreateCommand();
+            cmd.CommandText = sql;
+            foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
+            return cmd;
+        }
+
+        // The total: the version's count, the label's pairs, or a count with the filters' joins only.
+        long total;
+        string countSql = filtered ? $"SELECT COUNT(*) FROM version_images vi{filterJoins}{where}"
+            : !string.IsNullOrEmpty(query.Label) ? "SELECT COUNT(*) FROM browse_image_labels WHERE version_id = $v AND label = $label"
+            : "SELECT image_count FROM versions WHERE id = $v";
+        using (var count = Command(countSql))
+            total = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
+
+        // Step 1: the page's image indices (filters and sort only); step 2: those rows with every field.
+        var ords = new List<int>(query.Limit);
+        using (var pick = Command($"SELECT vi.ord FROM version_images vi{Joins(needed, runs)}{where} ORDER BY {nulls}{sort} {order}, vi.ord {order} LIMIT $limit OFFSET $offset"))
+        {
+            pick.Parameters.AddWithValue("$limit", query.Limit);
+            pick.Parameters.AddWithValue("$offset", query.Offset);
+            using var r = pick.ExecuteReader();
+            while (r.Read()) ords.Add(r.GetInt32(0));
+        }
+        var images = new List<BrowsedImage>(ords.Count);
+        if (ords.Count > 0)
+        {
+            var all = new HashSet<string>(runs.Keys.Append("box_count"), StringComparer.Ordinal);
+            var select = new StringBuilder("SELECT vi.ord, vi.content_hash, vi.file_name, vi.width, vi.height, vi.labelled, vi.annotations_json, f.objects");
+            foreach (var field in runs.Keys) select.Append(CultureInfo.InvariantCulture, $", fv_{field}.value");
+            select.Append(CultureInfo.InvariantCulture, $" FROM version_images vi{Joins(all, runs)} WHERE vi.version_id = $v AND vi.ord IN ({string.Join(",", ords)})");
+            using var rows = c.CreateCommand();
+            rows.CommandText = select.ToString();
+            rows.Parameters.AddWithValue("$v", info.Version);
+            var byOrd = new Dictionary<int, BrowsedImage>(ords.Count);
             var names = runs.Keys.ToArray();
-            while (r.Read())
-            {
-                var record = ImageJson.Read(r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetInt32(4), r.GetInt64(5) != 0, r.GetString(6));
-                var fields = new Dictionary<string, double?>(names.Length, StringComparer.Ordinal);
-                for (int i = 0; i < names.Length; i++) fields[names[i]] = r.IsDBNull(8 + i) ? null : r.GetDouble(8 + i);
-                images.Add(new BrowsedImage(r.GetInt32(0), record, r.GetInt32(7), fields));
-            }
+            using (var r = rows.ExecuteReader())
+                while (r.Read())
+                {
+                    var record = ImageJson.Read(r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetInt32(4), r.GetInt64(5) != 0, r.GetString(6));
+                    var fields = new Dictionary<string, double?>(names.Length, StringComparer.Ordinal);
+                    for (int i = 0; i < names.Length; i++) fields[names[i]] = r.IsDBNull(8 + i) ? null : r.GetDouble(8 + i);
+                    byOrd[r.GetInt32(0)] = new BrowsedImage(r.GetInt32(0), record, r.GetInt32(7), fields);
+                }
+            images.AddRange(ords.Select(o => byOrd[o]));
         }
         return new ImagePage(info.Dataset, info.Version, total, query.Offset, images);
+    }
+
+    /// <summary>The joins for the given field names: box counts (browse_image_facts) and each recorded field's latest run.</summary>
+    private static string Joins(IEnumerable<string> fields, SortedDictionary<string, (long Id, string Method)> runs)
+    {
+        var sql = new StringBuilder();
+        foreach (var field in fields.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            if (field == "box_count") sql.Append(" JOIN browse_image_facts f ON f.version_id = vi.version_id AND f.ord = vi.ord");
+            else if (runs.TryGetValue(field, out var run))
+                sql.Append(CultureInfo.InvariantCulture, $" LEFT JOIN field_values fv_{field} ON fv_{field}.run_id = {run.Id} AND fv_{field}.ord = vi.ord");
+        }
+        return sql.ToString();
     }
 
     /// <summary>

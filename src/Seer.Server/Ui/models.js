@@ -57,7 +57,8 @@ export async function trainPage(preselect) {
     try {
       const s = await api(`/api/datasets/${encodeURIComponent(train.value)}/stats`);
       // The task follows the data: boxes → detect; labelled images without boxes → classify (the server refuses a misfit).
-      const fits = s.instances > 0 ? "detect" : s.labelled > 0 ? "classify" : task.value;
+      const boxes = Object.values(s.box_area_ranges ?? {}).reduce((a, b) => a + b, 0);
+      const fits = boxes > 0 ? "detect" : s.labelled > 0 ? "classify" : task.value;
       if (fits !== task.value) { task.value = fits; task.onchange(); }
       preview.replaceChildren(
         h("p", {}, `${train.value}: ${s.images} images, ${s.labelled} labelled, ${s.instances} objects in ${s.classes.length} classes (imbalance ratio ${s.imbalance_ratio.toFixed(1)}).`),
