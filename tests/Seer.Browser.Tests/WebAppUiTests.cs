@@ -35,9 +35,12 @@ public sealed class WebAppUiTests
             string url = app.Urls.Single();
             var accounts = app.Services.GetRequiredService<AccountStore>();
             accounts.AddUser("ada", UserRole.Admin, Password);
+            // As an admin would: allow imports by path from the folder the test writes its data to.
+            string data = TestPaths.TempDir();
+            app.Services.GetRequiredService<SettingsStore>().Set("AllowedPaths", data, "ada");
             using var http = new HttpClient { BaseAddress = new Uri(url) };
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accounts.CreateToken("ada"));
-            var (bags, model) = await SetUpAsync(http, home);
+            var (bags, model) = await SetUpAsync(http, data);
 
             using var playwright = await Playwright.CreateAsync();
             await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -70,9 +73,9 @@ public sealed class WebAppUiTests
     }
 
     /// <summary>Imports the 2,000 images and trains a tiny classifier on them (served as "fash"); returns the Bag count and the model id.</summary>
-    private static async Task<(int Bags, string Model)> SetUpAsync(HttpClient http, string home)
+    private static async Task<(int Bags, string Model)> SetUpAsync(HttpClient http, string data)
     {
-        var import = await http.PostAsJsonAsync("/api/datasets/import", new { dataset = "fashion", format = "idx", path = FashionSubset.Write(home, Images) });
+        var import = await http.PostAsJsonAsync("/api/datasets/import", new { dataset = "fashion", format = "idx", path = FashionSubset.Write(data, Images) });
         var job = await WaitAsync(http, import);
         Assert.True(job.GetProperty("state").GetString() == "succeeded", job.ToString());
         var all = await http.GetFromJsonAsync<JsonElement>("/api/datasets/fashion/images?limit=1000&label=Bag");

@@ -18,13 +18,23 @@ public sealed class WebAppApiTests
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var job = await host.WaitJobAsync(client, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64());
         Assert.True(job.GetProperty("state").GetString() == "succeeded", job.ToString());
+        // What the admin imports is private until shared; the member works on it.
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/api/datasets/{dataset}/share", null)).StatusCode);
+    }
+
+    /// <summary>A server whose allowed paths include a fresh folder for generated data (imports by path read it).</summary>
+    private static async Task<(ServerHost Host, string Data)> StartAsync()
+    {
+        string data = TestPaths.TempDir();
+        return (await ServerHost.StartAsync(options: o => o.AllowedPaths.Add(data)), data);
     }
 
     [Fact]
     public async Task ImagesQuery_PagesFiltersAndSortsAClassificationSet_WithTotalsOfTheFilteredImages()
     {
-        await using var host = await ServerHost.StartAsync();
-        await ImportAsync(host, "fashion", "idx", FashionSubset.Write(host.Home, 300));
+        var (host, data) = await StartAsync();
+        await using var _ = host;
+        await ImportAsync(host, "fashion", "idx", FashionSubset.Write(data, 300));
         var client = host.Member();
 
         var all = await client.GetFromJsonAsync<JsonElement>("/api/datasets/fashion/images?limit=1000");
@@ -61,9 +71,10 @@ public sealed class WebAppApiTests
     [Fact]
     public async Task TrainingThatDoesNotFitTheData_IsRefusedAtSubmission_NamingTheDataset_AndNothingIsQueued()
     {
-        await using var host = await ServerHost.StartAsync();
+        var (host, data) = await StartAsync();
+        await using var _ = host;
         await ImportAsync(host, "labelme", "voc", TestPaths.LabelmeVoc);
-        await ImportAsync(host, "fashion", "idx", FashionSubset.Write(host.Home, 40));
+        await ImportAsync(host, "fashion", "idx", FashionSubset.Write(data, 40));
         var client = host.Member();
 
         var classifier = await client.PostAsJsonAsync("/api/jobs", new { kind = "training", parameters = new { train = "labelme", task = "classify" } });
@@ -115,8 +126,9 @@ public sealed class WebAppApiTests
     [Fact]
     public async Task DatasetActions_ReportTheirVersions_ExportDownloadsAZip_AndTokensAreListedAndRevokedByTheirOwners()
     {
-        await using var host = await ServerHost.StartAsync();
-        await ImportAsync(host, "fashion", "idx", FashionSubset.Write(host.Home, 60));
+        var (host, data) = await StartAsync();
+        await using var _ = host;
+        await ImportAsync(host, "fashion", "idx", FashionSubset.Write(data, 60));
         var member = host.Member();
 
         var sample = await member.PostAsJsonAsync("/api/datasets/fashion/sample", new { count = 20, stratified = true, seed = 1, target = "small" });

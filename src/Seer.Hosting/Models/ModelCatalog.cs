@@ -17,6 +17,7 @@ public sealed class ModelCatalog : IDisposable
     private readonly ConcurrentDictionary<string, Lazy<(OnnxModel Model, ConcurrentDictionary<float, ImageAnalyzer> Analyzers)>> _loaded = new(StringComparer.Ordinal);
 
     private readonly ConcurrentDictionary<(string Name, float Threshold), Predictor> _predictors = new();
+    private readonly ConcurrentDictionary<string, Predictor> _embedders = new(StringComparer.Ordinal);
 
     public ModelCatalog(HostingDatabase db) => _db = db;
 
@@ -67,6 +68,7 @@ public sealed class ModelCatalog : IDisposable
             cmd.ExecuteNonQuery();
         }
         foreach (var key in _predictors.Keys.Where(k => k.Name == name).ToList()) _predictors.TryRemove(key, out _);
+        _embedders.TryRemove(name, out _);
         if (_loaded.TryRemove(name, out var lazy) && lazy.IsValueCreated) lazy.Value.Model.Dispose();
     }
 
@@ -86,6 +88,15 @@ public sealed class ModelCatalog : IDisposable
     {
         var entry = Loaded(name);
         return _predictors.GetOrAdd((name, scoreThreshold), _ => new Predictor(entry.Model, new PredictorOptions { ScoreThreshold = scoreThreshold }));
+    }
+
+    /// <summary>The predictor of a served feature (embed) model (loaded once, then shared; thread-safe).</summary>
+    public Predictor Embedder(string name)
+    {
+        var entry = Loaded(name);
+        if (entry.Model.Spec.Task != "embed")
+            throw new SeerException(ErrorCodes.InvalidInput, $"model '{name}' is a {entry.Model.Spec.Task} model, not a feature (embed) model", name);
+        return _embedders.GetOrAdd(name, _ => new Predictor(entry.Model));
     }
 
     private (OnnxModel Model, ConcurrentDictionary<float, ImageAnalyzer> Analyzers) Loaded(string name)

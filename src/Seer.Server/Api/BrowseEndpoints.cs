@@ -7,8 +7,10 @@ using Seer.Core.Errors;
 using Seer.Data;
 using Seer.Data.Browse;
 using Seer.Evaluation;
+using Seer.Hosting.Access;
 using Seer.Hosting.Models;
 using Seer.Inference.Processing;
+using Seer.Server.Auth;
 
 namespace Seer.Server.Api;
 
@@ -22,14 +24,17 @@ public static class BrowseEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var ds = api.MapGroup("/datasets").WithTags("datasets");
-        ds.MapGet("/{reference}/images/{index:int}", (string reference, int index, Workspace ws, ImageBrowser browser) =>
+        ds.MapGet("/{reference}/images/{index:int}", (string reference, int index, Workspace ws, ImageBrowser browser, HttpContext http, ResourceAccess access) =>
         {
+            DatasetEndpoints.Demand(reference, ws, http, access);
             var (page, image) = One(reference, index, browser);
             return Results.Ok(new { dataset = page.Dataset, version = page.Version, classes = ws.Metadata.ReadClasses(page.Version), total = page.Total, image = Row(image) });
         });
         ds.MapGet("/{reference}/images/{index:int}/predictions", (string reference, int index, string model, double? threshold, double? iou,
-            Workspace ws, ImageBrowser browser, ModelCatalog catalog) =>
+            Workspace ws, ImageBrowser browser, ModelCatalog catalog, HttpContext http, ResourceAccess access) =>
         {
+            DatasetEndpoints.Demand(reference, ws, http, access);
+            access.DemandServed(catalog, model, http.User.Caller());
             double score = threshold ?? 0.25, overlap = iou ?? 0.5;
             if (score is < 0 or > 1) throw new SeerException(ErrorCodes.InvalidInput, $"threshold {score} is outside 0..1", "threshold");
             if (overlap is <= 0 or > 1) throw new SeerException(ErrorCodes.InvalidInput, $"iou {overlap} is outside (0, 1]", "iou");

@@ -7,6 +7,7 @@ using Seer.Core.Errors;
 using Seer.Data;
 using Seer.Data.Browse;
 using Seer.Data.Stats;
+using Seer.Hosting.Access;
 using Seer.Hosting.Jobs;
 using Seer.Server.Auth;
 
@@ -21,19 +22,27 @@ public static class DatasetEndpoints
 
     public sealed record NewAlias(string Alias, string Canonical);
 
+    public sealed record ShareRequest(bool? Shared);
+
     public static void Map(RouteGroupBuilder api)
     {
         var ds = api.MapGroup("/datasets").WithTags("datasets");
-        ds.MapGet("", (Workspace ws) => ws.ListDatasets());
-        ds.MapGet("/{reference}", (string reference, Workspace ws) =>
+        ds.MapGet("", (Workspace ws, HttpContext http, ResourceAccess access) =>
+            ws.ListDatasets().Where(d => access.CanSee(ResourceKinds.Dataset, d.Name, http.User.Caller())).ToList());
+        ds.MapGet("/{reference}", (string reference, Workspace ws, HttpContext http, ResourceAccess access) =>
         {
+            Demand(reference, ws, http, access);
             var info = ws.Resolve(DatasetRef.Parse(reference));
             return Results.Ok(new { version = info, classes = ws.Metadata.ReadClasses(info.Version) });
         });
-        ds.MapGet("/{name}/versions", (string name, Workspace ws) =>
-            ws.Log(DatasetRef.Parse(name)).Where(v => v.Dataset == name).ToList());
-        ds.MapGet("/{reference}/lineage", (string reference, Workspace ws) =>
+        ds.MapGet("/{name}/versions", (string name, Workspace ws, HttpContext http, ResourceAccess access) =>
         {
+            Demand(name, ws, http, access);
+            return ws.Log(DatasetRef.Parse(name)).Where(v => v.Dataset == name).ToList();
+        });
+        ds.MapGet("/{reference}/lineage", (string reference, Workspace ws, HttpContext http, ResourceAccess access) =>
+        {
+            Demand(reference, ws, http, access);
             var versions = ws.Log(DatasetRef.Parse(reference));
             return Results.Ok(new
             {
@@ -41,11 +50,16 @@ public static class DatasetEndpoints
                 edges = versions.SelectMany(v => v.Parents.Select(p => new { from = p, to = v.Version })),
             });
         });
-        ds.MapGet("/{reference}/stats", (string reference, Workspace ws) => DatasetStatistics.Compute(ws.OpenSnapshot(DatasetRef.Parse(reference))));
+        ds.MapGet("/{reference}/stats", (string reference, Workspace ws, HttpContext http, ResourceAccess access) =>
+        {
+            Demand(reference, ws, http, access);
+            return DatasetStatistics.Compute(ws.OpenSnapshot(DatasetRef.Parse(reference)));
+        });
         // The images query: server-paged, filtered and sorted in SQLite (Seer.Data.Browse.ImageBrowser).
         ds.MapGet("/{reference}/images", (string reference, int? offset, int? limit, string? label, string? state, string? q, string? sort,
-            string? order, string? field, double? min, double? max, Workspace ws, ImageBrowser browser) =>
+            string? order, string? field, double? min, double? max, Workspace ws, ImageBrowser browser, HttpContext http, ResourceAccess access) =>
         {
+            Demand(reference, ws, http, access);
             var page = browser.Query(DatasetRef.Parse(reference), new ImageQuery
             {
                 Offset = offset ?? 0, Limit = limit ?? 100, Label = label, State = state, Text = q, Sort = sort, Order = order,
@@ -61,14 +75,16 @@ public static class DatasetEndpoints
                 images = page.Images.Select(BrowseEndpoints.Row),
             });
         });
-        ds.MapGet("/{reference}/fields", (string reference, Workspace ws, ImageBrowser browser) =>
+        ds.MapGet("/{reference}/fields", (string reference, Workspace ws, ImageBrowser browser, HttpContext http, ResourceAccess access) =>
         {
+            Demand(reference, ws, http, access);
             var info = ws.Resolve(DatasetRef.Parse(reference));
             var at = DatasetRef.Parse($"{info.Dataset}@{info.Version}");
             return Results.Ok(new { fields = browser.FieldNames(info.Version), runs = browser.FieldRuns(at) });
         });
-        ds.MapGet("/{reference}/images/random", (string reference, Workspace ws) =>
+        ds.MapGet("/{reference}/images/random", (string reference, Workspace ws, HttpContext http, ResourceAccess access) =>
         {
+            Demand(reference, ws, http, access);
             var snapshot = ws.OpenSnapshot(DatasetRef.Parse(reference));
             if (snapshot.Images.Count == 0) throw new SeerException(ErrorCodes.NotFound, $"{snapshot} has no images");
             return Results.Ok(ImageJson(snapshot.Images[Random.Shared.Next(snapshot.Images.Count)]));
@@ -92,6 +108,14 @@ public static class DatasetEndpoints
             var job = jobs.Submit("export", JsonSerializer.SerializeToElement(new { dataset = reference, format = body.Format, output = body.Output }),
                 http.User.UserName());
             return Results.Accepted($"/api/jobs/{job.Id}", job);
+        });
+
+        // Share a dataset (all its versions) with every member; only its owner or an admin may. {"shared": false} makes it private again.
+        ds.MapPost("/{name}/share", (string name, ShareRequest? body, Workspace ws, HttpContext http, ResourceAccess access) =>
+        {
+            Demand(name, ws, http, access);
+            var o = access.Share(ResourceKinds.Dataset, name, http.User.Caller(), body?.Shared ?? true);
+            return Results.Ok(new { dataset = name, owner = o.Owner, shared = o.Shared });
         });
 
         api.MapGet("/blobs/{hash}", (string hash, Workspace ws, HttpContext http) =>
@@ -120,6 +144,10 @@ public static class DatasetEndpoints
             return Results.Ok(new { labels = space.Labels, aliases = space.Aliases });
         });
     }
+
+    /// <summary>Not found (naming no other dataset) unless the dataset exists and the caller may see it.</summary>
+    internal static void Demand(string reference, Workspace ws, HttpContext http, ResourceAccess access) =>
+        access.DemandDataset(ws, DatasetRef.Parse(reference).Name, http.User.Caller());
 
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, PropertyNameCaseInsensitive = true };
 
