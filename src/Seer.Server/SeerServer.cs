@@ -92,11 +92,15 @@ public static class SeerServer
         var api = app.MapGroup("/api");
         AuthEndpoints.Map(api);
         DatasetEndpoints.Map(api);
+        BrowseEndpoints.Map(api);
+        DatasetActionEndpoints.Map(api);
         JobEndpoints.Map(api);
         ModelEndpoints.Map(api);
         TrainingEndpoints.Map(api);
+        ModelPageEndpoints.Map(api);
         ProjectEndpoints.Map(api);
         AdminEndpoints.Map(api);
+        TokenEndpoints.Map(api);
         SearchEndpoints.Map(api);
         return app;
     }
