@@ -33,6 +33,7 @@ public static class SeerServer
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
         builder.Services.AddSeerWorkspace(o => o.Home = home).AddSeerJobs().AddSeerAccounts();
+        builder.Services.AddSeerStreams();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -85,6 +86,7 @@ public static class SeerServer
         TrainingEndpoints.Map(api);
         ProjectEndpoints.Map(api);
         AdminEndpoints.Map(api);
+        StreamEndpoints.Map(api);
         return app;
     }
 

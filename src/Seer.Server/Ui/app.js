@@ -1,9 +1,10 @@
 // Seer web UI: plain ES module, no build step. Hash routes: #/login, #/datasets, #/dataset/NAME, #/gallery/NAME,
-// #/import, #/jobs, #/job/ID, #/train, #/models, #/model/ID, #/compare/A/B, #/verify[/MODEL], #/labels, #/projects, #/project/NAME. Every call goes to the REST API with the session cookie.
+// #/import, #/jobs, #/job/ID, #/train, #/models, #/model/ID, #/compare/A/B, #/verify[/MODEL], #/labels, #/projects, #/project/NAME, #/streams. Every call goes to the REST API with the session cookie.
 import { barChart, lineageGraph, colorOf } from "/charts.js";
 import { view, h, api, json, card, fail } from "/dom.js";
 import { trainPage, jobPage, modelsPage, modelPage, comparePage, stopPolling } from "/models.js";
 import { projectsPage, projectPage } from "/projects.js";
+import { streamsPage } from "/streams.js";
 
 
 async function login() {
@@ -205,6 +206,7 @@ async function route() {
       case "labels": return await labels();
       case "projects": return await projectsPage();
       case "project": return await projectPage(name);
+      case "streams": return await streamsPage();
       default: return await datasets();
     }
   } catch (err) { view.replaceChildren(fail(err)); }
