@@ -38,16 +38,22 @@ public sealed class StreamApiTests
     public async Task Streams_CreateStartSnapshotsStopDelete_AndRunningStreamsRestartWithTheServer()
     {
         string home = TestPaths.TempDir();
-        string video = MakeVideo(home);
+        // Server-side paths must be under HOME/imports (reading) and HOME/exports (writing).
+        Directory.CreateDirectory(Path.Combine(home, "imports"));
+        Directory.CreateDirectory(Path.Combine(home, "exports"));
+        string video = MakeVideo(Path.Combine(home, "imports"));
+        string snaps = Path.Combine(home, "exports", "snaps");
         string id;
         await using (var host = await ServerHost.StartAsync(home))
         {
             var admin = host.Admin();
             await ImageApiTests.RegisterFacesAsync(admin, home);
-            var config = new { source = video, model = "faces", fps = 5.0, threshold = 0.7, sinks = new[] { "disk:" + Path.Combine(home, "snaps") } };
+            var config = new { source = video, model = "faces", fps = 5.0, threshold = 0.7, sinks = new[] { "disk:" + snaps } };
             Assert.Equal(HttpStatusCode.Forbidden, (await host.Member().PostAsJsonAsync("/api/streams", config)).StatusCode);
             var bad = await admin.PostAsJsonAsync("/api/streams", new { source = video, model = "faces", sinks = new[] { "ftp:x" } });
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            var outside = await admin.PostAsJsonAsync("/api/streams", new { source = "/etc/passwd", model = "faces" });
+            Assert.NotEqual(HttpStatusCode.Created, outside.StatusCode);
 
             var created = await admin.PostAsJsonAsync("/api/streams", config);
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -66,7 +72,7 @@ public sealed class StreamApiTests
             Assert.Equal("face", first.GetProperty("event").GetProperty("label").GetString());
             var crop = await host.Member().GetAsync($"/api/streams/{id}/snapshots/{first.GetProperty("seq").GetInt64()}/crop.jpg");
             Assert.Equal("image/jpeg", crop.Content.Headers.ContentType?.MediaType);
-            Assert.Equal(5, File.ReadAllLines(Path.Combine(home, "snaps", "snapshots.jsonl")).Length);
+            Assert.Equal(5, File.ReadAllLines(Path.Combine(snaps, "snapshots.jsonl")).Length);
         }
 
         // A new server on the same home starts the stream again (it was left running).
