@@ -32,6 +32,8 @@ public static class HostingServiceCollectionExtensions
     {
         services.TryAddSingleton<SqliteJobQueue>();
         services.TryAddSingleton<IJobQueue>(sp => sp.GetRequiredService<SqliteJobQueue>());
+        services.TryAddSingleton<IGpuDevices, ConfiguredGpuDevices>();
+        services.TryAddSingleton(sp => new JobCapacity(sp.GetRequiredService<IOptions<HostingOptions>>(), sp.GetRequiredService<IGpuDevices>()));
         services.TryAddSingleton<JobService>();
         services.TryAddSingleton<JobWaiter>();
         services.TryAddSingleton<LocalJobRunner>();

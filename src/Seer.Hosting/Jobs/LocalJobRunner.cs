@@ -9,7 +9,7 @@ namespace Seer.Hosting.Jobs;
 
 /// <summary>
 /// The in-process worker: claims jobs from the queue while its slots allow, runs each with its handler and records
-/// the outcome. On start it settles the jobs the queue still shows running here from an earlier process (a crash or
+/// the outcome (which job starts next: <see cref="JobScheduler"/>). On start it settles the jobs the queue still shows running here from an earlier process (a crash or
 /// kill): resumable kinds are requeued, the others are marked failed with the reason. On shutdown it does the same
 /// for the jobs it is running, so none is ever left "running".
 /// </summary>
@@ -18,17 +18,20 @@ public sealed class LocalJobRunner : BackgroundService, IJobRunner
     private readonly IJobQueue _queue;
     private readonly IReadOnlyDictionary<string, IJobHandler> _handlers;
     private readonly ResourceSlots _slots;
+    private readonly JobCapacity _capacity;
     private readonly HostingOptions _options;
     private readonly ILogger<LocalJobRunner> _log;
     private readonly ConcurrentDictionary<long, (Task Task, CancellationTokenSource Cancel)> _running = new();
     private readonly SemaphoreSlim _wake = new(0);
 
-    public LocalJobRunner(IJobQueue queue, IEnumerable<IJobHandler> handlers, IOptions<HostingOptions> options, ILogger<LocalJobRunner> log)
+    public LocalJobRunner(IJobQueue queue, IEnumerable<IJobHandler> handlers, IOptions<HostingOptions> options, JobCapacity capacity, ILogger<LocalJobRunner> log)
     {
+        ArgumentNullException.ThrowIfNull(capacity);
         _queue = queue;
         _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
         _options = options.Value;
-        _slots = new ResourceSlots(_options.CpuThreads, _options.GpuIds);
+        _capacity = capacity;
+        _slots = new ResourceSlots(capacity.CpuThreads, capacity.GpuIds);
         _log = log;
         WorkerId = "local@" + Environment.MachineName;
         if (queue is SqliteJobQueue sqlite) sqlite.Changed += Wake;
@@ -48,6 +51,7 @@ public sealed class LocalJobRunner : BackgroundService, IJobRunner
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var job in _queue.RunningOn(WorkerId)) Settle(job, "the server stopped (crash or kill) while the job was running");
+        foreach (long id in _queue.FailNeverFitting(_capacity)) _log.LogWarning("job {Id} can never start on this server's capacity; failed", id);
         return base.StartAsync(cancellationToken);
     }
 
@@ -72,7 +76,7 @@ public sealed class LocalJobRunner : BackgroundService, IJobRunner
 
     private bool TryStartNext(CancellationToken stopping)
     {
-        var job = _queue.TryClaimNext(WorkerId, _slots.FreeCpuThreads, _slots.FreeGpus);
+        var job = _queue.TryClaimNext(WorkerId, _slots.FreeCpuThreads, _slots.FreeGpus, _capacity);
         if (job is null) return false;
         if (!_slots.TryTake(job.CpuThreads, job.AssignedGpus))
         {

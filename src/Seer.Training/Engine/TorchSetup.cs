@@ -34,6 +34,9 @@ public static class TorchSetup
         }
     }
 
+    /// <summary>CUDA devices libtorch can see (0 without a CUDA runtime).</summary>
+    public static int CudaDeviceCount() => torch.cuda.is_available() ? torch.cuda.device_count() : 0;
+
     public static Device ResolveDevice(string setting)
     {
         if (!DeviceSpec.TryParse(setting, out DeviceSpec spec))

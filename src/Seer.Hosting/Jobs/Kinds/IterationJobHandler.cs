@@ -43,9 +43,13 @@ public sealed class IterationJobHandler : IJobHandler
 
     public int DefaultCpuThreads => Math.Max(1, Math.Min(4, Environment.ProcessorCount));
 
-    public void Validate(JsonElement parameters)
+    public void Validate(JsonElement parameters) => Validate(parameters, null);
+
+    /// <summary>Also refuses (forbidden) a project the submitting user may not work on.</summary>
+    public void Validate(JsonElement parameters, string? user)
     {
         var project = _projects.Get(JobParameters.RequiredString(parameters, "project", Kind));
+        if (user is not null) ProjectAccess.Demand(project, user, _accounts.Find(user)?.Role == UserRole.Admin);
         if (JobParameters.OptionalInt(parameters, "round", Kind, 0, 1000) is null)
             throw new SeerException(ErrorCodes.InvalidInput, "iteration job: parameter 'round' is required (the round to reach; 0 = the initial model)", "round");
         var settings = Settings(parameters, project, 1);
