@@ -14,7 +14,6 @@ public static class TorchSetup
     public static Device Prepare(TrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        NativeHeap.KeepFreedMemory();
         lock (Gate)
         {
             int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
