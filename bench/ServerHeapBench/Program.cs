@@ -2,7 +2,7 @@
 // trim threshold) did to the server when it was applied to every process that loaded Seer.Training. Starts `seer serve`
 // (a built seer.dll) twice on fresh workspaces, in the same run: "tuned" with that tuning set as MALLOC_ARENA_MAX=1,
 // MALLOC_MMAP_MAX_=0, MALLOC_TRIM_THRESHOLD_=1073741824 (the values mallopt set; the launcher set the same for every
-// command), and "glibc defaults" (what the server runs with now). Each imports the labelme VOC sample, then a bounded
+// command), and "glibc defaults" (what the server runs with now), in the order A-B-B-A. Each imports the labelme VOC sample, then a bounded
 // loop at 16 concurrent clients hits GET /health and GET /api/datasets/voc/images (thumbnail-free JSON listing); the
 // table prints requests/s, p50 latency and the server's RSS (VmRSS) and peak (VmHWM) after the load.
 //   dotnet run -c Release --project bench/ServerHeapBench -- [--cli PATH/seer.dll] [--requests 4000] [--port 5411]
@@ -19,11 +19,10 @@ if (!File.Exists(cli)) { Console.Error.WriteLine($"build the CLI first (./seer -
 Console.WriteLine($"ServerHeapBench: seer serve (separate process), {requests} requests per row at 16 clients, {Environment.ProcessorCount} cores shared");
 Console.WriteLine($"{"malloc",-16} {"endpoint",-28} {"req/s",9} {"p50 ms",8} {"RSS MB",8} {"peak MB",8}");
 var rows = new List<(string Mode, double Health, double Listing, double Rss)>();
-foreach (var (mode, env) in new (string, Dictionary<string, string>)[]
-{
-    ("glibc defaults", new() { ["SEER_MALLOC_TUNING"] = "0" }),
-    ("tuned (before)", new() { ["MALLOC_ARENA_MAX"] = "1", ["MALLOC_MMAP_MAX_"] = "0", ["MALLOC_TRIM_THRESHOLD_"] = "1073741824" }),
-})
+var defaults = ("glibc defaults", new Dictionary<string, string> { ["SEER_MALLOC_TUNING"] = "0" });
+var tuned = ("tuned (before)", new Dictionary<string, string> { ["MALLOC_ARENA_MAX"] = "1", ["MALLOC_MMAP_MAX_"] = "0", ["MALLOC_TRIM_THRESHOLD_"] = "1073741824" });
+// A-B-B-A order, so a drift in the machine's load weighs on both alike.
+foreach (var (mode, env) in new[] { defaults, tuned, tuned, defaults })
 {
     string home = Path.Combine(Path.GetTempPath(), "seer-heapbench-" + Guid.NewGuid().ToString("N"));
     string url = $"http://127.0.0.1:{port}";
@@ -69,8 +68,11 @@ foreach (var (mode, env) in new (string, Dictionary<string, string>)[]
         Directory.Delete(home, recursive: true);
     }
 }
+double Mean(string mode, Func<(string Mode, double Health, double Listing, double Rss), double> value) => rows.Where(r => r.Mode == mode).Average(value);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"tuned / defaults: /health {rows[1].Health / rows[0].Health:0.00}x req/s, listing {rows[1].Listing / rows[0].Listing:0.00}x req/s, RSS {rows[1].Rss / rows[0].Rss:0.00}x"));
+    $"mean of two runs each: defaults /health {Mean(defaults.Item1, r => r.Health):0} req/s, listing {Mean(defaults.Item1, r => r.Listing):0} req/s, RSS {Mean(defaults.Item1, r => r.Rss):0} MB; " +
+    $"tuned /health {Mean(tuned.Item1, r => r.Health):0}, listing {Mean(tuned.Item1, r => r.Listing):0}, RSS {Mean(tuned.Item1, r => r.Rss):0} MB; " +
+    $"tuned / defaults: /health {Mean(tuned.Item1, r => r.Health) / Mean(defaults.Item1, r => r.Health):0.00}x, listing {Mean(tuned.Item1, r => r.Listing) / Mean(defaults.Item1, r => r.Listing):0.00}x, RSS {Mean(tuned.Item1, r => r.Rss) / Mean(defaults.Item1, r => r.Rss):0.00}x"));
 return 0;
 
 static (double RssMb, double PeakMb) Memory(int pid)
