@@ -1,20 +1,28 @@
 using System.Text.Json;
 using Seer.Core.Errors;
+using Seer.Hosting.Access;
 
 namespace Seer.Hosting.Jobs;
 
-/// <summary>Submits jobs: checks the kind and its parameters with the handler before they reach the queue.</summary>
+/// <summary>
+/// Submits jobs: checks the submitter's rights over what the parameters name (<see cref="JobAccess"/>), then the kind
+/// and its parameters with the handler, before they reach the queue; claims the datasets the job will create.
+/// </summary>
 public sealed class JobService
 {
     private readonly IJobQueue _queue;
     private readonly IReadOnlyDictionary<string, IJobHandler> _handlers;
     private readonly JobCapacity _capacity;
+    private readonly JobAccess _access;
+    private readonly ResourceAccess _resources;
 
-    public JobService(IJobQueue queue, IEnumerable<IJobHandler> handlers, JobCapacity capacity)
+    public JobService(IJobQueue queue, IEnumerable<IJobHandler> handlers, JobCapacity capacity, JobAccess access, ResourceAccess resources)
     {
         _queue = queue;
         _capacity = capacity;
         _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
+        _access = access;
+        _resources = resources;
     }
 
     public IJobQueue Queue => _queue;
@@ -22,6 +30,9 @@ public sealed class JobService
     public IReadOnlyCollection<string> Kinds => _handlers.Keys.Order(StringComparer.Ordinal).ToList();
 
     public JobCapacity Capacity => _capacity;
+
+    /// <summary>Checks what a job's parameters name against the user's current rights (as at submission).</summary>
+    public void CheckRights(string kind, JsonElement parameters, string user) => _access.Check(kind, parameters, _resources.CallerOf(user));
 
     /// <summary>
     /// Checks and queues a job for <paramref name="user"/>. Without <paramref name="cpuThreads"/> the kind's default
@@ -36,7 +47,12 @@ public sealed class JobService
             throw new SeerException(ErrorCodes.InvalidInput, "job parameters must be a JSON object");
         int threads = cpuThreads ?? Math.Clamp(handler.DefaultCpuThreads, 1, _capacity.CpuThreads);
         _capacity.Demand(threads, gpus);
+        // The submitter's rights first (with their role as stored now): what they may not see is "not found".
+        var caller = _resources.CallerOf(user);
+        _access.Check(kind!, parameters, caller);
         handler.Validate(parameters, user);
-        return _queue.Enqueue(new JobRequest(kind!, parameters, user) { CpuThreads = threads, Gpus = gpus });
+        var job = _queue.Enqueue(new JobRequest(kind!, parameters, user) { CpuThreads = threads, Gpus = gpus });
+        _access.ClaimOutputs(kind!, parameters, caller);
+        return job;
     }
 }
