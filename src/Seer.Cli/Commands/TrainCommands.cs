@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using Seer.Core.Datasets;
 using Seer.Core.Progress;
 using Seer.Data;
@@ -41,22 +42,24 @@ public sealed class TrainCommands : ICommandFactory
             command.Options.Add(o);
         CommandRunner.SetAction(command, async (parse, ct) =>
         {
+            NativeHeap.KeepFreedMemory(); // this process exists to train: malloc tuned for libtorch (process-wide)
             bool json = parse.GetValue(GlobalOptions.Json);
-            TrainingOptions Flags(TrainingOptions o) => o with
+            // Flags are applied over the defaults or each params file by the one settings loader (same keys, same checks).
+            TrainingOptions Flags(TrainingOptions o) => TrainingOptionsLoader.Apply(o, new JsonObject
             {
-                Task = parse.GetValue(task)!,
-                Architecture = parse.GetValue(arch) ?? o.Architecture,
-                Epochs = parse.GetValue(epochs) ?? o.Epochs,
-                ImageSize = parse.GetValue(size) ?? o.ImageSize,
-                BatchSize = parse.GetValue(batch) ?? o.BatchSize,
-                LearningRate = parse.GetValue(lr) ?? o.LearningRate,
-                Device = parse.GetValue(device) ?? o.Device,
-                MetricLoss = parse.GetValue(loss) ?? o.MetricLoss,
-                EmbeddingDim = parse.GetValue(dim) ?? o.EmbeddingDim,
+                ["task"] = parse.GetValue(task)!,
+                ["architecture"] = parse.GetValue(arch) ?? o.Architecture,
+                ["epochs"] = parse.GetValue(epochs) ?? o.Epochs,
+                ["imageSize"] = parse.GetValue(size) ?? o.ImageSize,
+                ["batchSize"] = parse.GetValue(batch) ?? o.BatchSize,
+                ["learningRate"] = parse.GetValue(lr) ?? o.LearningRate,
+                ["device"] = parse.GetValue(device) ?? o.Device,
+                ["metricLoss"] = parse.GetValue(loss) ?? o.MetricLoss,
+                ["embeddingDim"] = parse.GetValue(dim) ?? o.EmbeddingDim,
                 // --epochs wins over a time budget
-                TimeMinutes = parse.GetValue(epochs) is null ? parse.GetValue(time) ?? o.TimeMinutes : 0,
-                Pretrained = parse.GetValue(pretrained) is { } p ? (p == "none" ? "" : p) : o.Pretrained,
-            };
+                ["timeMinutes"] = parse.GetValue(epochs) is null ? parse.GetValue(time) ?? o.TimeMinutes : 0,
+                ["pretrained"] = parse.GetValue(pretrained) is { } p ? (p == "none" ? "" : p) : o.Pretrained,
+            }, SettingsSource.CommandLine);
             // the settings the user gave (flags and params-file keys); the recipe advisor picks the others
             var flagged = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (option, key) in new (Option, string)[] { (arch, "architecture"), (epochs, "epochs"), (size, "imageSize"), (batch, "batchSize"), (lr, "learningRate"), (pretrained, "pretrained") })
