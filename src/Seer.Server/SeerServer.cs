@@ -42,6 +42,8 @@ public static class SeerServer
         builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = 1L << 30);
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 1L << 30);
         builder.Services.AddProblemDetails();
+        // Body binding failures throw, so SeerExceptionHandler answers them 4xx with the reason (not an empty 400).
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<SeerExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddAuthentication(SeerAuth.Either)
