@@ -24,6 +24,7 @@ public static class HostingServiceCollectionExtensions
         services.TryAddSingleton(sp => new HostingDatabase(sp.GetRequiredService<IOptions<HostingOptions>>().Value.Home));
         services.TryAddSingleton<PathPolicy>();
         services.TryAddSingleton<ModelCatalog>();
+        services.TryAddSingleton(sp => new Seer.Labeling.LabelingStore(sp.GetRequiredService<Workspace>()));
         return services;
     }
 

@@ -100,7 +100,10 @@ public sealed class LocalJobRunner : BackgroundService, IJobRunner
             try
             {
                 object? result = await handler.RunAsync(context, cts.Token).ConfigureAwait(false);
-                _queue.Complete(job.Id, JobState.Succeeded, JsonSerializer.Serialize(result, JobJson.Options), null);
+                if (result is JobWaitingResult waiting)
+                    _queue.Complete(job.Id, JobState.Waiting, JsonSerializer.Serialize(waiting.Result, JobJson.Options), null);
+                else
+                    _queue.Complete(job.Id, JobState.Succeeded, JsonSerializer.Serialize(result, JobJson.Options), null);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {

@@ -38,11 +38,11 @@ public static class AuthEndpoints
         {
             await http.SignOutAsync(SeerAuth.Cookie).ConfigureAwait(false);
             return Results.NoContent();
-        });
+        }).RequireAuthorization(SeerAuth.AnyUserPolicy);
         auth.MapGet("/me", (HttpContext http, AccountStore accounts) =>
         {
             var user = accounts.Find(http.User.UserName());
             return user is null ? Results.Unauthorized() : Results.Ok(new { name = user.Name, role = user.RoleName });
-        });
+        }).RequireAuthorization(SeerAuth.AnyUserPolicy);
     }
 }

@@ -15,7 +15,7 @@ namespace Seer.Hosting.Jobs.Kinds;
 /// <summary>
 /// kind "iteration": {"project", "round" (bring the project to this round; round 0 = the initial model), "strategy"
 /// (default entropy), "topk" (default 100), "oracle" (a labelled copy of the pool NAME[@VERSION]; without it the picks
-/// are written as a labelling task and the job ends waiting for labels), "tool" (cvat|labelstudio), "seed",
+/// are written as a labelling task and the job ends in state waiting), "tool" (cvat|labelstudio|seer), "assignees" and "reviewer" (tool seer), "seed",
 /// "from_scratch", "aggregate" (detectors: max|mean|sum), and the training numbers "epochs", "image_size", "batch_size", "width", "learning_rate",
 /// "architecture", "max_batches_per_epoch"; unset ones keep the latest round's settings} runs Seer.ActiveLearning's <see cref="IterationRunner"/> with the job's
 /// CPU threads. Resumable: every step is recorded when it ends, so a requeued job starts at the first unfinished step
@@ -88,6 +88,11 @@ public sealed class IterationJobHandler : IJobHandler
             TopK = JobParameters.OptionalInt(p, "topk", Kind, 1, 1_000_000) ?? previous.TopK,
             Oracle = HasProperty(p, "oracle") ? JobParameters.OptionalString(p, "oracle", Kind) is { Length: > 0 } o ? o : null : previous.Oracle,
             Tool = tool,
+            Assignees = p.ValueKind == JsonValueKind.Object && p.TryGetProperty("assignees", out var who) && who.ValueKind == JsonValueKind.Array
+                ? who.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()!
+                    : throw new SeerException(ErrorCodes.InvalidInput, "iteration job: 'assignees' must be user names", "assignees")).ToList()
+                : previous.Assignees,
+            Reviewer = HasProperty(p, "reviewer") ? JobParameters.OptionalString(p, "reviewer", Kind) is { Length: > 0 } r ? r : null : previous.Reviewer,
             Seed = JobParameters.OptionalInt(p, "seed", Kind, 0, int.MaxValue) ?? previous.Seed,
             FromScratch = OptionalBool(p, "from_scratch") ?? previous.FromScratch,
             Aggregation = JobParameters.OptionalString(p, "aggregate", Kind) is { } aggregate ? MiningOptions.ParseAggregation(aggregate) : previous.Aggregation,
@@ -115,7 +120,7 @@ public sealed class IterationJobHandler : IJobHandler
             ["round"] = h["round"]?.DeepClone(), ["state"] = h["state"]?.DeepClone(), ["labelled"] = h["labelled"]?.DeepClone(),
             ["model"] = h["model"]?.DeepClone(), ["metrics"] = h["metrics"]?.DeepClone(),
         }).ToArray());
-        return new JsonObject
+        var result = new JsonObject
         {
             ["project"] = project.Name,
             ["round"] = round,
@@ -124,8 +129,11 @@ public sealed class IterationJobHandler : IJobHandler
             ["waiting"] = outcome.Waiting is { } wait ? new JsonObject
             {
                 ["round"] = wait.Round, ["task_dir"] = wait.TaskDirectory, ["tool"] = wait.Tool, ["import_into"] = wait.ImportInto, ["images"] = wait.Images,
+                ["task"] = wait.Task,
             } : null,
         };
+        // a round waiting for labels is not a success: the job ends "waiting" and the next iteration job continues the round
+        return outcome.Waiting is null ? result : new JobWaitingResult(result);
     }
 
     private static bool HasProperty(JsonElement p, string name) => p.ValueKind == JsonValueKind.Object && p.TryGetProperty(name, out _);
