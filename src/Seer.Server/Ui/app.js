@@ -1,9 +1,10 @@
 // Seer web UI: plain ES module, no build step. Hash routes: #/login, #/datasets, #/dataset/NAME, #/gallery/NAME,
-// #/import, #/jobs, #/job/ID, #/train, #/models, #/model/ID, #/compare/A/B, #/verify[/MODEL], #/labels, #/projects, #/project/NAME. Every call goes to the REST API with the session cookie.
+// #/import, #/jobs, #/job/ID, #/train, #/models, #/model/ID, #/compare/A/B, #/verify[/MODEL], #/labels, #/projects, #/project/NAME, #/label[/TASK[/IMAGE]], #/review/TASK/IMAGE. Every call goes to the REST API with the session cookie.
 import { barChart, lineageGraph, colorOf } from "/charts.js";
 import { view, h, api, json, card, fail } from "/dom.js";
 import { trainPage, jobPage, modelsPage, modelPage, comparePage, stopPolling } from "/models.js";
 import { projectsPage, projectPage } from "/projects.js";
+import { labelingPage } from "/labeling-tasks.js";
 
 
 async function login() {
@@ -186,6 +187,9 @@ async function route() {
       const me = await api("/api/auth/me");
       document.getElementById("nav").hidden = false;
       document.getElementById("who").textContent = `${me.name} (${me.role})`;
+      // labellers only have their labelling tasks
+      for (const a of document.querySelectorAll("#nav a")) a.hidden = me.role === "labeller" && a.getAttribute("href") !== "#/label";
+      if (me.role === "labeller" && page !== "label" && page !== "review") { location.hash = "#/label"; return; }
     } catch { return login(); }
   }
   const name = arg ? decodeURIComponent(arg) : null;
@@ -205,6 +209,7 @@ async function route() {
       case "labels": return await labels();
       case "projects": return await projectsPage();
       case "project": return await projectPage(name);
+      case "label": case "review": return await labelingPage(page, arg, arg2);
       default: return await datasets();
     }
   } catch (err) { view.replaceChildren(fail(err)); }
