@@ -30,6 +30,19 @@ function bitmap(task, image) {
   return bitmaps.get(key);
 }
 
+const itemsAhead = new Map(); // "task/image" -> { at, promise }: the next image's JSON, used if under 30 s old (a stale
+// revision would still be caught: the save answers 409 and nothing is overwritten)
+function itemJson(task, image, fresh) {
+  const key = `${task}/${image}`; const got = itemsAhead.get(key); itemsAhead.delete(key);
+  if (!fresh && got && performance.now() - got.at < 30000) return got.promise;
+  return api(`/api/labeling/tasks/${task}/items/${image}`);
+}
+function prefetchJson(task, image) {
+  const promise = api(`/api/labeling/tasks/${task}/items/${image}`); promise.catch(() => {});
+  itemsAhead.set(`${task}/${image}`, { at: performance.now(), promise });
+}
+const LIST_MAX = 400; // boxes listed by name in the side panel (all are drawn)
+
 export async function labelTool(taskId, imageArg, review) {
   active?.abort();
   const ctl = new AbortController(); active = ctl;
@@ -104,7 +117,7 @@ export async function labelTool(taskId, imageArg, review) {
       saveEl.textContent = dirty ? "unsaved" : "saved"; saveEl.dataset.revision = r.revision;
     }).catch(err => {
       dirty = true;
-      if (/revision/.test(err.message)) { conflict = true; banner.replaceChildren(h("div", { class: "error", id: "label-conflict" }, err.message, " ", h("button", { type: "button", onclick: () => load(current) }, "Reload"))); }
+      if (/revision/.test(err.message)) { conflict = true; banner.replaceChildren(h("div", { class: "error", id: "label-conflict" }, err.message, " ", h("button", { type: "button", onclick: () => load(current, true) }, "Reload"))); }
       else banner.replaceChildren(fail(err));
       saveEl.textContent = "not saved";
     }).finally(() => { saving = null; });
@@ -119,8 +132,10 @@ export async function labelTool(taskId, imageArg, review) {
         swatch(c), k < 9 ? `${k + 1} ` : "", c)));
     if (classify) tagList.replaceChildren(...task.classes.map((c, k) => h("label", { class: "tag-item" },
       h("input", { type: "checkbox", "data-tag": c, checked: tags.includes(c), onchange: () => toggleTag(c) }), swatch(c), k < 9 ? ` ${k + 1} ` : " ", c)));
-    objectList.replaceChildren(...lc.objects.map((o, i) => h("li", { class: i === lc.selected ? "current" : "", "data-label": o.label, "data-box": o.box.join(","),
-      onclick: () => { lc.selected = i; refresh(); } }, swatch(o.label), `${o.label} [${o.box.join(", ")}]`)));
+    objectList.replaceChildren(...lc.objects.slice(0, LIST_MAX).map((o, i) => h("li", { class: i === lc.selected ? "current" : "", "data-label": o.label, "data-box": o.box.join(","),
+      onclick: () => { lc.selected = i; refresh(); } }, swatch(o.label), `${o.label} [${o.box.join(", ")}]`)),
+      ...(lc.objects.length > LIST_MAX ? [h("p", { class: "label-save" }, `… and ${lc.objects.length - LIST_MAX} more boxes (${lc.objects.length} in all)`)] : []));
+    objectList.dataset.count = lc.objects.length;
     predList.replaceChildren(...lc.predictions.map((p, i) => h("div", { class: `prediction${i === lc.focused ? " current" : ""}`, "data-label": p.label, "data-score": p.score },
       swatch(p.label), `${p.label} ${p.score.toFixed(2)} `,
       review ? null : h("button", { type: "button", class: "small", onclick: () => acceptPrediction(i) }, "accept"), " ",
@@ -155,11 +170,11 @@ export async function labelTool(taskId, imageArg, review) {
   }
   function toggleHelp(show) { help.hidden = show === undefined ? !help.hidden : !show; }
 
-  async function load(i) {
+  async function load(i, fresh) {
     current = Math.min(order.length - 1, Math.max(0, i)); index = current;
     const image = order[current];
     const started = performance.now();
-    const [data, bmp] = await Promise.all([api(`/api/labeling/tasks/${task.id}/items/${image}`), bitmap(task.id, image)]);
+    const [data, bmp] = await Promise.all([itemJson(task.id, image, fresh), bitmap(task.id, image)]);
     if (ctl.signal.aborted) return;
     item = data; revision = data.revision; conflict = false; dirty = false; undo = []; redo = [];
     lc.objects = data.objects.map(o => ({ label: o.label, box: o.box })); lc.predictions = data.predictions; tags = data.tags;
@@ -172,7 +187,7 @@ export async function labelTool(taskId, imageArg, review) {
     history.replaceState(null, "", `#/${review ? "review" : "label"}/${task.id}/${image}`);
     refresh();
     canvasEl.dataset.image = image; canvasEl.dataset.loaded = String(performance.now() - started);
-    if (current + 1 < order.length) bitmap(task.id, order[current + 1]);
+    if (current + 1 < order.length) { bitmap(task.id, order[current + 1]); prefetchJson(task.id, order[current + 1]); }
   }
   async function go(i) {
     if (i < 0 || i >= order.length) return;
@@ -298,6 +313,6 @@ export async function labelTool(taskId, imageArg, review) {
   on(window, "hashchange", () => { if (dirty) save(); }, { once: true });
 
   lc.resize();
-  await load(index);
+  await load(index, true);
   canvasEl.focus();
 }
