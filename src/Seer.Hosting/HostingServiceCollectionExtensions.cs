@@ -3,10 +3,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Seer.ActiveLearning.Projects;
 using Seer.Data;
+using Seer.Hosting.Access;
 using Seer.Hosting.Accounts;
 using Seer.Hosting.Jobs;
 using Seer.Hosting.Jobs.Kinds;
 using Seer.Hosting.Models;
+using Seer.Hosting.Search;
 using Seer.Hosting.Storage;
 
 namespace Seer.Hosting;
@@ -23,6 +25,7 @@ public static class HostingServiceCollectionExtensions
         services.TryAddSingleton(sp => Workspace.Open(sp.GetRequiredService<IOptions<HostingOptions>>().Value.Home));
         services.TryAddSingleton(sp => new HostingDatabase(sp.GetRequiredService<IOptions<HostingOptions>>().Value.Home));
         services.TryAddSingleton<PathPolicy>();
+        services.TryAddSingleton<ResourceAccess>();
         services.TryAddSingleton<ModelCatalog>();
         services.TryAddSingleton(sp => new Seer.Labeling.LabelingStore(sp.GetRequiredService<Workspace>()));
         return services;
@@ -33,6 +36,7 @@ public static class HostingServiceCollectionExtensions
     {
         services.TryAddSingleton<SqliteJobQueue>();
         services.TryAddSingleton<IJobQueue>(sp => sp.GetRequiredService<SqliteJobQueue>());
+        services.TryAddSingleton<JobAccess>();
         services.TryAddSingleton<JobService>();
         services.TryAddSingleton<JobWaiter>();
         services.TryAddSingleton<LocalJobRunner>();
@@ -46,6 +50,13 @@ public static class HostingServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, MiningJobHandler>());
         services.TryAddSingleton(sp => new ProjectStore(sp.GetRequiredService<Workspace>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, IterationJobHandler>());
+        return services;
+    }
+
+    /// <summary>Feature groups for compare and search (kept open by the host, under the workspace's search/ folder).</summary>
+    public static IServiceCollection AddSeerSearch(this IServiceCollection services)
+    {
+        services.TryAddSingleton<FeatureGroupHost>();
         return services;
     }
 

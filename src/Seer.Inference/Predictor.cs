@@ -123,8 +123,8 @@ public sealed class Predictor
         }
     }
 
-    /// <summary>Predicts already decoded BGR images (crops for the image API); the caller keeps ownership.</summary>
-    internal IReadOnlyList<ImagePrediction> PredictDecoded(IReadOnlyList<Mat> images, IReadOnlyList<string> names)
+    /// <summary>Predicts already decoded BGR images (crops for the image API, video frames); the caller keeps ownership.</summary>
+    public IReadOnlyList<ImagePrediction> PredictDecoded(IReadOnlyList<Mat> images, IReadOnlyList<string> names)
     {
         var results = new List<ImagePrediction>(images.Count);
         for (int start = 0; start < images.Count; start += BatchSize)

@@ -16,6 +16,6 @@ public enum MiningStrategy
     /// <summary>k-center greedy (core-set) over feature vectors.</summary>
     Diversity,
     /// <summary>Uncertainty (margin) top-m, then k-center greedy down to k. Margin, not entropy: on Fashion-MNIST margin
-    /// was the stronger uncertainty (README, MiningBench); for score-only detections the two rank alike.</summary>
+    /// was the stronger uncertainty (docs/benchmarks.md, MiningBench); for score-only detections the two rank alike.</summary>
     Combined,
 }

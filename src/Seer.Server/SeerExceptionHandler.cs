@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Seer.Core.Errors;
+using Seer.Hosting;
 
 namespace Seer.Server;
 
@@ -9,8 +11,13 @@ namespace Seer.Server;
 public sealed class SeerExceptionHandler : IExceptionHandler
 {
     private readonly IProblemDetailsService _problems;
+    private readonly string _home;
 
-    public SeerExceptionHandler(IProblemDetailsService problems) => _problems = problems;
+    public SeerExceptionHandler(IProblemDetailsService problems, IOptions<HostingOptions> options)
+    {
+        _problems = problems;
+        _home = options.Value.Home;
+    }
 
     public static int StatusOf(string code) => code switch
     {
@@ -27,16 +34,20 @@ public sealed class SeerExceptionHandler : IExceptionHandler
     {
         if (exception is not SeerException seer) return false;
         int status = StatusOf(seer.Code);
+        // Members never see where the workspace lives on the server.
+        bool admin = httpContext.User.IsInRole("admin");
+        string detail = admin ? seer.Message : ServerPaths.Hide(seer.Message, _home);
+        string? file = seer.Path is null || admin ? seer.Path : ServerPaths.Hide(seer.Path, _home);
         httpContext.Response.StatusCode = status;
         var problem = new ProblemDetails
         {
             Status = status,
             Title = seer.Code,
-            Detail = seer.Message,
+            Detail = detail,
             Type = $"https://seer.local/problems/{seer.Code}",
             Instance = httpContext.Request.Path,
         };
-        if (seer.Path is not null) problem.Extensions["file"] = seer.Path;
+        if (file is not null) problem.Extensions["file"] = file;
         problem.Extensions["code"] = seer.Code;
         return await _problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception })
             .ConfigureAwait(false);

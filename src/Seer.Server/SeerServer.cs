@@ -3,12 +3,15 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using Seer.Hosting;
 using Seer.Server.Api;
@@ -32,7 +35,9 @@ public static class SeerServer
         builder.WebHost.UseUrls(urls ?? DefaultUrls);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
-        builder.Services.AddSeerWorkspace(o => o.Home = home).AddSeerJobs().AddSeerAccounts();
+        // The key ring is protected by file modes (HOME/secrets/keys, 0700/0600), not by an XML encryptor: no warning for that.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        builder.Services.AddSeerWorkspace(o => o.Home = home).AddSeerJobs().AddSeerAccounts().AddSeerSearch();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -41,6 +46,9 @@ public static class SeerServer
         });
         builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = 1L << 30);
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 1L << 30);
+        builder.Services.AddDataProtection().SetApplicationName("seer");
+        builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new WorkspaceKeyRing(home)));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<SeerExceptionHandler>();
         builder.Services.AddOpenApi();
@@ -55,6 +63,7 @@ public static class SeerServer
                 o.Cookie.SameSite = SameSiteMode.Strict;
                 o.SlidingExpiration = true;
                 o.ExpireTimeSpan = TimeSpan.FromHours(12);
+                o.Events.OnValidatePrincipal = SessionValidation.ValidateAsync;
                 o.Events.OnRedirectToLogin = ctx => Problem(ctx.HttpContext, StatusCodes.Status401Unauthorized, "unauthorized",
                     "sign in (POST /api/auth/login) or send Authorization: Bearer <token> (seer token create)");
                 o.Events.OnRedirectToAccessDenied = ctx => Problem(ctx.HttpContext, StatusCodes.Status403Forbidden, "forbidden",
@@ -68,6 +77,7 @@ public static class SeerServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseMiddleware<SameOriginAndHeaders>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         var ui = new EmbeddedFileProvider(typeof(SeerServer).Assembly, "ui");
@@ -88,6 +98,7 @@ public static class SeerServer
         ProjectEndpoints.Map(api);
         LabelingEndpoints.Map(api);
         AdminEndpoints.Map(api);
+        SearchEndpoints.Map(api);
         return app;
     }
 

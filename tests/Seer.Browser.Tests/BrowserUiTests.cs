@@ -32,6 +32,8 @@ public sealed class BrowserUiTests
             string url = app.Urls.Single();
             var accounts = app.Services.GetRequiredService<AccountStore>();
             accounts.AddUser("ada", UserRole.Admin, Password);
+            // As an admin would: allow imports by path from the shared data folder (PUT /api/settings/AllowedPaths).
+            app.Services.GetRequiredService<SettingsStore>().Set("AllowedPaths", TestPaths.Data(), "ada");
             await RegisterFaceModelAsync(url, accounts.CreateToken("ada"), home);
 
             using var playwright = await Playwright.CreateAsync();

@@ -102,7 +102,7 @@ public sealed class ProjectUiTests
     {
         var jobs = app.Services.GetRequiredService<JobService>();
         var waiter = app.Services.GetRequiredService<JobWaiter>();
-        string folder = IdxSample.Write(TestPaths.Data("fashion-mnist"), "t10k", 0, 160, Path.Combine(home, "fashion-cut"), "fashion", IdxSample.FashionMnistClasses);
+        string folder = IdxSample.Write(TestPaths.Data("fashion-mnist"), "t10k", 0, 160, Path.Combine(home, "imports", "fashion-cut"), "fashion", IdxSample.FashionMnistClasses);
         var import = jobs.Submit("import", JsonSerializer.SerializeToElement(new { dataset = "f", format = "idx", path = folder }), "grace");
         var imported = await waiter.WaitAsync(import.Id, j => JobStates.IsFinal(j.State), TimeSpan.FromMinutes(2), CancellationToken.None);
         Assert.True(imported.State == JobState.Succeeded, imported.Error);

@@ -70,7 +70,7 @@ public sealed class DatasetApiTests
         var job = await host.WaitJobAsync(client, (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64());
         Assert.Equal("succeeded", job.GetProperty("state").GetString());
 
-        string output = Path.Combine(host.Home, "exported");
+        string output = Path.Combine(host.Home, "exports", "exported");
         var export = await client.PostAsJsonAsync("/api/datasets/uploaded/export", new { format = "coco", output });
         Assert.Equal(HttpStatusCode.Accepted, export.StatusCode);
         var done = await host.WaitJobAsync(client, (await export.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64());
@@ -98,8 +98,10 @@ public sealed class DatasetApiTests
         Assert.Equal(HttpStatusCode.BadRequest, badKind.StatusCode);
         Assert.Contains("juggle", (await badKind.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
 
-        var badPath = await client.PostAsJsonAsync("/api/datasets/import", new { dataset = "x", format = "voc", path = "/no/such/folder" });
+        var badPath = await client.PostAsJsonAsync("/api/datasets/import", new { dataset = "x", format = "voc", path = Path.Combine(host.Home, "imports", "no-such-folder") });
         Assert.Equal(HttpStatusCode.NotFound, badPath.StatusCode);
+        var outside = await client.PostAsJsonAsync("/api/datasets/import", new { dataset = "x", format = "voc", path = "/no/such/folder" });
+        Assert.Equal(HttpStatusCode.Forbidden, outside.StatusCode);
         var badFormat = await client.PostAsJsonAsync("/api/datasets/import", new { dataset = "x", format = "bmpz", path = TestPaths.LabelmeVoc });
         Assert.Equal(HttpStatusCode.BadRequest, badFormat.StatusCode);
         var badHash = await client.GetAsync("/api/blobs/xyz");

@@ -153,7 +153,7 @@ public sealed class ProjectApiTests
     /// </summary>
     private static async Task ImportFashionAsync(ServerHost host)
     {
-        string folder = IdxSample.Write(TestPaths.Data("fashion-mnist"), "t10k", 0, 160, Path.Combine(host.Home, "fashion-cut"), "fashion",
+        string folder = IdxSample.Write(TestPaths.Data("fashion-mnist"), "t10k", 0, 160, Path.Combine(host.Home, "imports", "fashion-cut"), "fashion",
             IdxSample.FashionMnistClasses);
         var client = host.Admin();
         var response = await client.PostAsJsonAsync("/api/datasets/import", new { dataset = "f", format = "idx", path = folder });

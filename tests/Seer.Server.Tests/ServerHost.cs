@@ -37,6 +37,8 @@ public sealed class ServerHost : IAsyncDisposable
         var app = SeerServer.Build(home, configure: b =>
         {
             b.WebHost.UseTestServer();
+            // As an admin would: the shared data folder is an allowed server path (imports by path read it).
+            b.Services.Configure<HostingOptions>(o => o.AllowedPaths.Add(TestPaths.Data()));
             if (options is not null) b.Services.Configure(options);
             services?.Invoke(b.Services);
         });

@@ -53,6 +53,13 @@ public sealed class TrainingJobTests
         Assert.Single(logs, m => m.StartsWith("epoch 2/2:", StringComparison.Ordinal));
 
         var client = second.Member();
+        // The model and its served name belong to the member who trained it: another member does not see them.
+        var accounts = second.Service<Seer.Hosting.Accounts.AccountStore>();
+        accounts.AddUser("mallory", Seer.Hosting.Accounts.UserRole.Member, "mallory-password-1");
+        var mallory = second.As(accounts.CreateToken("mallory"));
+        Assert.Equal(HttpStatusCode.NotFound, (await mallory.GetAsync($"/api/trained-models/{model}")).StatusCode);
+        Assert.DoesNotContain(model, await mallory.GetStringAsync("/api/trained-models"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await mallory.GetAsync("/api/models/tiny")).StatusCode);
         var detail = await client.GetFromJsonAsync<JsonElement>($"/api/trained-models/{model}");
         Assert.Equal("ready", detail.GetProperty("summary").GetProperty("status").GetString());
         Assert.Equal(["tiny"], detail.GetProperty("summary").GetProperty("served_as").EnumerateArray().Select(e => e.GetString()));
@@ -108,6 +115,8 @@ public sealed class TrainingJobTests
         var response = await client.PostAsJsonAsync("/api/datasets/import", new { dataset = "labelme", format = "voc", path = TestPaths.LabelmeVoc });
         var job = await host.WaitJobAsync(client, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64());
         Assert.Equal("succeeded", job.GetProperty("state").GetString());
+        // What the admin imports through the API is private until shared; the member trains on it.
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/datasets/labelme/share", null)).StatusCode);
     }
 
     /// <summary>Holds the training after its first epoch (checkpoint written) until the server stops it.</summary>

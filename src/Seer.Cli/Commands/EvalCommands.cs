@@ -13,6 +13,7 @@ public sealed class EvalCommands : ICommandFactory
         var eval = new Command("eval", "Evaluate predictions against ground truth (COCO/VOC detection, classification)");
         eval.Subcommands.Add(Detection());
         eval.Subcommands.Add(Classification());
+        eval.Subcommands.Add(ClusterEvalCommand.Create());
         return eval;
     }
 

@@ -70,7 +70,10 @@ public sealed class PredictCommands : ICommandFactory
                 AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }).Progress()
                     .Start(ctx => { var task = ctx.AddTask("predict", maxValue: files.Count); Consume(() => task.Increment(1)); });
 
-            var results = CocoResults.From(predictions);
+            // Embed models: one entry per image with its vector; the others: COCO results.
+            object results = predictor.Spec.Task == "embed"
+                ? predictions.Select((p, i) => new Dictionary<string, object> { ["image_id"] = i + 1, ["file_name"] = p.Name, ["embedding"] = p.Embedding ?? [] }).ToList()
+                : CocoResults.From(predictions);
             if (json) Output.Json(results);
             else Print(predictions, outDir);
             return Task.FromResult(0);
@@ -117,6 +120,7 @@ public sealed class PredictCommands : ICommandFactory
         {
             string what = p.Classes.Count > 0
                 ? $"{p.Classes[0].Label} {p.Classes[0].Score:0.000}"
+                : p.Embedding is { } e && p.Detections.Count == 0 ? $"{e.Length}-d embedding"
                 : p.Detections.Count == 0 ? "-"
                 : string.Join(", ", p.Detections.GroupBy(d => d.Label).Select(g => $"{g.Count()} {g.Key}"));
             table.AddRow(Markup.Escape(p.Name), $"{p.Width}x{p.Height}", Markup.Escape(what));

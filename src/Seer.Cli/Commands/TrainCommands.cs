@@ -18,7 +18,9 @@ public sealed class TrainCommands : ICommandFactory
 {
     public Command Create()
     {
-        var task = new Option<string>("--task") { Description = "classify or detect", Required = true };
+        var task = new Option<string>("--task") { Description = "classify, detect or embed", Required = true };
+        var loss = new Option<string?>("--loss") { Description = "Task embed: arcface (default), cosface, softmax or triplet" };
+        var dim = new Option<int?>("--dim") { Description = "Task embed: embedding size (default 128)" };
         var train = new Option<string>("--train") { Description = "Training dataset NAME[@VERSION]", Required = true };
         var val = new Option<string>("--val") { Description = "Validation dataset NAME[@VERSION]", Required = true };
         var arch = new Option<string?>("--arch") { Description = "small-cnn, small-cnn-fc, resnet18 (classify); fcos-lite (detect)" };
@@ -32,7 +34,7 @@ public sealed class TrainCommands : ICommandFactory
         var resume = new Option<string?>("--resume") { Description = "Continue an interrupted job of this model id" };
 
         var command = new Command("train", "Train a classifier or detector from dataset versions into the model registry");
-        foreach (Option o in new Option[] { task, train, val, arch, epochs, size, batch, lr, paramFiles, device, parent, resume })
+        foreach (Option o in new Option[] { task, train, val, arch, epochs, size, batch, lr, paramFiles, device, parent, resume, loss, dim })
             command.Options.Add(o);
         CommandRunner.SetAction(command, async (parse, ct) =>
         {
@@ -46,6 +48,8 @@ public sealed class TrainCommands : ICommandFactory
                 BatchSize = parse.GetValue(batch) ?? o.BatchSize,
                 LearningRate = parse.GetValue(lr) ?? o.LearningRate,
                 Device = parse.GetValue(device) ?? o.Device,
+                MetricLoss = parse.GetValue(loss) ?? o.MetricLoss,
+                EmbeddingDim = parse.GetValue(dim) ?? o.EmbeddingDim,
             };
             string[] files = parse.GetValue(paramFiles) ?? [];
             var sets = files.Length == 0

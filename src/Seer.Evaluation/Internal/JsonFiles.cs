@@ -16,7 +16,8 @@ internal static class JsonFiles
         catch (JsonException ex)
         {
             throw new SeerException(ErrorCodes.InvalidInput,
-                $"{path}: malformed JSON at line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}: {ex.Message}", path, ex);
+                // The parser's own message quotes the offending character: not repeated, so an error never shows file contents.
+                $"{path}: malformed JSON at line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}", path, ex);
         }
     }
 

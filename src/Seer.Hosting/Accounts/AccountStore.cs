@@ -68,6 +68,46 @@ public sealed class AccountStore
         return list;
     }
 
+    /// <summary>
+    /// The user and their session generation, read afresh (the server calls this on every cookie request), or null
+    /// when no such user exists in this workspace.
+    /// </summary>
+    public (UserInfo User, long Generation)? FindSession(string name)
+    {
+        using var c = _db.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT name, role, created_at, session_generation FROM users WHERE name = $n";
+        cmd.Parameters.AddWithValue("$n", name ?? "");
+        using var r = cmd.ExecuteReader();
+        return r.Read()
+            ? (new UserInfo(r.GetString(0), ParseRole(r.GetString(1)), HostingDatabase.ParseTime(r.GetString(2))!.Value), r.GetInt64(3))
+            : null;
+    }
+
+    /// <summary>Ends every session of the user (each cookie carries the generation it was issued under); returns the new generation.</summary>
+    public long EndSessions(string name)
+    {
+        using var c = _db.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "UPDATE users SET session_generation = session_generation + 1 WHERE name = $n RETURNING session_generation";
+        cmd.Parameters.AddWithValue("$n", name ?? "");
+        return cmd.ExecuteScalar() is long g ? g
+            : throw new SeerException(ErrorCodes.NotFound, $"user '{name}' does not exist", name);
+    }
+
+    /// <summary>Sets a new password and ends every session of the user.</summary>
+    public void SetPassword(string name, string password)
+    {
+        if (string.IsNullOrEmpty(password) || password.Length < 8)
+            throw new SeerException(ErrorCodes.InvalidInput, $"the password for '{name}' is too short: use at least 8 characters", name);
+        using var c = _db.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "UPDATE users SET password_hash = $h, session_generation = session_generation + 1 WHERE name = $n";
+        cmd.Parameters.AddWithValue("$n", name ?? "");
+        cmd.Parameters.AddWithValue("$h", PasswordHasher.Hash(password, _iterations));
+        if (cmd.ExecuteNonQuery() == 0) throw new SeerException(ErrorCodes.NotFound, $"user '{name}' does not exist", name);
+    }
+
     /// <summary>The user when the password matches; null otherwise (an unknown name costs a hash too, so timing does not tell).</summary>
     public UserInfo? VerifyPassword(string name, string password)
     {

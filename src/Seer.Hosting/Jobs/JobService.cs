@@ -1,23 +1,34 @@
 using System.Text.Json;
 using Seer.Core.Errors;
+using Seer.Hosting.Access;
 
 namespace Seer.Hosting.Jobs;
 
-/// <summary>Submits jobs: checks the kind and its parameters with the handler before they reach the queue.</summary>
+/// <summary>
+/// Submits jobs: checks the submitter's rights over what the parameters name (<see cref="JobAccess"/>), then the kind
+/// and its parameters with the handler, before they reach the queue; claims the datasets the job will create.
+/// </summary>
 public sealed class JobService
 {
     private readonly IJobQueue _queue;
     private readonly IReadOnlyDictionary<string, IJobHandler> _handlers;
+    private readonly JobAccess _access;
+    private readonly ResourceAccess _resources;
 
-    public JobService(IJobQueue queue, IEnumerable<IJobHandler> handlers)
+    public JobService(IJobQueue queue, IEnumerable<IJobHandler> handlers, JobAccess access, ResourceAccess resources)
     {
         _queue = queue;
         _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
+        _access = access;
+        _resources = resources;
     }
 
     public IJobQueue Queue => _queue;
 
     public IReadOnlyCollection<string> Kinds => _handlers.Keys.Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Checks what a job's parameters name against the user's current rights (as at submission).</summary>
+    public void CheckRights(string kind, JsonElement parameters, string user) => _access.Check(kind, parameters, _resources.CallerOf(user));
 
     public JobInfo Submit(string kind, JsonElement parameters, string user, int? cpuThreads = null, int gpus = 0)
     {
@@ -25,7 +36,12 @@ public sealed class JobService
             throw new SeerException(ErrorCodes.InvalidInput, $"unknown job kind '{kind}'; kinds: {string.Join(", ", Kinds)}");
         if (parameters.ValueKind != JsonValueKind.Object)
             throw new SeerException(ErrorCodes.InvalidInput, "job parameters must be a JSON object");
+        // The submitter's rights first (with their role as stored now): what they may not see is "not found".
+        var caller = _resources.CallerOf(user);
+        _access.Check(kind!, parameters, caller);
         handler.Validate(parameters);
-        return _queue.Enqueue(new JobRequest(kind!, parameters, user) { CpuThreads = cpuThreads ?? handler.DefaultCpuThreads, Gpus = gpus });
+        var job = _queue.Enqueue(new JobRequest(kind!, parameters, user) { CpuThreads = cpuThreads ?? handler.DefaultCpuThreads, Gpus = gpus });
+        _access.ClaimOutputs(kind!, parameters, caller);
+        return job;
     }
 }

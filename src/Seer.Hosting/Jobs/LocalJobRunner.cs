@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Seer.Core.Errors;
+using Seer.Hosting.Access;
 
 namespace Seer.Hosting.Jobs;
 
@@ -23,8 +24,14 @@ public sealed class LocalJobRunner : BackgroundService, IJobRunner
     private readonly ConcurrentDictionary<long, (Task Task, CancellationTokenSource Cancel)> _running = new();
     private readonly SemaphoreSlim _wake = new(0);
 
-    public LocalJobRunner(IJobQueue queue, IEnumerable<IJobHandler> handlers, IOptions<HostingOptions> options, ILogger<LocalJobRunner> log)
+    private readonly JobAccess _access;
+    private readonly ResourceAccess _resources;
+
+    public LocalJobRunner(IJobQueue queue, IEnumerable<IJobHandler> handlers, IOptions<HostingOptions> options, ILogger<LocalJobRunner> log,
+        JobAccess access, ResourceAccess resources)
     {
+        _access = access;
+        _resources = resources;
         _queue = queue;
         _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
         _options = options.Value;
@@ -99,7 +106,15 @@ public sealed class LocalJobRunner : BackgroundService, IJobRunner
                         (job.AssignedGpus.Count > 0 ? $", GPUs {string.Join(',', job.AssignedGpus)})" : ")"));
             try
             {
+                // Rights are checked again when the job runs: a dataset may have been un-shared or a role changed since.
+                _access.Check(job.Kind, job.Parameters, _resources.CallerOf(job.CreatedBy));
                 object? result = await handler.RunAsync(context, cts.Token).ConfigureAwait(false);
+                if (job.Kind == "training" && _queue.Get(job.Id).Checkpoint is { } model)
+                {
+                    // The trained model (and the name it is served under) belong to the job's owner.
+                    _resources.Claim(ResourceKinds.Model, model, job.CreatedBy);
+                    _resources.Claim(ResourceKinds.ServedModel, context.GetString("serve_as") ?? model, job.CreatedBy);
+                }
                 if (result is JobWaitingResult waiting)
                     _queue.Complete(job.Id, JobState.Waiting, JsonSerializer.Serialize(waiting.Result, JobJson.Options), null);
                 else
@@ -115,12 +130,12 @@ public sealed class LocalJobRunner : BackgroundService, IJobRunner
             }
             catch (SeerException ex)
             {
-                _queue.Complete(job.Id, JobState.Failed, null, ex.Path is null ? ex.Message : $"{ex.Message} ({ex.Path})");
+                _queue.Complete(job.Id, JobState.Failed, null, ServerPaths.Hide(ex.Path is null ? ex.Message : $"{ex.Message} ({ex.Path})", _options.Home));
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 _log.LogError(ex, "job {Id} ({Kind}) failed", job.Id, job.Kind);
-                _queue.Complete(job.Id, JobState.Failed, null, $"{ex.GetType().Name}: {ex.Message}");
+                _queue.Complete(job.Id, JobState.Failed, null, ServerPaths.Hide($"{ex.GetType().Name}: {ex.Message}", _options.Home));
             }
         }
         finally

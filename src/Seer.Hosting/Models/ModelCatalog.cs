@@ -16,6 +16,8 @@ public sealed class ModelCatalog : IDisposable
     private readonly HostingDatabase _db;
     private readonly ConcurrentDictionary<string, Lazy<(OnnxModel Model, ConcurrentDictionary<float, ImageAnalyzer> Analyzers)>> _loaded = new(StringComparer.Ordinal);
 
+    private readonly ConcurrentDictionary<string, Predictor> _embedders = new(StringComparer.Ordinal);
+
     public ModelCatalog(HostingDatabase db) => _db = db;
 
     public IReadOnlyList<ServedModel> List()
@@ -64,6 +66,7 @@ public sealed class ModelCatalog : IDisposable
             cmd.Parameters.AddWithValue("$n", name);
             cmd.ExecuteNonQuery();
         }
+        _embedders.TryRemove(name, out _);
         if (_loaded.TryRemove(name, out var lazy) && lazy.IsValueCreated) lazy.Value.Model.Dispose();
     }
 
@@ -78,6 +81,17 @@ public sealed class ModelCatalog : IDisposable
             var predictor = new Predictor(entry.Model, new PredictorOptions { ScoreThreshold = t });
             return predictor.Spec.Task == "detect" ? new ImageAnalyzer(predictor) : new ImageAnalyzer(null, new Dictionary<string, Predictor> { ["class"] = predictor });
         });
+    }
+
+    /// <summary>The predictor of a served feature (embed) model (loaded once, then shared; thread-safe).</summary>
+    public Predictor Embedder(string name)
+    {
+        var model = Get(name);
+        var entry = _loaded.GetOrAdd(name, _ => new Lazy<(OnnxModel, ConcurrentDictionary<float, ImageAnalyzer>)>(
+            () => (model.Load(), new ConcurrentDictionary<float, ImageAnalyzer>()))).Value;
+        if (entry.Model.Spec.Task != "embed")
+            throw new SeerException(ErrorCodes.InvalidInput, $"model '{name}' is a {entry.Model.Spec.Task} model, not a feature (embed) model", name);
+        return _embedders.GetOrAdd(name, _ => new Predictor(entry.Model));
     }
 
     public void Dispose()

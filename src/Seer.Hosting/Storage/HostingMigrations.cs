@@ -64,5 +64,18 @@ internal static class HostingMigrations
                 updated_by TEXT NOT NULL,
                 updated_at TEXT NOT NULL);
             """),
+        (2, "users.session_generation: a per-user stamp in every session cookie; logout and password change bump it", """
+            ALTER TABLE users ADD COLUMN session_generation INTEGER NOT NULL DEFAULT 0;
+            """),
+        (3, "owners and visibility: resource_access (datasets, trained models, served models), jobs.shared", """
+            CREATE TABLE resource_access (
+                kind TEXT NOT NULL,
+                name TEXT NOT NULL,
+                owner TEXT,
+                shared INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL,
+                PRIMARY KEY (kind, name));
+            ALTER TABLE jobs ADD COLUMN shared INTEGER NOT NULL DEFAULT 0;
+            """),
     ];
 }

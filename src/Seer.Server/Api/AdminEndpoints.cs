@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Seer.Hosting;
 using Seer.Hosting.Accounts;
 using Seer.Server.Auth;
 
@@ -39,6 +40,8 @@ public static class AdminEndpoints
         settings.MapGet("", (SettingsStore store) => store.ReadAll());
         settings.MapPut("/{key}", (string key, SettingValue body, HttpContext http, SettingsStore store) =>
         {
+            // Validated before it is stored; PathPolicy reads it on every check, so it takes effect at once.
+            if (key == PathPolicy.SettingKey) PathPolicy.ParseSetting(body.Value);
             store.Set(key, body.Value, http.User.UserName());
             return Results.Ok(store.ReadAll());
         });

@@ -6,6 +6,7 @@ using Seer.Core.Datasets;
 using Seer.Core.Errors;
 using Seer.Data;
 using Seer.Data.Stats;
+using Seer.Hosting.Access;
 using Seer.Hosting.Jobs;
 using Seer.Server.Auth;
 
@@ -20,19 +21,27 @@ public static class DatasetEndpoints
 
     public sealed record NewAlias(string Alias, string Canonical);
 
+    public sealed record ShareRequest(bool? Shared);
+
     public static void Map(RouteGroupBuilder api)
     {
         var ds = api.MapGroup("/datasets").WithTags("datasets");
-        ds.MapGet("", (Workspace ws) => ws.ListDatasets());
-        ds.MapGet("/{reference}", (string reference, Workspace ws) =>
+        ds.MapGet("", (Workspace ws, HttpContext http, ResourceAccess access) =>
+            ws.ListDatasets().Where(d => access.CanSee(ResourceKinds.Dataset, d.Name, http.User.Caller())).ToList());
+        ds.MapGet("/{reference}", (string reference, Workspace ws, HttpContext http, ResourceAccess access) =>
         {
+            Demand(reference, ws, http, access);
             var info = ws.Resolve(DatasetRef.Parse(reference));
             return Results.Ok(new { version = info, classes = ws.Metadata.ReadClasses(info.Version) });
         });
-        ds.MapGet("/{name}/versions", (string name, Workspace ws) =>
-            ws.Log(DatasetRef.Parse(name)).Where(v => v.Dataset == name).ToList());
-        ds.MapGet("/{reference}/lineage", (string reference, Workspace ws) =>
+        ds.MapGet("/{name}/versions", (string name, Workspace ws, HttpContext http, ResourceAccess access) =>
         {
+            Demand(name, ws, http, access);
+            return ws.Log(DatasetRef.Parse(name)).Where(v => v.Dataset == name).ToList();
+        });
+        ds.MapGet("/{reference}/lineage", (string reference, Workspace ws, HttpContext http, ResourceAccess access) =>
+        {
+            Demand(reference, ws, http, access);
             var versions = ws.Log(DatasetRef.Parse(reference));
             return Results.Ok(new
             {
@@ -40,9 +49,14 @@ public static class DatasetEndpoints
                 edges = versions.SelectMany(v => v.Parents.Select(p => new { from = p, to = v.Version })),
             });
         });
-        ds.MapGet("/{reference}/stats", (string reference, Workspace ws) => DatasetStatistics.Compute(ws.OpenSnapshot(DatasetRef.Parse(reference))));
-        ds.MapGet("/{reference}/images", (string reference, int? offset, int? limit, string? label, Workspace ws) =>
+        ds.MapGet("/{reference}/stats", (string reference, Workspace ws, HttpContext http, ResourceAccess access) =>
         {
+            Demand(reference, ws, http, access);
+            return DatasetStatistics.Compute(ws.OpenSnapshot(DatasetRef.Parse(reference)));
+        });
+        ds.MapGet("/{reference}/images", (string reference, int? offset, int? limit, string? label, Workspace ws, HttpContext http, ResourceAccess access) =>
+        {
+            Demand(reference, ws, http, access);
             var snapshot = ws.OpenSnapshot(DatasetRef.Parse(reference));
             IEnumerable<ImageRecord> images = snapshot.Images;
             if (!string.IsNullOrEmpty(label)) images = images.Where(i => i.Tags.Contains(label) || i.Objects.Any(o => o.Label == label));
@@ -58,8 +72,9 @@ public static class DatasetEndpoints
                 images = list.Skip(from).Take(take).Select(ImageJson),
             });
         });
-        ds.MapGet("/{reference}/images/random", (string reference, Workspace ws) =>
+        ds.MapGet("/{reference}/images/random", (string reference, Workspace ws, HttpContext http, ResourceAccess access) =>
         {
+            Demand(reference, ws, http, access);
             var snapshot = ws.OpenSnapshot(DatasetRef.Parse(reference));
             if (snapshot.Images.Count == 0) throw new SeerException(ErrorCodes.NotFound, $"{snapshot} has no images");
             return Results.Ok(ImageJson(snapshot.Images[Random.Shared.Next(snapshot.Images.Count)]));
@@ -83,6 +98,14 @@ public static class DatasetEndpoints
             var job = jobs.Submit("export", JsonSerializer.SerializeToElement(new { dataset = reference, format = body.Format, output = body.Output }),
                 http.User.UserName());
             return Results.Accepted($"/api/jobs/{job.Id}", job);
+        });
+
+        // Share a dataset (all its versions) with every member; only its owner or an admin may. {"shared": false} makes it private again.
+        ds.MapPost("/{name}/share", (string name, ShareRequest? body, Workspace ws, HttpContext http, ResourceAccess access) =>
+        {
+            Demand(name, ws, http, access);
+            var o = access.Share(ResourceKinds.Dataset, name, http.User.Caller(), body?.Shared ?? true);
+            return Results.Ok(new { dataset = name, owner = o.Owner, shared = o.Shared });
         });
 
         api.MapGet("/blobs/{hash}", (string hash, Workspace ws, HttpContext http) =>
@@ -111,6 +134,10 @@ public static class DatasetEndpoints
             return Results.Ok(new { labels = space.Labels, aliases = space.Aliases });
         });
     }
+
+    /// <summary>Not found (naming no other dataset) unless the dataset exists and the caller may see it.</summary>
+    private static void Demand(string reference, Workspace ws, HttpContext http, ResourceAccess access) =>
+        access.DemandDataset(ws, DatasetRef.Parse(reference).Name, http.User.Caller());
 
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, PropertyNameCaseInsensitive = true };
 

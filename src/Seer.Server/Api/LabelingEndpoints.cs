@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Seer.Core.Datasets;
 using Seer.Core.Errors;
 using Seer.Data;
+using Seer.Hosting.Access;
 using Seer.Hosting.Jobs;
 using Seer.Hosting.Models;
 using Seer.Inference;
@@ -32,11 +33,17 @@ public static class LabelingEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var tasks = api.MapGroup("/labeling/tasks").WithTags("labeling").RequireAuthorization(SeerAuth.AnyUserPolicy);
-        tasks.MapPost("", async (NewTask body, HttpContext http, LabelingStore store, Workspace ws, ModelCatalog models, CancellationToken ct) =>
+        tasks.MapPost("", async (NewTask body, HttpContext http, LabelingStore store, Workspace ws, ModelCatalog models, ResourceAccess access, CancellationToken ct) =>
         {
             if (http.User.IsInRole("labeller"))
                 throw new SeerException(ErrorCodes.Forbidden, "labellers cannot create labelling tasks; ask a member or an admin");
             if (string.IsNullOrWhiteSpace(body.Dataset)) throw new SeerException(ErrorCodes.InvalidInput, "'dataset' is required", "dataset");
+            // the creator must see the source and may change the target; the task then carries that right to its commit
+            var caller = http.User.Caller();
+            access.DemandDataset(ws, body.Dataset, caller);
+            string into = string.IsNullOrWhiteSpace(body.Into) ? body.Dataset + "-labels" : body.Into.Trim();
+            if (ws.Metadata.FindHead(into) is not null) access.DemandChange(ResourceKinds.Dataset, into, caller);
+            if (!string.IsNullOrWhiteSpace(body.Model)) access.DemandServed(models, body.Model, caller);
             IReadOnlyList<ImageRecord>? predictions = null;
             if (!string.IsNullOrWhiteSpace(body.Model))
             {
@@ -79,11 +86,14 @@ public static class LabelingEndpoints
         });
         tasks.MapPost("/{id:long}/items/{image:int}/review", (long id, int image, ReviewBody body, HttpContext http, LabelingStore store) =>
             LabelJson.Item(store.Review(id, image, body.Accept, body.Comment, http.User.UserName(), IsAdmin(http.User))));
-        tasks.MapPost("/{id:long}/commit", (long id, HttpContext http, LabelingStore store, JobService jobs) =>
+        tasks.MapPost("/{id:long}/commit", (long id, HttpContext http, LabelingStore store, JobService jobs, ResourceAccess access) =>
         {
             Visible(id, http, store);
             var commit = store.Commit(id, http.User.UserName(), IsAdmin(http.User));
             var json = LabelJson.Version(commit);
+            // a dataset the commit made belongs to the task's creator (private until shared, as datasets made through the API)
+            if (access.Find(ResourceKinds.Dataset, commit.Version.Dataset) is null && commit.Created)
+                access.Claim(ResourceKinds.Dataset, commit.Version.Dataset, store.Get(id).CreatedBy);
             // a task an iteration round made: the round continues now (merge, train, evaluate) as its project's job
             var task = store.Get(id);
             if (task.Origin?["project"]?.GetValue<string>() is { } project && task.Origin?["round"]?.GetValue<int>() is int round)

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Seer.Core.Errors;
+using Seer.Data;
+using Seer.Hosting.Access;
 using Seer.Hosting.Models;
 using Seer.Inference.ImageApi;
 using Seer.Inference.Processing;
@@ -17,16 +19,18 @@ public static class ModelEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var models = api.MapGroup("/models").WithTags("models");
-        models.MapGet("", (ModelCatalog catalog) => catalog.List());
-        models.MapGet("/{name}", (string name, ModelCatalog catalog) =>
+        models.MapGet("", (ModelCatalog catalog, HttpContext http, ResourceAccess access) =>
+            catalog.List().Where(m => access.CanSee(ResourceKinds.ServedModel, m.Name, http.User.Caller())).ToList());
+        models.MapGet("/{name}", (string name, ModelCatalog catalog, HttpContext http, ResourceAccess access) =>
         {
-            var m = catalog.Get(name);
+            var m = access.DemandServed(catalog, name, http.User.Caller());
             using var loaded = m.Load(1);
             return Results.Ok(new { model = m, spec = loaded.Spec, input = loaded.InputName, outputs = loaded.OutputNames });
         });
-        models.MapPost("", (NewModel body, HttpContext http, ModelCatalog catalog) =>
+        models.MapPost("", (NewModel body, HttpContext http, ModelCatalog catalog, ResourceAccess access) =>
         {
             var m = catalog.Register(body.Name, body.OnnxPath, body.ManifestPath, http.User.UserName());
+            access.Claim(ResourceKinds.ServedModel, m.Name, http.User.UserName());
             return Results.Created($"/api/models/{m.Name}", m);
         }).RequireAuthorization(SeerAuth.AdminPolicy);
         models.MapDelete("/{name}", (string name, ModelCatalog catalog) =>
@@ -35,10 +39,23 @@ public static class ModelEndpoints
             return Results.NoContent();
         }).RequireAuthorization(SeerAuth.AdminPolicy);
 
+        // Share a served model with every member (owner or admin); for a name that is not served, a trained model id.
+        models.MapPost("/{id}/share", (string id, DatasetEndpoints.ShareRequest? body, ModelCatalog catalog, Workspace ws, HttpContext http, ResourceAccess access) =>
+        {
+            var caller = http.User.Caller();
+            if (catalog.List().Any(m => m.Name == id) && access.CanSee(ResourceKinds.ServedModel, id, caller))
+            {
+                var o = access.Share(ResourceKinds.ServedModel, id, caller, body?.Shared ?? true);
+                return Results.Ok(new { served_model = id, owner = o.Owner, shared = o.Shared });
+            }
+            return TrainingEndpoints.ShareModel(id, body?.Shared ?? true, ws, http, access);
+        });
+
         // The image API: multipart field "image" (one file); query: threshold, min_box_size, min_sharpness, crops.
-        models.MapPost("/{name}/analyze", async (string name, HttpRequest request, ModelCatalog catalog, float? threshold,
+        models.MapPost("/{name}/analyze", async (string name, HttpRequest request, ModelCatalog catalog, ResourceAccess access, float? threshold,
             double? minBoxSize, double? minSharpness, bool? crops, CancellationToken ct) =>
         {
+            access.DemandServed(catalog, name, request.HttpContext.User.Caller());
             if (!request.HasFormContentType)
                 throw new SeerException(ErrorCodes.InvalidInput, "send the image as multipart/form-data in a field named 'image'");
             var form = await request.ReadFormAsync(ct).ConfigureAwait(false);

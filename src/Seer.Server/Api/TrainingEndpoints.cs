@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Seer.Core.Errors;
 using Seer.Data;
+using Seer.Hosting.Access;
 using Seer.Hosting.Jobs;
 using Seer.Hosting.Models;
 using Seer.Hosting.Training;
@@ -24,36 +25,40 @@ public static class TrainingEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var models = api.MapGroup("/trained-models").WithTags("training");
-        models.MapGet("", (Workspace ws, ModelCatalog catalog) =>
+        models.MapGet("", (Workspace ws, ModelCatalog catalog, HttpContext http, ResourceAccess access) =>
         {
             var registry = new FileModelRegistry(ws.Home);
-            var served = catalog.List();
-            return registry.List().Select(r => Summary(r, registry, served)).ToList();
+            var caller = http.User.Caller();
+            var served = catalog.List().Where(m => access.CanSee(ResourceKinds.ServedModel, m.Name, caller)).ToList();
+            return registry.List().Where(r => access.CanSee(ResourceKinds.Model, r.Id, caller)).Select(r => Summary(r, registry, served)).ToList();
         });
-        models.MapGet("/{id}", (string id, Workspace ws, ModelCatalog catalog) =>
+        models.MapGet("/{id}", (string id, Workspace ws, ModelCatalog catalog, HttpContext http, ResourceAccess access) =>
         {
             var registry = new FileModelRegistry(ws.Home);
-            var record = registry.Get(id);
+            var caller = http.User.Caller();
+            var record = registry.Get(access.ResolveModel(ws, id, caller));
             string folder = registry.Folder(record.Id);
             var curves = record.Curves.Count > 0 ? record.Curves : TrainingCurves.Read(folder).Values.FirstOrDefault() ?? [];
             return Results.Ok(new
             {
-                summary = Summary(record, registry, catalog.List()),
+                summary = Summary(record, registry, catalog.List().Where(m => access.CanSee(ResourceKinds.ServedModel, m.Name, caller)).ToList()),
                 parameters = record.Parameters,
                 curves,
                 candidates = record.Candidates,
                 evaluation = ModelEvaluations.Read(folder),
             });
         });
+        models.MapPost("/{id}/share", (string id, DatasetEndpoints.ShareRequest? body, Workspace ws, HttpContext http, ResourceAccess access) =>
+            ShareModel(id, body?.Shared ?? true, ws, http, access));
         models.MapPost("/{id}/evaluate", (string id, EvaluateRequest body, HttpContext http, JobService jobs) =>
         {
             var job = jobs.Submit("evaluation", JsonSerializer.SerializeToElement(new { model = id, dataset = body.Dataset }), http.User.UserName());
             return Results.Accepted($"/api/jobs/{job.Id}", job);
         });
 
-        api.MapGet("/jobs/{id:long}/curves", (long id, IJobQueue queue, Workspace ws) =>
+        api.MapGet("/jobs/{id:long}/curves", (long id, IJobQueue queue, Workspace ws, HttpContext http, ResourceAccess access) =>
         {
-            var job = queue.Get(id);
+            var job = JobEndpoints.Visible(id, queue, http, access);
             if (job.Kind != "training")
                 throw new SeerException(ErrorCodes.InvalidInput, $"job {id} is a {job.Kind} job; only training jobs have curves");
             int? epochs = job.Parameters.TryGetProperty("epochs", out var e) && e.ValueKind == JsonValueKind.Number ? e.GetInt32() : null;
@@ -69,6 +74,15 @@ public static class TrainingEndpoints
             }
             return Results.Ok(new { job = id, model = job.Checkpoint, state = job.State, epochs, primary_metric = metric, curves });
         }).WithTags("jobs");
+    }
+
+    /// <summary>Shares a trained model (owner or admin).</summary>
+    internal static IResult ShareModel(string id, bool shared, Workspace ws, HttpContext http, ResourceAccess access)
+    {
+        var caller = http.User.Caller();
+        string full = access.ResolveModel(ws, id, caller);
+        var o = access.Share(ResourceKinds.Model, full, caller, shared);
+        return Results.Ok(new { model = full, owner = o.Owner, shared = o.Shared });
     }
 
     private static object Summary(ModelRecord r, FileModelRegistry registry, IReadOnlyList<ServedModel> served)

@@ -14,7 +14,7 @@ namespace Seer.Training.Engine;
 /// ImageSize x ImageSize, augmented (flip, scale, translate, colour), normalised with ImageNet statistics; loss is
 /// cross-entropy (label smoothing) or focal loss; the validation metric is Seer.Evaluation's top-1 accuracy.
 /// </summary>
-public sealed class ClassificationTrainer : TrainerBase
+public class ClassificationTrainer : TrainerBase
 {
     private readonly Dictionary<string, int> classIndex;
     private ImageCache<RgbImage>? cache;
@@ -36,7 +36,8 @@ public sealed class ClassificationTrainer : TrainerBase
         return samples.Select(s => s.Class).ToArray();
     }
 
-    private ImageCache<RgbImage> NewCache(DatasetSnapshot data) =>
+    /// <summary>The decoded, resized images of a version (shared by training and evaluation).</summary>
+    protected ImageCache<RgbImage> NewCache(DatasetSnapshot data) =>
         new(data, img => Resize.To(img, Options.ImageSize, Options.ImageSize),
             (long)Options.ImageSize * Options.ImageSize * 3 + 64, (long)Options.CacheMegabytes << 20, minDecodeSize: Options.ImageSize);
 

@@ -9,6 +9,7 @@ public static class TaskRegistry
     {
         ["classify"] = new("classify", "top1", "small-cnn", (o, classes) => new ClassificationTrainer(o, classes)),
         ["detect"] = new("detect", "AP", "fcos-lite", (o, classes) => new DetectionTrainer(o, classes)),
+        ["embed"] = new("embed", "map_at_r", "small-cnn", (o, classes) => new EmbeddingTrainer(o, classes)),
     };
 
     public static IReadOnlyCollection<string> Names => Tasks.Keys;

@@ -43,6 +43,10 @@ public abstract class TrainerBase
     /// <summary>Decodes and augments the given samples into a CPU batch (runs on a worker thread).</summary>
     protected abstract ITrainBatch BuildBatch(ReadOnlySpan<int> samples, int epoch, int batchIndex);
 
+    /// <summary>The order of training samples in an epoch (consecutive runs of the batch size are the batches).</summary>
+    protected virtual int[] EpochOrder(IReadOnlyList<int> sampleClasses, int epoch, int batchSize) =>
+        EpochSampler.Order(sampleClasses, Options.Sampling, Options.Seed, epoch);
+
     /// <summary>The scalar loss of a batch (the caller runs backward inside its dispose scope).</summary>
     protected abstract Tensor ComputeLoss(nn.Module<Tensor, Tensor> model, ITrainBatch batch, Device device);
 
@@ -92,7 +96,7 @@ public abstract class TrainerBase
             if (context.StopAfterEpochs is int stop && epochsThisCall >= stop) break;
             var clock = Stopwatch.StartNew();
             model.train();
-            int[] order = EpochSampler.Order(sampleClasses, o.Sampling, o.Seed, epoch);
+            int[] order = EpochOrder(sampleClasses, epoch, batchSize);
             double lossSum = 0;
             int lossCount = 0;
             double lr = 0;

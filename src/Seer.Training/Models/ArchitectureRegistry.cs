@@ -24,6 +24,9 @@ public static class ArchitectureRegistry
         if (!Known.TryGetValue(architecture, out var entry))
             throw new SeerException(ErrorCodes.InvalidOptions,
                 $"TrainingOptions.Architecture must be one of {string.Join(", ", Known.Keys)} (was {architecture}); set --arch");
+        // Task embed: a classifier architecture is the backbone of an embedding network.
+        if (options.Task == "embed" && entry.Task == "classify")
+            return EmbeddingNet.Wrap(entry.Create(classes, options), options.ImageSize, classes, options.EmbeddingDim);
         if (entry.Task != options.Task)
             throw new SeerException(ErrorCodes.InvalidOptions,
                 $"architecture {architecture} is for task {entry.Task}, not {options.Task}; pick one of {string.Join(", ", Known.Where(k => k.Value.Task == options.Task).Select(k => k.Key))}");

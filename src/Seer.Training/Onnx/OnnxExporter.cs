@@ -43,6 +43,10 @@ public static partial class OnnxExporter
             g.AddOutput(scores, "scores", OnnxElementType.Float, [null, null, classes]);
             g.AddOutput(features, FeaturesName, OnnxElementType.Float, [null, ((ConvBnAct)children["down4"]).OutChannels]);
         }
+        else if (model is EmbeddingNet embedding)
+        {
+            spec = EmbeddingGraph(g, x, embedding, state, spec);
+        }
         else
         {
             var (logits, features) = model switch
@@ -65,13 +69,19 @@ public static partial class OnnxExporter
     /// <summary>Logits and the classifier's input (the pooled last stage).</summary>
     private static (string Logits, string Features) ResNet18Graph(OnnxGraphBuilder g, string x, Dictionary<string, float[]> state, Dictionary<string, nn.Module> children)
     {
+        x = ResNet18Features(g, x, state, children);
+        return (Classifier(g, x, state), x);
+    }
+
+    /// <summary>The pooled last stage of a ResNet-18 (its classifier's input).</summary>
+    private static string ResNet18Features(OnnxGraphBuilder g, string x, Dictionary<string, float[]> state, Dictionary<string, nn.Module> children)
+    {
         var stem = (ConvBnAct)children["stem"];
         x = ConvBnAct(g, x, "stem", stem, state);
         if (stem.Kernel == 7) x = g.MaxPool(x, 3, 2, 1);
         foreach (string layer in new[] { "layer1_0", "layer1_1", "layer2_0", "layer2_1", "layer3_0", "layer3_1", "layer4_0", "layer4_1" })
             x = Residual(g, x, layer, (ResidualBlock)children[layer], state);
-        x = g.Flatten(g.GlobalAveragePool(x));
-        return (Classifier(g, x, state), x);
+        return g.Flatten(g.GlobalAveragePool(x));
     }
 
     /// <summary>The last linear layer (<c>fc.*</c>) over <paramref name="x"/>.</summary>
@@ -96,6 +106,13 @@ public static partial class OnnxExporter
     /// <summary>Logits and the classifier's input (hidden layer after ReLU, or the pooled last conv).</summary>
     private static (string Logits, string Features) SmallCnnGraph(OnnxGraphBuilder g, string x, Dictionary<string, float[]> state, Dictionary<string, nn.Module> children)
     {
+        x = SmallCnnFeatures(g, x, state, children);
+        return (Classifier(g, x, state), x);
+    }
+
+    /// <summary>A small CNN's classifier input: the hidden layer after ReLU (small-cnn-fc) or the pooled last conv.</summary>
+    private static string SmallCnnFeatures(OnnxGraphBuilder g, string x, Dictionary<string, float[]> state, Dictionary<string, nn.Module> children)
+    {
         string Block(string name, string input) => ConvBnAct(g, input, name, (ConvBnAct)children[name], state);
         x = Block("conv2", Block("conv1", x));
         x = g.MaxPool(x, 2, 2);
@@ -113,7 +130,7 @@ public static partial class OnnxExporter
         {
             x = g.Flatten(g.GlobalAveragePool(x));
         }
-        return (Classifier(g, x, state), x);
+        return x;
     }
 
     /// <summary>Conv (bias-free) + BatchNorm2d (ε = 1e-5) folded into one Conv, then ReLU or SiLU when the block has one.</summary>

@@ -99,4 +99,19 @@ public sealed record TrainingOptions
 
     /// <summary>Stop after this many training batches per epoch (0 = all); for quick checks.</summary>
     public int MaxBatchesPerEpoch { get; init; }
+
+    /// <summary>Task embed: size of the embedding (default 128).</summary>
+    public int EmbeddingDim { get; init; } = 128;
+
+    /// <summary>Task embed: arcface (default), cosface, softmax or triplet.</summary>
+    public string MetricLoss { get; init; } = "arcface";
+
+    /// <summary>Task embed: the loss's margin (0 = its default: ArcFace 0.3 rad, CosFace 0.25, triplet 0.2).</summary>
+    public double Margin { get; init; }
+
+    /// <summary>Task embed: the scale s of ArcFace and CosFace logits (default 30).</summary>
+    public double MarginScale { get; init; } = 30;
+
+    /// <summary>Task embed: identities per batch, P of P x K sampling (K = batch size / P; default 8).</summary>
+    public int ClassesPerBatch { get; init; } = 8;
 }

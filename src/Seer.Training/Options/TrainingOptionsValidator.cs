@@ -12,7 +12,12 @@ public static class TrainingOptionsValidator
     public static void Validate(TrainingOptions o)
     {
         ArgumentNullException.ThrowIfNull(o);
-        Check(o.Task is "classify" or "detect", nameof(o.Task), o.Task, "be classify or detect", "--task");
+        Check(o.Task is "classify" or "detect" or "embed", nameof(o.Task), o.Task, "be classify, detect or embed", "--task");
+        Check(o.EmbeddingDim is >= 2 and <= 4096, nameof(o.EmbeddingDim), o.EmbeddingDim, "be in 2..4096", "--dim");
+        Check(o.MetricLoss is "arcface" or "cosface" or "softmax" or "triplet", nameof(o.MetricLoss), o.MetricLoss, "be arcface, cosface, softmax or triplet", "--loss");
+        Check(o.Margin is >= 0 and < 2, nameof(o.Margin), o.Margin, "be in [0, 2)", null);
+        Check(o.MarginScale is > 0 and <= 256, nameof(o.MarginScale), o.MarginScale, "be in (0, 256]", null);
+        Check(o.ClassesPerBatch >= 1, nameof(o.ClassesPerBatch), o.ClassesPerBatch, "be >= 1", null);
         Check(o.Epochs > 0, nameof(o.Epochs), o.Epochs, "be > 0", "--epochs");
         Check(o.BatchSize > 0, nameof(o.BatchSize), o.BatchSize, "be > 0", "--batch");
         Check(o.ImageSize >= 16 && o.ImageSize <= 2048 && (o.Task != "detect" || o.ImageSize % 32 == 0),

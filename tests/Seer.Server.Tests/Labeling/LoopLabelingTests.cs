@@ -99,7 +99,7 @@ public sealed class LoopLabelingTests
     /// <summary>160 Fashion-MNIST test images as "f"; f-train 40, f-val 40, f-pool 80 unlabelled. Returns content hash → true label.</summary>
     private static async Task<Dictionary<string, string>> ImportFashionAsync(ServerHost host)
     {
-        string folder = IdxSample.Write(TestPaths.Data("fashion-mnist"), "t10k", 0, 160, Path.Combine(host.Home, "fashion-cut"), "fashion",
+        string folder = IdxSample.Write(TestPaths.Data("fashion-mnist"), "t10k", 0, 160, Path.Combine(host.Home, "imports", "fashion-cut"), "fashion",
             IdxSample.FashionMnistClasses);
         var client = host.Admin();
         var response = await client.PostAsJsonAsync("/api/datasets/import", new { dataset = "f", format = "idx", path = folder });

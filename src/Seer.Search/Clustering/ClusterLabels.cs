@@ -1,0 +1,29 @@
+using Seer.Core.Datasets;
+using Seer.Core.Errors;
+
+namespace Seer.Search.Clustering;
+
+/// <summary>Turns a clustering of a version's images into the images of a new version: each clustered image carries
+/// its cluster as its one tag (<c>cluster-0001</c>, numbered by size), singletons are left unlabelled.</summary>
+public static class ClusterLabels
+{
+    public static string Name(int number) => $"cluster-{number:0000}";
+
+    public static (IReadOnlyList<ImageRecord> Images, IReadOnlyList<string> Classes) Apply(
+        IReadOnlyList<ImageRecord> images, ClusteringResult result)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(result);
+        if (images.Count != result.Labels.Length)
+            throw new SeerException(ErrorCodes.InvalidInput, $"{images.Count} images but {result.Labels.Length} cluster labels");
+        var records = new ImageRecord[images.Count];
+        for (int i = 0; i < images.Count; i++)
+        {
+            int label = result.Labels[i];
+            records[i] = label < 0
+                ? images[i] with { IsLabelled = false, Tags = [], Objects = [] }
+                : images[i] with { IsLabelled = true, Tags = [Name(result.Clusters[label].Number)], Objects = [] };
+        }
+        return (records, result.Clusters.Select(c => Name(c.Number)).ToList());
+    }
+}

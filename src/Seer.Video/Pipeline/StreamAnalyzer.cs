@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using OpenCvSharp;
+using Seer.Core.Geometry;
+using Seer.Inference;
+using Seer.Video.Mot;
+using Seer.Video.Tracking;
+
+namespace Seer.Video.Pipeline;
+
+/// <summary>
+/// One stream's pipeline: ffmpeg frames → the predictor (Seer's one inference path) on each analysed frame → class, size
+/// and zone filters → <see cref="ByteTracker"/> → best shot per track (<see cref="ShotQuality"/>) → snapshot events to
+/// every sink when a track ends (or each interval for long tracks, and for every live track when the stream ends).
+/// Health is readable at any time from other threads.
+/// </summary>
+public sealed class StreamAnalyzer
+{
+    private readonly StreamOptions _o;
+    private readonly Predictor _predictor;
+    private readonly IReadOnlyList<ISnapshotSink> _sinks;
+    private readonly FfmpegFrameSource _source;
+    private readonly Dictionary<int, TrackShot> _shots = [];
+    private readonly RateMeter _analysedRate = new();
+    private readonly HashSet<string>? _classes;
+    private long _analysed, _snapshots, _belowQuality;
+    private double _lagMs;
+    private volatile string? _error;
+    private volatile bool _finished;
+    private int _liveTracks;
+    private readonly HashSet<int> _allTracks = [];
+
+    public StreamAnalyzer(StreamOptions options, Predictor predictor, IReadOnlyList<ISnapshotSink> sinks)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _o = options;
+        _predictor = predictor ?? throw new ArgumentNullException(nameof(predictor));
+        _sinks = sinks;
+        var decoder = options.Decoder with { AnalysisFps = options.AnalysisFps };
+        _source = new FfmpegFrameSource(options.Source, decoder);
+        _classes = options.Classes is { Count: > 0 } c ? new HashSet<string>(c, StringComparer.Ordinal) : null;
+        if (_classes is not null)
+        {
+            var unknown = _classes.Where(x => !predictor.Spec.ClassNames.Contains(x)).ToList();
+            if (unknown.Count > 0)
+                throw new Core.Errors.SeerException(Core.Errors.ErrorCodes.InvalidOptions,
+                    $"--classes names {string.Join(", ", unknown)}, which model '{predictor.Model.Path}' does not have (it has {string.Join(", ", predictor.Spec.ClassNames)})");
+        }
+    }
+
+    public string Name => _o.Name;
+    public StreamOptions Options => _o;
+    /// <summary>Tracks (confirmed ids) seen so far.</summary>
+    public int TrackCount { get { lock (_allTracks) return _allTracks.Count; } }
+    /// <summary>Tracks whose best shot stayed below --min-quality (not emitted).</summary>
+    public long BelowQuality => Interlocked.Read(ref _belowQuality);
+
+    public StreamHealth Health => new()
+    {
+        Stream = _o.Name,
+        State = _error is not null ? "failed" : _finished ? (_source.State == "stopped" ? "stopped" : "ended") : _source.State,
+        InputFps = Math.Round(_source.InputFps, 2),
+        AnalysedFps = Math.Round(_analysedRate.Rate(), 2),
+        LagMs = Math.Round(Volatile.Read(ref _lagMs), 1),
+        Frames = _source.FramesRead,
+        Analysed = Interlocked.Read(ref _analysed),
+        Dropped = _source.Dropped,
+        Reconnects = _source.Reconnects,
+        Tracks = Volatile.Read(ref _liveTracks),
+        Snapshots = Interlocked.Read(ref _snapshots),
+        LastError = _error ?? _source.LastError,
+    };
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var decode = Task.Run(() => _source.RunAsync(cancellationToken), CancellationToken.None);
+        StreamWriter? tracks = null;
+        string? tracksTmp = null;
+        try
+        {
+            if (_o.TracksPath is { } tp)
+            {
+                string full = Path.GetFullPath(tp);
+                tracksTmp = full + ".tmp-" + Environment.ProcessId + "-" + _o.Name.GetHashCode(StringComparison.Ordinal).ToString("x");
+                tracks = new StreamWriter(tracksTmp, false, new System.Text.UTF8Encoding(false));
+            }
+            ByteTracker? tracker = null;
+            long lastFrame = 0;
+            VideoFrame? last = null;
+            try
+            {
+                await foreach (var frame in _source.Frames.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    tracker ??= new ByteTracker(ByteTrackerOptions.ForFrameRate(
+                        Math.Min(_o.AnalysisFps ?? double.MaxValue, _source.Info?.Fps ?? 25), _o.LostSeconds));
+                    await AnalyseAsync(frame, tracker, tracks, cancellationToken).ConfigureAwait(false);
+                    lastFrame = frame.Number;
+                    last = frame;
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }
+            await decode.ConfigureAwait(false);
+            if (_source.State == "failed" && _source.LastError is { } err && Interlocked.Read(ref _analysed) == 0) _error = err;
+            // Stream over: every live track ends now.
+            foreach (var id in _shots.Keys.ToList()) await EmitAsync(id, final: true, CancellationToken.None).ConfigureAwait(false);
+            Volatile.Write(ref _liveTracks, 0);
+            if (tracks is not null)
+            {
+                await tracks.DisposeAsync().ConfigureAwait(false);
+                tracks = null;
+                File.Move(tracksTmp!, Path.GetFullPath(_o.TracksPath!), overwrite: true);
+            }
+            _ = last; _ = lastFrame;
+        }
+        finally
+        {
+            _finished = true;
+            if (tracks is not null) await tracks.DisposeAsync().ConfigureAwait(false);
+            if (tracksTmp is not null && File.Exists(tracksTmp)) File.Delete(tracksTmp);
+        }
+        if (_error is not null && _source.State == "failed")
+            throw new Core.Errors.SeerException(Core.Errors.ErrorCodes.Unavailable, $"stream '{_o.Name}': {_error}", _o.Source);
+    }
+
+    private async Task AnalyseAsync(VideoFrame frame, ByteTracker tracker, StreamWriter? tracks, CancellationToken ct)
+    {
+        using var mat = Mat.FromPixelData(frame.Height, frame.Width, MatType.CV_8UC3, frame.Bgr);
+        var prediction = _predictor.PredictDecoded([mat], [_o.Name])[0];
+        var kept = new List<Detection>();
+        foreach (var d in prediction.Detections)
+        {
+            if (_classes is not null && !_classes.Contains(d.Label)) continue;
+            if (d.Box.Width < _o.MinSize || d.Box.Height < _o.MinSize) continue;
+            if (_o.Zones.Count > 0 && !_o.Zones.Any(z => z.Contains(d.Box.CenterX, d.Box.CenterY))) continue;
+            kept.Add(d);
+        }
+        var outputs = tracker.Update(kept.Select(d => new TrackerInput(d.Box, d.Score, d.ClassId)).ToList());
+        foreach (var t in outputs)
+        {
+            var det = kept[t.DetectionIndex];
+            tracks?.WriteLine(MotFile.FormatResult((int)frame.Number, t.TrackId, t.Box, t.Score));
+            if (!_shots.TryGetValue(t.TrackId, out var shot))
+            {
+                _shots[t.TrackId] = shot = new TrackShot { TrackId = t.TrackId, Label = det.Label, FirstFrame = frame.Number, WindowStart = frame.Number };
+                lock (_allTracks) _allTracks.Add(t.TrackId);
+            }
+            shot.LastFrame = frame.Number;
+            var box = det.Box.Clip(frame.Width, frame.Height);
+            double q = ShotQuality.Of(mat, det.Box, det.Score);
+            if (q > shot.BestQuality)
+            {
+                shot.BestQuality = q; shot.BestFrame = frame.Number; shot.BestBox = box; shot.BestScore = det.Score;
+                shot.BestImage = frame; shot.Label = det.Label;
+            }
+            if (_o.SnapshotIntervalSeconds is { } interval && _source.Info is { } info
+                && (frame.Number - shot.WindowStart) / info.Fps >= interval)
+                await EmitAsync(t.TrackId, final: false, ct).ConfigureAwait(false);
+        }
+        foreach (int id in tracker.Ended) await EmitAsync(id, final: true, ct).ConfigureAwait(false);
+        Volatile.Write(ref _liveTracks, tracker.LiveIds.Count);
+        Interlocked.Increment(ref _analysed);
+        _analysedRate.Tick();
+        Volatile.Write(ref _lagMs, (DateTimeOffset.UtcNow - frame.ReceivedAt).TotalMilliseconds);
+    }
+
+    private async Task EmitAsync(int trackId, bool final, CancellationToken ct)
+    {
+        if (!_shots.TryGetValue(trackId, out var shot)) return;
+        if (final) _shots.Remove(trackId);
+        if (shot.BestImage is not { } image) return;
+        var ev = new SnapshotEvent
+        {
+            Stream = _o.Name, TrackId = trackId, Label = shot.Label, Score = Math.Round(shot.BestScore, 4),
+            Quality = Math.Round(shot.BestQuality, 4), FirstFrame = shot.FirstFrame, BestFrame = shot.BestFrame,
+            LastFrame = shot.LastFrame, Time = image.ReceivedAt,
+            Box = [Math.Round(shot.BestBox.X1, 2), Math.Round(shot.BestBox.Y1, 2), Math.Round(shot.BestBox.X2, 2), Math.Round(shot.BestBox.Y2, 2)],
+        };
+        if (!final)
+        {
+            // Interval snapshot of a long track: a new window starts with the next frame.
+            shot.BestQuality = -1; shot.BestImage = null; shot.WindowStart = shot.LastFrame + 1;
+        }
+        if (ev.Quality < _o.MinQuality) { Interlocked.Increment(ref _belowQuality); return; }
+        using var mat = Mat.FromPixelData(image.Height, image.Width, MatType.CV_8UC3, image.Bgr);
+        var rect = ShotQuality.PaddedRect(new BoxXyxy(ev.Box[0], ev.Box[1], ev.Box[2], ev.Box[3]), _o.CropPadding, image.Width, image.Height);
+        using var crop = new Mat(mat, rect);
+        var jpeg = new ImageEncodingParam(ImwriteFlags.JpegQuality, 90);
+        var snapshot = new Snapshot(ev, crop.ImEncode(".jpg", jpeg), mat.ImEncode(".jpg", jpeg), _predictor.Model.Path);
+        foreach (var sink in _sinks) await sink.WriteAsync(snapshot, ct).ConfigureAwait(false);
+        Interlocked.Increment(ref _snapshots);
+    }
+
+    internal static double Seconds(long ticks) => ticks / (double)Stopwatch.Frequency;
+}

@@ -1,0 +1,126 @@
+using Seer.Core.Datasets;
+using Seer.Core.Errors;
+using Seer.Search.Clustering;
+
+namespace Seer.Search.Tests;
+
+/// <summary>Clustering over the k-NN graph: hand-placed vectors whose right answer is known.</summary>
+public sealed class ClusteringTests
+{
+    /// <summary>Rows of the given 8-d vectors, row-major.</summary>
+    private static float[] Rows(params float[][] rows) => rows.SelectMany(r => r).ToArray();
+
+    private static float[] Axis(int axis, float wobble, int other)
+    {
+        var v = new float[8];
+        v[axis] = 1;
+        v[other] = wobble;
+        return v;
+    }
+
+    /// <summary>Three tight groups of five along axes 0, 1, 2, and one vector alone along axis 7.</summary>
+    private static float[] ThreeGroupsAndALoner()
+    {
+        var rows = new List<float[]>();
+        for (int g = 0; g < 3; g++)
+            for (int i = 0; i < 5; i++) rows.Add(Axis(g, 0.05f * (i - 2), 3 + i % 4));
+        rows.Add(Axis(7, 0, 6));
+        return Rows([.. rows]);
+    }
+
+    [Theory]
+    [InlineData(ClusterMethod.Components, IndexKind.Hnsw)]
+    [InlineData(ClusterMethod.ChineseWhispers, IndexKind.Hnsw)]
+    [InlineData(ClusterMethod.ChineseWhispers, IndexKind.Exact)]
+    public void SeparateGroups_BecomeClusters_TheLonerASingleton(ClusterMethod method, IndexKind index)
+    {
+        var result = Clusterer.Run(ThreeGroupsAndALoner(), 8, new ClusteringOptions { Method = method, Index = index, Threshold = 0.8f, K = 6 });
+
+        Assert.Equal(3, result.Clusters.Count);
+        Assert.All(result.Clusters, c => Assert.Equal(5, c.Size));
+        Assert.Equal([1, 2, 3], result.Clusters.Select(c => c.Number));
+        Assert.Equal(1, result.Singletons);
+        Assert.Equal(-1, result.Labels[15]);
+        for (int g = 0; g < 3; g++)
+        {
+            var labels = result.Labels.Skip(5 * g).Take(5).Distinct().ToList();
+            Assert.Single(labels);
+            Assert.True(labels[0] >= 0);
+        }
+        Assert.Equal(3, result.Labels.Take(15).Distinct().Count());
+        Assert.All(result.Clusters, c => Assert.InRange(c.Cohesion, 0.99, 1.0));
+    }
+
+    [Fact]
+    public void ABridgeJoinsComponents_ButNotChineseWhispers()
+    {
+        // Groups along axes 0 and 1; one vector halfway (cosine 0.707 to both) bridges them at threshold 0.6.
+        var rows = new List<float[]>();
+        for (int i = 0; i < 6; i++) rows.Add(Axis(0, 0.04f * (i - 2), 2 + i % 5));
+        for (int i = 0; i < 6; i++) rows.Add(Axis(1, 0.04f * (i - 2), 2 + i % 5));
+        var bridge = new float[8];
+        bridge[0] = bridge[1] = 1;
+        rows.Add(bridge);
+        var vectors = Rows([.. rows]);
+
+        var components = Clusterer.Run(vectors, 8, new ClusteringOptions { Method = ClusterMethod.Components, Threshold = 0.6f, K = 8 });
+        var whispers = Clusterer.Run(vectors, 8, new ClusteringOptions { Method = ClusterMethod.ChineseWhispers, Threshold = 0.6f, K = 8 });
+
+        Assert.Single(components.Clusters);
+        Assert.Equal(13, components.Clusters[0].Size);
+        Assert.Equal(2, whispers.Clusters.Count);
+        Assert.Single(whispers.Labels.Take(6).Distinct());
+        Assert.Single(whispers.Labels.Skip(6).Take(6).Distinct());
+        Assert.NotEqual(whispers.Labels[0], whispers.Labels[6]);
+        Assert.Equal([7, 6], whispers.Clusters.Select(c => c.Size));
+    }
+
+    [Fact]
+    public void ClustersWithCloseCentres_AreMerged()
+    {
+        // Two pairs: (1, ±0.1) and (1, 0.3), (1, 0.5). Centres (1, 0) and ~(0.930, 0.368): cosine ~0.930.
+        var graph = KnnGraph.Build(new float[] { 1, 0.1f, 1, -0.1f, 1, 0.3f, 1, 0.5f }, 2, 3, IndexKind.Exact);
+        var (labels, merged) = Clusterer.MergeCentres(graph, [0, 0, 2, 2], 0.92f);
+        Assert.Equal(1, merged);
+        Assert.Single(labels.Distinct());
+        var (kept, none) = Clusterer.MergeCentres(graph, [0, 0, 2, 2], 0.94f);
+        Assert.Equal(0, none);
+        Assert.Equal([0, 0, 2, 2], kept);
+    }
+
+    [Fact]
+    public void KnnGraph_ListsNeighboursMostSimilarFirst_WithoutItself()
+    {
+        var graph = KnnGraph.Build(new float[] { 1, 0, 0.9f, 0.1f, 0, 1, 0.6f, 0.8f }, 2, 2, IndexKind.Hnsw);
+        Assert.Equal([1, 3], graph.Neighbours[0]);
+        Assert.Equal(0.9 / Math.Sqrt(0.82), graph.Similarities[0][0], 5);
+        Assert.DoesNotContain(2, graph.Neighbours[2].Where(n => n == 2));
+        Assert.Equal(0.8, graph.Similarity(2, 3), 5);
+    }
+
+    [Fact]
+    public void Labels_TagClusteredImages_AndLeaveSingletonsUnlabelled()
+    {
+        var images = Enumerable.Range(0, 3).Select(i => new ImageRecord($"h{i}", $"{i}.png", 8, 8) { IsLabelled = true, Tags = ["old"] }).ToList();
+        var result = new ClusteringResult([0, -1, 0], [new ClusterInfo(1, 2, 0.9)], 1, 0);
+        var (records, classes) = ClusterLabels.Apply(images, result);
+        Assert.Equal(["cluster-0001"], classes);
+        Assert.Equal(["cluster-0001"], records[0].Tags);
+        Assert.False(records[1].IsLabelled);
+        Assert.Empty(records[1].Tags);
+        Assert.Equal("h2", records[2].ContentHash);
+    }
+
+    [Fact]
+    public void BadOptionsAndVectors_AreRefused()
+    {
+        Assert.Equal(ErrorCodes.InvalidOptions, Assert.Throws<SeerException>(() =>
+            Clusterer.Run(new float[] { 1, 0 }, 2, new ClusteringOptions { Threshold = float.NaN })).Code);
+        Assert.Equal(ErrorCodes.InvalidInput, Assert.Throws<SeerException>(() =>
+            Clusterer.Run(new float[] { 1, 0, 1 }, 2, new ClusteringOptions())).Code);
+        Assert.Equal(ErrorCodes.InvalidInput, Assert.Throws<SeerException>(() =>
+            Clusterer.Run(new float[] { 1, float.NaN }, 2, new ClusteringOptions())).Code);
+        Assert.Equal(ClusterMethod.Components, ClusterMethods.Parse("components"));
+        Assert.Throws<SeerException>(() => ClusterMethods.Parse("kmeans"));
+    }
+}

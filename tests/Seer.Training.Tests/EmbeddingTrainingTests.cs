@@ -1,0 +1,114 @@
+using Seer.Training.Data;
+using Seer.Training.Engine;
+using Seer.Training.Models;
+using Seer.Training.Onnx;
+using Seer.Training.Options;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Seer.Training.Tests;
+
+/// <summary>Task embed: P x K sampling, the metric losses on hand-made tensors, a few training steps, the ONNX graph.</summary>
+public sealed class EmbeddingTrainingTests
+{
+    private static TrainingOptions Tiny(string loss, int epochs) => new()
+    {
+        Task = "embed", Architecture = "small-cnn", Width = 16, ImageSize = 16, Epochs = epochs, BatchSize = 12,
+        LearningRate = 0.01, WeightDecay = 0, WarmupEpochs = 0, FlipProbability = 0, Translate = 0, Threads = 1, Seed = 7,
+        Prefetch = 2, MetricLoss = loss, EmbeddingDim = 8, ClassesPerBatch = 3,
+    };
+
+    [Fact]
+    public void PkSampler_FillsEachBatchWithPIdentitiesOfKImages()
+    {
+        int[] classes = [.. Enumerable.Range(0, 40).Select(i => i % 5)];
+        int[] order = PkSampler.Order(classes, batchSize: 8, classesPerBatch: 2, seed: 1, epoch: 0);
+        Assert.Equal(40, order.Length);
+        for (int b = 0; b < 5; b++)
+        {
+            var batch = order.Skip(b * 8).Take(8).Select(i => classes[i]).ToList();
+            var groups = batch.GroupBy(c => c).ToList();
+            Assert.Equal(2, groups.Count);
+            Assert.All(groups, g => Assert.Equal(4, g.Count()));
+        }
+        Assert.Equal(order, PkSampler.Order(classes, 8, 2, 1, 0));
+        Assert.NotEqual(order, PkSampler.Order(classes, 8, 2, 1, 1));
+    }
+
+    [Fact]
+    public void BatchHardTriplet_MatchesTheHandComputation()
+    {
+        // Unit vectors at 0°, 60° (identity 0) and 90°, 180° (identity 1); chord distance 2·sin(Δ/2).
+        // a0: farthest positive 60° → 1; nearest negative 90° → √2. a1: positive 1; negative 90°−60°=30° → 2 sin 15°.
+        // a2: positive 90° → √2; negative 60°→30° → 2 sin 15°. a3: positive √2; negative 60°→120° → √3.
+        using var scope = NewDisposeScope();
+        float[] angles = [0, 60, 90, 180];
+        var e = tensor(angles.SelectMany(a => new[] { MathF.Cos(a * MathF.PI / 180), MathF.Sin(a * MathF.PI / 180) }).ToArray(), [4, 2]);
+        var y = tensor(new long[] { 0, 0, 1, 1 });
+        double s15 = 2 * Math.Sin(15 * Math.PI / 180);
+        double expected = (Math.Max(0, 1 - Math.Sqrt(2) + 0.5) + Math.Max(0, 1 - s15 + 0.5) + Math.Max(0, Math.Sqrt(2) - s15 + 0.5)
+            + Math.Max(0, Math.Sqrt(2) - Math.Sqrt(3) + 0.5)) / 4;
+        Assert.Equal(expected, MetricLosses.BatchHardTriplet(e, y, 0.5).ToDouble(), 4);
+    }
+
+    [Fact]
+    public void MarginSoftmax_WithoutMargin_IsCrossEntropyOfScaledCosines_AndAMarginRaisesTheLoss()
+    {
+        using var scope = NewDisposeScope();
+        var e = tensor(new float[] { 3, 4, 1, 0 }, [2, 2]);
+        var w = tensor(new float[] { 1, 0, 0, 2 }, [2, 2]);
+        var y = tensor(new long[] { 1, 0 });
+        // cosines: item 0 → [0.6, 0.8], item 1 → [1, 0]; logits s·cos with s = 10.
+        double l0 = -Math.Log(Math.Exp(8) / (Math.Exp(6) + Math.Exp(8))), l1 = -Math.Log(Math.Exp(10) / (Math.Exp(10) + Math.Exp(0)));
+        Assert.Equal((l0 + l1) / 2, MetricLosses.MarginSoftmax(e, w, y, 10, 0, angular: true).ToDouble(), 4);
+        Assert.Equal((l0 + l1) / 2, MetricLosses.MarginSoftmax(e, w, y, 10, 0, angular: false).ToDouble(), 4);
+        // CosFace m = 0.2: true logits 10·(0.8 − 0.2) and 10·(1 − 0.2).
+        double c0 = -Math.Log(Math.Exp(6) / (Math.Exp(6) + Math.Exp(6))), c1 = -Math.Log(Math.Exp(8) / (Math.Exp(8) + Math.Exp(0)));
+        Assert.Equal((c0 + c1) / 2, MetricLosses.MarginSoftmax(e, w, y, 10, 0.2, angular: false).ToDouble(), 4);
+        // ArcFace m = 0.3: item 0's true logit 10·cos(acos 0.8 + 0.3); item 1 (θ = 0) 10·cos 0.3.
+        double t0 = 10 * Math.Cos(Math.Acos(0.8) + 0.3), t1 = 10 * Math.Cos(0.3);
+        double a0 = -Math.Log(Math.Exp(t0) / (Math.Exp(6) + Math.Exp(t0))), a1 = -Math.Log(Math.Exp(t1) / (Math.Exp(t1) + Math.Exp(0)));
+        Assert.Equal((a0 + a1) / 2, MetricLosses.MarginSoftmax(e, w, y, 10, 0.3, angular: true).ToDouble(), 3);
+    }
+
+    [Theory]
+    [InlineData("arcface")]
+    [InlineData("cosface")]
+    [InlineData("softmax")]
+    [InlineData("triplet")]
+    public void AFewSteps_SeparateColourIdentities(string loss)
+    {
+        using var dir = new TempDir();
+        var train = TestData.Colours(36, 16, seed: 11);
+        var val = TestData.Colours(18, 16, seed: 12, name: "colours-val");
+        var trainer = new EmbeddingTrainer(Tiny(loss, 4), train.Classes);
+        var result = trainer.Run(new TrainingRunContext(train, val, dir.Path), CancellationToken.None);
+        Assert.Equal("map_at_r", result.PrimaryMetric);
+        Assert.True(result.PrimaryValue > 0.8, $"{loss}: map_at_r {result.PrimaryValue}");
+        foreach (string key in new[] { "recall_at_1", "recall_at_5", "map_at_r", "tar_at_far", "threshold_at_far", "eer" })
+            Assert.Contains(key, result.Metrics.Keys);
+        Assert.True(result.Curves[^1].Loss < result.Curves[0].Loss, $"{loss}: loss {result.Curves[0].Loss} → {result.Curves[^1].Loss}");
+    }
+
+    [Fact]
+    public void EmbeddingNet_GivesUnitVectors_AndExportsTheEmbeddingLayout()
+    {
+        using var dir = new TempDir();
+        var options = TrainingOptionsLoader.WithTaskDefaults(Tiny("arcface", 1));
+        using var net = (EmbeddingNet)ArchitectureRegistry.Create("small-cnn", 3, options);
+        Assert.Equal(64, net.FeatureDimension);
+        net.eval();
+        using (var scope = NewDisposeScope())
+        {
+            var e = net.forward(randn(2, 3, 16, 16));
+            Assert.Equal([2L, 8L], e.shape);
+            Assert.Equal(1.0, e.square().sum(1).sqrt().min().ToDouble(), 4);
+        }
+        string path = Path.Combine(dir.Path, "embed.onnx");
+        OnnxExporter.Export(net, new Seer.Core.Inference.InferenceSpec { Task = "embed", ClassNames = ["a", "b", "c"], InputWidth = 16, InputHeight = 16 }, path);
+        string text = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(path));
+        Assert.Contains("LpNormalization", text);
+        Assert.Contains("embedding", text);
+        Assert.DoesNotContain("head.weight", text);
+    }
+}
