@@ -64,7 +64,9 @@ public static class RecipeAdvisor
         string family = given.Architecture;
         if (Free("architecture") && family.Length == 0)
         {
-            bool transfer = pretrainedAvailable && n <= PretrainedMaxImages && (Free("pretrained") || pretrained);
+            // the ImageNet weights are a 64-channel ResNet-18: a width the user set to something else rules them out
+            bool widthFits = Free("width") || given.Width is 0 or 64;
+            bool transfer = pretrainedAvailable && n <= PretrainedMaxImages && (Free("pretrained") || pretrained) && widthFits;
             family = detect ? (transfer ? "fcos-resnet18" : "fcos-lite")
                 : transfer ? "resnet18" : medianSide <= 64 ? "small-cnn-fc" : "small-cnn";
             string why = transfer ? $"{n} training images (≤ {PretrainedMaxImages}): an ImageNet-pretrained ResNet-18 backbone transfers"
@@ -73,7 +75,8 @@ public static class RecipeAdvisor
             Pick("architecture", family, why, x => x with { Architecture = family });
         }
         if (family.Length == 0) family = detect ? "fcos-lite" : "small-cnn";
-        if (Free("pretrained") && !pretrained && family is "resnet18" or "fcos-resnet18" && pretrainedAvailable && n <= PretrainedMaxImages)
+        if (Free("pretrained") && !pretrained && family is "resnet18" or "fcos-resnet18" && pretrainedAvailable && n <= PretrainedMaxImages
+            && (Free("width") || given.Width is 0 or 64))
         {
             pretrained = true;
             Pick("pretrained", "imagenet", "ImageNet ResNet-18 weights (frozen batch-norm statistics, backbone at 0.1× the learning rate)", x => x with { Pretrained = "imagenet" });
