@@ -28,6 +28,7 @@ public static class HostingServiceCollectionExtensions
         services.TryAddSingleton<ResourceAccess>();
         services.TryAddSingleton<ModelCatalog>();
         services.TryAddSingleton(sp => new Seer.Data.Browse.ImageBrowser(sp.GetRequiredService<Workspace>()));
+        services.TryAddSingleton(sp => new Seer.Labeling.LabelingStore(sp.GetRequiredService<Workspace>()));
         return services;
     }
 

@@ -70,10 +70,12 @@ public static class SeerServer
                 o.Events.OnRedirectToLogin = ctx => Problem(ctx.HttpContext, StatusCodes.Status401Unauthorized, "unauthorized",
                     "sign in (POST /api/auth/login) or send Authorization: Bearer <token> (seer token create)");
                 o.Events.OnRedirectToAccessDenied = ctx => Problem(ctx.HttpContext, StatusCodes.Status403Forbidden, "forbidden",
-                    "this needs the admin role");
+                    ctx.HttpContext.User.IsInRole("labeller") ? "labellers can only use the labelling tasks they are named in (/api/labeling)" : "this needs the admin role");
             });
         builder.Services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(SeerAuth.Either).RequireAuthenticatedUser().Build())
+            // labellers reach only the labelling routes and their own session (SeerAuth.AnyUserPolicy); every other route needs a member or an admin
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(SeerAuth.Either).RequireAuthenticatedUser().RequireRole("member", "admin").Build())
+            .AddPolicy(SeerAuth.AnyUserPolicy, p => p.AddAuthenticationSchemes(SeerAuth.Either).RequireAuthenticatedUser())
             .AddPolicy(SeerAuth.AdminPolicy, p => p.AddAuthenticationSchemes(SeerAuth.Either).RequireRole("admin"));
         configure?.Invoke(builder);
 
@@ -102,6 +104,7 @@ public static class SeerServer
         TrainingEndpoints.Map(api);
         ModelPageEndpoints.Map(api);
         ProjectEndpoints.Map(api);
+        LabelingEndpoints.Map(api);
         AdminEndpoints.Map(api);
         TokenEndpoints.Map(api);
         SearchEndpoints.Map(api);

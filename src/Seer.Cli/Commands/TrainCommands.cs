@@ -68,7 +68,7 @@ public sealed class TrainCommands : ICommandFactory
             var sets = files.Length == 0
                 ? new List<ParameterSet> { new(Flags(new TrainingOptions())) }
                 : files.Select(f => new ParameterSet(Flags(TrainingOptionsLoader.ApplyFile(new TrainingOptions(), f)), f)).ToList();
-            if (parse.GetValue(epochs) is not null && parse.GetValue(time) is not null)
+            if (parse.GetValue(epochs) is not null && parse.GetValue(time) is not null && !json)
                 Console.Error.WriteLine("recipe: --epochs given, so the time budget is not used (--epochs wins)");
 
             using var workspace = Workspace.Open(GlobalOptions.ResolveHome(parse));
@@ -82,7 +82,8 @@ public sealed class TrainCommands : ICommandFactory
                 var keys = new HashSet<string>(flagged, StringComparer.Ordinal);
                 if (s.Source is { } file) keys.UnionWith(TrainingOptionsLoader.KeysOf(file));
                 var (resolved, choices) = RecipeAdvisor.Resolve(s.Options, keys, trainSet, pretrainedAvailable);
-                foreach (var c in choices) Console.Error.WriteLine($"recipe{(sets.Count > 1 ? $" (set {i + 1})" : "")}: {c}");
+                // with --json the choices are in the result's "recipe"; stderr stays free for a JSON error
+                if (!json) foreach (var c in choices) Console.Error.WriteLine($"recipe{(sets.Count > 1 ? $" (set {i + 1})" : "")}: {c}");
                 return s with { Options = resolved, Choices = choices };
             }).ToList();
             var request = new TrainingJobRequest(trainSet, valSet, sets)

@@ -25,7 +25,8 @@ public sealed class AccountStore
     {
         "admin" => UserRole.Admin,
         "member" => UserRole.Member,
-        _ => throw new SeerException(ErrorCodes.InvalidInput, $"unknown role '{role}'; roles: admin, member", role),
+        "labeller" or "labeler" => UserRole.Labeller,
+        _ => throw new SeerException(ErrorCodes.InvalidInput, $"unknown role '{role}'; roles: admin, member, labeller", role),
     };
 
     public UserInfo AddUser(string name, UserRole role, string password)
@@ -39,7 +40,7 @@ public sealed class AccountStore
         using var cmd = c.CreateCommand();
         cmd.CommandText = "INSERT INTO users (name, role, password_hash, created_at) VALUES ($n, $r, $h, $t)";
         cmd.Parameters.AddWithValue("$n", name);
-        cmd.Parameters.AddWithValue("$r", role == UserRole.Admin ? "admin" : "member");
+        cmd.Parameters.AddWithValue("$r", UserInfo.RoleNameOf(role));
         cmd.Parameters.AddWithValue("$h", PasswordHasher.Hash(password, _iterations));
         cmd.Parameters.AddWithValue("$t", HostingDatabase.Now());
         cmd.ExecuteNonQuery();

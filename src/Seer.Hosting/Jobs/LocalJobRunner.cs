@@ -119,7 +119,10 @@ public sealed class LocalJobRunner : BackgroundService, IJobRunner
                     _resources.Claim(ResourceKinds.Model, model, job.CreatedBy);
                     _resources.Claim(ResourceKinds.ServedModel, JobParameters.ParseWithTraining<Kinds.TrainingParameters>(job.Parameters, job.Kind).Value.ServeAs ?? model, job.CreatedBy);
                 }
-                _queue.Complete(job.Id, JobState.Succeeded, JsonSerializer.Serialize(result, JobJson.Options), null);
+                if (result is JobWaitingResult waiting)
+                    _queue.Complete(job.Id, JobState.Waiting, JsonSerializer.Serialize(waiting.Result, JobJson.Options), null);
+                else
+                    _queue.Complete(job.Id, JobState.Succeeded, JsonSerializer.Serialize(result, JobJson.Options), null);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {

@@ -169,7 +169,7 @@ public sealed class SqliteJobQueue : IJobQueue
         Exec("UPDATE jobs SET state = $s, finished_at = $t, result_json = $r, error = $e WHERE id = $id AND state = 'running'",
             ("$s", JobStates.Name(state)), ("$t", HostingDatabase.Now()), ("$r", (object?)resultJson ?? DBNull.Value),
             ("$e", (object?)error ?? DBNull.Value), ("$id", id));
-        AppendLog(id, state == JobState.Succeeded ? "info" : "error", error is null ? JobStates.Name(state) : $"{JobStates.Name(state)}: {error}");
+        AppendLog(id, state == JobState.Succeeded ? "info" : state == JobState.Waiting ? "warning" : "error", error is null ? JobStates.Name(state) : $"{JobStates.Name(state)}: {error}");
         Changed?.Invoke();
     }
 

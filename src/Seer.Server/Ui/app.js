@@ -1,6 +1,7 @@
 // Seer web UI: plain ES module, no build step. Hash routes: #/login, #/datasets, #/dataset/NAME, #/gallery/NAME,
 // #/import, #/jobs, #/job/ID, #/train, #/models, #/model/ID, #/compare/A/B, #/verify[/MODEL], #/labels, #/projects, #/project/NAME,
-// #/home, #/browse/NAME[?filters], #/image/NAME@VERSION/INDEX, #/admin, #/streams. Every call goes to the REST API with the session cookie.
+// #/home, #/browse/NAME[?filters], #/image/NAME@VERSION/INDEX, #/admin, #/streams, #/label[/TASK[/IMAGE]], #/review/TASK/IMAGE.
+// Every call goes to the REST API with the session cookie.
 import { barChart, lineageGraph, colorOf } from "/charts.js";
 import { view, h, api, json, card, fail } from "/dom.js";
 import { trainPage, jobPage, modelsPage, modelPage, comparePage, stopPolling } from "/models.js";
@@ -10,6 +11,7 @@ import { actionsCard, IMPORT_FORMATS, importReport } from "/actions.js";
 import { adminPage } from "/admin.js";
 import { homePage } from "/home.js";
 import { streamsPage } from "/streams.js";
+import { labelingPage } from "/labeling-tasks.js";
 
 
 async function login() {
@@ -200,6 +202,9 @@ async function route() {
       const me = await api("/api/auth/me");
       document.getElementById("nav").hidden = false;
       document.getElementById("who").textContent = `${me.name} (${me.role})`;
+      // labellers only have their labelling tasks
+      for (const a of document.querySelectorAll("#nav a")) a.hidden = me.role === "labeller" && a.getAttribute("href") !== "#/label";
+      if (me.role === "labeller" && page !== "label" && page !== "review") { location.hash = "#/label"; return; }
     } catch {
       if (wanted && wanted !== "#/login") sessionStorage.setItem("seer-after-login", wanted);
       return login();
@@ -228,6 +233,7 @@ async function route() {
       case "projects": return await projectsPage();
       case "project": return await projectPage(name);
       case "streams": return await streamsPage();
+      case "label": case "review": return await labelingPage(page, arg, arg2);
       default: return await homePage();
     }
   } catch (err) { view.replaceChildren(fail(err)); }

@@ -16,7 +16,7 @@ namespace Seer.Hosting.Jobs.Kinds;
 /// <summary>
 /// kind "iteration" (<see cref="IterationParameters"/>): {"project", "round" (bring the project to this round; round 0 =
 /// the initial model), "strategy", "topk", "oracle" (a labelled copy of the pool NAME[@VERSION]; without it the picks
-/// are written as a labelling task and the job ends waiting for labels), "tool" (cvat|labelstudio), "seed",
+/// are written as a labelling task and the job ends waiting for labels), "tool" (cvat|labelstudio|seer), "assignees" and "reviewer" (tool seer), "seed",
 /// "from_scratch", "aggregate" (detectors: max|mean|sum), and any training setting in snake_case ("epochs",
 /// "image_size", "weight_decay", ...); unset ones keep the latest round's settings} runs Seer.ActiveLearning's
 /// <see cref="IterationRunner"/> with the job's
@@ -91,8 +91,8 @@ public sealed class IterationJobHandler : IJobHandler
             throw new SeerException(ErrorCodes.InvalidInput, $"iteration job: parameter 'task' must be the project's task ({project.Task})", "task");
         TrainingOptionsValidator.Validate(TrainingOptionsLoader.WithTaskDefaults(training), source);
         string tool = (p.Tool ?? previous.Tool).Trim().ToLowerInvariant().Replace("-", "", StringComparison.Ordinal);
-        if (tool is not ("cvat" or "labelstudio"))
-            throw new SeerException(ErrorCodes.InvalidInput, $"iteration job: parameter 'tool' must be cvat or labelstudio (was '{p.Tool}')", "tool");
+        if (tool is not ("cvat" or "labelstudio" or "seer"))
+            throw new SeerException(ErrorCodes.InvalidInput, $"iteration job: parameter 'tool' must be cvat, labelstudio or seer (was '{p.Tool}')", "tool");
         return previous with
         {
             Strategy = p.Strategy is { } strategy ? JobParameters.Named(Kind, "strategy", () => MiningOptions.ParseStrategy(strategy)) : previous.Strategy,
@@ -100,6 +100,9 @@ public sealed class IterationJobHandler : IJobHandler
             // given as null or "": no oracle (labels by hand-off); not given: the latest round's
             Oracle = parameters.TryGetProperty("oracle", out _) ? p.Oracle is { Length: > 0 } o ? o : null : previous.Oracle,
             Tool = tool,
+            Assignees = p.Assignees is { } who ? who.ToList() : previous.Assignees,
+            // given as null or "": no reviewer; not given: the latest round's
+            Reviewer = parameters.TryGetProperty("reviewer", out _) ? p.Reviewer is { Length: > 0 } r ? r : null : previous.Reviewer,
             Seed = p.Seed ?? previous.Seed,
             FromScratch = p.FromScratch ?? previous.FromScratch,
             Aggregation = p.Aggregate is { } aggregate
@@ -128,7 +131,7 @@ public sealed class IterationJobHandler : IJobHandler
             ["round"] = h["round"]?.DeepClone(), ["state"] = h["state"]?.DeepClone(), ["labelled"] = h["labelled"]?.DeepClone(),
             ["model"] = h["model"]?.DeepClone(), ["metrics"] = h["metrics"]?.DeepClone(),
         }).ToArray());
-        return new JsonObject
+        var result = new JsonObject
         {
             ["project"] = project.Name,
             ["round"] = round,
@@ -137,8 +140,11 @@ public sealed class IterationJobHandler : IJobHandler
             ["waiting"] = outcome.Waiting is { } wait ? new JsonObject
             {
                 ["round"] = wait.Round, ["task_dir"] = wait.TaskDirectory, ["tool"] = wait.Tool, ["import_into"] = wait.ImportInto, ["images"] = wait.Images,
+                ["task"] = wait.Task,
             } : null,
         };
+        // a round waiting for labels is not a success: the job ends "waiting" and the next iteration job continues the round
+        return outcome.Waiting is null ? result : new JobWaitingResult(result);
     }
 
     /// <summary>Each step event becomes a log line; finished and skipped steps move the progress bar.</summary>

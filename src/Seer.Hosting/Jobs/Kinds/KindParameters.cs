@@ -98,8 +98,14 @@ public sealed record IterationParameters
     /// <summary>A labelled copy of the pool (NAME[@VERSION]); null or "" clears the latest round's oracle (labels by hand-off).</summary>
     public string? Oracle { get; init; }
 
-    /// <summary>cvat or labelstudio: the hand-off format without an oracle.</summary>
+    /// <summary>cvat, labelstudio or seer (a labelling task in Seer): how labels come without an oracle.</summary>
     public string? Tool { get; init; }
+
+    /// <summary>Tool seer: the labellers the picks are split among (default: the job's creator).</summary>
+    public IReadOnlyList<string>? Assignees { get; init; }
+
+    /// <summary>Tool seer: the reviewer; null or "" clears the latest round's.</summary>
+    public string? Reviewer { get; init; }
     public int? Seed { get; init; }
     public bool? FromScratch { get; init; }
 
