@@ -65,13 +65,31 @@ public sealed class Workspace : IDisposable
     public LabelSpace Labels => Metadata.ReadLabelSpace();
 
     /// <summary>Adds an alias to the label space: <paramref name="alias"/> now means <paramref name="canonical"/>.</summary>
-    public void AddAlias(string alias, string canonical)
+    /// <summary>
+    /// Adds an alias: <paramref name="alias"/> is read as <paramref name="canonical"/> from now on (every later import
+    /// and commit). The target must be an existing label. An alias whose name is itself a label in use (dog → cat with
+    /// "dog" a label) renames that label in every later import: it needs <paramref name="confirmRelabel"/> (CLI
+    /// <c>seer dataset labels --alias dog=cat --confirm-relabel</c>; API: an admin with <c>"confirm": true</c>), and
+    /// each import it affects reports it.
+    /// </summary>
+    public void AddAlias(string alias, string canonical, bool confirmRelabel = false)
     {
         ValidateLabel(alias);
         ValidateLabel(canonical);
         if (alias == canonical) throw new SeerException(ErrorCodes.InvalidInput, $"alias '{alias}' would map a label to itself");
+        var space = Labels;
+        if (!space.Contains(canonical))
+            throw new SeerException(ErrorCodes.InvalidInput,
+                $"alias '{alias}' → '{canonical}' refused: '{canonical}' is not a label in the workspace's label space; an alias points to an existing label", canonical);
+        if (space.Contains(alias) && !confirmRelabel)
+            throw new SeerException(ErrorCodes.Conflict,
+                $"alias '{alias}' → '{canonical}' renames the label '{alias}', which is in use: every later import turns '{alias}' into '{canonical}'. " +
+                "Confirm it explicitly (seer dataset labels --alias ... --confirm-relabel; API: \"confirm\": true, admins only)", alias);
         Metadata.AddAlias(alias, canonical);
     }
+
+    /// <summary>Whether an alias named <paramref name="alias"/> would rename a label in use.</summary>
+    public bool IsLabelInUse(string alias) => Labels.Contains(alias);
 
     public IReadOnlyList<DatasetSummary> ListDatasets() => Metadata.ListDatasets();
 

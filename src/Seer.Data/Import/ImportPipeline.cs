@@ -100,6 +100,10 @@ public sealed class ImportPipeline
                 mapped[label] = m;
             }
             string? canonical = space.Resolve(target);
+            // A workspace alias that renames a label in use (dog → cat with "dog" a label itself) is reported.
+            if (canonical is not null && canonical != target && space.Contains(target))
+                allWarnings.Add(new ItemIssue(request.Source ?? request.Dataset,
+                    $"label '{target}' is renamed to '{canonical}' by the workspace alias {target} → {canonical}"));
             if (canonical is null)
             {
                 Workspace.ValidateLabel(target);

@@ -20,7 +20,7 @@ public static class DatasetEndpoints
 
     public sealed record ExportRequest(string Format, string Output);
 
-    public sealed record NewAlias(string Alias, string Canonical);
+    public sealed record NewAlias(string Alias, string Canonical, bool? Confirm);
 
     public sealed record ShareRequest(bool? Shared);
 
@@ -150,9 +150,13 @@ public static class DatasetEndpoints
             var space = ws.Labels;
             return Results.Ok(new { labels = space.Labels, aliases = space.Aliases });
         });
-        labels.MapPost("/aliases", (NewAlias body, Workspace ws) =>
+        labels.MapPost("/aliases", (NewAlias body, Workspace ws, HttpContext http) =>
         {
-            ws.AddAlias(body.Alias, body.Canonical);
+            // The label space is everyone's: renaming a label in use needs an admin (and "confirm": true).
+            if (ws.IsLabelInUse(body.Alias) && !http.User.IsInRole("admin"))
+                throw new SeerException(ErrorCodes.Forbidden,
+                    $"alias '{body.Alias}' → '{body.Canonical}' renames the label '{body.Alias}', which is in use; only an admin may (with \"confirm\": true)", body.Alias);
+            ws.AddAlias(body.Alias, body.Canonical, body.Confirm ?? false);
             var space = ws.Labels;
             return Results.Ok(new { labels = space.Labels, aliases = space.Aliases });
         });

@@ -139,12 +139,17 @@ internal static class DatasetQueryCommands
     public static Command Labels()
     {
         var alias = new Option<string[]>("--alias") { Description = "Add an alias ALIAS=LABEL (repeatable), e.g. pedestrian=person" };
+        var confirm = new Option<bool>("--confirm-relabel")
+        {
+            Description = "Allow an --alias whose name is a label in use (dog=cat renames every later 'dog' to 'cat')",
+        };
         var command = new Command("labels", "The workspace's label space: labels and aliases");
         command.Options.Add(alias);
+        command.Options.Add(confirm);
         CommandRunner.SetAction(command, (parse, ct) =>
         {
             using var ws = Workspace.Open(GlobalOptions.ResolveHome(parse));
-            foreach (var (from, to) in CliParsing.Map(parse.GetValue(alias), "--alias")) ws.AddAlias(from, to);
+            foreach (var (from, to) in CliParsing.Map(parse.GetValue(alias), "--alias")) ws.AddAlias(from, to, parse.GetValue(confirm));
             var space = ws.Labels;
             if (parse.GetValue(GlobalOptions.Json))
             {

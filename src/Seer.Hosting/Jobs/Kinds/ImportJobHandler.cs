@@ -77,6 +77,8 @@ public sealed class ImportJobHandler : IJobHandler
         var result = await new ImportPipeline(_workspace).RunAsync(read,
             new ImportRequest(dataset) { Format = format, Source = path, Parallelism = context.CpuThreads }, context, cancellationToken).ConfigureAwait(false);
         foreach (var issue in result.Rejected.Take(50)) context.Warn($"rejected {issue.File}: {issue.Reason}");
+        foreach (var issue in result.Warnings.Skip(read.Warnings.Count).Where(w => w.Reason.Contains("workspace alias", StringComparison.Ordinal)).Take(50))
+            context.Warn(issue.Reason);
         context.Log($"{dataset}@{result.Version}: {result.Images} images, {result.Objects} objects, {result.Rejected.Count} rejected");
         return new
         {
