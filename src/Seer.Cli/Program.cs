@@ -14,4 +14,4 @@ foreach (var type in Assembly.GetExecutingAssembly().GetTypes()
     root.Subcommands.Add(factory.Create());
 }
 
-return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+return await CommandRunner.InvokeAsync(root, args).ConfigureAwait(false);
