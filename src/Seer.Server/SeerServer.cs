@@ -38,6 +38,7 @@ public static class SeerServer
         // The key ring is protected by file modes (HOME/secrets/keys, 0700/0600), not by an XML encryptor: no warning for that.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         builder.Services.AddSeerWorkspace(o => o.Home = home).AddSeerJobs().AddSeerAccounts().AddSeerSearch();
+        builder.Services.AddSeerStreams();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -102,6 +103,7 @@ public static class SeerServer
         AdminEndpoints.Map(api);
         TokenEndpoints.Map(api);
         SearchEndpoints.Map(api);
+        StreamEndpoints.Map(api);
         return app;
     }
 
