@@ -36,6 +36,8 @@ public static class HostingServiceCollectionExtensions
     {
         services.TryAddSingleton<SqliteJobQueue>();
         services.TryAddSingleton<IJobQueue>(sp => sp.GetRequiredService<SqliteJobQueue>());
+        services.TryAddSingleton<IGpuDevices, ConfiguredGpuDevices>();
+        services.TryAddSingleton(sp => new JobCapacity(sp.GetRequiredService<IOptions<HostingOptions>>(), sp.GetRequiredService<IGpuDevices>()));
         services.TryAddSingleton<JobAccess>();
         services.TryAddSingleton<JobService>();
         services.TryAddSingleton<JobWaiter>();

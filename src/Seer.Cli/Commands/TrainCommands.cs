@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using Seer.Core.Datasets;
 using Seer.Core.Progress;
 using Seer.Data;
@@ -41,9 +42,12 @@ public sealed class TrainCommands : ICommandFactory
             command.Options.Add(o);
         CommandRunner.SetAction(command, async (parse, ct) =>
         {
+            NativeHeap.KeepFreedMemory(); // this process exists to train: malloc tuned for libtorch (process-wide)
             bool json = parse.GetValue(GlobalOptions.Json);
-            TrainingOptions Flags(TrainingOptions o) => o with
+            // Flags are applied over the defaults or each params file by the one settings loader (same keys, same checks).
+            TrainingOptions Flags(TrainingOptions o) => TrainingOptionsLoader.Apply(o, new JsonObject
             {
+<<<<<<< HEAD
                 Task = parse.GetValue(task)!,
                 Architecture = parse.GetValue(arch) ?? o.Architecture,
                 Epochs = parse.GetValue(epochs) ?? o.Epochs,
@@ -61,6 +65,18 @@ public sealed class TrainCommands : ICommandFactory
             var flagged = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (option, key) in new (Option, string)[] { (arch, "architecture"), (epochs, "epochs"), (size, "imageSize"), (batch, "batchSize"), (lr, "learningRate"), (pretrained, "pretrained") })
                 if (parse.GetResult(option) is not null) flagged.Add(key);
+=======
+                ["task"] = parse.GetValue(task)!,
+                ["architecture"] = parse.GetValue(arch) ?? o.Architecture,
+                ["epochs"] = parse.GetValue(epochs) ?? o.Epochs,
+                ["imageSize"] = parse.GetValue(size) ?? o.ImageSize,
+                ["batchSize"] = parse.GetValue(batch) ?? o.BatchSize,
+                ["learningRate"] = parse.GetValue(lr) ?? o.LearningRate,
+                ["device"] = parse.GetValue(device) ?? o.Device,
+                ["metricLoss"] = parse.GetValue(loss) ?? o.MetricLoss,
+                ["embeddingDim"] = parse.GetValue(dim) ?? o.EmbeddingDim,
+            }, SettingsSource.CommandLine);
+>>>>>>> jobs
             string[] files = parse.GetValue(paramFiles) ?? [];
             var sets = files.Length == 0
                 ? new List<ParameterSet> { new(Flags(new TrainingOptions())) }

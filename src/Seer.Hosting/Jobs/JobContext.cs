@@ -45,12 +45,4 @@ public sealed class JobContext : IProgress<WorkProgress>
         Interlocked.Exchange(ref _lastReport, now);
         _queue.ReportProgress(Job.Id, value);
     }
-
-    public string? GetString(string name) =>
-        Parameters.ValueKind == JsonValueKind.Object && Parameters.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
-            ? v.GetString() : null;
-
-    public double? GetNumber(string name) =>
-        Parameters.ValueKind == JsonValueKind.Object && Parameters.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number
-            ? v.GetDouble() : null;
 }

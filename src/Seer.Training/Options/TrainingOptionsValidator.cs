@@ -9,9 +9,14 @@ namespace Seer.Training.Options;
 /// </summary>
 public static class TrainingOptionsValidator
 {
-    public static void Validate(TrainingOptions o)
+    public static void Validate(TrainingOptions o) => Validate(o, SettingsSource.CommandLine);
+
+    /// <summary>Checks every setting; the error names the key and fix the way <paramref name="source"/> spells them.</summary>
+    public static void Validate(TrainingOptions o, SettingsSource source)
     {
         ArgumentNullException.ThrowIfNull(o);
+        ArgumentNullException.ThrowIfNull(source);
+        void Check(bool ok, string name, object value, string rule, string? flag) => Require(source, ok, name, value, rule, flag);
         Check(o.Task is "classify" or "detect" or "embed", nameof(o.Task), o.Task, "be classify, detect or embed", "--task");
         Check(o.EmbeddingDim is >= 2 and <= 4096, nameof(o.EmbeddingDim), o.EmbeddingDim, "be in 2..4096", "--dim");
         Check(o.MetricLoss is "arcface" or "cosface" or "softmax" or "triplet", nameof(o.MetricLoss), o.MetricLoss, "be arcface, cosface, softmax or triplet", "--loss");
@@ -54,12 +59,12 @@ public static class TrainingOptionsValidator
         Check(o.MaxBatchesPerEpoch >= 0, nameof(o.MaxBatchesPerEpoch), o.MaxBatchesPerEpoch, "be >= 0", null);
     }
 
-    private static void Check(bool ok, string name, object value, string rule, string? flag)
+    private static void Require(SettingsSource source, bool ok, string name, object value, string rule, string? flag)
     {
         if (ok) return;
-        string key = char.ToLowerInvariant(name[0]) + name[1..];
-        string fix = flag is null ? $"set \"{key}\" in a params file" : $"set {flag} or \"{key}\" in a params file";
         string shown = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "null";
-        throw new SeerException(ErrorCodes.InvalidOptions, $"TrainingOptions.{name} must {rule} (was {shown}); {fix}");
+        if (source.IsJob)
+            throw new SeerException(ErrorCodes.InvalidInput, $"{source.Display}: parameter '{source.Key(name)}' must {rule} (was {shown})", source.Key(name));
+        throw new SeerException(ErrorCodes.InvalidOptions, $"TrainingOptions.{name} must {rule} (was {shown}); {source.Fix(name, flag)}", source.Path);
     }
 }

@@ -7,7 +7,7 @@ using Seer.Formats;
 namespace Seer.Hosting.Jobs.Kinds;
 
 /// <summary>
-/// kind "import": {"dataset", "format", "path"} reads a folder or .zip with the format's importer and commits a
+/// kind "import" (<see cref="ImportParameters"/>: "dataset", "format", "path") reads a folder or .zip with the format's importer and commits a
 /// version. Resumable: blobs are content-addressed and identical content commits no second version, so running it
 /// again after an interruption finishes the work.
 /// </summary>
@@ -30,17 +30,17 @@ public sealed class ImportJobHandler : IJobHandler
 
     public void Validate(JsonElement parameters)
     {
-        Workspace.ValidateDatasetName(JobParameters.RequiredString(parameters, "dataset", Kind));
-        FormatRegistry.GetImporter(JobParameters.RequiredString(parameters, "format", Kind));
-        _paths.CheckReadable(JobParameters.RequiredString(parameters, "path", Kind));
+        var p = JobParameters.Parse<ImportParameters>(parameters, Kind);
+        JobParameters.Named(Kind, "dataset", () => { Workspace.ValidateDatasetName(p.Dataset); return 0; });
+        JobParameters.Named(Kind, "format", () => FormatRegistry.GetImporter(p.Format));
+        _paths.CheckReadable(p.Path);
     }
 
     public async Task<object?> RunAsync(JobContext context, CancellationToken cancellationToken)
     {
-        var p = context.Parameters;
-        string dataset = JobParameters.RequiredString(p, "dataset", Kind);
-        string format = JobParameters.RequiredString(p, "format", Kind);
-        string path = _paths.CheckReadable(JobParameters.RequiredString(p, "path", Kind));
+        var p = JobParameters.Parse<ImportParameters>(context.Parameters, Kind);
+        string dataset = p.Dataset, format = p.Format;
+        string path = _paths.CheckReadable(p.Path);
         context.Log($"reading {path} as {format}");
         // An archive uploaded through the API is deleted once its job has run (succeeded or failed); when the job is
         // cancelled or the server stops mid-job it is kept, so a resumed or retried job finds it.

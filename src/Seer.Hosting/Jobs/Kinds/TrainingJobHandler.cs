@@ -50,6 +50,7 @@ public sealed class TrainingJobHandler : IJobHandler
     private object Run(JobContext context, CancellationToken cancellationToken)
     {
         var p = TrainingJobParameters.Parse(context.Parameters, context.CpuThreads);
+        if (context.Gpus.Count > 0) p = p with { Options = p.Options with { Device = $"cuda:{context.Gpus[0]}" } };
         var train = _workspace.OpenSnapshot(p.Train);
         var val = _workspace.OpenSnapshot(p.Val);
         var files = new FileModelRegistry(_workspace.Home);
@@ -67,7 +68,7 @@ public sealed class TrainingJobHandler : IJobHandler
             var done = TrainingCurves.Read(files.Folder(saved)).Values.Select(c => c.Count).DefaultIfEmpty(0).Min();
             context.Log($"resuming model {saved} from its checkpoint: {done} of {p.Options.Epochs} epoch(s) already done");
         }
-        context.Log($"training {p.Options.Task} ({p.Options.Architecture}, {p.Options.ImageSize} px, {p.Options.Epochs} epochs, batch {p.Options.BatchSize}) " +
+        context.Log($"training {p.Options.Task} ({p.Options.Architecture}, {p.Options.ImageSize} px, {p.Options.Epochs} epochs, batch {p.Options.BatchSize}) on {p.Options.Device} " +
                     $"on {train} ({train.Images.Count} images), validating on {val}");
 
         int logged = model is null ? 0 : TrainingCurves.Read(files.Folder(model)).Values.Select(c => c.Count).DefaultIfEmpty(0).Max();
