@@ -14,6 +14,7 @@ foreach (var type in Assembly.GetExecutingAssembly().GetTypes()
     root.Subcommands.Add(factory.Create());
 }
 
+<<<<<<< HEAD
 var parsed = root.Parse(args);
 bool wantsHelp = parsed.Tokens.Any(t => t.Value is "--help" or "-h" or "-?" or "/?" or "/h");
 if (wantsHelp && (parsed.Errors.Count > 0 || parsed.UnmatchedTokens.Count > 0))
@@ -26,3 +27,6 @@ if (wantsHelp && (parsed.Errors.Count > 0 || parsed.UnmatchedTokens.Count > 0))
     return 2;
 }
 return await parsed.InvokeAsync().ConfigureAwait(false);
+=======
+return await CommandRunner.InvokeAsync(root, args).ConfigureAwait(false);
+>>>>>>> robustness

@@ -51,6 +51,8 @@ public static class SeerServer
         builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new WorkspaceKeyRing(home)));
         builder.Services.AddProblemDetails();
+        // Body binding failures throw, so SeerExceptionHandler answers them 4xx with the reason (not an empty 400).
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<SeerExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddAuthentication(SeerAuth.Either)

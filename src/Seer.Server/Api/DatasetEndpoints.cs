@@ -96,6 +96,9 @@ public static class DatasetEndpoints
                 parameters = await SaveUploadAsync(request, db.DatabasePath, ct).ConfigureAwait(false);
             else
             {
+                if (!request.HasJsonContentType())
+                    throw new SeerException(ErrorCodes.InvalidInput,
+                        $"content type '{request.ContentType}' is neither JSON nor multipart form data: send {{dataset, format, path}} as JSON or the archive as a form upload");
                 var body = await request.ReadFromJsonAsync<ImportByPath>(JsonOptions, ct).ConfigureAwait(false)
                     ?? throw new SeerException(ErrorCodes.InvalidInput, "send {dataset, format, path} as JSON or the archive as multipart form data");
                 parameters = JsonSerializer.SerializeToElement(new { dataset = body.Dataset, format = body.Format, path = body.Path });

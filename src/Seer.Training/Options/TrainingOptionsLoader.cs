@@ -82,8 +82,7 @@ public static class TrainingOptionsLoader
     /// <summary>Reads a params file and applies it.</summary>
     public static TrainingOptions ApplyFile(TrainingOptions baseOptions, string path)
     {
-        if (!File.Exists(path))
-            throw new SeerException(ErrorCodes.NotFound, $"params file '{path}' does not exist", path);
+        Core.Files.InputFiles.RequireRegular(path, "params file");
         return Apply(baseOptions, File.ReadAllText(path), path);
     }
 

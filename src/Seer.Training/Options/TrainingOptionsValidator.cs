@@ -23,7 +23,7 @@ public static class TrainingOptionsValidator
         Check(o.Margin is >= 0 and < 2, nameof(o.Margin), o.Margin, "be in [0, 2)", null);
         Check(o.MarginScale is > 0 and <= 256, nameof(o.MarginScale), o.MarginScale, "be in (0, 256]", null);
         Check(o.ClassesPerBatch >= 1, nameof(o.ClassesPerBatch), o.ClassesPerBatch, "be >= 1", null);
-        Check(o.Epochs > 0, nameof(o.Epochs), o.Epochs, "be > 0", "--epochs");
+        Check(o.Epochs is > 0 and <= 100_000, nameof(o.Epochs), o.Epochs, "be between 1 and 100000", "--epochs");
         Check(o.BatchSize > 0, nameof(o.BatchSize), o.BatchSize, "be > 0", "--batch");
         Check(o.ImageSize >= 16 && o.ImageSize <= 2048 && (o.Task != "detect" || o.ImageSize % 32 == 0),
             nameof(o.ImageSize), o.ImageSize, o.Task == "detect" ? "be a multiple of 32 in 32..2048" : "be in 16..2048", "--size");
