@@ -28,15 +28,58 @@ public static class CommandRunner
                 ReportError(parse, "cancelled", "cancelled", null);
                 return 130;
             }
+            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+            {
+                // A file the command had to read or write: the message names it (permission denied, disk full, ...).
+                ReportError(parse, ErrorCodes.InvalidInput, $"cannot read or write a file: {ex.Message}", null);
+                return ErrorCodes.ExitCode(ErrorCodes.InvalidInput);
+            }
+            catch (Exception ex) when (Environment.GetEnvironmentVariable("SEER_DEBUG") != "1")
+            {
+                // A bug, not bad input: one line instead of a stack trace (SEER_DEBUG=1 shows the trace).
+                ReportError(parse, "internal", $"internal error ({ex.GetType().Name}): {ex.Message}; this is a bug in Seer " +
+                                               "(run with SEER_DEBUG=1 for the stack trace)", null);
+                return 1;
+            }
         });
+    }
+
+    /// <summary>
+    /// Parses and runs the command line. Parser errors (unknown command or option, a value of the wrong type, a
+    /// missing required option) print like every other error, as JSON with --json, and exit 2.
+    /// </summary>
+    public static async Task<int> InvokeAsync(RootCommand root, string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count == 0) return await parse.InvokeAsync().ConfigureAwait(false);
+        string message = string.Join("; ", parse.Errors.Select(e => e.Message));
+        if (args.Contains("--json", StringComparer.Ordinal))
+            WriteJsonError(ErrorCodes.InvalidOptions, message, null);
+        else
+            Console.Error.WriteLine($"error: {message} (see 'seer {string.Join(' ', CommandPath(parse))} --help')");
+        return ErrorCodes.ExitCode(ErrorCodes.InvalidOptions);
+    }
+
+    private static IEnumerable<string> CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var r = parse.CommandResult; r is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+            if (r.Command is not RootCommand) names.Insert(0, r.Command.Name);
+        return names;
+    }
+
+    private static void WriteJsonError(string code, string message, string? path)
+    {
+        var error = new Dictionary<string, object?> { ["code"] = code, ["message"] = message, ["file"] = path };
+        Console.Error.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?> { ["error"] = error }));
     }
 
     private static void ReportError(ParseResult parse, string code, string message, string? path)
     {
         if (parse.GetValue(GlobalOptions.Json))
         {
-            var error = new Dictionary<string, object?> { ["code"] = code, ["message"] = message, ["file"] = path };
-            Console.Error.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?> { ["error"] = error }));
+            WriteJsonError(code, message, path);
         }
         else
         {

@@ -29,9 +29,18 @@ public sealed class Workspace : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(home);
         home = Path.GetFullPath(home);
+        if (File.Exists(home))
+            throw new SeerException(ErrorCodes.InvalidInput, $"workspace {home} is a file, not a folder; point --home (or SEER_HOME) at a folder", home);
         try
         {
             Directory.CreateDirectory(home);
+            // Refuse an unwritable workspace up front instead of failing half-way through the first write.
+            string probe = Path.Combine(home, $".write-probe-{Environment.ProcessId}");
+            using (File.Create(probe, 1, FileOptions.DeleteOnClose)) { }
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new SeerException(ErrorCodes.InvalidInput, $"workspace folder {home} is not writable: {ex.Message}", home, ex);
         }
         catch (IOException ex)
         {

@@ -81,6 +81,8 @@ public static class ImageIntegrity
                 reason = $"decoded size {mat.Width}x{mat.Height} differs from the header's {header.Width}x{header.Height}";
                 return false;
             }
+            // OpenCV returns an image even when libjpeg only warned about corrupt data; walk the entropy data for that.
+            if (header.Format == "jpeg" && !JpegEntropyCheck.Check(file, out reason)) return false;
         }
         catch (OpenCVException ex)
         {

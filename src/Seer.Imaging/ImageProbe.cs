@@ -38,8 +38,14 @@ public static class ImageProbe
         if (n >= 26 && head[0] == 'B' && head[1] == 'M')
         {
             int w = BinaryPrimitives.ReadInt32LittleEndian(head[18..]);
-            int h = Math.Abs(BinaryPrimitives.ReadInt32LittleEndian(head[22..]));
-            header = new ImageHeader("bmp", w, h);
+            // A negative height means top-down rows; int.MinValue has no positive counterpart.
+            int rawHeight = BinaryPrimitives.ReadInt32LittleEndian(head[22..]);
+            if (rawHeight == int.MinValue)
+            {
+                reason = $"bmp header declares height {rawHeight}, out of range";
+                return false;
+            }
+            header = new ImageHeader("bmp", w, Math.Abs(rawHeight));
             return Check(ref header, out reason);
         }
         if (n >= 30 && head[..4].SequenceEqual("RIFF"u8) && head[8..12].SequenceEqual("WEBP"u8)) return ReadWebp(head, out header, out reason);
@@ -134,7 +140,7 @@ public static class ImageProbe
     {
         if (header.Width <= 0 || header.Height <= 0)
         {
-            reason = $"{header.Format} header declares an empty size {header.Width}x{header.Height}";
+            reason = $"{header.Format} header declares width {header.Width} and height {header.Height}; both must be positive";
             header = default;
             return false;
         }

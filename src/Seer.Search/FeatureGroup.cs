@@ -207,6 +207,9 @@ public sealed unsafe class FeatureGroup : IDisposable
         finally { _rw.ExitReadLock(); }
     }
 
+    /// <summary>Most results one query may ask for (each query keeps a heap of k candidates per worker).</summary>
+    public const int MaxK = 1_000_000;
+
     /// <summary>1:N search: the top <paramref name="k"/> items for one query, best first, optionally only those whose
     /// score passes <paramref name="threshold"/> (similarity ≥ threshold; for L2, distance ≤ threshold).</summary>
     public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k, float? threshold = null)
@@ -222,6 +225,7 @@ public sealed unsafe class FeatureGroup : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         int dim = Dimension;
         if (k < 1) throw new SeerException(ErrorCodes.InvalidOptions, $"--k must be > 0 (was {k})");
+        if (k > MaxK) throw new SeerException(ErrorCodes.InvalidOptions, $"--k {k} is above the limit of {MaxK} results per query");
         if (queries.Length % dim != 0)
             throw new SeerException(ErrorCodes.InvalidInput,
                 $"queries have {queries.Length} values, not a multiple of feature group '{Name}' dimension {dim}", source);
@@ -231,6 +235,7 @@ public sealed unsafe class FeatureGroup : IDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            k = Math.Min(k, Math.Max(1, _data.Slots)); // no list is longer than the group; keeps the heaps small
             return Options.Index == IndexKind.Hnsw ? SearchHnsw(block, nq, k, threshold) : SearchExact(block, nq, k, threshold);
         }
         finally { _rw.ExitReadLock(); }

@@ -20,7 +20,9 @@ internal sealed unsafe class GroupStorage : IDisposable
     private const string LogFile = "log.bin";
     private const string LockFile = ".lock";
     private static readonly byte[] SnapshotMagic = "SEERSNP1"u8.ToArray();
-    private static readonly byte[] LogMagic = "SEERLOG1"u8.ToArray();
+    private static readonly byte[] LogMagicV1 = "SEERLOG1"u8.ToArray();
+    /// <summary>Format 2: each write call's records are followed by a commit record; records without one are a torn batch.</summary>
+    private static readonly byte[] LogMagic = "SEERLOG2"u8.ToArray();
     private const int LogHeader = 16;
 
     private readonly string _dir;
@@ -65,11 +67,15 @@ internal sealed unsafe class GroupStorage : IDisposable
         if (File.Exists(snapshot)) ReadSnapshot(snapshot, data);
         int indexedUpTo = data.Slots;
         string log = Path.Combine(_dir, LogFile);
-        bool fresh = true;
+        bool fresh = true, upgrade = false;
         if (File.Exists(log))
         {
-            long good = ReplayLog(log, data, out long logGeneration);
-            if (logGeneration == _generation)
+            long good = ReplayLog(log, data, out long logGeneration, out bool batched);
+            if (logGeneration == _generation && !batched)
+            {
+                upgrade = true; // a format-1 log with live records: folded into a snapshot below, then a format-2 log
+            }
+            else if (logGeneration == _generation)
             {
                 fresh = false;
                 _log = new FileStream(log, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, 1);
@@ -81,8 +87,9 @@ internal sealed unsafe class GroupStorage : IDisposable
                 _log.Seek(0, SeekOrigin.End);
             }
         }
-        if (fresh) StartLog();
+        if (fresh && !upgrade) StartLog();
         data.Index(indexedUpTo, data.Slots, threads);
+        if (upgrade) Compact(data);
     }
 
     private void StartLog()
@@ -100,7 +107,10 @@ internal sealed unsafe class GroupStorage : IDisposable
         _log.Seek(0, SeekOrigin.End);
     }
 
-    /// <summary>Appends records and fsyncs; when this returns the changes survive a crash.</summary>
+    /// <summary>
+    /// Appends records and a commit record, then fsyncs; when this returns the changes survive a crash. A process
+    /// killed before the commit record is on disk leaves a torn batch, which loading drops whole.
+    /// </summary>
     public void Append(IReadOnlyList<LogRecord> records)
     {
         var log = _log ?? throw new InvalidOperationException("log not open");
@@ -123,12 +133,21 @@ internal sealed unsafe class GroupStorage : IDisposable
                 var bytes = buffer.GetBuffer().AsSpan((int)at);
                 BinaryPrimitives.WriteInt32LittleEndian(bytes, length);
                 BinaryPrimitives.WriteUInt32LittleEndian(bytes[4..], Crc32C.Compute(bytes.Slice(8, length)));
-                if (buffer.Length >= 16 << 20)
+                if (buffer.Length >= 4 << 20)
                 {
                     log.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
                     buffer.SetLength(0);
                 }
             }
+            // The commit record: op and the number of records it closes.
+            long commitAt = buffer.Position;
+            writer.Write(0L);
+            writer.Write((byte)LogOp.Commit);
+            writer.Write(records.Count);
+            writer.Flush();
+            var commit = buffer.GetBuffer().AsSpan((int)commitAt);
+            BinaryPrimitives.WriteInt32LittleEndian(commit, 5);
+            BinaryPrimitives.WriteUInt32LittleEndian(commit[4..], Crc32C.Compute(commit.Slice(8, 5)));
             log.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
             log.Flush(flushToDisk: true);
         }
@@ -141,28 +160,36 @@ internal sealed unsafe class GroupStorage : IDisposable
         }
     }
 
-    private long ReplayLog(string path, GroupData data, out long generation)
+    /// <summary>
+    /// Replays the log; returns the length of its good part. Format 2 applies a batch's records only when its commit
+    /// record is read; a batch without one at the end (a killed write) is dropped whole and its bytes cut off.
+    /// </summary>
+    private long ReplayLog(string path, GroupData data, out long generation, out bool batched)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20);
         long length = stream.Length;
         Span<byte> header = stackalloc byte[LogHeader];
-        if (length < LogHeader || stream.ReadAtLeast(header, LogHeader, false) < LogHeader || !header[..8].SequenceEqual(LogMagic))
+        if (length < LogHeader || stream.ReadAtLeast(header, LogHeader, false) < LogHeader)
+            throw Corrupt(path, "it is not a Seer feature-group log");
+        batched = header[..8].SequenceEqual(LogMagic);
+        if (!batched && !header[..8].SequenceEqual(LogMagicV1))
             throw Corrupt(path, "it is not a Seer feature-group log");
         generation = BinaryPrimitives.ReadInt64LittleEndian(header[8..]);
         if (generation > _generation) throw Corrupt(path, $"its generation {generation} is newer than the snapshot's {_generation}");
         if (generation < _generation) return LogHeader; // stale: already folded into the snapshot
-        long offset = LogHeader;
+        long offset = LogHeader, committed = LogHeader;
         var payload = new byte[1024];
         Span<byte> head = stackalloc byte[8];
         int dim = data.Options.Dimension;
         var vector = new float[dim];
+        var pending = new List<(byte[] Payload, long Offset)>();
         while (offset < length)
         {
             if (length - offset < 8) { DroppedTornRecord = true; break; }
             stream.ReadExactly(head);
             int size = BinaryPrimitives.ReadInt32LittleEndian(head);
             uint crc = BinaryPrimitives.ReadUInt32LittleEndian(head[4..]);
-            if (size < 0 || size > length - offset - 8) { DroppedTornRecord = true; break; }
+            if (size < 1 || size > length - offset - 8) { DroppedTornRecord = true; break; }
             if (payload.Length < size) payload = new byte[Math.Max(size, payload.Length * 2)];
             stream.ReadExactly(payload, 0, size);
             if (Crc32C.Compute(payload.AsSpan(0, size)) != crc)
@@ -170,11 +197,31 @@ internal sealed unsafe class GroupStorage : IDisposable
                 if (offset + 8 + size == length) { DroppedTornRecord = true; break; }
                 throw Corrupt(path, $"record at byte {offset} fails its checksum and is not the last one");
             }
-            ApplyRecord(payload.AsSpan(0, size), data, vector, path, offset);
+            if (!batched)
+            {
+                ApplyRecord(payload.AsSpan(0, size), data, vector, path, offset);
+                Replayed++;
+                offset += 8 + size;
+                committed = offset;
+                continue;
+            }
+            if ((LogOp)payload[0] == LogOp.Commit)
+            {
+                int count = size >= 5 ? BinaryPrimitives.ReadInt32LittleEndian(payload.AsSpan(1)) : -1;
+                if (count != pending.Count)
+                    throw Corrupt(path, $"commit record at byte {offset} closes {count} records but {pending.Count} precede it");
+                foreach (var (p, at) in pending) ApplyRecord(p, data, vector, path, at);
+                Replayed += pending.Count;
+                pending.Clear();
+                offset += 8 + size;
+                committed = offset;
+                continue;
+            }
+            pending.Add((payload.AsSpan(0, size).ToArray(), offset));
             offset += 8 + size;
-            Replayed++;
         }
-        return offset;
+        if (pending.Count > 0) DroppedTornRecord = true; // a batch without its commit record: none of it counts
+        return committed;
     }
 
     private void ApplyRecord(ReadOnlySpan<byte> payload, GroupData data, float[] vector, string path, long offset)

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using Seer.Core.Errors;
+using Seer.Core.Files;
 
 namespace Seer.Search;
 
@@ -15,14 +16,16 @@ public static partial class VectorFiles
 {
     public static VectorMatrix Read(string path)
     {
-        if (!File.Exists(path)) throw new SeerException(ErrorCodes.NotFound, $"vector file {path} does not exist", path);
         string ext = Path.GetExtension(path).ToLowerInvariant();
-        return ext switch
-        {
-            ".fvecs" => ReadFvecs(path),
-            ".npy" => ReadNpy(path),
-            _ => throw new SeerException(ErrorCodes.InvalidInput, $"vector file {path}: unknown extension '{ext}'; use .fvecs or .npy (float32)", path),
-        };
+        if (ext is not (".fvecs" or ".npy"))
+            throw new SeerException(ErrorCodes.InvalidInput, $"vector file {path}: unknown extension '{ext}'; use .fvecs or .npy (float32)", path);
+        InputFiles.RequireRegular(path, "vector file");
+        var matrix = ext == ".fvecs" ? ReadFvecs(path) : ReadNpy(path);
+        var data = matrix.Data;
+        for (int i = 0; i < data.Length; i++)
+            if (!float.IsFinite(data[i]))
+                throw Bad(path, $"vector {i / matrix.Dimension} holds {data[i]} (NaN or infinity) at position {i % matrix.Dimension}; every value must be finite");
+        return matrix;
     }
 
     public static void Write(string path, VectorMatrix matrix)
@@ -94,11 +97,15 @@ public static partial class VectorFiles
         if (FortranTrue().IsMatch(header)) throw Bad(path, "fortran_order is True; save a C-ordered array (np.ascontiguousarray)");
         var shape = Shape().Match(header);
         if (!shape.Success) throw Bad(path, "no shape in the header");
-        var dims = shape.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(long.Parse).ToArray();
+        var parts = shape.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var dims = new long[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!long.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out dims[i]))
+                throw Bad(path, $"shape ({shape.Groups[1].Value}) holds '{parts[i]}', not a non-negative whole number");
         if (dims.Length is not (1 or 2)) throw Bad(path, $"shape has {dims.Length} dimensions; expected (rows, dim) or (dim,)");
         long rows = dims.Length == 2 ? dims[0] : 1, dim = dims[^1];
         if (dim is < 1 or > 65536) throw Bad(path, $"dimension {dim} is out of range");
+        if (rows > Array.MaxLength / dim) throw Bad(path, $"shape ({rows}, {dim}) is too many values for one file");
         long expected = rows * dim * 4;
         long available = length - prefix - headerLength;
         if (available < expected)
@@ -146,7 +153,7 @@ public static partial class VectorFiles
     /// <summary>Reads ids, one per line (trimmed; blank lines are an error); <paramref name="expected"/> must match.</summary>
     public static IReadOnlyList<string> ReadIds(string path, int expected)
     {
-        if (!File.Exists(path)) throw new SeerException(ErrorCodes.NotFound, $"id file {path} does not exist", path);
+        InputFiles.RequireRegular(path, "id file");
         var ids = new List<string>(expected);
         int line = 0;
         foreach (string raw in File.ReadLines(path))

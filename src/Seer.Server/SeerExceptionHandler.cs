@@ -27,12 +27,27 @@ public sealed class SeerExceptionHandler : IExceptionHandler
         ErrorCodes.Unauthorized => StatusCodes.Status401Unauthorized,
         ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,
         ErrorCodes.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorCodes.TooLarge => StatusCodes.Status413PayloadTooLarge,
+        "unsupported_media_type" => StatusCodes.Status415UnsupportedMediaType,
         _ => StatusCodes.Status500InternalServerError,
     };
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not SeerException seer) return false;
+        // Bad request bodies are the client's error: malformed or mistyped JSON, a body of the wrong media type, an
+        // oversized or undecodable (compressed) body. They answer 4xx with the reason, never 500.
+        var seer = exception switch
+        {
+            SeerException s => s,
+            BadHttpRequestException bad => new SeerException(bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? ErrorCodes.TooLarge
+                : bad.StatusCode == StatusCodes.Status415UnsupportedMediaType ? "unsupported_media_type" : ErrorCodes.InvalidInput,
+                bad.InnerException is System.Text.Json.JsonException inner ? $"malformed JSON body: {inner.Message}"
+                : $"bad request body: {bad.InnerException?.Message ?? bad.Message}"),
+            System.Text.Json.JsonException json => new SeerException(ErrorCodes.InvalidInput, $"malformed JSON body: {json.Message}"),
+            InvalidDataException data => new SeerException(ErrorCodes.InvalidInput, $"request body cannot be decoded: {data.Message}"),
+            _ => null,
+        };
+        if (seer is null) return false;
         int status = StatusOf(seer.Code);
         // Members never see where the workspace lives on the server.
         bool admin = httpContext.User.IsInRole("admin");

@@ -38,18 +38,21 @@ public static class SeerServer
         // The key ring is protected by file modes (HOME/secrets/keys, 0700/0600), not by an XML encryptor: no warning for that.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         builder.Services.AddSeerWorkspace(o => o.Home = home).AddSeerJobs().AddSeerAccounts().AddSeerSearch();
+        builder.Services.AddSeerStreams();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         });
-        builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = 1L << 30);
-        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 1L << 30);
+        builder.Services.AddOptions<FormOptions>().Configure<IOptions<HostingOptions>>((f, h) => f.MultipartBodyLengthLimit = h.Value.MaxUploadBytes);
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 1L << 30); // the hard ceiling; RequestLimits applies Seer:MaxUploadBytes
         builder.Services.AddDataProtection().SetApplicationName("seer");
         builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new WorkspaceKeyRing(home)));
         builder.Services.AddProblemDetails();
+        // Body binding failures throw, so SeerExceptionHandler answers them 4xx with the reason (not an empty 400).
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<SeerExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddAuthentication(SeerAuth.Either)
@@ -81,6 +84,8 @@ public static class SeerServer
         var ui = new EmbeddedFileProvider(typeof(SeerServer).Assembly, "ui");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = new UiFiles(ui), RequestPath = "" });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = new UiFiles(ui), RequestPath = "" });
+        app.UseRouting();
+        app.UseMiddleware<RequestLimits>();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -90,12 +95,17 @@ public static class SeerServer
         var api = app.MapGroup("/api");
         AuthEndpoints.Map(api);
         DatasetEndpoints.Map(api);
+        BrowseEndpoints.Map(api);
+        DatasetActionEndpoints.Map(api);
         JobEndpoints.Map(api);
         ModelEndpoints.Map(api);
         TrainingEndpoints.Map(api);
+        ModelPageEndpoints.Map(api);
         ProjectEndpoints.Map(api);
         AdminEndpoints.Map(api);
+        TokenEndpoints.Map(api);
         SearchEndpoints.Map(api);
+        StreamEndpoints.Map(api);
         return app;
     }
 

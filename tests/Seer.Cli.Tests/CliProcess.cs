@@ -11,16 +11,27 @@ public static class CliProcess
     public static string RepoRoot { get; } = FindRoot();
 
     /// <summary>Starts the CLI with stdout and stderr redirected (the caller reads them).</summary>
-    public static Process Start(string? home, IEnumerable<string> args)
+    public static Process Start(string? home, IEnumerable<string> args) => Start(home, args, null, []);
+
+    /// <summary>
+    /// Starts the CLI with extra environment variables, behind <paramref name="wrapper"/> (a program and its arguments
+    /// that then run dotnet, e.g. setpriv) when one is given.
+    /// </summary>
+    public static Process Start(string? home, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment,
+        IReadOnlyList<string> wrapper)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(wrapper.Count > 0 ? wrapper[0] : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = RepoRoot,
         };
+        foreach (string w in wrapper.Skip(1)) info.ArgumentList.Add(w);
+        if (wrapper.Count > 0) info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "seer.dll"));
+        if (environment is not null)
+            foreach (var (key, value) in environment) info.Environment[key] = value;
         foreach (string a in args) info.ArgumentList.Add(a);
         if (home is not null)
         {

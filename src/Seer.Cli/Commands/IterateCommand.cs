@@ -38,20 +38,21 @@ public sealed class IterateCommand : ICommandFactory
             command.Options.Add(o);
         CommandRunner.SetAction(command, async (parse, ct) =>
         {
+            Seer.Training.Engine.NativeHeap.KeepFreedMemory(); // this process exists to train: malloc tuned for libtorch (process-wide)
             bool json = parse.GetValue(GlobalOptions.Json);
             using var workspace = Workspace.Open(GlobalOptions.ResolveHome(parse));
             using var store = new ProjectStore(workspace);
             var project = store.Get(parse.GetValue(name)!);
             var training = parse.GetValue(paramsFile) is { } file ? TrainingOptionsLoader.ApplyFile(new TrainingOptions(), file) : new TrainingOptions();
-            training = training with
+            training = TrainingOptionsLoader.Apply(training, new JsonObject
             {
-                Task = project.Task,
-                Epochs = parse.GetValue(epochs) ?? training.Epochs,
-                ImageSize = parse.GetValue(size) ?? training.ImageSize,
-                BatchSize = parse.GetValue(batch) ?? training.BatchSize,
-                Architecture = parse.GetValue(arch) ?? training.Architecture,
-                Seed = parse.GetResult(seed) is null ? training.Seed : parse.GetValue(seed),
-            };
+                ["task"] = project.Task,
+                ["epochs"] = parse.GetValue(epochs) ?? training.Epochs,
+                ["imageSize"] = parse.GetValue(size) ?? training.ImageSize,
+                ["batchSize"] = parse.GetValue(batch) ?? training.BatchSize,
+                ["architecture"] = parse.GetValue(arch) ?? training.Architecture,
+                ["seed"] = parse.GetResult(seed) is null ? training.Seed : parse.GetValue(seed),
+            }, SettingsSource.CommandLine);
             var settings = new IterationSettings
             {
                 Strategy = MiningOptions.ParseStrategy(parse.GetValue(strategy)!),

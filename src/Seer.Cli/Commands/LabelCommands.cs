@@ -81,8 +81,8 @@ public sealed class LabelCommands : ICommandFactory
                 Format = importer.Format + "-task",
                 Source = Path.GetFileName(source.TrimEnd(Path.DirectorySeparatorChar)),
             };
-            using var files = FileSources.Open(source);
-            var read = importer.Read(files, new ImportOptions());
+            using var files = FileSources.Open(source, ct);
+            var read = FileSources.Read(importer, files, new ImportOptions());
             using var ws = Workspace.Open(GlobalOptions.ResolveHome(parse));
             var result = await new ImportPipeline(ws).RunAsync(read, request, null, ct).ConfigureAwait(false);
             if (json) Output.Json(DatasetTransferCommands.ImportJson(result));

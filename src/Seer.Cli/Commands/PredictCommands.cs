@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Seer.Core.Errors;
+using Seer.Core.Files;
 using Seer.Inference;
 using Seer.Inference.Models;
 using Seer.Inference.Processing;
@@ -42,15 +43,21 @@ public sealed class PredictCommands : ICommandFactory
             bool json = parse.GetValue(GlobalOptions.Json);
             string home = GlobalOptions.ResolveHome(parse);
             Func<string, string?>? resolver = ResolveRegistryId is null ? null : id => ResolveRegistryId(home, id);
+            int batchSize = parse.GetValue(batch);
+            if (batchSize is < 1 or > 4096) throw new SeerException(ErrorCodes.InvalidOptions, $"--batch must be between 1 and 4096 (was {batchSize})");
+            foreach (var (option, value) in new[] { ("--threshold", parse.GetValue(threshold)), ("--iou", parse.GetValue(iou)) })
+                if (!(value is >= 0f and <= 1f))
+                    throw new SeerException(ErrorCodes.InvalidOptions, $"{option} must be a number between 0 and 1 (was {value})");
+            string? outDir = parse.GetValue(output);
+            if (outDir is not null) PrepareOutput(outDir);
+            var files = ListImages(parse.GetValue(inputs)!, json, ct);
             using var onnx = ModelOpener.Open(parse.GetValue(model)!, parse.GetValue(manifest), resolver);
-            var files = ListImages(parse.GetValue(inputs)!);
             var predictor = new Predictor(onnx, new PredictorOptions
             {
                 ScoreThreshold = parse.GetValue(threshold),
                 IouThreshold = parse.GetValue(iou),
-                BatchSize = parse.GetValue(batch),
+                BatchSize = batchSize,
             });
-            string? outDir = parse.GetValue(output);
             var predictions = new List<ImagePrediction>(files.Count);
             var names = DisplayNames(files);
             var images = files.Select((f, i) => EncodedImage.FromFile(f) with { Name = names[i] });
@@ -81,24 +88,51 @@ public sealed class PredictCommands : ICommandFactory
         return command;
     }
 
-    private static List<string> ListImages(string[] inputs)
+    /// <summary>
+    /// Image files named or found under folders. Folders are walked like an import's source (named pipes, devices,
+    /// link loops and unreadable folders are skipped and each is reported on stderr); a named file must be a regular file.
+    /// </summary>
+    private static List<string> ListImages(string[] inputs, bool json, CancellationToken ct)
     {
         var files = new List<string>();
         foreach (string input in inputs)
         {
+            InputFiles.RequirePathLength(input, "image or folder");
             if (Directory.Exists(input))
             {
-                var found = Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories)
-                    .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
-                    .Order(StringComparer.Ordinal).ToList();
+                using var source = Formats.FileSources.Open(input, ct);
+                var found = source.Files.Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                    .Select(source.Display).Order(StringComparer.Ordinal).ToList();
+                foreach (var skipped in source.Skipped)
+                    Console.Error.WriteLine(json
+                        ? System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["skipped"] = skipped.File, ["reason"] = skipped.Reason })
+                        : $"skipped {skipped.File}: {skipped.Reason}");
                 if (found.Count == 0)
                     throw new SeerException(ErrorCodes.InvalidInput, $"folder '{input}' holds no images ({string.Join(" ", ImageExtensions)})", input);
                 files.AddRange(found);
             }
-            else if (File.Exists(input)) files.Add(input);
-            else throw new SeerException(ErrorCodes.NotFound, $"image or folder '{input}' does not exist", input);
+            else
+            {
+                InputFiles.RequireRegular(input, "image");
+                files.Add(input);
+            }
         }
         return files;
+    }
+
+    /// <summary>Creates the --out folder up front, so an unwritable one fails before any work.</summary>
+    private static void PrepareOutput(string outDir)
+    {
+        try
+        {
+            Directory.CreateDirectory(outDir);
+            string probe = Path.Combine(outDir, $".seer-probe-{Environment.ProcessId}");
+            using (File.Create(probe, 1, FileOptions.DeleteOnClose)) { }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SeerException(ErrorCodes.InvalidInput, $"cannot write the drawn images to --out {outDir}: {e.Message}", outDir, e);
+        }
     }
 
     /// <summary>File names as results report them: the bare name, or the path relative to the common folder when names repeat.</summary>

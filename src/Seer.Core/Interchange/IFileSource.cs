@@ -21,4 +21,10 @@ public interface IFileSource : IDisposable
 
     /// <summary>A path to show in messages, e.g. <c>data.zip!Annotations/a.xml</c>.</summary>
     string Display(string relativePath);
+
+    /// <summary>
+    /// Entries left out of <see cref="Files"/> with the reason (named pipes, devices, symbolic link loops, folders
+    /// that cannot be read); an import reports them among its rejected items.
+    /// </summary>
+    IReadOnlyList<ItemIssue> Skipped => [];
 }

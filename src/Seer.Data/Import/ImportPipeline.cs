@@ -185,6 +185,11 @@ public sealed class ImportPipeline
         for (int i = 0; i < item.Objects.Count; i++)
         {
             var o = item.Objects[i];
+            if (NonFinite(o) is { } what)
+            {
+                rejection = $"object {i + 1} '{o.Label}': {what} is not a finite number";
+                return null;
+            }
             if (o.Box.IsDegenerate)
             {
                 rejection = $"object {i + 1} '{o.Label}' has a degenerate box {o.Box} (no area); fix or remove it";
@@ -215,6 +220,19 @@ public sealed class ImportPipeline
             Objects = objects,
             Attributes = item.Attributes,
         };
+    }
+
+    /// <summary>The first non-finite number of an object (NaN or infinity would fail when the version is written), or null.</summary>
+    private static string? NonFinite(ObjectAnnotation o)
+    {
+        var b = o.Box;
+        if (!double.IsFinite(b.X1) || !double.IsFinite(b.Y1) || !double.IsFinite(b.X2) || !double.IsFinite(b.Y2)) return $"box {b}";
+        if (o.Score is { } s && !double.IsFinite(s)) return $"score {s}";
+        if (o.Area is { } a && !double.IsFinite(a)) return $"area {a}";
+        foreach (var polygon in o.Polygons)
+            foreach (var p in polygon)
+                if (!double.IsFinite(p.X) || !double.IsFinite(p.Y)) return $"polygon point ({p.X}, {p.Y})";
+        return null;
     }
 
     /// <summary>

@@ -35,14 +35,22 @@ public sealed class BlobBatch : IDisposable
         Span<byte> digest = stackalloc byte[32];
         SHA256.HashData(bytes, digest);
         string sha = Convert.ToHexStringLower(digest);
-        if (_staged.ContainsKey(sha) || File.Exists(_store.PathOf(sha)))
+        if (File.Exists(_store.PathOf(sha)))
             return new Core.Storage.BlobPut(sha, bytes.Length, AlreadyPresent: true);
+        // Claim the name before writing: two workers holding the same bytes (one image under two names) must not
+        // both write the same temp file. The loser reports the blob as present; Commit runs after every Add.
         string temp = Path.Combine(_folder, sha);
-        using (var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None, FileOptions.None, bytes.Length))
+        if (!_staged.TryAdd(sha, temp)) return new Core.Storage.BlobPut(sha, bytes.Length, AlreadyPresent: true);
+        try
         {
+            using var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None, FileOptions.None, bytes.Length);
             RandomAccess.Write(handle, bytes, 0);
         }
-        if (!_staged.TryAdd(sha, temp)) return new Core.Storage.BlobPut(sha, bytes.Length, AlreadyPresent: true);
+        catch
+        {
+            _staged.TryRemove(sha, out _);
+            throw;
+        }
         lock (_staged) StagedBytes += bytes.Length;
         return new Core.Storage.BlobPut(sha, bytes.Length, AlreadyPresent: false);
     }

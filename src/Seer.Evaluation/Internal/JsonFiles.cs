@@ -8,7 +8,7 @@ internal static class JsonFiles
 {
     public static JsonDocument Parse(string path)
     {
-        if (!File.Exists(path)) throw new SeerException(ErrorCodes.NotFound, $"file not found: {path}", path);
+        Core.Files.InputFiles.RequireRegular(path, "file");
         try
         {
             return JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { MaxDepth = 64 });

@@ -19,6 +19,11 @@ internal static class CocoAnnotation
             problem = categoryId is null ? "annotation without category_id" : $"unknown category_id {categoryId}";
             return null;
         }
+        if (JsonFiles.NonFinite(a, "score", "area") is { } notFinite)
+        {
+            problem = $"'{label}': {notFinite}";
+            return null;
+        }
         var polygons = new List<IReadOnlyList<PointXy>>();
         if (a.TryGetProperty("segmentation", out var seg))
         {
@@ -29,7 +34,7 @@ internal static class CocoAnnotation
                     var points = Polygon(poly);
                     if (points is null)
                     {
-                        problem = $"segmentation polygon {Short(poly)} is not a list of at least 3 x, y pairs";
+                        problem = $"segmentation polygon {Short(poly)} is not a list of at least 3 x, y pairs of finite numbers";
                         return null;
                     }
                     polygons.Add(points);
@@ -44,7 +49,14 @@ internal static class CocoAnnotation
         if (JsonFiles.Get(a, "bbox", JsonValueKind.Array) is { } bbox && bbox.GetArrayLength() == 4
             && bbox.EnumerateArray().All(v => v.ValueKind == JsonValueKind.Number))
         {
-            box = BoxXyxy.FromXywh(bbox[0].GetDouble(), bbox[1].GetDouble(), bbox[2].GetDouble(), bbox[3].GetDouble());
+            var v = new double[4];
+            for (int i = 0; i < 4; i++)
+                if (!JsonFiles.Finite(bbox[i], out v[i]))
+                {
+                    problem = $"'{label}': bbox value {bbox[i].GetRawText()} is not a finite number";
+                    return null;
+                }
+            box = BoxXyxy.FromXywh(v[0], v[1], v[2], v[3]);
         }
         else if (polygons.Count > 0)
         {
@@ -93,8 +105,8 @@ internal static class CocoAnnotation
         var points = new List<PointXy>(n / 2);
         for (int i = 0; i < n; i += 2)
         {
-            if (poly[i].ValueKind != JsonValueKind.Number || poly[i + 1].ValueKind != JsonValueKind.Number) return null;
-            points.Add(new PointXy(poly[i].GetDouble(), poly[i + 1].GetDouble()));
+            if (!JsonFiles.Finite(poly[i], out double x) || !JsonFiles.Finite(poly[i + 1], out double y)) return null;
+            points.Add(new PointXy(x, y));
         }
         return points;
     }

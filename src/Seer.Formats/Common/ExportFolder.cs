@@ -22,9 +22,16 @@ internal sealed class ExportFolder : IDisposable
             throw new SeerException(ErrorCodes.Conflict,
                 $"{outputDirectory} exists and is not empty; export into a new or empty folder", outputDirectory);
         string parent = Path.GetDirectoryName(_target) ?? ".";
-        Directory.CreateDirectory(parent);
         Root = Path.Combine(parent, $".{Path.GetFileName(_target)}.tmp-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(Root);
+        try
+        {
+            Directory.CreateDirectory(parent);
+            Directory.CreateDirectory(Root);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SeerException(ErrorCodes.InvalidInput, $"cannot write the export to {outputDirectory}: {e.Message}", outputDirectory, e);
+        }
     }
 
     /// <summary>The temporary folder to write into.</summary>

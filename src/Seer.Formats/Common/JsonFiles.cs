@@ -35,8 +35,26 @@ internal static class JsonFiles
     public static string? String(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
+    /// <summary>A JSON number that is finite as a double (System.Text.Json reads 1e400 as no double at all).</summary>
+    public static bool Finite(JsonElement v, out double value)
+    {
+        value = 0;
+        return v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out value) && double.IsFinite(value);
+    }
+
+    /// <summary>The first of the named properties that is a number but not a finite double, with its text; null when none.</summary>
+    public static string? NonFinite(JsonElement e, params string[] names)
+    {
+        if (e.ValueKind != JsonValueKind.Object) return null;
+        foreach (var name in names)
+            if (e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && !Finite(v, out _))
+                return $"'{name}' {v.GetRawText()} is not a finite number";
+        return null;
+    }
+
+    /// <summary>A finite number property, or null (absent, not a number, or out of the double range).</summary>
     public static double? Number(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && Finite(v, out double d) ? d : null;
 
     public static long? Integer(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number
@@ -52,7 +70,7 @@ internal static class JsonFiles
         if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty(name, out var v)) return null;
         return v.ValueKind switch
         {
-            JsonValueKind.Number => v.GetRawText(),
+            JsonValueKind.Number => Finite(v, out double d) ? d.ToString("R", CultureInfo.InvariantCulture) : v.GetRawText(),
             JsonValueKind.String => v.GetString(),
             _ => null,
         };
@@ -64,7 +82,7 @@ internal static class JsonFiles
         JsonValueKind.String => v.GetString(),
         JsonValueKind.True => "true",
         JsonValueKind.False => "false",
-        JsonValueKind.Number => v.GetDouble().ToString("R", CultureInfo.InvariantCulture),
+        JsonValueKind.Number => Finite(v, out double d) ? d.ToString("R", CultureInfo.InvariantCulture) : v.GetRawText(),
         _ => null,
     };
 

@@ -11,13 +11,35 @@ internal static class XmlFiles
         DtdProcessing = DtdProcessing.Prohibit,
         XmlResolver = null,
         IgnoreComments = true,
+        MaxCharactersInDocument = 64L << 20,
     };
+
+    /// <summary>Deepest element nesting accepted; real annotation files nest fewer than 10 levels.</summary>
+    public const int MaxDepth = 256;
 
     /// <summary>Parses a document; on malformed XML returns null with the parser's reason (line and position).</summary>
     public static XDocument? TryLoad(Stream stream, out string reason)
     {
         try
         {
+            if (!stream.CanSeek)
+            {
+                var copy = new MemoryStream();
+                stream.CopyTo(copy);
+                copy.Position = 0;
+                stream = copy;
+            }
+            // A streaming pass first: the nesting depth is checked before a tree is built.
+            long start = stream.Position;
+            using (var scan = XmlReader.Create(stream, Settings))
+                while (scan.Read())
+                    if (scan.Depth > MaxDepth)
+                    {
+                        var info = (IXmlLineInfo)scan;
+                        reason = $"elements nested deeper than {MaxDepth} levels (line {info.LineNumber}); not an annotation file";
+                        return null;
+                    }
+            stream.Position = start;
             using var reader = XmlReader.Create(stream, Settings);
             reason = "";
             return XDocument.Load(reader, LoadOptions.SetLineInfo);

@@ -67,7 +67,7 @@ public sealed partial class IdxImporter : IDatasetImporter
             using var reader = new StreamReader(source.Open(classesTxt));
             var names = reader.ReadToEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
             while (names.Count > 0 && names[^1].Length == 0) names.RemoveAt(names.Count - 1);
-            return names;
+            return ClassLists.Check(names, source.Display(classesTxt));
         }
         bool fashion = source.Origin.Contains("fashion", StringComparison.OrdinalIgnoreCase)
                        || sets.Any(s => s.ImagePath.Contains("fashion", StringComparison.OrdinalIgnoreCase));

@@ -31,7 +31,7 @@ internal static class LabelMeShapes
             var points = Points(shape);
             if (points is null)
             {
-                reject(where, $"'{label}': points must be a list of [x, y] pairs");
+                reject(where, $"'{label}': points must be a list of [x, y] pairs of finite numbers");
                 continue;
             }
             BoxXyxy box;
@@ -114,8 +114,8 @@ internal static class LabelMeShapes
         foreach (var p in array.EnumerateArray())
         {
             if (p.ValueKind != JsonValueKind.Array || p.GetArrayLength() != 2
-                || p[0].ValueKind != JsonValueKind.Number || p[1].ValueKind != JsonValueKind.Number) return null;
-            points.Add(new PointXy(p[0].GetDouble(), p[1].GetDouble()));
+                || !JsonFiles.Finite(p[0], out double x) || !JsonFiles.Finite(p[1], out double y)) return null;
+            points.Add(new PointXy(x, y));
         }
         return points;
     }

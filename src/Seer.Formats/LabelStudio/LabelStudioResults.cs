@@ -62,12 +62,12 @@ internal static class LabelStudioResults
                 var points = new List<PointXy>();
                 foreach (var p in pts.EnumerateArray())
                 {
-                    if (p.ValueKind != JsonValueKind.Array || p.GetArrayLength() != 2 || p[0].ValueKind != JsonValueKind.Number || p[1].ValueKind != JsonValueKind.Number)
+                    if (p.ValueKind != JsonValueKind.Array || p.GetArrayLength() != 2 || !JsonFiles.Finite(p[0], out double px) || !JsonFiles.Finite(p[1], out double py))
                     {
                         points.Clear();
                         break;
                     }
-                    points.Add(new PointXy(p[0].GetDouble() / 100 * w, p[1].GetDouble() / 100 * h));
+                    points.Add(new PointXy(px / 100 * w, py / 100 * h));
                 }
                 if (points.Count < 3)
                 {

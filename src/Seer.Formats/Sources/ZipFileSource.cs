@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using Seer.Core.Errors;
+using Seer.Core.Files;
 using Seer.Core.Interchange;
 
 namespace Seer.Formats.Sources;
@@ -64,19 +65,35 @@ internal sealed class ZipFileSource : IFileSource
     {
         if (!_entries.TryGetValue(relativePath, out var entry))
             throw new SeerException(ErrorCodes.NotFound, $"{Display(relativePath)} does not exist", Display(relativePath));
+        string display = Display(relativePath);
+        // The central directory's size is checked before a byte is inflated, and the read stops one byte past it:
+        // a small archive cannot make the import allocate gigabytes (zip bombs, or entries that lie about their size).
+        if (entry.Length > InputFiles.MaxFileBytes)
+            throw new SeerException(ErrorCodes.InvalidInput,
+                $"{display} declares {entry.Length:N0} bytes, over the limit of {InputFiles.MaxFileBytes:N0} bytes for one file", display);
         lock (_gate)
         {
             try
             {
-                var buffer = new MemoryStream(entry.Length is > 0 and < int.MaxValue ? (int)entry.Length : 0);
-                using (var s = entry.Open()) s.CopyTo(buffer);
-                buffer.Position = 0;
-                return buffer;
+                var buffer = new byte[entry.Length];
+                using (var s = entry.Open())
+                {
+                    int read = 0;
+                    while (read < buffer.Length)
+                    {
+                        int n = s.Read(buffer, read, buffer.Length - read);
+                        if (n == 0) throw new InvalidDataException($"the entry ends after {read:N0} of its declared {entry.Length:N0} bytes");
+                        read += n;
+                    }
+                    if (s.ReadByte() >= 0)
+                        throw new InvalidDataException($"the entry inflates beyond its declared size of {entry.Length:N0} bytes (a zip bomb or a damaged archive)");
+                }
+                return new MemoryStream(buffer, writable: false);
             }
             catch (InvalidDataException e)
             {
                 throw new SeerException(ErrorCodes.InvalidInput,
-                    $"{Display(relativePath)} cannot be decompressed: {e.Message}", Display(relativePath), e);
+                    $"{display} cannot be decompressed: {e.Message}", display, e);
             }
         }
     }

@@ -29,6 +29,7 @@ public sealed class VocImporter : IDatasetImporter
                 $"{source.Origin}: no Pascal VOC annotations found (expected Annotations/*.xml beside JPEGImages/)",
                 source.Origin);
         var classes = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var root in roots)
         {
             string labels = Join(root.Key, "labels.txt");
@@ -37,9 +38,10 @@ public sealed class VocImporter : IDatasetImporter
             foreach (var line in reader.ReadToEnd().Split('\n'))
             {
                 string name = line.Trim();
-                if (name.Length > 0 && name != "_background_" && name != "__ignore__" && !classes.Contains(name))
+                if (name.Length > 0 && name != "_background_" && name != "__ignore__" && seen.Add(name))
                     classes.Add(name);
             }
+            ClassLists.Check(classes, source.Display(labels));
         }
         var sink = new IssueSink();
         var plan = roots.Select(g => (Root: g.Key, Xmls: g.Select(x => x.File).ToList())).ToList();
@@ -158,7 +160,7 @@ public sealed class VocImporter : IDatasetImporter
         if (!Num.TryParse(XmlFiles.Text(bndbox, "xmin"), out double xmin) || !Num.TryParse(XmlFiles.Text(bndbox, "ymin"), out double ymin)
             || !Num.TryParse(XmlFiles.Text(bndbox, "xmax"), out double xmax) || !Num.TryParse(XmlFiles.Text(bndbox, "ymax"), out double ymax))
         {
-            reason = $"object '{name}': <bndbox> needs numeric xmin, ymin, xmax, ymax";
+            reason = $"object '{name}': <bndbox> needs xmin, ymin, xmax, ymax as finite numbers";
             return null;
         }
         var box = VocBox.ToBox(xmin, ymin, xmax, ymax);

@@ -1,5 +1,6 @@
 using Seer.Core.Errors;
 using Seer.Core.Interchange;
+using Seer.Formats.Common;
 using Seer.Formats.Sources;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -25,7 +26,7 @@ internal static class YoloClasses
         while (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);
         if (lines.Any(l => l.Length == 0))
             throw new SeerException(ErrorCodes.InvalidInput, $"{source.Display(text)}: empty line inside the class list", source.Display(text));
-        return lines;
+        return ClassLists.Check(lines, source.Display(text));
     }
 
     private static IReadOnlyList<string> FromYaml(IFileSource source, string path)
@@ -54,10 +55,12 @@ internal static class YoloClasses
         switch (names)
         {
             case YamlSequenceNode list:
+                ClassLists.Check(list.Children.Select(_ => "").ToList(), display);
                 return list.Children.Select((n, i) => n is YamlScalarNode { Value: { Length: > 0 } v } ? v
                     : throw new SeerException(ErrorCodes.InvalidInput, $"{display}: names[{i}] is not a class name", display)).ToList();
             case YamlMappingNode map:
             {
+                ClassLists.Check(map.Children.Select(_ => "").ToList(), display);
                 var byId = new SortedDictionary<int, string>();
                 foreach (var (k, v) in map.Children)
                 {

@@ -105,6 +105,12 @@ public sealed class YoloImporter : IDatasetImporter
             bool numeric = int.TryParse(tokens[0], out int classId);
             for (int i = 1; i < tokens.Length && numeric; i++) numeric = Num.TryParse(tokens[i], out values[i - 1]);
             bool polygon = tokens.Length >= 7 && tokens.Length % 2 == 1;
+            if (!numeric && tokens.Skip(1).FirstOrDefault(t => double.TryParse(t, System.Globalization.NumberStyles.Float,
+                    System.Globalization.CultureInfo.InvariantCulture, out double d) && !double.IsFinite(d)) is { } infinite)
+            {
+                malformed = $"line {n + 1}: {Num.NotFinite(infinite)}";
+                return objects;
+            }
             if (!numeric || (tokens.Length != 5 && tokens.Length != 6 && !polygon))
             {
                 malformed = $"line {n + 1}: expected 'class cx cy w h' (numbers, optional score) or 'class x1 y1 x2 y2 ...', got '{lines[n].Trim()}'";

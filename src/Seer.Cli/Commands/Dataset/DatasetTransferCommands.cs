@@ -45,6 +45,8 @@ internal static class DatasetTransferCommands
             string verifyMode = parse.GetValue(verify)!;
             if (verifyMode is not ("header" or "decode"))
                 throw new Core.Errors.SeerException(Core.Errors.ErrorCodes.InvalidOptions, $"--verify must be header or decode (was '{verifyMode}')");
+            if (parse.GetValue(maxPixels) < 1)
+                throw new Core.Errors.SeerException(Core.Errors.ErrorCodes.InvalidOptions, $"--max-pixels must be > 0 (was {parse.GetValue(maxPixels)})");
             var request = new ImportRequest(parse.GetValue(name) ?? DefaultName(source))
             {
                 LabelMap = CliParsing.Map(parse.GetValue(map), "--map"),
@@ -68,8 +70,8 @@ internal static class DatasetTransferCommands
         bool showProgress, CancellationToken ct)
     {
         var importer = FormatRegistry.GetImporter(request.Format);
-        using var files = FileSources.Open(source);
-        var read = importer.Read(files, new ImportOptions { MaxPixels = request.MaxPixels, AnnotationFile = annotationFile });
+        using var files = FileSources.Open(source, ct);
+        var read = FileSources.Read(importer, files, new ImportOptions { MaxPixels = request.MaxPixels, AnnotationFile = annotationFile });
         using var ws = Workspace.Open(home);
         return await CliProgress.RunAsync(showProgress, $"importing {Markup.Escape(request.Dataset)}",
             progress => new ImportPipeline(ws).RunAsync(read, request, progress, ct)).ConfigureAwait(false);
