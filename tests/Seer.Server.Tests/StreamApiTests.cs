@@ -66,9 +66,9 @@ public sealed class StreamApiTests
             var list = await host.Member().GetFromJsonAsync<JsonElement>("/api/streams");
             Assert.Equal(id, list[0].GetProperty("config").GetProperty("id").GetString());
             Assert.True(list[0].GetProperty("config").GetProperty("running").GetBoolean());
-            var snaps = await host.Member().GetFromJsonAsync<JsonElement>($"/api/streams/{id}/snapshots");
-            Assert.Equal(5, snaps.GetArrayLength());
-            var first = snaps[0];
+            var latest = await host.Member().GetFromJsonAsync<JsonElement>($"/api/streams/{id}/snapshots");
+            Assert.Equal(5, latest.GetArrayLength());
+            var first = latest[0];
             Assert.Equal("face", first.GetProperty("event").GetProperty("label").GetString());
             var crop = await host.Member().GetAsync($"/api/streams/{id}/snapshots/{first.GetProperty("seq").GetInt64()}/crop.jpg");
             Assert.Equal("image/jpeg", crop.Content.Headers.ContentType?.MediaType);

@@ -47,25 +47,6 @@ public sealed class TrainCommands : ICommandFactory
             // Flags are applied over the defaults or each params file by the one settings loader (same keys, same checks).
             TrainingOptions Flags(TrainingOptions o) => TrainingOptionsLoader.Apply(o, new JsonObject
             {
-<<<<<<< HEAD
-                Task = parse.GetValue(task)!,
-                Architecture = parse.GetValue(arch) ?? o.Architecture,
-                Epochs = parse.GetValue(epochs) ?? o.Epochs,
-                ImageSize = parse.GetValue(size) ?? o.ImageSize,
-                BatchSize = parse.GetValue(batch) ?? o.BatchSize,
-                LearningRate = parse.GetValue(lr) ?? o.LearningRate,
-                Device = parse.GetValue(device) ?? o.Device,
-                MetricLoss = parse.GetValue(loss) ?? o.MetricLoss,
-                EmbeddingDim = parse.GetValue(dim) ?? o.EmbeddingDim,
-                // --epochs wins over a time budget
-                TimeMinutes = parse.GetValue(epochs) is null ? parse.GetValue(time) ?? o.TimeMinutes : 0,
-                Pretrained = parse.GetValue(pretrained) is { } p ? (p == "none" ? "" : p) : o.Pretrained,
-            };
-            // the settings the user gave (flags and params-file keys); the recipe advisor picks the others
-            var flagged = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (option, key) in new (Option, string)[] { (arch, "architecture"), (epochs, "epochs"), (size, "imageSize"), (batch, "batchSize"), (lr, "learningRate"), (pretrained, "pretrained") })
-                if (parse.GetResult(option) is not null) flagged.Add(key);
-=======
                 ["task"] = parse.GetValue(task)!,
                 ["architecture"] = parse.GetValue(arch) ?? o.Architecture,
                 ["epochs"] = parse.GetValue(epochs) ?? o.Epochs,
@@ -75,8 +56,14 @@ public sealed class TrainCommands : ICommandFactory
                 ["device"] = parse.GetValue(device) ?? o.Device,
                 ["metricLoss"] = parse.GetValue(loss) ?? o.MetricLoss,
                 ["embeddingDim"] = parse.GetValue(dim) ?? o.EmbeddingDim,
+                // --epochs wins over a time budget
+                ["timeMinutes"] = parse.GetValue(epochs) is null ? parse.GetValue(time) ?? o.TimeMinutes : 0,
+                ["pretrained"] = parse.GetValue(pretrained) is { } p ? (p == "none" ? "" : p) : o.Pretrained,
             }, SettingsSource.CommandLine);
->>>>>>> jobs
+            // the settings the user gave (flags and params-file keys); the recipe advisor picks the others
+            var flagged = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (option, key) in new (Option, string)[] { (arch, "architecture"), (epochs, "epochs"), (size, "imageSize"), (batch, "batchSize"), (lr, "learningRate"), (pretrained, "pretrained") })
+                if (parse.GetResult(option) is not null) flagged.Add(key);
             string[] files = parse.GetValue(paramFiles) ?? [];
             var sets = files.Length == 0
                 ? new List<ParameterSet> { new(Flags(new TrainingOptions())) }

@@ -67,56 +67,10 @@ internal static class SqliteMigrations
         (3, "reserved (active-learning tables: Seer.ActiveLearning's own migrations)", "SELECT 1;"),
     ];
 
-<<<<<<< HEAD
-    public static int Apply(SqliteConnection connection) => Apply(connection, "schema_version", All);
-
-    /// <summary>Applies a numbered migration list recorded in its own version table (the data plane's, or a feature's own such as browse_schema_version).</summary>
-    public static int Apply(SqliteConnection connection, string versionTable, IReadOnlyList<(int Version, string Description, string Sql)> migrations)
-    {
-        using (var create = connection.CreateCommand())
-        {
-            create.CommandText = $"CREATE TABLE IF NOT EXISTS {versionTable} (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)";
-            create.ExecuteNonQuery();
-        }
-        int current = CurrentVersion(connection, versionTable);
-        foreach (var (version, description, sql) in migrations)
-        {
-            if (version <= current) continue;
-            using var tx = connection.BeginTransaction();
-            // Re-check inside the write transaction: another process may have migrated meanwhile.
-            if (CurrentVersion(connection, versionTable, tx) >= version)
-            {
-                tx.Commit();
-                continue;
-            }
-            using (var cmd = connection.CreateCommand())
-            {
-                cmd.Transaction = tx;
-                cmd.CommandText = sql;
-                cmd.ExecuteNonQuery();
-            }
-            using (var record = connection.CreateCommand())
-            {
-                record.Transaction = tx;
-                record.CommandText = $"INSERT INTO {versionTable} (version, description, applied_at) VALUES ($v, $d, $t)";
-                record.Parameters.AddWithValue("$v", version);
-                record.Parameters.AddWithValue("$d", description);
-                record.Parameters.AddWithValue("$t", DateTimeOffset.UtcNow.ToString("O"));
-                record.ExecuteNonQuery();
-            }
-            tx.Commit();
-        }
-        return CurrentVersion(connection, versionTable);
-    }
-
-    private static int CurrentVersion(SqliteConnection connection, string versionTable, SqliteTransaction? tx = null)
-    {
-        using var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = $"SELECT COALESCE(MAX(version), 0) FROM {versionTable}";
-        return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-=======
     public static int Apply(SqliteConnection connection) => SchemaMigrator.Apply(connection, "schema_version", All);
->>>>>>> jobs
+
+    /// <summary>A feature's own numbered migrations in its own version table (e.g. browse_schema_version), through the
+    /// one migrator.</summary>
+    public static int Apply(SqliteConnection connection, string versionTable, IReadOnlyList<(int Version, string Description, string Sql)> migrations) =>
+        SchemaMigrator.Apply(connection, versionTable, migrations);
 }

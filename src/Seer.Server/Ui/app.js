@@ -1,22 +1,15 @@
 // Seer web UI: plain ES module, no build step. Hash routes: #/login, #/datasets, #/dataset/NAME, #/gallery/NAME,
-<<<<<<< HEAD
 // #/import, #/jobs, #/job/ID, #/train, #/models, #/model/ID, #/compare/A/B, #/verify[/MODEL], #/labels, #/projects, #/project/NAME,
-// #/home, #/browse/NAME[?filters], #/image/NAME@VERSION/INDEX, #/admin. Every call goes to the REST API with the session cookie.
-=======
-// #/import, #/jobs, #/job/ID, #/train, #/models, #/model/ID, #/compare/A/B, #/verify[/MODEL], #/labels, #/projects, #/project/NAME, #/streams. Every call goes to the REST API with the session cookie.
->>>>>>> video
+// #/home, #/browse/NAME[?filters], #/image/NAME@VERSION/INDEX, #/admin, #/streams. Every call goes to the REST API with the session cookie.
 import { barChart, lineageGraph, colorOf } from "/charts.js";
 import { view, h, api, json, card, fail } from "/dom.js";
 import { trainPage, jobPage, modelsPage, modelPage, comparePage, stopPolling } from "/models.js";
 import { projectsPage, projectPage } from "/projects.js";
-<<<<<<< HEAD
 import { browsePage, imagePage, stopBrowse } from "/browse.js";
 import { actionsCard, IMPORT_FORMATS, importReport } from "/actions.js";
 import { adminPage } from "/admin.js";
 import { homePage } from "/home.js";
-=======
 import { streamsPage } from "/streams.js";
->>>>>>> video
 
 
 async function login() {
@@ -234,12 +227,8 @@ async function route() {
       case "labels": return await labels();
       case "projects": return await projectsPage();
       case "project": return await projectPage(name);
-<<<<<<< HEAD
-      default: return await homePage();
-=======
       case "streams": return await streamsPage();
-      default: return await datasets();
->>>>>>> video
+      default: return await homePage();
     }
   } catch (err) { view.replaceChildren(fail(err)); }
 }

@@ -96,7 +96,6 @@ public static class TrainingOptionsLoader
         return o with { Architecture = arch, Width = width, ImageSize = size };
     }
 
-<<<<<<< HEAD
     /// <summary>The setting names a params file sets (its top-level keys).</summary>
     public static IReadOnlyList<string> KeysOf(string path)
     {
@@ -109,14 +108,14 @@ public static class TrainingOptionsLoader
         {
             return [];
         }
-=======
+    }
+
     /// <summary>Overrides, task defaults, then validation naming the source's keys: what a job or a command trains with.</summary>
     public static TrainingOptions Resolve(TrainingOptions baseOptions, JsonObject overrides, SettingsSource source)
     {
         var options = WithTaskDefaults(Apply(baseOptions, overrides, source));
         TrainingOptionsValidator.Validate(options, source);
         return options;
->>>>>>> jobs
     }
 
     public static string ToJson(TrainingOptions o) => JsonSerializer.Serialize(o, Json);

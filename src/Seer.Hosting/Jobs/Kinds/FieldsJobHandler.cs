@@ -42,10 +42,17 @@ public sealed class FieldsJobHandler : IJobHandler
 
     public void Validate(JsonElement parameters)
     {
-        _workspace.Resolve(DatasetRef.Parse(JobParameters.RequiredString(parameters, "dataset", Kind)));
-        if (JobParameters.OptionalString(parameters, "model", Kind) is { } model) _models.Get(model);
-        JobParameters.OptionalInt(parameters, "k", Kind, 1, 1000);
-        JobParameters.OptionalInt(parameters, "threshold", Kind, 0, 32);
+        var p = Parse(parameters);
+        _workspace.Resolve(DatasetRef.Parse(p.Dataset));
+        if (p.Model is { } model) _models.Get(model);
+    }
+
+    private FieldsParameters Parse(JsonElement parameters)
+    {
+        var p = JobParameters.Parse<FieldsParameters>(parameters, Kind);
+        JobParameters.Range(Kind, "k", p.K, 1, 1000);
+        JobParameters.Range(Kind, "threshold", p.Threshold, 0, 32);
+        return p;
     }
 
     public Task<object?> RunAsync(JobContext context, CancellationToken cancellationToken) =>
@@ -53,12 +60,12 @@ public sealed class FieldsJobHandler : IJobHandler
 
     private object Run(JobContext context, CancellationToken cancellationToken)
     {
-        var p = context.Parameters;
-        var snapshot = _workspace.OpenSnapshot(DatasetRef.Parse(JobParameters.RequiredString(p, "dataset", Kind)));
+        var p = Parse(context.Parameters);
+        var snapshot = _workspace.OpenSnapshot(DatasetRef.Parse(p.Dataset));
         var at = new DatasetRef(snapshot.Name, snapshot.Version);
-        string? modelName = JobParameters.OptionalString(p, "model", Kind);
-        int k = JobParameters.OptionalInt(p, "k", Kind, 1, 1000) ?? 10;
-        int threshold = JobParameters.OptionalInt(p, "threshold", Kind, 0, 32) ?? 6;
+        string? modelName = p.Model;
+        int k = p.K ?? 10;
+        int threshold = p.Threshold ?? 6;
         var recorded = new List<string>();
         int n = snapshot.Images.Count;
 
@@ -141,4 +148,13 @@ public sealed class FieldsJobHandler : IJobHandler
         s.CopyTo(m);
         return m.ToArray();
     }
+}
+
+/// <summary>kind "fields": the version, an optional served model, neighbours and near-duplicate bits.</summary>
+public sealed record FieldsParameters
+{
+    public required string Dataset { get; init; }
+    public string? Model { get; init; }
+    public int? K { get; init; }
+    public int? Threshold { get; init; }
 }
