@@ -9,6 +9,7 @@ sets=("$@"); [ ${#sets[@]} -eq 0 ] && sets=(labelme)
 [ $# -eq 0 ] && sets+=(faces)   # inference tests: face detector + group photos
 [ $# -eq 0 ] && sets+=(fashion-mnist)   # formats tests: real IDX files
 [ $# -eq 0 ] && sets+=(vtest)   # video tests: OpenCV's pedestrian clip
+[ $# -eq 0 ] && sets+=(pretrained)   # training tests: ONNX import equality (ImageNet ResNet-18, 63 MB)
 
 apt_updated=0
 deb() { # deb PACKAGE -> extracts into .data/pkg/PACKAGE
@@ -36,6 +37,10 @@ for s in "${sets[@]}"; do
     fashion-mnist)
       deb dataset-fashion-mnist
       ln -sfn "$data/pkg/dataset-fashion-mnist/usr/share/datasets/fashion-mnist" "$data/fashion-mnist"
+      # the 10,000 t10k images alone (examples/flows/sweep.yaml); "fashion" in the name gives the class names
+      mkdir -p "$data/fashion-mnist-t10k"
+      ln -sfn "$data/fashion-mnist/t10k-images-idx3-ubyte.gz" "$data/fashion-mnist-t10k/t10k-images-idx3-ubyte.gz"
+      ln -sfn "$data/fashion-mnist/t10k-labels-idx1-ubyte.gz" "$data/fashion-mnist-t10k/t10k-labels-idx1-ubyte.gz"
       ;;
     darknet)
       deb darknet
@@ -71,6 +76,23 @@ for s in "${sets[@]}"; do
         dpkg --fsys-tarfile "$data/debs/"opencv-doc_*.deb | tar -x -C "$tmp" ./usr/share/doc/opencv-doc/examples/data/vtest.avi
         mkdir -p "$data/video" && mv "$tmp/usr/share/doc/opencv-doc/examples/data/vtest.avi" "$data/video/vtest.avi" && rm -rf "$tmp"
         rm -f "$data/debs/"opencv-doc_*.deb   # 96 MB; only the clip is kept
+      fi
+      ;;
+    pretrained)
+      # ImageNet ResNet-18 (MIT, NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18 0.24.0): the NuGet cache's copy when
+      # a restore brought it, else the .nupkg from nuget.org; only the two ONNX files are kept, in .data/pretrained/
+      if [ ! -f "$data/pretrained/ResNet18.onnx" ] || [ ! -f "$data/pretrained/ResNetPreprocess.onnx" ]; then
+        pkg=microsoft.ml.dnnimagefeaturizer.resnet18; ver=0.24.0
+        cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}/$pkg/$ver"
+        tmp="$data/pretrained.tmp"; rm -rf "$tmp"; mkdir -p "$tmp"
+        if [ -f "$cache/tools/DnnImageModels/ResNet18Onnx/ResNet18.onnx" ]; then
+          cp "$cache/tools/DnnImageModels/ResNet18Onnx/ResNet18.onnx" "$cache/tools/DnnImageModels/ResNetPrepOnnx/ResNetPreprocess.onnx" "$tmp/"
+        else
+          nupkg="$data/debs/$pkg.$ver.nupkg"
+          [ -f "$nupkg" ] || { curl -sSfL -o "$nupkg.part" "https://api.nuget.org/v3-flatcontainer/$pkg/$ver/$pkg.$ver.nupkg" && mv "$nupkg.part" "$nupkg"; }
+          unzip -q -j -o "$nupkg" tools/DnnImageModels/ResNet18Onnx/ResNet18.onnx tools/DnnImageModels/ResNetPrepOnnx/ResNetPreprocess.onnx -d "$tmp"
+        fi
+        rm -rf "$data/pretrained" && mv "$tmp" "$data/pretrained"
       fi
       ;;
     *) echo "fetch-data: unknown set '$s'" >&2; exit 2 ;;

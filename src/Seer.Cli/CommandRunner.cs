@@ -52,8 +52,12 @@ public static class CommandRunner
     {
         ArgumentNullException.ThrowIfNull(root);
         var parse = root.Parse(args);
-        if (parse.Errors.Count == 0) return await parse.InvokeAsync().ConfigureAwait(false);
-        string message = string.Join("; ", parse.Errors.Select(e => e.Message));
+        // `seer nosuch --help` must not print help and exit 0: an unmatched token is a parse error even beside --help.
+        if (parse.Errors.Count == 0 && parse.UnmatchedTokens.Count == 0) return await parse.InvokeAsync().ConfigureAwait(false);
+        var messages = parse.Errors.Select(e => e.Message).ToList();
+        foreach (var token in parse.UnmatchedTokens.Where(t => !messages.Any(m => m.Contains(t, StringComparison.Ordinal))))
+            messages.Add($"Unrecognized command or argument '{token}'.");
+        string message = string.Join("; ", messages);
         if (args.Contains("--json", StringComparer.Ordinal))
             WriteJsonError(ErrorCodes.InvalidOptions, message, null);
         else

@@ -11,11 +11,17 @@ public sealed class HostingOptions
     /// <summary>The workspace folder (seer.db and blobs/).</summary>
     public string Home { get; set; } = "";
 
-    /// <summary>CPU threads jobs may use at once; a job asking for more than are free waits in the queue.</summary>
+    /// <summary>CPU threads jobs may use at once; a job asking for more than are free waits in the queue; one asking for more than this is refused.</summary>
     public int CpuThreads { get; set; } = Math.Max(1, Environment.ProcessorCount);
 
     /// <summary>GPU device ids jobs may be given (empty on a CPU-only machine).</summary>
     public IList<int> GpuIds { get; set; } = new List<int>();
+
+    /// <summary>
+    /// A queued job that does not fit the free slots and has waited this long reserves capacity: younger jobs start
+    /// beside it only when they cannot delay it (see docs/jobs.md, "Scheduling").
+    /// </summary>
+    public TimeSpan ReserveAfter { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How many jobs the local runner runs at once at most (slots permitting).</summary>
     public int MaxConcurrentJobs { get; set; } = 2;
@@ -39,4 +45,10 @@ public sealed class HostingOptions
     public int LoginThrottleEntries { get; set; } = 10_000;
 
     public TimeSpan LoginWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Largest request body the server accepts (uploads included), in bytes: 100 MiB. Bigger archives go in HOME/imports.</summary>
+    public long MaxUploadBytes { get; set; } = 100L << 20;
+
+    /// <summary>Largest image (width x height) the image API decodes; checked from the header before decoding.</summary>
+    public long MaxImagePixels { get; set; } = 40_000_000;
 }

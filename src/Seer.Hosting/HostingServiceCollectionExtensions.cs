@@ -27,6 +27,8 @@ public static class HostingServiceCollectionExtensions
         services.TryAddSingleton<PathPolicy>();
         services.TryAddSingleton<ResourceAccess>();
         services.TryAddSingleton<ModelCatalog>();
+        services.TryAddSingleton(sp => new Seer.Data.Browse.ImageBrowser(sp.GetRequiredService<Workspace>()));
+        services.TryAddSingleton(sp => new Seer.Labeling.LabelingStore(sp.GetRequiredService<Workspace>()));
         return services;
     }
 
@@ -35,6 +37,8 @@ public static class HostingServiceCollectionExtensions
     {
         services.TryAddSingleton<SqliteJobQueue>();
         services.TryAddSingleton<IJobQueue>(sp => sp.GetRequiredService<SqliteJobQueue>());
+        services.TryAddSingleton<IGpuDevices, ConfiguredGpuDevices>();
+        services.TryAddSingleton(sp => new JobCapacity(sp.GetRequiredService<IOptions<HostingOptions>>(), sp.GetRequiredService<IGpuDevices>()));
         services.TryAddSingleton<JobAccess>();
         services.TryAddSingleton<JobService>();
         services.TryAddSingleton<JobWaiter>();
@@ -47,6 +51,7 @@ public static class HostingServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, PreAnnotationJobHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, TrainingJobHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, MiningJobHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, FieldsJobHandler>());
         services.TryAddSingleton(sp => new ProjectStore(sp.GetRequiredService<Workspace>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, IterationJobHandler>());
         return services;

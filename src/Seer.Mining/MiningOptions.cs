@@ -68,13 +68,13 @@ public sealed record MiningOptions
             $"unknown strategy '{text}'; use random, least-confidence, entropy, margin, consistency, diversity or combined"),
     };
 
-    /// <summary>Parses a detection aggregation as the CLI spells it (max, mean, sum).</summary>
-    public static DetectionAggregation ParseAggregation(string text) => text.Trim().ToLowerInvariant() switch
+    /// <summary>Parses a detection aggregation (max, mean, sum); errors name <paramref name="setting"/> (the CLI flag by default).</summary>
+    public static DetectionAggregation ParseAggregation(string text, string setting = "--aggregate") => text.Trim().ToLowerInvariant() switch
     {
         "max" => DetectionAggregation.Max,
         "mean" => DetectionAggregation.Mean,
         "sum" => DetectionAggregation.Sum,
-        _ => throw new SeerException(ErrorCodes.InvalidOptions, $"--aggregate must be max, mean or sum (was '{text}')"),
+        _ => throw new SeerException(ErrorCodes.InvalidOptions, $"{setting} must be max, mean or sum (was '{text}')"),
     };
 
     public static string AggregationName(DetectionAggregation aggregation) => aggregation.ToString().ToLowerInvariant();

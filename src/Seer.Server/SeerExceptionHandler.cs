@@ -27,7 +27,7 @@ public sealed class SeerExceptionHandler : IExceptionHandler
         ErrorCodes.Unauthorized => StatusCodes.Status401Unauthorized,
         ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,
         ErrorCodes.Unavailable => StatusCodes.Status503ServiceUnavailable,
-        "payload_too_large" => StatusCodes.Status413PayloadTooLarge,
+        ErrorCodes.TooLarge => StatusCodes.Status413PayloadTooLarge,
         "unsupported_media_type" => StatusCodes.Status415UnsupportedMediaType,
         _ => StatusCodes.Status500InternalServerError,
     };
@@ -39,7 +39,7 @@ public sealed class SeerExceptionHandler : IExceptionHandler
         var seer = exception switch
         {
             SeerException s => s,
-            BadHttpRequestException bad => new SeerException(bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "payload_too_large"
+            BadHttpRequestException bad => new SeerException(bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? ErrorCodes.TooLarge
                 : bad.StatusCode == StatusCodes.Status415UnsupportedMediaType ? "unsupported_media_type" : ErrorCodes.InvalidInput,
                 bad.InnerException is System.Text.Json.JsonException inner ? $"malformed JSON body: {inner.Message}"
                 : $"bad request body: {bad.InnerException?.Message ?? bad.Message}"),

@@ -38,14 +38,15 @@ public static class SeerServer
         // The key ring is protected by file modes (HOME/secrets/keys, 0700/0600), not by an XML encryptor: no warning for that.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         builder.Services.AddSeerWorkspace(o => o.Home = home).AddSeerJobs().AddSeerAccounts().AddSeerSearch();
+        builder.Services.AddSeerStreams();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         });
-        builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = 1L << 30);
-        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 1L << 30);
+        builder.Services.AddOptions<FormOptions>().Configure<IOptions<HostingOptions>>((f, h) => f.MultipartBodyLengthLimit = h.Value.MaxUploadBytes);
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 1L << 30); // the hard ceiling; RequestLimits applies Seer:MaxUploadBytes
         builder.Services.AddDataProtection().SetApplicationName("seer");
         builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new WorkspaceKeyRing(home)));
@@ -69,10 +70,12 @@ public static class SeerServer
                 o.Events.OnRedirectToLogin = ctx => Problem(ctx.HttpContext, StatusCodes.Status401Unauthorized, "unauthorized",
                     "sign in (POST /api/auth/login) or send Authorization: Bearer <token> (seer token create)");
                 o.Events.OnRedirectToAccessDenied = ctx => Problem(ctx.HttpContext, StatusCodes.Status403Forbidden, "forbidden",
-                    "this needs the admin role");
+                    ctx.HttpContext.User.IsInRole("labeller") ? "labellers can only use the labelling tasks they are named in (/api/labeling)" : "this needs the admin role");
             });
         builder.Services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(SeerAuth.Either).RequireAuthenticatedUser().Build())
+            // labellers reach only the labelling routes and their own session (SeerAuth.AnyUserPolicy); every other route needs a member or an admin
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(SeerAuth.Either).RequireAuthenticatedUser().RequireRole("member", "admin").Build())
+            .AddPolicy(SeerAuth.AnyUserPolicy, p => p.AddAuthenticationSchemes(SeerAuth.Either).RequireAuthenticatedUser())
             .AddPolicy(SeerAuth.AdminPolicy, p => p.AddAuthenticationSchemes(SeerAuth.Either).RequireRole("admin"));
         configure?.Invoke(builder);
 
@@ -83,6 +86,8 @@ public static class SeerServer
         var ui = new EmbeddedFileProvider(typeof(SeerServer).Assembly, "ui");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = new UiFiles(ui), RequestPath = "" });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = new UiFiles(ui), RequestPath = "" });
+        app.UseRouting();
+        app.UseMiddleware<RequestLimits>();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -92,12 +97,18 @@ public static class SeerServer
         var api = app.MapGroup("/api");
         AuthEndpoints.Map(api);
         DatasetEndpoints.Map(api);
+        BrowseEndpoints.Map(api);
+        DatasetActionEndpoints.Map(api);
         JobEndpoints.Map(api);
         ModelEndpoints.Map(api);
         TrainingEndpoints.Map(api);
+        ModelPageEndpoints.Map(api);
         ProjectEndpoints.Map(api);
+        LabelingEndpoints.Map(api);
         AdminEndpoints.Map(api);
+        TokenEndpoints.Map(api);
         SearchEndpoints.Map(api);
+        StreamEndpoints.Map(api);
         return app;
     }
 

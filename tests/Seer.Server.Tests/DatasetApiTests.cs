@@ -19,7 +19,12 @@ public sealed class DatasetApiTests
         var job = await host.WaitJobAsync(client, id);
         Assert.Equal("succeeded", job.GetProperty("state").GetString());
         Assert.Equal(3, job.GetProperty("result").GetProperty("images").GetInt32());
-        Assert.True(job.GetProperty("run_seconds").GetDouble() >= 0);
+        var created = job.GetProperty("created_at").GetDateTimeOffset();
+        var started = job.GetProperty("started_at").GetDateTimeOffset();
+        var finished = job.GetProperty("finished_at").GetDateTimeOffset();
+        Assert.True(created <= started && started <= finished, $"{created:O} {started:O} {finished:O}");
+        Assert.Equal((finished - started).TotalSeconds, job.GetProperty("run_seconds").GetDouble(), 3);
+        Assert.Equal((started - created).TotalSeconds, job.GetProperty("queued_seconds").GetDouble(), 3);
         var logs = await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/logs");
         Assert.Contains(logs.EnumerateArray(), l => l.GetProperty("message").GetString()!.StartsWith("started on", StringComparison.Ordinal));
 

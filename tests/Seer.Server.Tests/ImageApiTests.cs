@@ -23,6 +23,8 @@ public sealed class ImageApiTests
         await File.WriteAllTextAsync(manifest, FaceManifest);
         var created = await admin.PostAsJsonAsync("/api/models", new { name = "faces", onnx_path = TestPaths.Data("faces", "fr_detect.onnx"), manifest_path = manifest });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        // a served model is its creator's until shared (docs/security.md); members use this one
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync("/api/models/faces/share", new { shared = true })).StatusCode);
     }
 
     [Fact]

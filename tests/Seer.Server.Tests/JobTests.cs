@@ -9,6 +9,8 @@ namespace Seer.Server.Tests;
 
 public sealed class JobTests
 {
+    private static readonly JobCapacity Capacity = new(4, [], TimeSpan.FromMinutes(5));
+
     private static void Blocking(IServiceCollection s) => s.AddSingleton<IJobHandler, BlockingJobHandler>();
 
     [Fact]
@@ -38,10 +40,10 @@ public sealed class JobTests
         var queue = new SqliteJobQueue(new HostingDatabase(home));
         string worker = "local@" + Environment.MachineName;
         var blocked = queue.Enqueue(new JobRequest("test-block", JsonDocument.Parse("{}").RootElement, "admin"));
-        Assert.NotNull(queue.TryClaimNext(worker, 4, []));
+        Assert.NotNull(queue.TryClaimNext(worker, 4, [], Capacity));
         var import = queue.Enqueue(new JobRequest("import",
             JsonSerializer.SerializeToElement(new { dataset = "voc", format = "voc", path = TestPaths.LabelmeVoc }), "admin"));
-        Assert.Equal(import.Id, queue.TryClaimNext(worker, 4, [])!.Id);
+        Assert.Equal(import.Id, queue.TryClaimNext(worker, 4, [], Capacity)!.Id);
         Assert.Equal(2, queue.RunningOn(worker).Count);
 
         await using var host = await ServerHost.StartAsync(home, Blocking);

@@ -12,13 +12,13 @@ namespace Seer.Server.Tests;
 
 /// <summary>
 /// Training, evaluation and mining as durable jobs on the real libraries: a tiny detector (64 px, one batch of 2 per
-/// epoch) trained on the labelme VOC sample.
+/// epoch) trained on two images of the labelme VOC sample and validated on the third (never the same images).
 /// </summary>
 public sealed class TrainingJobTests
 {
     private static readonly object TinyTraining = new
     {
-        train = "labelme", task = "detect", epochs = 2, image_size = 64, batch_size = 2, max_batches_per_epoch = 1, serve_as = "tiny",
+        train = "labelme-train", val = "labelme-val", task = "detect", epochs = 2, image_size = 64, batch_size = 2, max_batches_per_epoch = 1, serve_as = "tiny",
     };
 
     [Fact]
@@ -31,6 +31,7 @@ public sealed class TrainingJobTests
         await using (var first = await ServerHost.StartAsync(home, s => s.AddSingleton<ITrainingEpochListener>(hold)))
         {
             await ImportLabelmeAsync(first);
+            SplitLabelme(first.Service<Workspace>());
             var submitted = await first.Member().PostAsJsonAsync("/api/jobs", new { kind = "training", parameters = TinyTraining });
             Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
             id = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
@@ -65,8 +66,11 @@ public sealed class TrainingJobTests
         Assert.Equal(["tiny"], detail.GetProperty("summary").GetProperty("served_as").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal([1, 2], detail.GetProperty("curves").EnumerateArray().Select(c => c.GetProperty("epoch").GetInt32()));
         var evaluation = detail.GetProperty("evaluation");
-        Assert.StartsWith("labelme@", evaluation.GetProperty("dataset").GetString(), StringComparison.Ordinal);
-        Assert.True(evaluation.GetProperty("metrics").GetProperty("AP").GetDouble() >= 0);
+        // Scored on the validation image only (2011_000006: four people), not on the images it trained on.
+        Assert.StartsWith("labelme-val@", evaluation.GetProperty("dataset").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, evaluation.GetProperty("metrics").GetProperty("images").GetInt32());
+        Assert.Equal(4, evaluation.GetProperty("metrics").GetProperty("instances").GetProperty("person").GetInt32());
+        Assert.Equal("labelme-train", detail.GetProperty("summary").GetProperty("train_dataset").GetString()!.Split('@')[0]);
         var classes = evaluation.GetProperty("pr_curves").EnumerateArray().Select(c => c.GetProperty("class").GetString()).ToList();
         Assert.Contains("person", classes);
 
@@ -75,7 +79,7 @@ public sealed class TrainingJobTests
         Assert.Equal(HttpStatusCode.OK, analyzed.StatusCode);
         var result = await analyzed.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("tiny", result.GetProperty("model").GetString());
-        Assert.True(result.GetProperty("image").GetProperty("width").GetInt32() > 0);
+        Assert.Equal((500, 338), (result.GetProperty("image").GetProperty("width").GetInt32(), result.GetProperty("image").GetProperty("height").GetInt32()));
 
         // An evaluation job on the same model, and a mining job with the served model over an unlabelled pool.
         var evaluate = await client.PostAsJsonAsync($"/api/trained-models/{model}/evaluate", new { dataset = "labelme" });
@@ -104,9 +108,18 @@ public sealed class TrainingJobTests
         var response = await host.Member().PostAsJsonAsync("/api/jobs", new { kind = "training", parameters = new { train = "labelme", image_size = 70 } });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Contains("TrainingOptions.ImageSize must be a multiple of 32", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("training job: parameter 'image_size' must be a multiple of 32 in 32..2048 (was 70)", problem.GetProperty("detail").GetString());
         var missing = await host.Member().PostAsJsonAsync("/api/jobs", new { kind = "training", parameters = new { train = "nope" } });
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    /// <summary>labelme-train: 2011_000003 and 2011_000025; labelme-val: 2011_000006 (disjoint).</summary>
+    private static void SplitLabelme(Workspace ws)
+    {
+        var all = ws.OpenSnapshot(DatasetRef.Parse("labelme"));
+        bool IsVal(ImageRecord i) => i.FileName.Contains("2011_000006", StringComparison.Ordinal);
+        ws.CommitVersion("labelme-train", all.Images.Where(i => !IsVal(i)).ToList(), [all.Version], "test-split", null, all.Classes);
+        ws.CommitVersion("labelme-val", all.Images.Where(IsVal).ToList(), [all.Version], "test-split", null, all.Classes);
     }
 
     private static async Task ImportLabelmeAsync(ServerHost host)

@@ -3,6 +3,7 @@ using Seer.ActiveLearning.Projects;
 using Seer.Core.Datasets;
 using Seer.Core.Errors;
 using Seer.Formats.Handoff;
+using Seer.Labeling;
 
 namespace Seer.ActiveLearning.Iterations;
 
@@ -54,12 +55,45 @@ public sealed partial class IterationRunner
             });
         }
 
+        if (s.Settings.Tool == "seer") return LabelInSeer(s, mined, into);
         string dir = Path.Combine(_workspace.Home, "projects", s.Project.Name, $"round-{s.Round}", $"{s.Settings.Tool}-task");
         if (!Directory.Exists(dir)) LabellingTasks.Exporter(s.Settings.Tool).Write(mined, dir);
         return (StepRecord.Waiting, new JsonObject
         {
             ["task_dir"] = dir, ["tool"] = s.Settings.Tool, ["import_into"] = into, ["images"] = mined.Images.Count,
         });
+    }
+
+    /// <summary>
+    /// label with tool seer: the picks become a labelling task of Seer's own (made once per round, found again by its
+    /// origin {"project", "round"}); the step waits until the task is committed into PROJECT-labels-rN, which the branch
+    /// above then uses. The result carries the task's id and its accepted count for the project page.
+    /// </summary>
+    private (string State, JsonObject Result) LabelInSeer(RoundState s, DatasetSnapshot mined, string into)
+    {
+        var store = new LabelingStore(_workspace);
+        var task = FindRoundTask(store, s.Project.Name, s.Round);
+        if (task is null)
+        {
+            string owner = s.Project.Owner ?? Environment.UserName;
+            task = store.Create(new TaskRequest(mined.Name, mined.Version, s.Project.Classes,
+                s.Settings.Assignees.Count > 0 ? s.Settings.Assignees : [owner], s.Settings.Reviewer, Into: into,
+                Kind: s.Project.Task == "classify" ? "classify" : "detect")
+            {
+                Origin = new JsonObject { ["project"] = s.Project.Name, ["round"] = s.Round },
+            }, owner);
+        }
+        return (StepRecord.Waiting, new JsonObject
+        {
+            ["task"] = task.Id, ["tool"] = "seer", ["import_into"] = into, ["images"] = task.Images, ["accepted"] = task.Accepted,
+        });
+    }
+
+    /// <summary>The labelling task made for a project's round, if any.</summary>
+    public static LabelingTask? FindRoundTask(LabelingStore store, string project, int round)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store.List().FirstOrDefault(t => t.Origin?["project"]?.GetValue<string>() == project && t.Origin?["round"]?.GetValue<int>() == round);
     }
 
     /// <summary>merge: the round's training version = the previous one plus the newly labelled images (PROJECT-train).</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Seer.ActiveLearning.Mining;
 using Seer.ActiveLearning.PoolModels;
 using Seer.ActiveLearning.Projects;
 using Seer.Core.Datasets;
@@ -68,19 +69,13 @@ public sealed partial class IterationRunner
                 : [],
         };
         var mined = PoolMiner.MineAsync(pool, poolModel, options, null, cancellationToken).GetAwaiter().GetResult();
-        if (mined.Items.Count == 0)
-            throw new SeerException(ErrorCodes.InvalidInput, $"nothing left to mine in {pool}: every image is labelled or already picked", pool.ToString());
-        var byHash = pool.Images.GroupBy(i => i.ContentHash, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var images = mined.Items.Select(i => byHash[i.ContentHash] with { IsLabelled = false }).ToList();
-        var parents = new List<string> { pool.Version };
-        if (_workspace.Metadata.FindHead(s.Project.MinedDataset) is { } head && head != pool.Version) parents.Add(head);
         var parameters = new Dictionary<string, object?>
         {
             ["project"] = s.Project.Name, ["round"] = s.Round, ["model"] = model,
             ["strategy"] = MiningOptions.StrategyName(options.Strategy), ["topk"] = options.TopK, ["seed"] = options.Seed,
             ["aggregate"] = MiningOptions.AggregationName(options.Aggregation),
         };
-        var commit = _workspace.CommitVersion(s.Project.MinedDataset, images, parents, "mine", parameters, s.Project.Classes);
+        var commit = MinedVersions.Commit(_workspace, pool, s.Project.MinedDataset, mined, parameters, s.Project.Classes);
         var result = new JsonObject
         {
             ["version"] = commit.Version.Version,

@@ -74,8 +74,8 @@ public sealed partial class IterationRunner
                 if (stepState == StepRecord.Waiting)
                 {
                     _store.SetIterationState(project.Id, round, IterationRecord.Waiting);
-                    var handoff = new LabellingHandoff(round, result["task_dir"]!.GetValue<string>(), result["tool"]!.GetValue<string>(),
-                        result["import_into"]!.GetValue<string>(), result["images"]!.GetValue<int>());
+                    var handoff = new LabellingHandoff(round, result["task_dir"]?.GetValue<string>(), result["tool"]!.GetValue<string>(),
+                        result["import_into"]!.GetValue<string>(), result["images"]!.GetValue<int>(), result["task"]?.GetValue<long>());
                     progress?.Report(new IterationEvent(round, step, "waiting", handoff.Instructions(project.Name)));
                     return new IterationOutcome(IterationOutcome.WaitingForLabels, _store.Iterations(project.Id), handoff);
                 }

@@ -20,8 +20,17 @@ public sealed record IterationSettings
     /// <summary>Dataset reference (NAME[@VERSION]) of the labelled copy of the pool; null = hand the picks to a labelling tool.</summary>
     public string? Oracle { get; init; }
 
-    /// <summary>cvat or labelstudio: the task format written when there is no oracle.</summary>
+    /// <summary>
+    /// Without an oracle, where the picks are labelled: cvat or labelstudio (a task folder to hand off and import back)
+    /// or seer (a labelling task in Seer's own annotation tool; the round continues when the task is committed).
+    /// </summary>
     public string Tool { get; init; } = "cvat";
+
+    /// <summary>Tool seer: the labellers the picks are split among (empty: the project's owner).</summary>
+    public IReadOnlyList<string> Assignees { get; init; } = [];
+
+    /// <summary>Tool seer: the reviewer who must accept every image before the task can be committed (null: no review).</summary>
+    public string? Reviewer { get; init; }
 
     /// <summary>Seed of the random strategy and k-center's first pick (mixed with the round number).</summary>
     public int Seed { get; init; }
@@ -40,8 +49,8 @@ public sealed record IterationSettings
     public void Validate()
     {
         if (TopK <= 0) throw new SeerException(ErrorCodes.InvalidOptions, $"--topk must be > 0 (was {TopK})");
-        if (Tool is not ("cvat" or "labelstudio"))
-            throw new SeerException(ErrorCodes.InvalidOptions, $"--tool must be cvat or labelstudio (was '{Tool}')");
+        if (Tool is not ("cvat" or "labelstudio" or "seer"))
+            throw new SeerException(ErrorCodes.InvalidOptions, $"--tool must be cvat, labelstudio or seer (was '{Tool}')");
         TrainingOptionsValidator.Validate(TrainingOptionsLoader.WithTaskDefaults(Training));
     }
 
@@ -51,6 +60,8 @@ public sealed record IterationSettings
         ["topk"] = TopK,
         ["oracle"] = Oracle,
         ["tool"] = Tool,
+        ["assignees"] = new JsonArray(Assignees.Select(a => (JsonNode?)a).ToArray()),
+        ["reviewer"] = Reviewer,
         ["seed"] = Seed,
         ["from_scratch"] = FromScratch,
         ["detection_score_threshold"] = DetectionScoreThreshold,
@@ -67,6 +78,8 @@ public sealed record IterationSettings
             TopK = json["topk"]!.GetValue<int>(),
             Oracle = json["oracle"]?.GetValue<string>(),
             Tool = json["tool"]?.GetValue<string>() ?? "cvat",
+            Assignees = json["assignees"] is JsonArray who ? who.Select(n => n!.GetValue<string>()).ToList() : [],
+            Reviewer = json["reviewer"]?.GetValue<string>(),
             Seed = json["seed"]?.GetValue<int>() ?? 0,
             FromScratch = json["from_scratch"]?.GetValue<bool>() ?? false,
             DetectionScoreThreshold = json["detection_score_threshold"]?.GetValue<float>() ?? 0.1f,

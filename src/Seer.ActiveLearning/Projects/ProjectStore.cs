@@ -8,8 +8,8 @@ using Seer.Data;
 namespace Seer.ActiveLearning.Projects;
 
 /// <summary>
-/// Projects, their iterations and every step, in the workspace's <c>seer.db</c> (tables of data-plane migration 3:
-/// <c>projects</c>, <c>iterations</c>, <c>iteration_steps</c>). Every change is one committed write, so a process killed
+/// Projects, their iterations and every step, in the workspace's <c>seer.db</c> (tables <c>projects</c>,
+/// <c>iterations</c>, <c>iteration_steps</c>, made by this library's <see cref="ActiveLearningMigrations"/> when the store opens). Every change is one committed write, so a process killed
 /// at any point leaves the last finished step recorded and the next run starts at the first unfinished one.
 /// </summary>
 public sealed class ProjectStore : IDisposable
@@ -17,7 +17,7 @@ public sealed class ProjectStore : IDisposable
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
 
-    /// <summary>Opens the project tables of an open workspace (its migrations have run).</summary>
+    /// <summary>Opens the project tables of an open workspace, creating or migrating them first.</summary>
     public ProjectStore(Workspace workspace)
     {
         ArgumentNullException.ThrowIfNull(workspace);
@@ -32,6 +32,7 @@ public sealed class ProjectStore : IDisposable
         _connection = new SqliteConnection(builder.ToString());
         _connection.Open();
         Execute("PRAGMA busy_timeout=60000; PRAGMA synchronous=FULL;");
+        ActiveLearningMigrations.Apply(_connection);
     }
 
     /// <summary>Project names: 1–80 characters of letters, digits, '-', '_' and '.'.</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Seer.ActiveLearning.Demo;
 using Seer.Core.Datasets;
 using Seer.Core.Errors;
 using Seer.Data;
@@ -13,7 +14,8 @@ namespace Seer.Cli.Commands;
 /// <summary>
 /// <c>seer demo</c>: the first thing to run. Fetches the real Pascal VOC examples of Debian's labelme-examples
 /// (scripts/fetch-data.sh), imports them into the workspace as dataset <c>demo-voc</c> and prints their statistics;
-/// then (unless --no-serve or --json) makes the sample active-learning project (<see cref="DemoProject"/>) and serves.
+/// then (unless --no-serve or --json) makes the sample active-learning project and the showcase detector's data
+/// (Seer.ActiveLearning's <see cref="DemoProject"/>) and serves.
 /// Re-runnable: a second run finds the same content and keeps the same version.
 /// </summary>
 public sealed class DemoCommand : ICommandFactory
@@ -25,6 +27,7 @@ public sealed class DemoCommand : ICommandFactory
         var command = new Command("demo", "Fetch real sample data, import it as a versioned dataset, show its statistics, then take a sample project (Fashion-MNIST) through one active-learning iteration, serve it all and queue a small detector training (--no-serve to stop after the statistics)");
         command.Options.Add(DemoServe.NoServe);
         command.Options.Add(DemoServe.Urls);
+        command.Options.Add(DemoServe.Quick);
         CommandRunner.SetAction(command, async (parse, ct) =>
         {
             bool json = parse.GetValue(GlobalOptions.Json);
@@ -54,7 +57,8 @@ public sealed class DemoCommand : ICommandFactory
             StatsView.Print(stats);
             Console.WriteLine();
             Console.WriteLine($"next: seer dataset log {DatasetName}   |   seer dataset split {DatasetName} --ratios 0.6,0.2,0.2 --seed 1");
-            if (!parse.GetValue(DemoServe.NoServe)) await DemoServe.RunAsync(root, home, parse.GetValue(DemoServe.Urls)!, ct).ConfigureAwait(false);
+            if (!parse.GetValue(DemoServe.NoServe)) await DemoServe.RunAsync(root, home, parse.GetValue(DemoServe.Urls)!,
+                parse.GetValue(DemoServe.Quick) ? DemoSettings.Quick : new DemoSettings(), ct).ConfigureAwait(false);
             return 0;
         });
         return command;

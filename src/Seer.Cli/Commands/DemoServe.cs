@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Seer.ActiveLearning.Demo;
 using Seer.Data;
 using Seer.Hosting;
 using Seer.Hosting.Jobs;
@@ -17,8 +18,8 @@ namespace Seer.Cli.Commands;
 /// <summary>
 /// The serving half of <c>seer demo</c>: after the import it starts the server on the demo workspace with a
 /// <c>demo</c> admin (password generated once, kept in HOME/demo-login.txt, mode 600), prints the URL and the login,
-/// and stays up until Ctrl+C. Before serving it makes the sample project (<see cref="DemoProject"/>, one active-learning
-/// round on Fashion-MNIST); once up, on a workspace without a model trained on demo-voc it queues a small detector training. <c>--no-serve</c> (and <c>--json</c>, a script's call) stop after the import.
+/// and stays up until Ctrl+C. Before serving it makes the sample project and the detection sets (<see cref="DemoProject"/> in
+/// Seer.ActiveLearning); once up, on a workspace without the showcase detector it queues its training. <c>--no-serve</c> (and <c>--json</c>, a script's call) stop after the import.
 /// </summary>
 public static class DemoServe
 {
@@ -30,7 +31,12 @@ public static class DemoServe
         DefaultValueFactory = _ => SeerServer.DefaultUrls,
     };
 
-    public static async Task RunAsync(string root, string home, string urls, CancellationToken cancellationToken)
+    public static readonly Option<bool> Quick = new("--quick")
+    {
+        Description = "A smaller sample (500 Fashion-MNIST images, one epoch, a 32-image detection set): a quick look, and what the tests run",
+    };
+
+    public static async Task RunAsync(string root, string home, string urls, DemoSettings settings, CancellationToken cancellationToken)
     {
         var options = Options.Create(new HostingOptions { Home = home });
         var accounts = new AccountStore(new HostingDatabase(home), options);
@@ -49,31 +55,44 @@ public static class DemoServe
             File.Move(temp, loginFile, overwrite: true);
         }
         Console.WriteLine();
-        await DemoProject.EnsureAsync(root, home, "demo", cancellationToken).ConfigureAwait(false);
-        await ServeCommands.RunAsync(home, urls, cancellationToken, $"user 'demo', password '{password}'", Started).ConfigureAwait(false);
-    }
-
-    private static void Started(WebApplication app)
-    {
-        foreach (var url in app.Urls) Console.Error.WriteLine($"seer demo: sample project at {url}/#/project/{DemoProject.Name}");
-        QueueFirstTraining(app);
+        using (var workspace = Workspace.Open(home))
+        {
+            if (!DemoProject.IsDone(workspace))
+            {
+                Console.Error.WriteLine($"seer demo: making the sample project '{DemoProject.Name}' (Fashion-MNIST, one active-learning round; one to two minutes on 2 cores) ...");
+                string fashion = Path.Combine(root, ".data", "fashion-mnist");
+                if (!Directory.Exists(fashion)) await DemoCommand.FetchAsync(root, "fashion-mnist", json: false, cancellationToken).ConfigureAwait(false);
+                await DemoProject.EnsureAsync(workspace, fashion, "demo", settings, new Lines(), cancellationToken).ConfigureAwait(false);
+            }
+            string photos = Path.Combine(root, ".data", "labelme", "bbox_detection", "data_dataset_voc", "JPEGImages");
+            await DemoProject.EnsureDetectionSetsAsync(workspace, photos, settings, cancellationToken).ConfigureAwait(false);
+        }
+        await ServeCommands.RunAsync(home, urls, cancellationToken, $"user 'demo', password '{password}'", app =>
+        {
+            foreach (var url in app.Urls) Console.Error.WriteLine($"seer demo: sample project at {url}/#/project/{DemoProject.Name}");
+            QueueFirstTraining(app, settings);
+        }).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// On a workspace with no model trained on the demo data yet, queues a small detector training on it (a durable job:
-    /// the Jobs page shows its curves live, the Models page shows the result, the Verify page can use it at once).
+    /// On a workspace with no model trained on the demo's detection set yet, queues the showcase detector's training
+    /// (trained on demo-synth-train, validated on the disjoint demo-synth-val; a durable job: the Jobs page shows its
+    /// curves live, the Models page shows the result, the Verify page can use it at once).
     /// </summary>
-    private static void QueueFirstTraining(WebApplication app)
+    private static void QueueFirstTraining(WebApplication app, DemoSettings settings)
     {
         var queue = app.Services.GetRequiredService<IJobQueue>();
         if (new FileModelRegistry(home: app.Services.GetRequiredService<Workspace>().Home).List()
-                .Any(m => m.TrainDataset.StartsWith(DemoCommand.DatasetName + "@", StringComparison.Ordinal))
+                .Any(m => m.TrainDataset.StartsWith(DemoProject.DetectionTrain + "@", StringComparison.Ordinal))
             || queue.List().Any(j => j.Kind == "training" && !JobStates.IsFinal(j.State))) return;
-        var parameters = JsonSerializer.SerializeToElement(new
-        {
-            train = DemoCommand.DatasetName, task = "detect", epochs = 8, image_size = 128, batch_size = 2, serve_as = "demo-detector",
-        });
+        var parameters = JsonSerializer.SerializeToElement(DemoProject.DetectorJobParameters(settings));
         var job = app.Services.GetRequiredService<JobService>().Submit("training", parameters, "demo");
-        Console.Error.WriteLine($"seer: queued training job {job.Id} (a small detector on {DemoCommand.DatasetName}); watch it at #/job/{job.Id}");
+        Console.Error.WriteLine($"seer: queued training job {job.Id} (the showcase detector on {DemoProject.DetectionTrain}, validated on {DemoProject.DetectionVal}); watch it at #/job/{job.Id}");
+    }
+
+    /// <summary>One stderr line per step event and training epoch, as `seer iterate` prints them.</summary>
+    private sealed class Lines : IProgress<string>
+    {
+        public void Report(string value) => Console.Error.WriteLine($"seer demo: {value}");
     }
 }

@@ -29,7 +29,7 @@ public sealed class IterateCommand : ICommandFactory
         var batch = new Option<int?>("--batch") { Description = "Batch size (default 32)" };
         var arch = new Option<string?>("--arch") { Description = "Architecture (default small-cnn / fcos-lite)" };
         var seed = new Option<int>("--seed") { Description = "Seed of training and of the random strategy (default 0)" };
-        var tool = new Option<string>("--tool") { Description = "Labelling tool of the hand-off without --oracle: cvat or labelstudio", DefaultValueFactory = _ => "cvat" };
+        var tool = new Option<string>("--tool") { Description = "Where the picks are labelled without --oracle: cvat or labelstudio (hand-off folder) or seer (a labelling task in Seer's web UI)", DefaultValueFactory = _ => "cvat" };
         var aggregate = new Option<string>("--aggregate") { Description = "Detectors: boxes → image score: max|mean|sum", DefaultValueFactory = _ => "max" };
         var scratch = new Option<bool>("--from-scratch") { Description = "Train each round from scratch instead of fine-tuning the previous round's model" };
         var command = new Command("iterate", "Run active-learning rounds on a project: mine, label, merge, train, evaluate");
@@ -38,20 +38,21 @@ public sealed class IterateCommand : ICommandFactory
             command.Options.Add(o);
         CommandRunner.SetAction(command, async (parse, ct) =>
         {
+            Seer.Training.Engine.NativeHeap.KeepFreedMemory(); // this process exists to train: malloc tuned for libtorch (process-wide)
             bool json = parse.GetValue(GlobalOptions.Json);
             using var workspace = Workspace.Open(GlobalOptions.ResolveHome(parse));
             using var store = new ProjectStore(workspace);
             var project = store.Get(parse.GetValue(name)!);
             var training = parse.GetValue(paramsFile) is { } file ? TrainingOptionsLoader.ApplyFile(new TrainingOptions(), file) : new TrainingOptions();
-            training = training with
+            training = TrainingOptionsLoader.Apply(training, new JsonObject
             {
-                Task = project.Task,
-                Epochs = parse.GetValue(epochs) ?? training.Epochs,
-                ImageSize = parse.GetValue(size) ?? training.ImageSize,
-                BatchSize = parse.GetValue(batch) ?? training.BatchSize,
-                Architecture = parse.GetValue(arch) ?? training.Architecture,
-                Seed = parse.GetResult(seed) is null ? training.Seed : parse.GetValue(seed),
-            };
+                ["task"] = project.Task,
+                ["epochs"] = parse.GetValue(epochs) ?? training.Epochs,
+                ["imageSize"] = parse.GetValue(size) ?? training.ImageSize,
+                ["batchSize"] = parse.GetValue(batch) ?? training.BatchSize,
+                ["architecture"] = parse.GetValue(arch) ?? training.Architecture,
+                ["seed"] = parse.GetResult(seed) is null ? training.Seed : parse.GetValue(seed),
+            }, SettingsSource.CommandLine);
             var settings = new IterationSettings
             {
                 Strategy = MiningOptions.ParseStrategy(parse.GetValue(strategy)!),
@@ -76,7 +77,7 @@ public sealed class IterateCommand : ICommandFactory
                     ["waiting"] = outcome.Waiting is { } w ? new JsonObject
                     {
                         ["round"] = w.Round, ["task_dir"] = w.TaskDirectory, ["tool"] = w.Tool, ["import_into"] = w.ImportInto,
-                        ["images"] = w.Images, ["instructions"] = w.Instructions(project.Name),
+                        ["images"] = w.Images, ["task"] = w.Task, ["instructions"] = w.Instructions(project.Name),
                     } : null,
                 });
             }

@@ -20,9 +20,10 @@ public sealed class LabelCommands : ICommandFactory
 {
     public Command Create()
     {
-        var command = new Command("label", "Labelling hand-off: export a mined version as a CVAT / Label Studio task, import the finished labels");
+        var command = new Command("label", "Labelling: tasks in Seer's own tool (label task), or the hand-off to CVAT / Label Studio (export, import)");
         command.Subcommands.Add(Export());
         command.Subcommands.Add(Import());
+        command.Subcommands.Add(LabelTaskCommands.Create());
         return command;
     }
 

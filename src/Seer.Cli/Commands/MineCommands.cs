@@ -1,6 +1,6 @@
 using System.CommandLine;
+using Seer.ActiveLearning.Mining;
 using Seer.ActiveLearning.PoolModels;
-using Seer.Cli.Commands.Mining;
 using Seer.Core.Datasets;
 using Seer.Core.Errors;
 using Seer.Core.Progress;
@@ -56,7 +56,7 @@ public sealed class MineCommands : ICommandFactory
             using var onnx = ModelOpener.Open(modelName, parse.GetValue(manifest), resolver);
             var poolModel = OnnxPoolModel.ForMining(onnx, parse.GetValue(threshold), parse.GetValue(batch));
 
-            var excluded = MinedVersionWriter.AlreadyMined(workspace, intoName);
+            var excluded = MinedVersions.AlreadyMined(workspace, intoName);
             foreach (var ds in parse.GetValue(exclude) ?? [])
                 foreach (var image in workspace.OpenSnapshot(DatasetRef.Parse(ds)).Images) excluded.Add(image.ContentHash);
             var options = new MiningOptions
@@ -85,51 +85,18 @@ public sealed class MineCommands : ICommandFactory
             }
 
             Dictionary<string, ImageRecord>? pre = null;
-            if (parse.GetValue(preAnnotate)) pre = PreAnnotate(snapshot, result, poolModel, ct);
+            if (parse.GetValue(preAnnotate)) pre = MinedVersions.PreAnnotate(snapshot, result, poolModel, ct);
             var parameters = new Dictionary<string, object?>
             {
                 ["model"] = modelName, ["pool"] = snapshot.ToString(), ["strategy"] = MiningOptions.StrategyName(options.Strategy),
                 ["topk"] = options.TopK, ["seed"] = options.Seed, ["aggregate"] = MiningOptions.AggregationName(options.Aggregation),
                 ["pre_annotated"] = pre is not null,
             };
-            var commit = MinedVersionWriter.Commit(workspace, snapshot, intoName, result, pre, parameters, poolModel.ClassNames);
+            var commit = MinedVersions.Commit(workspace, snapshot, intoName, result, parameters, MinedVersions.LabelClasses(snapshot, poolModel.ClassNames), pre);
             Print(json, snapshot, options, result, commit.Version, poolModel.ClassNames);
             return 0;
         });
         return command;
-    }
-
-    private static Dictionary<string, ImageRecord> PreAnnotate(DatasetSnapshot pool, MiningResult result, OnnxPoolModel model, CancellationToken ct)
-    {
-        var byHash = pool.Images.GroupBy(i => i.ContentHash, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var records = result.Items.Select(i => byHash[i.ContentHash]).ToList();
-        var outputs = new List<Seer.Mining.Inputs.ModelOutput>();
-        foreach (var chunk in records.Chunk(Math.Max(1, model.BatchSize)))
-        {
-            var images = chunk.Select(r =>
-            {
-                using var s = pool.OpenImage(r);
-                using var m = new MemoryStream();
-                s.CopyTo(m);
-                return new PoolImage(r.FileName, m.ToArray());
-            }).ToList();
-            outputs.AddRange(model.Predict(images, ct));
-        }
-        var map = new Dictionary<string, ImageRecord>(StringComparer.Ordinal);
-        for (int i = 0; i < records.Count; i++)
-        {
-            var o = outputs[i];
-            var record = records[i];
-            if (o.ClassProbabilities is { } p)
-            {
-                int best = Array.IndexOf(p, p.Max());
-                var attrs = new Dictionary<string, string>(record.Attributes);
-                foreach (var (k, v) in Seer.Formats.Handoff.PredictedTag.Attributes(model.ClassNames[best], p[best])) attrs[k] = v;
-                map[record.ContentHash] = record with { Attributes = attrs };
-            }
-            else map[record.ContentHash] = record with { Objects = o.Detections.Select(model.ToObject).ToList() };
-        }
-        return map;
     }
 
     private static Dictionary<int, int> ParseQuotas(string[]? values, IReadOnlyList<string> classes)

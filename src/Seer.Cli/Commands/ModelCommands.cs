@@ -18,6 +18,7 @@ public sealed class ModelCommands : ICommandFactory
         command.Subcommands.Add(Compare());
         command.Subcommands.Add(Eval());
         command.Subcommands.Add(ModelExportCommand.Create());
+        command.Subcommands.Add(ImportWeightsCommand.Create());
         return command;
     }
 

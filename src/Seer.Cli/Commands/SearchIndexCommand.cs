@@ -17,8 +17,6 @@ namespace Seer.Cli.Commands;
 /// </summary>
 internal static class SearchIndexCommand
 {
-    private const int WriteBatch = 512;
-
     public static Command Create()
     {
         var dataset = new Argument<string>("DATASET") { Description = "Dataset version: NAME (latest) or NAME@VERSION" };
@@ -62,6 +60,7 @@ internal static class SearchIndexCommand
         return command;
     }
 
+    /// <summary>The model's feature of every image, as feature items (id = file name); written by <see cref="FeatureIndexing"/>.</summary>
     private static int IndexImages(DatasetSnapshot snapshot, Predictor predictor, SearchWorkspace search, string name,
         FeatureGroupOptions options, CancellationToken ct)
     {
@@ -79,37 +78,20 @@ internal static class SearchIndexCommand
                 yield return new EncodedImage(record.FileName, bytes.ToArray());
             }
         }
-        FeatureGroup? group = null;
-        var pending = new List<FeatureItem>(WriteBatch);
-        int done = 0;
-        try
+        IEnumerable<FeatureItem> Items()
         {
+            int done = 0;
             foreach (var prediction in predictor.PredictStream(Read(), ct))
             {
                 var record = images[done++];
                 float[] feature = prediction.Embedding
                     ?? throw new SeerException(ErrorCodes.InvalidInput, $"the model gave no feature vector for image '{record.FileName}'");
-                group ??= search.Exists(name) ? search.Open(name) : search.Create(name, options with { Dimension = feature.Length });
-                if (feature.Length != group.Dimension)
-                    throw new SeerException(ErrorCodes.InvalidInput,
-                        $"the model gives {feature.Length}-d features but feature group '{name}' holds {group.Dimension}-d vectors; use --group to pick another group");
-                string metadata = JsonSerializer.Serialize(new Dictionary<string, string>
+                yield return new FeatureItem(record.FileName, feature, JsonSerializer.Serialize(new Dictionary<string, string>
                 {
                     ["dataset"] = snapshot.Name, ["version"] = snapshot.Version, ["content_hash"] = record.ContentHash,
-                });
-                pending.Add(new FeatureItem(record.FileName, feature, metadata));
-                if (pending.Count == WriteBatch)
-                {
-                    group.Upsert(pending);
-                    pending.Clear();
-                }
+                }));
             }
-            if (pending.Count > 0) group!.Upsert(pending);
-            return done;
         }
-        finally
-        {
-            group?.Dispose();
-        }
+        return FeatureIndexing.Upsert(search, name, options, Items(), ct);
     }
 }

@@ -15,7 +15,7 @@ public sealed class UserCommands : ICommandFactory
         var user = new Command("user", "Server accounts");
         var add = new Command("add", "Create a user; the password is read from stdin (one line)");
         var name = new Argument<string>("name") { Description = "User name" };
-        var role = new Option<string>("--role") { Description = "admin or member", DefaultValueFactory = _ => "member" };
+        var role = new Option<string>("--role") { Description = "admin, member or labeller (labellers only see their labelling tasks)", DefaultValueFactory = _ => "member" };
         var stdin = new Option<bool>("--password-stdin") { Description = "Read the password from stdin (required: never on the command line)" };
         add.Arguments.Add(name);
         add.Options.Add(role);

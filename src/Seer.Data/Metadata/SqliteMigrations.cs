@@ -3,9 +3,8 @@ using Microsoft.Data.Sqlite;
 namespace Seer.Data.Metadata;
 
 /// <summary>
-/// The metadata schema as numbered migrations. Each runs in its own transaction together with the row that records
-/// it in <c>schema_version</c>, so a crash mid-migration leaves the previous schema. Append new migrations; never
-/// edit one that has shipped.
+/// The metadata schema as numbered migrations, recorded in <c>schema_version</c> (<see cref="SchemaMigrator"/>).
+/// Append new migrations; never edit one that has shipped.
 /// </summary>
 internal static class SqliteMigrations
 {
@@ -61,86 +60,17 @@ internal static class SqliteMigrations
                 content_hash TEXT PRIMARY KEY,
                 phash INTEGER NOT NULL);
             """),
-        (3, "active-learning projects, iterations and their steps", """
-            CREATE TABLE projects (
-                id INTEGER PRIMARY KEY,
-                name TEXT NOT NULL UNIQUE,
-                task TEXT NOT NULL,
-                owner TEXT,
-                classes_json TEXT NOT NULL,
-                train_version TEXT NOT NULL REFERENCES versions(id),
-                val_version TEXT NOT NULL REFERENCES versions(id),
-                test_version TEXT REFERENCES versions(id),
-                pool_version TEXT NOT NULL REFERENCES versions(id),
-                created_at TEXT NOT NULL);
-            CREATE TABLE iterations (
-                project_id INTEGER NOT NULL REFERENCES projects(id),
-                round INTEGER NOT NULL,
-                state TEXT NOT NULL,
-                settings_json TEXT NOT NULL,
-                train_version TEXT,
-                model TEXT,
-                labelled INTEGER,
-                metrics_json TEXT,
-                started_at TEXT NOT NULL,
-                finished_at TEXT,
-                PRIMARY KEY (project_id, round));
-            CREATE TABLE iteration_steps (
-                project_id INTEGER NOT NULL REFERENCES projects(id),
-                round INTEGER NOT NULL,
-                step TEXT NOT NULL,
-                state TEXT NOT NULL,
-                attempts INTEGER NOT NULL,
-                result_json TEXT,
-                started_at TEXT NOT NULL,
-                finished_at TEXT,
-                PRIMARY KEY (project_id, round, step));
-            """),
+        // Migration 3 created Seer.ActiveLearning's tables; they moved to that library's own migrations
+        // (ActiveLearningMigrations, table active_learning_schema_version). Workspaces that ran it keep its record
+        // and its tables (ActiveLearning's first migration creates them only where they are missing); new ones record
+        // this no-op, so the data plane's numbering stays the same everywhere.
+        (3, "reserved (active-learning tables: Seer.ActiveLearning's own migrations)", "SELECT 1;"),
     ];
 
-    public static int Apply(SqliteConnection connection)
-    {
-        using (var create = connection.CreateCommand())
-        {
-            create.CommandText = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)";
-            create.ExecuteNonQuery();
-        }
-        int current = CurrentVersion(connection);
-        foreach (var (version, description, sql) in All)
-        {
-            if (version <= current) continue;
-            using var tx = connection.BeginTransaction();
-            // Re-check inside the write transaction: another process may have migrated meanwhile.
-            if (CurrentVersion(connection, tx) >= version)
-            {
-                tx.Commit();
-                continue;
-            }
-            using (var cmd = connection.CreateCommand())
-            {
-                cmd.Transaction = tx;
-                cmd.CommandText = sql;
-                cmd.ExecuteNonQuery();
-            }
-            using (var record = connection.CreateCommand())
-            {
-                record.Transaction = tx;
-                record.CommandText = "INSERT INTO schema_version (version, description, applied_at) VALUES ($v, $d, $t)";
-                record.Parameters.AddWithValue("$v", version);
-                record.Parameters.AddWithValue("$d", description);
-                record.Parameters.AddWithValue("$t", DateTimeOffset.UtcNow.ToString("O"));
-                record.ExecuteNonQuery();
-            }
-            tx.Commit();
-        }
-        return CurrentVersion(connection);
-    }
+    public static int Apply(SqliteConnection connection) => SchemaMigrator.Apply(connection, "schema_version", All);
 
-    private static int CurrentVersion(SqliteConnection connection, SqliteTransaction? tx = null)
-    {
-        using var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
-        return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    /// <summary>A feature's own numbered migrations in its own version table (e.g. browse_schema_version), through the
+    /// one migrator.</summary>
+    public static int Apply(SqliteConnection connection, string versionTable, IReadOnlyList<(int Version, string Description, string Sql)> migrations) =>
+        SchemaMigrator.Apply(connection, versionTable, migrations);
 }

@@ -25,7 +25,8 @@ public sealed class AccountStore
     {
         "admin" => UserRole.Admin,
         "member" => UserRole.Member,
-        _ => throw new SeerException(ErrorCodes.InvalidInput, $"unknown role '{role}'; roles: admin, member", role),
+        "labeller" or "labeler" => UserRole.Labeller,
+        _ => throw new SeerException(ErrorCodes.InvalidInput, $"unknown role '{role}'; roles: admin, member, labeller", role),
     };
 
     public UserInfo AddUser(string name, UserRole role, string password)
@@ -39,7 +40,7 @@ public sealed class AccountStore
         using var cmd = c.CreateCommand();
         cmd.CommandText = "INSERT INTO users (name, role, password_hash, created_at) VALUES ($n, $r, $h, $t)";
         cmd.Parameters.AddWithValue("$n", name);
-        cmd.Parameters.AddWithValue("$r", role == UserRole.Admin ? "admin" : "member");
+        cmd.Parameters.AddWithValue("$r", UserInfo.RoleNameOf(role));
         cmd.Parameters.AddWithValue("$h", PasswordHasher.Hash(password, _iterations));
         cmd.Parameters.AddWithValue("$t", HostingDatabase.Now());
         cmd.ExecuteNonQuery();
@@ -159,6 +160,24 @@ public sealed class AccountStore
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(HashSecret(parts[2])), Encoding.ASCII.GetBytes(hash))) return null;
         return Find(user);
     }
+
+    /// <summary>Tokens (never their secrets) of one user, or of everyone when <paramref name="userName"/> is null; newest first.</summary>
+    public IReadOnlyList<TokenInfo> ListTokens(string? userName)
+    {
+        using var c = _db.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT id, user_name, created_at, last_used_at, revoked FROM api_tokens WHERE $u IS NULL OR user_name = $u ORDER BY created_at DESC, id";
+        cmd.Parameters.AddWithValue("$u", (object?)userName ?? DBNull.Value);
+        using var r = cmd.ExecuteReader();
+        var list = new List<TokenInfo>();
+        while (r.Read())
+            list.Add(new TokenInfo(r.GetString(0), r.GetString(1), HostingDatabase.ParseTime(r.GetString(2))!.Value,
+                r.IsDBNull(3) ? null : HostingDatabase.ParseTime(r.GetString(3)), r.GetInt64(4) != 0));
+        return list;
+    }
+
+    /// <summary>The user a token id belongs to, or null when there is no such token.</summary>
+    public string? TokenOwner(string tokenId) => ListTokens(null).FirstOrDefault(t => t.Id == tokenId)?.User;
 
     public void RevokeToken(string tokenId)
     {

@@ -19,6 +19,12 @@ public interface IJobHandler
     /// <summary>Checks the parameters before the job is queued; throws an invalid_input SeerException naming the field.</summary>
     void Validate(JsonElement parameters);
 
+    /// <summary>
+    /// Checks the parameters for the user submitting the job (kinds whose inputs belong to someone check access
+    /// here, so a job the user may not run is refused at submission, not when it runs).
+    /// </summary>
+    void Validate(JsonElement parameters, string user) => Validate(parameters);
+
     /// <summary>Does the work; returns the result object (serialised as the job's result JSON).</summary>
     Task<object?> RunAsync(JobContext context, CancellationToken cancellationToken);
 }

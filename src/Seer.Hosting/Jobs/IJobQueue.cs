@@ -25,10 +25,14 @@ public interface IJobQueue
     JobInfo Retry(long id, string by);
 
     /// <summary>
-    /// Claims the oldest queued job when it fits the free CPU threads and GPU ids (first in, first out: a job that
-    /// does not fit blocks the ones behind it, so large jobs are not starved). Null when nothing can start.
+    /// Claims the job <see cref="JobScheduler"/> picks for the free CPU threads and GPU ids: the oldest that fits now,
+    /// unless a job that has waited past <see cref="JobCapacity.ReserveAfter"/> holds a reservation. Null when nothing
+    /// can start. The claim and the assigned GPU ids are one committed write.
     /// </summary>
-    JobInfo? TryClaimNext(string worker, int freeCpuThreads, IReadOnlyList<int> freeGpus);
+    JobInfo? TryClaimNext(string worker, int freeCpuThreads, IReadOnlyList<int> freeGpus, JobCapacity capacity);
+
+    /// <summary>Fails the queued jobs that can never start on <paramref name="capacity"/> (with the reason); their ids.</summary>
+    IReadOnlyList<long> FailNeverFitting(JobCapacity capacity);
 
     void ReportProgress(long id, WorkProgress progress);
 

@@ -32,6 +32,9 @@ public sealed class JobContext : IProgress<WorkProgress>
 
     public void SaveCheckpoint(string checkpoint) => _queue.SaveCheckpoint(Job.Id, checkpoint);
 
+    /// <summary>True when a user asked to cancel this job (as opposed to the server shutting down, after which resumable jobs continue).</summary>
+    public bool CancelRequested => _queue.IsCancelRequested(Job.Id);
+
     /// <summary>Records progress; frequent reports are thinned to about four a second unless the stage ends.</summary>
     public void Report(WorkProgress value)
     {
@@ -42,12 +45,4 @@ public sealed class JobContext : IProgress<WorkProgress>
         Interlocked.Exchange(ref _lastReport, now);
         _queue.ReportProgress(Job.Id, value);
     }
-
-    public string? GetString(string name) =>
-        Parameters.ValueKind == JsonValueKind.Object && Parameters.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
-            ? v.GetString() : null;
-
-    public double? GetNumber(string name) =>
-        Parameters.ValueKind == JsonValueKind.Object && Parameters.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number
-            ? v.GetDouble() : null;
 }

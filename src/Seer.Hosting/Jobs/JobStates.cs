@@ -10,6 +10,7 @@ public static class JobStates
         JobState.Succeeded => "succeeded",
         JobState.Failed => "failed",
         JobState.Cancelled => "cancelled",
+        JobState.Waiting => "waiting",
         _ => throw new ArgumentOutOfRangeException(nameof(state)),
     };
 
@@ -20,8 +21,9 @@ public static class JobStates
         "succeeded" => JobState.Succeeded,
         "failed" => JobState.Failed,
         "cancelled" => JobState.Cancelled,
+        "waiting" => JobState.Waiting,
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown job state"),
     };
 
-    public static bool IsFinal(JobState state) => state is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
+    public static bool IsFinal(JobState state) => state is JobState.Succeeded or JobState.Failed or JobState.Cancelled or JobState.Waiting;
 }

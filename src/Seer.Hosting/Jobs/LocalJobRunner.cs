@@ -10,7 +10,7 @@ namespace Seer.Hosting.Jobs;
 
 /// <summary>
 /// The in-process worker: claims jobs from the queue while its slots allow, runs each with its handler and records
-/// the outcome. On start it settles the jobs the queue still shows running here from an earlier process (a crash or
+/// the outcome (which job starts next: <see cref="JobScheduler"/>). On start it settles the jobs the queue still shows running here from an earlier process (a crash or
 /// kill): resumable kinds are requeued, the others are marked failed with the reason. On shutdown it does the same
 /// for the jobs it is running, so none is ever left "running".
 /// </summary>
@@ -19,6 +19,7 @@ public sealed class LocalJobRunner : BackgroundService, IJobRunner
     private readonly IJobQueue _queue;
     private readonly IReadOnlyDictionary<string, IJobHandler> _handlers;
     private readonly ResourceSlots _slots;
+    private readonly JobCapacity _capacity;
     private readonly HostingOptions _options;
     private readonly ILogger<LocalJobRunner> _log;
     private readonly ConcurrentDictionary<long, (Task Task, CancellationTokenSource Cancel)> _running = new();
@@ -27,15 +28,17 @@ public sealed class LocalJobRunner : BackgroundService, IJobRunner
     private readonly JobAccess _access;
     private readonly ResourceAccess _resources;
 
-    public LocalJobRunner(IJobQueue queue, IEnumerable<IJobHandler> handlers, IOptions<HostingOptions> options, ILogger<LocalJobRunner> log,
+    public LocalJobRunner(IJobQueue queue, IEnumerable<IJobHandler> handlers, IOptions<HostingOptions> options, JobCapacity capacity, ILogger<LocalJobRunner> log,
         JobAccess access, ResourceAccess resources)
     {
+        ArgumentNullException.ThrowIfNull(capacity);
         _access = access;
         _resources = resources;
         _queue = queue;
         _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
         _options = options.Value;
-        _slots = new ResourceSlots(_options.CpuThreads, _options.GpuIds);
+        _capacity = capacity;
+        _slots = new ResourceSlots(capacity.CpuThreads, capacity.GpuIds);
         _log = log;
         WorkerId = "local@" + Environment.MachineName;
         if (queue is SqliteJobQueue sqlite) sqlite.Changed += Wake;
@@ -55,6 +58,7 @@ public sealed class LocalJobRunner : BackgroundService, IJobRunner
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var job in _queue.RunningOn(WorkerId)) Settle(job, "the server stopped (crash or kill) while the job was running");
+        foreach (long id in _queue.FailNeverFitting(_capacity)) _log.LogWarning("job {Id} can never start on this server's capacity; failed", id);
         return base.StartAsync(cancellationToken);
     }
 
@@ -79,7 +83,7 @@ public sealed class LocalJobRunner : BackgroundService, IJobRunner
 
     private bool TryStartNext(CancellationToken stopping)
     {
-        var job = _queue.TryClaimNext(WorkerId, _slots.FreeCpuThreads, _slots.FreeGpus);
+        var job = _queue.TryClaimNext(WorkerId, _slots.FreeCpuThreads, _slots.FreeGpus, _capacity);
         if (job is null) return false;
         if (!_slots.TryTake(job.CpuThreads, job.AssignedGpus))
         {
@@ -113,9 +117,12 @@ public sealed class LocalJobRunner : BackgroundService, IJobRunner
                 {
                     // The trained model (and the name it is served under) belong to the job's owner.
                     _resources.Claim(ResourceKinds.Model, model, job.CreatedBy);
-                    _resources.Claim(ResourceKinds.ServedModel, context.GetString("serve_as") ?? model, job.CreatedBy);
+                    _resources.Claim(ResourceKinds.ServedModel, JobParameters.ParseWithTraining<Kinds.TrainingParameters>(job.Parameters, job.Kind).Value.ServeAs ?? model, job.CreatedBy);
                 }
-                _queue.Complete(job.Id, JobState.Succeeded, JsonSerializer.Serialize(result, JobJson.Options), null);
+                if (result is JobWaitingResult waiting)
+                    _queue.Complete(job.Id, JobState.Waiting, JsonSerializer.Serialize(waiting.Result, JobJson.Options), null);
+                else
+                    _queue.Complete(job.Id, JobState.Succeeded, JsonSerializer.Serialize(result, JobJson.Options), null);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {

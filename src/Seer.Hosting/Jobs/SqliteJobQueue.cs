@@ -14,6 +14,9 @@ public sealed class SqliteJobQueue : IJobQueue
                                    "finished_at, worker, attempt, retry_of, progress_stage, progress_done, progress_total, result_json, error, " +
                                    "cancel_requested, checkpoint";
 
+    /// <summary>How many of the oldest queued jobs one claim considers.</summary>
+    private const int ClaimWindow = 1000;
+
     private readonly HostingDatabase _db;
 
     public SqliteJobQueue(HostingDatabase db) => _db = db;
@@ -99,29 +102,46 @@ public sealed class SqliteJobQueue : IJobQueue
         return Get(newId);
     }
 
-    public JobInfo? TryClaimNext(string worker, int freeCpuThreads, IReadOnlyList<int> freeGpus)
+    public JobInfo? TryClaimNext(string worker, int freeCpuThreads, IReadOnlyList<int> freeGpus, JobCapacity capacity)
     {
+        ArgumentNullException.ThrowIfNull(capacity);
         using var c = _db.Open();
         using var tx = c.BeginTransaction(deferred: false);
-        JobInfo? next;
+        var queued = new List<JobInfo>();
         using (var cmd = c.CreateCommand())
         {
             cmd.Transaction = tx;
-            cmd.CommandText = $"SELECT {Columns} FROM jobs WHERE state = 'queued' ORDER BY id LIMIT 1";
+            cmd.CommandText = $"SELECT {Columns} FROM jobs WHERE state = 'queued' ORDER BY id LIMIT {ClaimWindow}";
             using var r = cmd.ExecuteReader();
-            next = r.Read() ? Read(r) : null;
+            while (r.Read()) queued.Add(Read(r));
         }
-        if (next is null || next.CpuThreads > freeCpuThreads || next.Gpus > freeGpus.Count)
+        if (JobScheduler.Pick(queued, freeCpuThreads, freeGpus, capacity, DateTimeOffset.UtcNow) is not var (next, gpus))
         {
             tx.Commit();
             return null;
         }
-        var gpus = freeGpus.Take(next.Gpus).ToList();
         Exec(c, tx, "UPDATE jobs SET state = 'running', started_at = $t, worker = $w, assigned_gpus = $g WHERE id = $id AND state = 'queued'",
             ("$t", HostingDatabase.Now()), ("$w", worker), ("$g", string.Join(',', gpus)), ("$id", next.Id));
         tx.Commit();
         Changed?.Invoke();
         return Get(next.Id);
+    }
+
+    /// <summary>Queued jobs that can never start on this capacity (left from an earlier configuration): failed with the reason.</summary>
+    public IReadOnlyList<long> FailNeverFitting(JobCapacity capacity)
+    {
+        ArgumentNullException.ThrowIfNull(capacity);
+        var failed = new List<long>();
+        foreach (var job in List(JobState.Queued, 10_000))
+        {
+            if (capacity.WhyNever(job.CpuThreads, job.Gpus) is not { } why) continue;
+            Exec("UPDATE jobs SET state = 'failed', finished_at = $t, error = $e WHERE id = $id AND state = 'queued'",
+                ("$t", HostingDatabase.Now()), ("$e", $"can never start: {why}"), ("$id", job.Id));
+            AppendLog(job.Id, "error", $"failed: can never start: {why}");
+            failed.Add(job.Id);
+        }
+        if (failed.Count > 0) Changed?.Invoke();
+        return failed;
     }
 
     public void ReportProgress(long id, WorkProgress progress) =>
@@ -149,7 +169,7 @@ public sealed class SqliteJobQueue : IJobQueue
         Exec("UPDATE jobs SET state = $s, finished_at = $t, result_json = $r, error = $e WHERE id = $id AND state = 'running'",
             ("$s", JobStates.Name(state)), ("$t", HostingDatabase.Now()), ("$r", (object?)resultJson ?? DBNull.Value),
             ("$e", (object?)error ?? DBNull.Value), ("$id", id));
-        AppendLog(id, state == JobState.Succeeded ? "info" : "error", error is null ? JobStates.Name(state) : $"{JobStates.Name(state)}: {error}");
+        AppendLog(id, state == JobState.Succeeded ? "info" : state == JobState.Waiting ? "warning" : "error", error is null ? JobStates.Name(state) : $"{JobStates.Name(state)}: {error}");
         Changed?.Invoke();
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Seer.Data.Metadata;
 using Seer.Core.Errors;
 
 namespace Seer.Hosting.Storage;
@@ -60,45 +61,5 @@ public sealed class HostingDatabase
     public static DateTimeOffset? ParseTime(object value) =>
         value is string s ? DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind) : null;
 
-    private static int Migrate(SqliteConnection c)
-    {
-        Exec(c, null, "CREATE TABLE IF NOT EXISTS hosting_schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)");
-        foreach (var (version, description, sql) in HostingMigrations.All)
-        {
-            using var tx = c.BeginTransaction(deferred: false);
-            if (Current(c, tx) >= version)
-            {
-                tx.Commit();
-                continue;
-            }
-            Exec(c, tx, sql);
-            using (var record = c.CreateCommand())
-            {
-                record.Transaction = tx;
-                record.CommandText = "INSERT INTO hosting_schema_version (version, description, applied_at) VALUES ($v, $d, $t)";
-                record.Parameters.AddWithValue("$v", version);
-                record.Parameters.AddWithValue("$d", description);
-                record.Parameters.AddWithValue("$t", Now());
-                record.ExecuteNonQuery();
-            }
-            tx.Commit();
-        }
-        return Current(c, null);
-    }
-
-    private static int Current(SqliteConnection c, SqliteTransaction? tx)
-    {
-        using var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "SELECT COALESCE(MAX(version), 0) FROM hosting_schema_version";
-        return Convert.ToInt32(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
-    }
-
-    private static void Exec(SqliteConnection c, SqliteTransaction? tx, string sql)
-    {
-        using var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
-    }
+    private static int Migrate(SqliteConnection c) => SchemaMigrator.Apply(c, "hosting_schema_version", HostingMigrations.All);
 }

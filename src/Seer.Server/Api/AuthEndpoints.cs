@@ -43,7 +43,7 @@ public static class AuthEndpoints
             accounts.EndSessions(http.User.UserName());
             await http.SignOutAsync(SeerAuth.Cookie).ConfigureAwait(false);
             return Results.NoContent();
-        });
+        }).RequireAuthorization(SeerAuth.AnyUserPolicy);
         // Password change (own account): needs the current password; ends every session, signs this one in again.
         auth.MapPost("/password", async (PasswordChange body, HttpContext http, AccountStore accounts, LoginThrottle throttle) =>
         {
@@ -62,11 +62,11 @@ public static class AuthEndpoints
             if (http.User.Identity?.AuthenticationType == SeerAuth.Cookie)
                 await http.SignInAsync(SeerAuth.Cookie, SeerAuth.Principal(user.User, SeerAuth.Cookie, user.Generation), SeerAuth.Persistent()).ConfigureAwait(false);
             return Results.NoContent();
-        });
+        }).RequireAuthorization(SeerAuth.AnyUserPolicy);
         auth.MapGet("/me", (HttpContext http, AccountStore accounts) =>
         {
             var user = accounts.Find(http.User.UserName());
             return user is null ? Results.Unauthorized() : Results.Ok(new { name = user.Name, role = user.RoleName });
-        });
+        }).RequireAuthorization(SeerAuth.AnyUserPolicy);
     }
 }

@@ -14,6 +14,9 @@ public static class SeerAuth
     public const string Either = "SeerCookieOrBearer";
     public const string AdminPolicy = "admin";
 
+    /// <summary>Any signed-in user, labellers included (the fallback policy admits members and admins only).</summary>
+    public const string AnyUserPolicy = "any-user";
+
     public static ClaimsPrincipal Principal(UserInfo user, string scheme, long? sessionGeneration = null)
     {
         var claims = new List<Claim> { new(ClaimTypes.Name, user.Name), new(ClaimTypes.Role, user.RoleName) };

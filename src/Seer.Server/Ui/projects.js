@@ -2,6 +2,7 @@
 // images per round, the iterations table, and a form that queues the next iteration as a job).
 import { lineChart, barChart } from "/charts.js";
 import { view, h, api, json, card, fail } from "/dom.js";
+import { projectLabeling } from "/labeling-tasks.js";
 
 const fixed = (v, d = 4) => (typeof v === "number" && Number.isFinite(v) ? v.toFixed(d) : "–");
 const when = (t) => (t ? new Date(t).toLocaleString() : "–");
@@ -41,8 +42,8 @@ export async function projectsPage() {
 }
 
 export async function projectPage(name) {
-  const [p, it, datasets] = await Promise.all([api(`/api/projects/${encodeURIComponent(name)}`),
-    api(`/api/projects/${encodeURIComponent(name)}/iterations`), api("/api/datasets")]);
+  const [p, it, datasets, labeling] = await Promise.all([api(`/api/projects/${encodeURIComponent(name)}`),
+    api(`/api/projects/${encodeURIComponent(name)}/iterations`), api("/api/datasets"), projectLabeling(name)]);
   const metric = it.primary_metric;
   const rounds = it.iterations;
   const done = rounds.filter(r => r.state === "done" && r.metric != null && r.labelled != null);
@@ -67,7 +68,7 @@ export async function projectPage(name) {
     card(`Project ${p.name}`, h("table", { class: "kv", id: "project-summary" },
       [["Task", p.task], ["Owner", p.owner ?? "(shared)"], ["Classes", p.classes.join(", ")], ["Training set", p.train], ["Validation set", p.val],
        ["Test set", p.test ?? "(the validation set)"], ["Pool", p.pool], ["Rounds done", p.rounds],
-       [`Latest ${metric}`, p.latest_metric != null ? fixed(p.latest_metric) : "–"]].map(([k, v]) => h("tr", {}, h("th", {}, k), h("td", {}, String(v)))))),
+       [`Latest ${metric}`, p.latest_metric != null ? fixed(p.latest_metric) : "–"]].map(([k, v]) => h("tr", {}, h("th", {}, k), h("td", {}, String(v))))), labeling),
     h("div", { class: "row" },
       card(`${metric} by labelled images, per round`, done.length ? trend : h("p", {}, "No finished round yet: run the first iteration below.")),
       latest ? card(`Metrics of round ${latest.round}`, barChart(others, { id: "chart-round-metrics", color: "#1d9a6c", max: 1 })) : null),
@@ -86,6 +87,7 @@ function nextIteration(p, rounds, datasets) {
     .map(s => h("option", { value: s, selected: s === (last.strategy ?? "entropy") }, s)));
   const topk = h("input", { id: "iterate-topk", type: "number", min: 1, value: last.topk ?? 100, style: "width:5rem" });
   const oracle = h("select", { id: "iterate-oracle" }, h("option", { value: "" }, "(labelling tool hand-off)"),
+    h("option", { value: "@seer", selected: !oracleName && last.tool === "seer" }, "(a labelling task in Seer)"),
     datasets.map(d => h("option", { value: d.name, selected: d.name === oracleName }, d.name)));
   const epochs = h("input", { id: "iterate-epochs", type: "number", min: 1, value: training.epochs ?? 3, style: "width:5rem" });
   const size = h("input", { id: "iterate-size", type: "number", min: 32, step: 32, value: training.imageSize || (p.task === "detect" ? 256 : 32), style: "width:5rem" });
@@ -93,7 +95,8 @@ function nextIteration(p, rounds, datasets) {
   const submit = async (e) => {
     e.preventDefault();
     const body = { strategy: strategy.value, topk: Number(topk.value), epochs: Number(epochs.value), image_size: Number(size.value) };
-    body.oracle = oracle.value || null;
+    body.oracle = oracle.value && oracle.value !== "@seer" ? oracle.value : null;
+    if (!body.oracle) body.tool = oracle.value === "@seer" ? "seer" : (last.tool === "seer" ? "cvat" : last.tool ?? "cvat");
     try {
       const job = await api(`/api/projects/${encodeURIComponent(p.name)}/iterations`, json("POST", body));
       location.hash = `#/job/${job.id}`;

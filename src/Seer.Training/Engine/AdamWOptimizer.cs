@@ -18,11 +18,17 @@ public sealed class AdamWOptimizer : IStepOptimizer
     private readonly double beta2;
     private readonly double eps;
     private readonly double weightDecay;
+    private readonly double[]? lrScales;
     private long steps;
 
-    public AdamWOptimizer(IEnumerable<Parameter> parameters, double weightDecay, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8)
+    /// <param name="lrScales">Per parameter (same order), a factor on the learning rate (pretrained backbones train slower); null = 1 for all.</param>
+    public AdamWOptimizer(IEnumerable<Parameter> parameters, double weightDecay, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8,
+        IReadOnlyList<double>? lrScales = null)
     {
         this.parameters = parameters.ToArray();
+        this.lrScales = lrScales?.ToArray();
+        if (this.lrScales is not null && this.lrScales.Length != this.parameters.Length)
+            throw new ArgumentException($"{this.lrScales.Length} learning-rate scales for {this.parameters.Length} parameters", nameof(lrScales));
         firstMoment = this.parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
         secondMoment = this.parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
         this.beta1 = beta1;
@@ -53,18 +59,24 @@ public sealed class AdamWOptimizer : IStepOptimizer
         using Scalar keep2 = beta2.ToScalar(), take2 = (1 - beta2).ToScalar();
         using Scalar correction = Math.Sqrt(correction2).ToScalar(), epsilon = eps.ToScalar();
         using Scalar step = (-stepSize).ToScalar();
+        using Scalar scaledDecay = lrScales is null ? 1.0.ToScalar() : (1 - learningRate * weightDecay * BackboneScale()).ToScalar();
+        using Scalar scaledStep = lrScales is null ? 1.0.ToScalar() : (-stepSize * BackboneScale()).ToScalar();
         for (int i = 0; i < parameters.Length; i++)
         {
             Parameter p = parameters[i];
             Tensor? grad = p.grad;
             if (grad is null) continue;
-            if (weightDecay > 0 && p.dim() > 1) p.mul_(decay);
+            // two learning rates at most: the full one and the backbone's (scaled) one
+            bool scaled = lrScales is not null && lrScales[i] != 1;
+            if (weightDecay > 0 && p.dim() > 1) p.mul_(scaled ? scaledDecay : decay);
             firstMoment[i].mul_(keep1).add_(grad, alpha: take1);
             secondMoment[i].mul_(keep2).addcmul_(grad, grad, value: take2);
             Tensor denom = secondMoment[i].sqrt().div_(correction).PlusInPlace(epsilon);
-            p.addcdiv_(firstMoment[i], denom, value: step);
+            p.addcdiv_(firstMoment[i], denom, value: scaled ? scaledStep : step);
         }
     }
+
+    private double BackboneScale() => lrScales!.FirstOrDefault(v => v != 1, 1);
 
     public void Save(BinaryWriter writer)
     {

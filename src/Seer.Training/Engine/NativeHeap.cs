@@ -9,27 +9,25 @@ namespace Seer.Training.Engine;
 /// threshold also makes the first steps of a process several times slower. ResNet-18 at 3×64×64, batch 32, 2 threads
 /// (a throw-away timing loop, same process, 2026-11-24): 1.94 s per step by default, 1.62 s with this tuning, and no slow start (step 3 on at
 /// full speed instead of step 7). The cost: memory freed by training stays with the process (up to the trim threshold
-/// of 1 GiB at the heap's top) instead of going back to the OS, and all threads share one malloc arena. Applied when
-/// Seer.Training loads (a module initializer) and again, idempotently, when training starts. From inside a process this
+/// of 1 GiB at the heap's top) instead of going back to the OS, and all threads share one malloc arena. The tuning is
+/// process-wide, so it is applied only by processes that exist to train (<c>seer train</c>, <c>seer iterate</c>, which
+/// call <see cref="KeepFreedMemory"/> first thing), never by a library load: a server that loads Seer.Training keeps
+/// glibc's defaults (its training jobs run without the tuning; see docs/jobs.md for the server's figures). From inside a process this
 /// comes late: .NET's own threads have already made arenas of their own, and a training thread attached to one of them
 /// (heaps of at most 64 MB, mapped and unmapped as tensors come and go) spends much of its time in the kernel (a
 /// Fashion-MNIST `seer train`: 192 s system time of 834 s CPU, 7 arenas in malloc_stats). The `seer` launcher
 /// therefore sets the same tuning as MALLOC_ARENA_MAX / MALLOC_MMAP_MAX_ / MALLOC_TRIM_THRESHOLD_ before the process
-/// starts (the same 8 epochs: 12.9 s system time of 364 s CPU, 3 min 55 s wall instead of 7 min 4 s). Hosts of
-/// their own should do the same. Set SEER_MALLOC_TUNING=0 to keep glibc's defaults.
+/// starts for those two commands (the same 8 epochs: 12.9 s system time of 364 s CPU, 3 min 55 s wall instead of
+/// 7 min 4 s). Set SEER_MALLOC_TUNING=0 to keep glibc's defaults.
 /// </summary>
-internal static partial class NativeHeap
+public static partial class NativeHeap
 {
-#pragma warning disable CA2255 // a library module initializer is the point: before threads pick their malloc arenas
-    [System.Runtime.CompilerServices.ModuleInitializer]
-#pragma warning restore CA2255
-    internal static void OnLoad() => KeepFreedMemory();
-
     private const int MTrimThreshold = -1;
     private const int MMmapMax = -4;
     private const int MArenaMax = -8;
     private static int applied;
 
+    /// <summary>Applies the tuning to this whole process (once; idempotent). Only for processes that exist to train.</summary>
     public static void KeepFreedMemory()
     {
         if (Interlocked.Exchange(ref applied, 1) == 1) return;

@@ -14,8 +14,14 @@ public static class OptimizerFactory
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(o);
+        var named = model.named_parameters().ToList();
+        // a pretrained backbone trains at BackboneLrScale times the learning rate
+        double[]? scales = o.Pretrained.Length > 0 && model is Models.IBackboneModel bm
+            ? named.Select(p => bm.InBackbone(p.name) ? o.BackboneLrScale : 1.0).ToArray()
+            : null;
+        var parameters = named.Select(p => p.parameter);
         return o.Optimizer == "sgd"
-            ? new SgdOptimizer(model.parameters(), o.Momentum, o.WeightDecay)
-            : new AdamWOptimizer(model.parameters(), o.WeightDecay);
+            ? new SgdOptimizer(parameters, o.Momentum, o.WeightDecay, lrScales: scales)
+            : new AdamWOptimizer(parameters, o.WeightDecay, lrScales: scales);
     }
 }

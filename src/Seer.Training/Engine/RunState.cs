@@ -12,4 +12,7 @@ public sealed record RunState
     public Dictionary<string, object>? BestMetrics { get; init; }
     public List<EpochRecord> Curves { get; init; } = [];
     public string OptionsJson { get; init; } = "";
+
+    /// <summary>Epochs the run plans (TrainingOptions.Epochs, or as re-planned by a time budget).</summary>
+    public int PlannedEpochs { get; init; }
 }

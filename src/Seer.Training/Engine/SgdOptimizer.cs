@@ -18,11 +18,17 @@ public sealed class SgdOptimizer : IStepOptimizer
     private readonly double momentum;
     private readonly double weightDecay;
     private readonly bool nesterov;
+    private readonly double[]? lrScales;
 
-    public SgdOptimizer(IEnumerable<Parameter> parameters, double momentum, double weightDecay, bool nesterov = true)
+    /// <param name="lrScales">Per parameter (same order), a factor on the learning rate; null = 1 for all.</param>
+    public SgdOptimizer(IEnumerable<Parameter> parameters, double momentum, double weightDecay, bool nesterov = true,
+        IReadOnlyList<double>? lrScales = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         this.parameters = parameters.ToArray();
+        this.lrScales = lrScales?.ToArray();
+        if (this.lrScales is not null && this.lrScales.Length != this.parameters.Length)
+            throw new ArgumentException($"{this.lrScales.Length} learning-rate scales for {this.parameters.Length} parameters", nameof(lrScales));
         momentumBuffer = this.parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
         this.momentum = momentum;
         this.weightDecay = weightDecay;
@@ -39,6 +45,8 @@ public sealed class SgdOptimizer : IStepOptimizer
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         using Scalar decay = weightDecay.ToScalar(), keep = momentum.ToScalar(), step = (-learningRate).ToScalar();
+        double backbone = lrScales?.FirstOrDefault(v => v != 1, 1) ?? 1;
+        using Scalar scaledStep = (-learningRate * backbone).ToScalar();
         for (int i = 0; i < parameters.Length; i++)
         {
             Parameter p = parameters[i];
@@ -50,7 +58,7 @@ public sealed class SgdOptimizer : IStepOptimizer
                 momentumBuffer[i].mul_(keep).PlusInPlace(d);
                 d = nesterov ? d.add(momentumBuffer[i], alpha: keep) : momentumBuffer[i];
             }
-            p.add_(d, alpha: step);
+            p.add_(d, alpha: lrScales is not null && lrScales[i] != 1 ? scaledStep : step);
         }
     }
 

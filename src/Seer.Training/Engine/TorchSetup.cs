@@ -14,7 +14,6 @@ public static class TorchSetup
     public static Device Prepare(TrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        NativeHeap.KeepFreedMemory();
         lock (Gate)
         {
             int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
@@ -33,6 +32,9 @@ public static class TorchSetup
             return create();
         }
     }
+
+    /// <summary>CUDA devices libtorch can see (0 without a CUDA runtime).</summary>
+    public static int CudaDeviceCount() => torch.cuda.is_available() ? torch.cuda.device_count() : 0;
 
     public static Device ResolveDevice(string setting)
     {

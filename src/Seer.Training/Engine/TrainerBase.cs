@@ -58,6 +58,8 @@ public abstract class TrainerBase
     {
         ArgumentNullException.ThrowIfNull(context);
         TrainingOptions o = Options;
+        var wall = Stopwatch.StartNew();
+        var budget = new TimeBudget(o.TimeMinutes, o.Epochs);
         Device device = TorchSetup.Prepare(o);
         Directory.CreateDirectory(context.RunDirectory);
         string checkpointPath = Path.Combine(context.RunDirectory, "last.ckpt");
@@ -73,11 +75,15 @@ public abstract class TrainerBase
         // for the whole run, and libtorch 2.10's CPU convolution backward gave NaN weight gradients for a smaller last batch
         int steps = n / batchSize;
         if (o.MaxBatchesPerEpoch > 0) steps = Math.Min(steps, o.MaxBatchesPerEpoch);
-        long totalSteps = (long)steps * o.Epochs;
-        long warmupSteps = (long)Math.Round(o.WarmupEpochs * steps);
+        // with a time budget the plan starts at the upper bound and is re-planned after every epoch (TimeBudget)
+        int planned = o.Epochs;
+        double WarmupFor(int epochs) => budget.Active ? Math.Min(o.WarmupEpochs, Math.Max(0.25, epochs / 5.0)) : o.WarmupEpochs;
+        long totalSteps = (long)steps * planned;
+        long warmupSteps = (long)Math.Round(WarmupFor(planned) * steps);
 
         using nn.Module<Tensor, Tensor> model = TorchSetup.CreateSeeded(o.Seed, CreateModel);
         if (context.Init is not null) WeightTransfer.Apply(context.Init, model, Options);
+        else if (o.Pretrained.Length > 0) PretrainedWeights.Apply(PretrainedWeights.Resolve(o.Pretrained, context.PretrainedDirectory), model);
         model.to(device);
         using IStepOptimizer optimizer = OptimizerFactory.Create(model, o);
 
@@ -88,10 +94,22 @@ public abstract class TrainerBase
             if (state.OptionsJson != TrainingOptionsLoader.ToJson(o))
                 throw new SeerException(ErrorCodes.Conflict,
                     $"checkpoint '{checkpointPath}' was made with other settings; resume with the same settings or use a new run folder", checkpointPath);
+            if (state.PlannedEpochs > 0) planned = state.PlannedEpochs;
         }
+        if (budget.Active && state.NextEpoch == 0)
+        {
+            // provisional plan until the first steps are timed
+            planned = Math.Min(o.Epochs, 10);
+            totalSteps = (long)steps * planned;
+            warmupSteps = (long)Math.Round(WarmupFor(planned) * steps);
+        }
+        double epochSecondsSum = state.Curves.Sum(c => c.Seconds);
+        // the validation that ends a cut-short epoch must fit too: reserved from the measured step time (a forward
+        // pass over the validation set, about 0.4 of a training step per batch), then from the measured evaluations
+        double evalReserve = 0;
 
         int epochsThisCall = 0;
-        for (int epoch = state.NextEpoch; epoch < o.Epochs && !state.Stopped; epoch++)
+        for (int epoch = state.NextEpoch; epoch < planned && !state.Stopped; epoch++)
         {
             if (context.StopAfterEpochs is int stop && epochsThisCall >= stop) break;
             var clock = Stopwatch.StartNew();
@@ -102,10 +120,12 @@ public abstract class TrainerBase
             double lr = 0;
             long step = state.GlobalStep;
             int e = epoch;
+            bool budgetSpent = false;
             foreach (ITrainBatch batch in Prefetcher.Run(steps,
                          b => BuildBatch(order.AsSpan(b * batchSize, batchSize), e, b),
                          o.Prefetch, cancellationToken))
             {
+                if (budget.Spent(wall.Elapsed.TotalSeconds + evalReserve) && lossCount > 0) { budgetSpent = true; break; }
                 using var scope = NewDisposeScope();
                 lr = LearningRateSchedule.At(step, warmupSteps, totalSteps, o.LearningRate, o.FinalLrFraction);
                 optimizer.ZeroGrad();
@@ -119,22 +139,47 @@ public abstract class TrainerBase
                 lossSum += value;
                 lossCount++;
                 step++;
-                context.Progress?.Report(new WorkProgress($"epoch {epoch + 1}/{o.Epochs}", lossCount, steps,
+                if (budget.Active && epoch == state.NextEpoch && lossCount == Math.Min(4, steps) && evalReserve == 0)
+                    evalReserve = clock.Elapsed.TotalSeconds / lossCount * 0.4 * Math.Ceiling(context.Val.Images.Count / (double)batchSize);
+                if (budget.Active && epoch == 0 && lossCount == Math.Min(8, steps) && steps > lossCount)
+                {
+                    // first plan: the epoch's time estimated from its first steps (decoding into the cache included, so
+                    // it errs long), plus 15% for validation; re-planned after every epoch
+                    double epochEstimate = clock.Elapsed.TotalSeconds / lossCount * steps * 1.15;
+                    planned = Math.Clamp((int)((budget.Seconds - wall.Elapsed.TotalSeconds + clock.Elapsed.TotalSeconds) / epochEstimate), 1, o.Epochs);
+                    totalSteps = (long)steps * planned;
+                    warmupSteps = (long)Math.Round(WarmupFor(planned) * steps);
+                }
+                context.Progress?.Report(new WorkProgress($"epoch {epoch + 1}/{planned}", lossCount, steps,
                     $"loss {lossSum / lossCount:0.0000} lr {lr:0.#####}"));
             }
 
             double? metric = null;
             Dictionary<string, object>? metrics = null;
-            if ((epoch + 1) % o.EvalEvery == 0 || epoch + 1 == o.Epochs)
+            if (budgetSpent) planned = epoch + 1;
+            if ((epoch + 1) % o.EvalEvery == 0 || epoch + 1 == planned || budget.Active)
             {
+                var evalClock = Stopwatch.StartNew();
                 metrics = Evaluate(model, context.Val, device, null, cancellationToken);
                 metric = Convert.ToDouble(metrics[PrimaryMetric], System.Globalization.CultureInfo.InvariantCulture);
+                evalReserve = evalClock.Elapsed.TotalSeconds;
             }
             var curves = new List<EpochRecord>(state.Curves)
             {
                 new(epoch + 1, lossCount > 0 ? lossSum / lossCount : double.NaN, lr, metric, clock.Elapsed.TotalSeconds),
             };
-            state = state with { NextEpoch = epoch + 1, GlobalStep = step, Curves = curves };
+            epochSecondsSum += clock.Elapsed.TotalSeconds;
+            if (budget.Active && !budgetSpent)
+            {
+                int replanned = budget.Plan(epoch + 1, epochSecondsSum, wall.Elapsed.TotalSeconds + Math.Min(2, 0.01 * budget.Seconds)); // saving and the job's wrap-up
+                if (replanned != planned)
+                {
+                    planned = replanned;
+                    totalSteps = (long)steps * planned;
+                    warmupSteps = Math.Min(warmupSteps, (long)Math.Round(WarmupFor(planned) * steps));
+                }
+            }
+            state = state with { NextEpoch = epoch + 1, GlobalStep = step, Curves = curves, PlannedEpochs = planned };
             if (metric is double m)
             {
                 if (m > state.BestMetric)
@@ -151,13 +196,13 @@ public abstract class TrainerBase
             Checkpoint.Save(checkpointPath, state, model, optimizer);
             AppendEpochLog(Path.Combine(context.RunDirectory, "epochs.jsonl"), curves[^1], metrics);
             epochsThisCall++;
-            context.Progress?.Report(new WorkProgress($"epoch {epoch + 1}/{o.Epochs}", steps, steps,
+            context.Progress?.Report(new WorkProgress($"epoch {epoch + 1}/{planned}", steps, steps,
                 $"loss {curves[^1].Loss:0.0000} {PrimaryMetric} {metric:0.0000}"));
         }
 
-        bool completed = state.Stopped || state.NextEpoch >= o.Epochs;
+        bool completed = state.Stopped || state.NextEpoch >= planned;
         return new TrainingRunResult(PrimaryMetric, state.BestMetric, state.BestEpoch, state.NextEpoch, state.Stopped,
-            completed, state.BestMetrics ?? [], state.Curves, bestPath);
+            completed, state.BestMetrics ?? [], state.Curves, bestPath) { PlannedEpochs = planned, WallSeconds = wall.Elapsed.TotalSeconds };
     }
 
     /// <summary>One JSON line per finished epoch (epoch, loss, lr, seconds and every scalar validation metric) to follow a run live.</summary>

@@ -33,6 +33,8 @@ public sealed class TrainingJob
         if (sets.Any(s => s.Options.Task != task))
             throw new SeerException(ErrorCodes.InvalidOptions, "all parameter sets of a job must have the same task");
         TrainingTask taskInfo = TaskRegistry.Get(task);
+        TrainingDataCheck.Check(task, request.Train, "training");
+        TrainingDataCheck.Check(task, request.Val, "validation");
 
         InitialWeights? init = null;
         if (request.Parent is { } parentId)
@@ -74,9 +76,10 @@ public sealed class TrainingJob
             var setProgress = progress is null ? null : new Relay(p => progress.Report(p with { Stage = sets.Count > 1 ? $"set {index + 1}/{sets.Count} {p.Stage}" : p.Stage }));
             var result = trainer.Run(new TrainingRunContext(request.Train, request.Val, runDir)
             {
-                Init = init, Progress = setProgress, StopAfterEpochs = request.StopAfterEpochs,
+                Init = init, Progress = setProgress, StopAfterEpochs = request.StopAfterEpochs, PretrainedDirectory = request.PretrainedDirectory,
             }, cancellationToken);
             results.Add((sets[i], result));
+            if (result.Completed) WriteRecipe(Path.Combine(runDir, "recipe.json"), sets[i], result);
         }
 
         if (results.Any(r => !r.Result.Completed))
@@ -86,7 +89,9 @@ public sealed class TrainingJob
         string weights = Path.Combine(registry.Folder(id), "weights.bin");
         File.Copy(best.r.Result.BestWeightsPath, weights + ".tmp", overwrite: true);
         File.Move(weights + ".tmp", weights, overwrite: true);
-        ModelRecord record = Record(best.r.Set) with
+        // the resolved recipe: a time budget's planned epochs replace the upper bound
+        var chosen = best.r.Set.Options.TimeMinutes > 0 ? best.r.Set with { Options = best.r.Set.Options with { Epochs = best.r.Result.PlannedEpochs } } : best.r.Set;
+        ModelRecord record = Record(chosen) with
         {
             Status = "ready",
             Metrics = best.r.Result.Metrics,
@@ -98,6 +103,21 @@ public sealed class TrainingJob
         };
         registry.Save(record);
         return record;
+    }
+
+    /// <summary>recipe.json: the resolved settings, the advisor's choices with reasons, planned epochs and wall time.</summary>
+    private static void WriteRecipe(string path, ParameterSet set, TrainingRunResult result)
+    {
+        var recipe = new Dictionary<string, object?>
+        {
+            ["choices"] = set.Choices.Select(c => new Dictionary<string, string> { ["setting"] = c.Setting, ["value"] = c.Value, ["reason"] = c.Reason }),
+            ["planned_epochs"] = result.PlannedEpochs,
+            ["epochs_run"] = result.EpochsRun,
+            ["best_epoch"] = result.BestEpoch,
+            ["wall_seconds"] = result.WallSeconds,
+            ["options"] = set.Options,
+        };
+        File.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(recipe, TrainingOptionsLoader.Json));
     }
 
     private sealed class Relay(Action<WorkProgress> report) : IProgress<WorkProgress>

@@ -14,7 +14,14 @@ public sealed record TrainingJobRequest(DatasetSnapshot Train, DatasetSnapshot V
 
     /// <summary>Stop every set after this many epochs of this call (simulated kill, for tests).</summary>
     public int? StopAfterEpochs { get; init; }
+
+    /// <summary>The pretrained-weights store (&lt;home&gt;/pretrained) for TrainingOptions.Pretrained; null = $SEER_HOME or ~/.seer's.</summary>
+    public string? PretrainedDirectory { get; init; }
 }
 
 /// <summary>One parameter set and where it came from (a params file path, or null for the command line).</summary>
-public sealed record ParameterSet(TrainingOptions Options, string? Source = null);
+public sealed record ParameterSet(TrainingOptions Options, string? Source = null)
+{
+    /// <summary>What the recipe advisor chose for this set and why (written to the run folder's recipe.json).</summary>
+    public IReadOnlyList<RecipeChoice> Choices { get; init; } = [];
+}

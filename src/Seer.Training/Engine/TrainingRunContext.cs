@@ -19,6 +19,9 @@ public sealed record TrainingRunContext(DatasetSnapshot Train, DatasetSnapshot V
 
     /// <summary>Stop after this many epochs of this call (a simulated kill for tests); null = run to the end.</summary>
     public int? StopAfterEpochs { get; init; }
+
+    /// <summary>The pretrained-weights store (&lt;home&gt;/pretrained); null = $SEER_HOME or ~/.seer's.</summary>
+    public string? PretrainedDirectory { get; init; }
 }
 
 /// <summary>Weights to start from: a weights file written by Seer and the model it came from.</summary>

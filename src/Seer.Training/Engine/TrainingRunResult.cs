@@ -10,4 +10,11 @@ public sealed record TrainingRunResult(
     bool Completed,
     Dictionary<string, object> Metrics,
     IReadOnlyList<EpochRecord> Curves,
-    string BestWeightsPath);
+    string BestWeightsPath)
+{
+    /// <summary>Epochs the schedule was fitted to (TrainingOptions.Epochs without a time budget).</summary>
+    public int PlannedEpochs { get; init; }
+
+    /// <summary>Wall time of the run in seconds.</summary>
+    public double WallSeconds { get; init; }
+}

@@ -90,22 +90,34 @@ public sealed class FcosLite : Module<Tensor, Tensor>, IFeatureModel
     {
         using var scope = NewDisposeScope();
         var (c3, c4, c5) = Backbone(input);
-        Tensor p5 = lat5.forward(c5);
-        Tensor p4 = smooth4.forward(merge.forward(lat4.forward(c4), p5));
-        Tensor p3 = smooth3.forward(merge.forward(lat3.forward(c3), p4));
+        return NeckAndHead(c3, c4, c5, new FcosParts(lat3, lat4, lat5, merge, smooth3, smooth4, cls_tower, reg_tower, clsMore, regMore, cls_out, reg_out, ctr_out))
+            .MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The FPN and head modules of an FCOS network (FcosLite and FcosResNet18 share their names and code).</summary>
+    internal sealed record FcosParts(ConvBnAct Lat3, ConvBnAct Lat4, ConvBnAct Lat5, UpsampleAdd Merge, ConvBnAct Smooth3,
+        ConvBnAct Smooth4, ConvBnAct ClsTower, ConvBnAct RegTower, ConvBnAct[] ClsMore, ConvBnAct[] RegMore, Conv2d ClsOut,
+        Conv2d RegOut, Conv2d CtrOut);
+
+    /// <summary>FPN over C3..C5 and the shared head: [N, A, 5 + classes] (see the class summary).</summary>
+    internal static Tensor NeckAndHead(Tensor c3, Tensor c4, Tensor c5, FcosParts m)
+    {
+        Tensor p5 = m.Lat5.forward(c5);
+        Tensor p4 = m.Smooth4.forward(m.Merge.forward(m.Lat4.forward(c4), p5));
+        Tensor p3 = m.Smooth3.forward(m.Merge.forward(m.Lat3.forward(c3), p4));
         var levels = new List<Tensor>(3);
         foreach (Tensor p in new[] { p3, p4, p5 })
         {
-            Tensor r = reg_tower.forward(p);
-            foreach (ConvBnAct more in regMore) r = more.forward(r);
-            Tensor c = cls_tower.forward(p);
-            foreach (ConvBnAct more in clsMore) c = more.forward(c);
+            Tensor r = m.RegTower.forward(p);
+            foreach (ConvBnAct more in m.RegMore) r = more.forward(r);
+            Tensor c = m.ClsTower.forward(p);
+            foreach (ConvBnAct more in m.ClsMore) c = more.forward(c);
             r = ChannelsLast.Ensure(r);
             c = ChannelsLast.Ensure(c);
-            Tensor level = cat([reg_out.forward(r), ctr_out.forward(r), cls_out.forward(c)], 1);
+            Tensor level = cat([m.RegOut.forward(r), m.CtrOut.forward(r), m.ClsOut.forward(c)], 1);
             levels.Add(level.flatten(2));
         }
-        return cat(levels, 2).permute(0, 2, 1).contiguous().MoveToOuterDisposeScope();
+        return cat(levels, 2).permute(0, 2, 1).contiguous();
     }
 
     /// <summary>The scene's feature vector: the deepest backbone stage (stride 32) averaged over the image, [N, C5].</summary>

@@ -39,9 +39,16 @@ public sealed class BatchNormLayer : Module<Tensor, Tensor>
         register_buffer("num_batches_tracked", batchesTracked, true);
     }
 
+    /// <summary>
+    /// Frozen statistics (pretrained backbones, whose small fine-tuning batches would spoil the ImageNet statistics):
+    /// normalises with the running mean and variance in training too and never updates them; γ and β still train.
+    /// </summary>
+    public bool Frozen { get; set; }
+
     public override Tensor forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (Frozen) return functional.batch_norm(input, runningMean, runningVar, weight, bias, false, momentum, eps);
         if (training)
         {
             using var noGrad = no_grad();

@@ -23,7 +23,7 @@ public static partial class OnnxExporter
         string features = net.Backbone switch
         {
             SmallCnn => SmallCnnFeatures(g, x, backboneState, backboneChildren),
-            ResNet18 => ResNet18Features(g, x, backboneState, backboneChildren),
+            ResNet18 r => ResNet18Features(g, x, state, r, prefix),
             _ => throw new Core.Errors.SeerException(Core.Errors.ErrorCodes.InvalidInput, $"ONNX export does not support the backbone {net.Backbone.GetName()}"),
         };
         // y = W·(γ·(x − μ)/√(σ² + ε) + β) + b  =  (W·diag(a))·x + (b + W·(β − a·μ)), a = γ/√(σ² + ε).

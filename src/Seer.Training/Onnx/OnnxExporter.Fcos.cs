@@ -24,9 +24,17 @@ public static partial class OnnxExporter
                 $"FcosLite export needs a square input whose side is a multiple of 32 (was {spec.InputWidth}x{spec.InputHeight})");
         string Block(string name, string input) => ConvBnAct(g, input, name, (ConvBnAct)children[name], state);
         string Res(string name, string input) => Residual(g, input, name, (ResidualBlock)children[name], state);
-        string c3 = Res("stage3", Block("down2", Block("down1", Block("stem", x))));
-        string c4 = Res("stage4", Block("down3", c3));
-        string c5 = Res("stage5", Block("down4", c4));
+        string c3, c4, c5;
+        if (children.TryGetValue("backbone", out var backbone))
+        {
+            (c3, c4, c5) = ResNetStages(g, x, state, (ResNet18)backbone, "backbone.");
+        }
+        else
+        {
+            c3 = Res("stage3", Block("down2", Block("down1", Block("stem", x))));
+            c4 = Res("stage4", Block("down3", c3));
+            c5 = Res("stage5", Block("down4", c4));
+        }
         string p5 = Block("lat5", c5);
         string p4 = Block("smooth4", g.Add(Block("lat4", c4), g.UpsampleNearest(p5, 2)));
         string p3 = Block("smooth3", g.Add(Block("lat3", c3), g.UpsampleNearest(p4, 2)));

@@ -31,7 +31,7 @@ public static partial class OnnxExporter
         var g = new OnnxGraphBuilder(model.GetName());
         string x = g.AddInput("images", OnnxElementType.Float, [null, spec.Channels, spec.InputHeight, spec.InputWidth]);
         int classes = spec.ClassNames.Count;
-        if (model is FcosLite)
+        if (model is FcosLite or FcosResNet18)
         {
             spec = spec with
             {
@@ -41,7 +41,8 @@ public static partial class OnnxExporter
             var (boxes, scores, features) = FcosGraph(g, x, state, children, spec);
             g.AddOutput(boxes, "boxes", OnnxElementType.Float, [null, null, 4]);
             g.AddOutput(scores, "scores", OnnxElementType.Float, [null, null, classes]);
-            g.AddOutput(features, FeaturesName, OnnxElementType.Float, [null, ((ConvBnAct)children["down4"]).OutChannels]);
+            long featureWidth = model is FcosResNet18 f ? f.Backbone.FeatureWidth : ((ConvBnAct)children["down4"]).OutChannels;
+            g.AddOutput(features, FeaturesName, OnnxElementType.Float, [null, featureWidth]);
         }
         else if (model is EmbeddingNet embedding)
         {
@@ -52,7 +53,7 @@ public static partial class OnnxExporter
             var (logits, features) = model switch
             {
                 SmallCnn => SmallCnnGraph(g, x, state, children),
-                ResNet18 => ResNet18Graph(g, x, state, children),
+                ResNet18 r => ResNet18Graph(g, x, state, r, ""),
                 _ => throw new SeerException(ErrorCodes.InvalidInput, $"ONNX export does not support the architecture {model.GetName()}"),
             };
             spec = spec with
@@ -67,21 +68,39 @@ public static partial class OnnxExporter
     }
 
     /// <summary>Logits and the classifier's input (the pooled last stage).</summary>
-    private static (string Logits, string Features) ResNet18Graph(OnnxGraphBuilder g, string x, Dictionary<string, float[]> state, Dictionary<string, nn.Module> children)
+    private static (string Logits, string Features) ResNet18Graph(OnnxGraphBuilder g, string x, Dictionary<string, float[]> state, ResNet18 model, string prefix)
     {
-        x = ResNet18Features(g, x, state, children);
+        x = ResNet18Features(g, x, state, model, prefix);
         return (Classifier(g, x, state), x);
     }
 
-    /// <summary>The pooled last stage of a ResNet-18 (its classifier's input).</summary>
-    private static string ResNet18Features(OnnxGraphBuilder g, string x, Dictionary<string, float[]> state, Dictionary<string, nn.Module> children)
+    /// <summary>The pooled last stage of a ResNet-18 (its classifier's input); state keys under <paramref name="prefix"/>.</summary>
+    private static string ResNet18Features(OnnxGraphBuilder g, string x, Dictionary<string, float[]> state, ResNet18 model, string prefix)
     {
+        var (_, _, c5) = ResNetStages(g, x, state, model, prefix);
+        return g.Flatten(g.GlobalAveragePool(c5));
+    }
+
+    /// <summary>A ResNet18's stem and stages; returns the outputs of stages 2, 3 and 4 (strides 8, 16, 32).</summary>
+    private static (string C3, string C4, string C5) ResNetStages(OnnxGraphBuilder g, string x, Dictionary<string, float[]> state, ResNet18 model, string prefix)
+    {
+        var children = model.named_children().ToDictionary(c => c.name, c => c.module, StringComparer.Ordinal);
+        if (model.Layout.CaffeBgrInput)
+        {
+            // the fixed RGB-normalised → BGR 0..255 − mean conversion, one 1x1 Conv (Nn/CaffeBgrInput)
+            var (w, b) = CaffeBgrInput.Affine();
+            x = g.Conv(x, g.AddInitializer($"{prefix}input_adapter.weight", w, 3, 3, 1, 1), g.AddInitializer($"{prefix}input_adapter.bias", b, 3), 1, 1);
+        }
         var stem = (ConvBnAct)children["stem"];
-        x = ConvBnAct(g, x, "stem", stem, state);
+        x = ConvBnAct(g, x, prefix + "stem", stem, state);
         if (stem.Kernel == 7) x = g.MaxPool(x, 3, 2, 1);
-        foreach (string layer in new[] { "layer1_0", "layer1_1", "layer2_0", "layer2_1", "layer3_0", "layer3_1", "layer4_0", "layer4_1" })
-            x = Residual(g, x, layer, (ResidualBlock)children[layer], state);
-        return g.Flatten(g.GlobalAveragePool(x));
+        var outs = new string[4];
+        foreach (string layer in model.BlockNames)
+        {
+            x = Residual(g, x, prefix + layer, (ResidualBlock)children[layer], state);
+            outs[layer[5] - '1'] = x;
+        }
+        return (outs[1], outs[2], outs[3]);
     }
 
     /// <summary>The last linear layer (<c>fc.*</c>) over <paramref name="x"/>.</summary>

@@ -10,7 +10,7 @@ public sealed record TrainingOptions
     /// <summary>classify or detect.</summary>
     public string Task { get; init; } = "classify";
 
-    /// <summary>Architecture: small-cnn, small-cnn-fc, resnet18 (classify); fcos-lite (detect). Empty = the task's default.</summary>
+    /// <summary>Architecture: small-cnn, small-cnn-fc, resnet18 (classify); fcos-lite, fcos-resnet18 (detect). Empty = the task's default.</summary>
     public string Architecture { get; init; } = "";
 
     /// <summary>Channel width multiplier base (small-cnn: first stage channels; resnet18: 64 is the paper's; fcos-lite: FPN channels).</summary>
@@ -114,4 +114,16 @@ public sealed record TrainingOptions
 
     /// <summary>Task embed: identities per batch, P of P x K sampling (K = batch size / P; default 8).</summary>
     public int ClassesPerBatch { get; init; } = 8;
+
+    /// <summary>
+    /// Pretrained backbone weights by name ("" = none; "imagenet" = the fetched ImageNet ResNet-18; other names:
+    /// `seer model import-weights`). resnet18 and fcos-resnet18 then take the ImageNet layout with frozen batch norm.
+    /// </summary>
+    public string Pretrained { get; init; } = "";
+
+    /// <summary>With pretrained weights: the backbone's learning rate as a fraction of LearningRate.</summary>
+    public double BackboneLrScale { get; init; } = 0.1;
+
+    /// <summary>Wall-time budget in minutes (0 = none): the epochs are planned to fit (see TimeBudget); Epochs is then an upper bound.</summary>
+    public double TimeMinutes { get; init; }
 }

@@ -9,9 +9,14 @@ namespace Seer.Training.Options;
 /// </summary>
 public static class TrainingOptionsValidator
 {
-    public static void Validate(TrainingOptions o)
+    public static void Validate(TrainingOptions o) => Validate(o, SettingsSource.CommandLine);
+
+    /// <summary>Checks every setting; the error names the key and fix the way <paramref name="source"/> spells them.</summary>
+    public static void Validate(TrainingOptions o, SettingsSource source)
     {
         ArgumentNullException.ThrowIfNull(o);
+        ArgumentNullException.ThrowIfNull(source);
+        void Check(bool ok, string name, object value, string rule, string? flag) => Require(source, ok, name, value, rule, flag);
         Check(o.Task is "classify" or "detect" or "embed", nameof(o.Task), o.Task, "be classify, detect or embed", "--task");
         Check(o.EmbeddingDim is >= 2 and <= 4096, nameof(o.EmbeddingDim), o.EmbeddingDim, "be in 2..4096", "--dim");
         Check(o.MetricLoss is "arcface" or "cosface" or "softmax" or "triplet", nameof(o.MetricLoss), o.MetricLoss, "be arcface, cosface, softmax or triplet", "--loss");
@@ -47,15 +52,19 @@ public static class TrainingOptionsValidator
         Check(o.ScoreThreshold is >= 0 and < 1, nameof(o.ScoreThreshold), o.ScoreThreshold, "be in [0, 1)", null);
         Check(o.NmsIoU is > 0 and <= 1, nameof(o.NmsIoU), o.NmsIoU, "be in (0, 1]", null);
         Check(o.EvalEvery > 0, nameof(o.EvalEvery), o.EvalEvery, "be > 0", null);
+        Check(o.BackboneLrScale is > 0 and <= 1, nameof(o.BackboneLrScale), o.BackboneLrScale, "be in (0, 1]", null);
+        Check(o.TimeMinutes is >= 0 and <= 100_000, nameof(o.TimeMinutes), o.TimeMinutes, "be in [0, 100000] minutes", "--time");
+        Check(o.Pretrained.Length == 0 || o.Architecture is "" or "resnet18" or "fcos-resnet18" || o.Pretrained != "imagenet",
+            nameof(o.Pretrained), o.Pretrained, "be used with resnet18 or fcos-resnet18 (the ImageNet backbone is a ResNet-18)", "--pretrained");
         Check(o.MaxBatchesPerEpoch >= 0, nameof(o.MaxBatchesPerEpoch), o.MaxBatchesPerEpoch, "be >= 0", null);
     }
 
-    private static void Check(bool ok, string name, object value, string rule, string? flag)
+    private static void Require(SettingsSource source, bool ok, string name, object value, string rule, string? flag)
     {
         if (ok) return;
-        string key = char.ToLowerInvariant(name[0]) + name[1..];
-        string fix = flag is null ? $"set \"{key}\" in a params file" : $"set {flag} or \"{key}\" in a params file";
         string shown = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "null";
-        throw new SeerException(ErrorCodes.InvalidOptions, $"TrainingOptions.{name} must {rule} (was {shown}); {fix}");
+        if (source.IsJob)
+            throw new SeerException(ErrorCodes.InvalidInput, $"{source.Display}: parameter '{source.Key(name)}' must {rule} (was {shown})", source.Key(name));
+        throw new SeerException(ErrorCodes.InvalidOptions, $"TrainingOptions.{name} must {rule} (was {shown}); {source.Fix(name, flag)}", source.Path);
     }
 }

@@ -58,7 +58,9 @@ public sealed class StreamAnalyzer
     public StreamHealth Health => new()
     {
         Stream = _o.Name,
-        State = _error is not null ? "failed" : _finished ? (_source.State == "stopped" ? "stopped" : "ended") : _source.State,
+        // The decoder may have ended while analysis still drains its last frames and emits the live tracks: "running" until then.
+        State = _error is not null ? "failed" : _finished ? (_source.State == "stopped" ? "stopped" : "ended")
+            : _source.State is "ended" or "stopped" ? "running" : _source.State,
         InputFps = Math.Round(_source.InputFps, 2),
         AnalysedFps = Math.Round(_analysedRate.Rate(), 2),
         LagMs = Math.Round(Volatile.Read(ref _lagMs), 1),

@@ -42,7 +42,6 @@ public sealed class VideoRunner
         {
             foreach (var sink in _sinks) await sink.DisposeAsync().ConfigureAwait(false);
         }
-        cancellationToken.ThrowIfCancellationRequested();
         if (first is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
         return new VideoRunResult(_streams.Select(a => a.Health).ToList(),
             _sinks.ToDictionary(k => k.Name, k => k.Stats), sw.Elapsed.TotalSeconds);

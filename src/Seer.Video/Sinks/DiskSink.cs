@@ -66,7 +66,7 @@ public sealed class DiskSink : ISnapshotSink
         File.Move(tmp, path, overwrite: true);
     }
 
-    internal static string Safe(string name)
+    public static string Safe(string name)
     {
         var sb = new StringBuilder(name.Length);
         foreach (char c in name) sb.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_');

@@ -28,7 +28,9 @@ public sealed class MineCliTests : IDisposable
         Assert.Equal(Enumerable.Range(1, 10), items.Select(i => i.GetProperty("rank").GetInt32()));
         var scores = items.Select(i => i.GetProperty("score").GetDouble()).ToList();
         Assert.Equal(scores.OrderByDescending(s => s), scores);
-        Assert.All(scores, s => Assert.InRange(s, 0.0, 1.0));
+        // A trained model is more certain of some images than others: a model with one output for everything (or a
+        // scorer ignoring it) would give ten equal scores.
+        Assert.True(scores[0] > scores[^1], string.Join(", ", scores));
         Assert.All(items, i => Assert.Equal(64, i.GetProperty("image_id").GetString()!.Length));
         Assert.All(items, i => Assert.StartsWith("img02", i.GetProperty("file_name").GetString(), StringComparison.Ordinal));
         Assert.Equal("pool-mined", json.GetProperty("version").GetProperty("dataset").GetString());

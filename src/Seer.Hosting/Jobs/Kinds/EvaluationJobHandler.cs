@@ -9,7 +9,7 @@ using Seer.Training.Registry;
 namespace Seer.Hosting.Jobs.Kinds;
 
 /// <summary>
-/// kind "evaluation", two forms: {"model" (a trained registry model id), "dataset" (NAME[@VERSION])} scores the model
+/// kind "evaluation" (<see cref="EvaluationParameters"/>), two forms: {"model" (a trained registry model id), "dataset" (NAME[@VERSION])} scores the model
 /// on the dataset with Seer.Training's predictor and Seer.Evaluation (metrics + PR curves, kept as the model's
 /// evaluation.json); {"ground_truth", "results", "protocol" (coco|voc07|voc12, default coco)} scores a COCO results
 /// file against COCO ground truth. Resumable: it only reads its inputs (and rewrites the model's report).
@@ -33,23 +33,44 @@ public sealed class EvaluationJobHandler : IJobHandler
 
     public void Validate(JsonElement parameters)
     {
-        if (JobParameters.OptionalString(parameters, "model", Kind) is { } model)
+        var p = Parse(parameters);
+        if (p.Model is { } model)
         {
             new FileModelRegistry(_workspace.Home).Get(model);
-            _workspace.Resolve(DatasetRef.Parse(JobParameters.RequiredString(parameters, "dataset", Kind)));
+            _workspace.Resolve(JobParameters.Named(Kind, "dataset", () => DatasetRef.Parse(p.Dataset!)));
             return;
         }
-        _paths.CheckReadable(JobParameters.RequiredString(parameters, "ground_truth", Kind));
-        _paths.CheckReadable(JobParameters.RequiredString(parameters, "results", Kind));
-        Protocol(parameters);
+        _paths.CheckReadable(p.GroundTruth!);
+        _paths.CheckReadable(p.Results!);
+    }
+
+    /// <summary>The parameters of one of the two forms, with the protocol checked.</summary>
+    private EvaluationParameters Parse(JsonElement parameters)
+    {
+        var p = JobParameters.Parse<EvaluationParameters>(parameters, Kind);
+        if (p.Model is not null)
+        {
+            if (p.GroundTruth is not null || p.Results is not null)
+                throw new SeerException(ErrorCodes.InvalidInput, "evaluation job: give either 'model' and 'dataset', or 'ground_truth' and 'results', not both", "model");
+            if (string.IsNullOrEmpty(p.Dataset))
+                throw new SeerException(ErrorCodes.InvalidInput, "evaluation job: parameter 'dataset' is required with 'model' (NAME[@VERSION])", "dataset");
+            return p;
+        }
+        foreach (var (name, value) in new[] { ("ground_truth", p.GroundTruth), ("results", p.Results) })
+            if (string.IsNullOrEmpty(value))
+                throw new SeerException(ErrorCodes.InvalidInput, $"evaluation job: parameter '{name}' is required (or give 'model' and 'dataset')", name);
+        if (p.Dataset is not null)
+            throw new SeerException(ErrorCodes.InvalidInput, "evaluation job: 'dataset' goes with 'model'; a results file is scored against 'ground_truth'", "dataset");
+        Protocol(p);
+        return p;
     }
 
     public Task<object?> RunAsync(JobContext context, CancellationToken cancellationToken)
     {
-        var p = context.Parameters;
-        if (JobParameters.OptionalString(p, "model", Kind) is { } model)
+        var p = Parse(context.Parameters);
+        if (p.Model is { } model)
         {
-            var data = _workspace.OpenSnapshot(DatasetRef.Parse(JobParameters.RequiredString(p, "dataset", Kind)));
+            var data = _workspace.OpenSnapshot(DatasetRef.Parse(p.Dataset!));
             return Task.Run<object?>(() =>
             {
                 context.Log($"evaluating model {model} on {data} ({data.Images.Count} images)");
@@ -59,8 +80,8 @@ public sealed class EvaluationJobHandler : IJobHandler
                 return report;
             }, cancellationToken);
         }
-        string gt = _paths.CheckReadable(JobParameters.RequiredString(p, "ground_truth", Kind));
-        string results = _paths.CheckReadable(JobParameters.RequiredString(p, "results", Kind));
+        string gt = _paths.CheckReadable(p.GroundTruth!);
+        string results = _paths.CheckReadable(p.Results!);
         var protocol = Protocol(p);
         return Task.Run<object?>(() =>
         {
@@ -76,9 +97,9 @@ public sealed class EvaluationJobHandler : IJobHandler
         }, cancellationToken);
     }
 
-    private DetectionProtocol Protocol(JsonElement p)
+    private static DetectionProtocol Protocol(EvaluationParameters p)
     {
-        string name = JobParameters.OptionalString(p, "protocol", Kind) ?? "coco";
+        string name = p.Protocol;
         return Enum.TryParse<DetectionProtocol>(name, ignoreCase: true, out var protocol) && Enum.IsDefined(protocol)
             ? protocol
             : throw new SeerException(ErrorCodes.InvalidInput,

@@ -6,7 +6,7 @@ using Seer.Formats;
 namespace Seer.Hosting.Jobs.Kinds;
 
 /// <summary>
-/// kind "export": {"dataset" (NAME[@VERSION]), "format", "output"} writes the version in the format into a new
+/// kind "export" (<see cref="ExportParameters"/>: "dataset" NAME[@VERSION], "format", "output") writes the version in the format into a new
 /// folder (the exporters build it under a temporary name and rename it at the end). Resumable: an interrupted
 /// export left no output, so it runs again.
 /// </summary>
@@ -29,17 +29,18 @@ public sealed class ExportJobHandler : IJobHandler
 
     public void Validate(JsonElement parameters)
     {
-        _workspace.Resolve(DatasetRef.Parse(JobParameters.RequiredString(parameters, "dataset", Kind)));
-        FormatRegistry.GetExporter(JobParameters.RequiredString(parameters, "format", Kind));
-        _paths.CheckWritable(JobParameters.RequiredString(parameters, "output", Kind));
+        var p = JobParameters.Parse<ExportParameters>(parameters, Kind);
+        _workspace.Resolve(JobParameters.Named(Kind, "dataset", () => DatasetRef.Parse(p.Dataset)));
+        JobParameters.Named(Kind, "format", () => FormatRegistry.GetExporter(p.Format));
+        _paths.CheckWritable(p.Output);
     }
 
     public Task<object?> RunAsync(JobContext context, CancellationToken cancellationToken)
     {
-        var p = context.Parameters;
-        var reference = DatasetRef.Parse(JobParameters.RequiredString(p, "dataset", Kind));
-        string format = JobParameters.RequiredString(p, "format", Kind);
-        string output = _paths.CheckWritable(JobParameters.RequiredString(p, "output", Kind));
+        var p = JobParameters.Parse<ExportParameters>(context.Parameters, Kind);
+        var reference = DatasetRef.Parse(p.Dataset);
+        string format = p.Format;
+        string output = _paths.CheckWritable(p.Output);
         return Task.Run<object?>(() =>
         {
             var snapshot = _workspace.OpenSnapshot(reference);

@@ -7,7 +7,7 @@ using Seer.Formats;
 namespace Seer.Hosting.Jobs.Kinds;
 
 /// <summary>
-/// kind "import": {"dataset", "format", "path"} reads a folder or .zip with the format's importer and commits a
+/// kind "import" (<see cref="ImportParameters"/>: "dataset", "format", "path") reads a folder or .zip with the format's importer and commits a
 /// version. Resumable: blobs are content-addressed and identical content commits no second version, so running it
 /// again after an interruption finishes the work.
 /// </summary>
@@ -30,18 +30,47 @@ public sealed class ImportJobHandler : IJobHandler
 
     public void Validate(JsonElement parameters)
     {
-        Workspace.ValidateDatasetName(JobParameters.RequiredString(parameters, "dataset", Kind));
-        FormatRegistry.GetImporter(JobParameters.RequiredString(parameters, "format", Kind));
-        _paths.CheckReadable(JobParameters.RequiredString(parameters, "path", Kind));
+        var p = JobParameters.Parse<ImportParameters>(parameters, Kind);
+        JobParameters.Named(Kind, "dataset", () => { Workspace.ValidateDatasetName(p.Dataset); return 0; });
+        JobParameters.Named(Kind, "format", () => FormatRegistry.GetImporter(p.Format));
+        _paths.CheckReadable(p.Path);
     }
 
     public async Task<object?> RunAsync(JobContext context, CancellationToken cancellationToken)
     {
-        var p = context.Parameters;
-        string dataset = JobParameters.RequiredString(p, "dataset", Kind);
-        string format = JobParameters.RequiredString(p, "format", Kind);
-        string path = _paths.CheckReadable(JobParameters.RequiredString(p, "path", Kind));
+        var p = JobParameters.Parse<ImportParameters>(context.Parameters, Kind);
+        string dataset = p.Dataset, format = p.Format;
+        string path = _paths.CheckReadable(p.Path);
         context.Log($"reading {path} as {format}");
+        // An archive uploaded through the API is deleted once its job has run (succeeded or failed); when the job is
+        // cancelled or the server stops mid-job it is kept, so a resumed or retried job finds it.
+        bool upload = string.Equals(Path.GetDirectoryName(path), _paths.Uploads, StringComparison.Ordinal);
+        try
+        {
+            return await RunAsync(context, dataset, format, path, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (upload && !cancellationToken.IsCancellationRequested) TryDelete(path);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private async Task<object?> RunAsync(JobContext context, string dataset, string format, string path, CancellationToken cancellationToken)
+    {
         using var source = FileSources.Open(path, cancellationToken);
         var read = FileSources.Read(FormatRegistry.GetImporter(format), source, new ImportOptions());
         foreach (var issue in read.Warnings.Take(50)) context.Warn($"{issue.File}: {issue.Reason}");

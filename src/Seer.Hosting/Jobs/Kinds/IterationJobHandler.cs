@@ -9,15 +9,17 @@ using Seer.Data;
 using Seer.Hosting.Accounts;
 using Seer.Hosting.Projects;
 using Seer.Mining;
+using Seer.Training.Options;
 
 namespace Seer.Hosting.Jobs.Kinds;
 
 /// <summary>
-/// kind "iteration": {"project", "round" (bring the project to this round; round 0 = the initial model), "strategy"
-/// (default entropy), "topk" (default 100), "oracle" (a labelled copy of the pool NAME[@VERSION]; without it the picks
-/// are written as a labelling task and the job ends waiting for labels), "tool" (cvat|labelstudio), "seed",
-/// "from_scratch", "aggregate" (detectors: max|mean|sum), and the training numbers "epochs", "image_size", "batch_size", "width", "learning_rate",
-/// "architecture", "max_batches_per_epoch"; unset ones keep the latest round's settings} runs Seer.ActiveLearning's <see cref="IterationRunner"/> with the job's
+/// kind "iteration" (<see cref="IterationParameters"/>): {"project", "round" (bring the project to this round; round 0 =
+/// the initial model), "strategy", "topk", "oracle" (a labelled copy of the pool NAME[@VERSION]; without it the picks
+/// are written as a labelling task and the job ends waiting for labels), "tool" (cvat|labelstudio|seer), "assignees" and "reviewer" (tool seer), "seed",
+/// "from_scratch", "aggregate" (detectors: max|mean|sum), and any training setting in snake_case ("epochs",
+/// "image_size", "weight_decay", ...); unset ones keep the latest round's settings} runs Seer.ActiveLearning's
+/// <see cref="IterationRunner"/> with the job's
 /// CPU threads. Resumable: every step is recorded when it ends, so a requeued job starts at the first unfinished step
 /// (training continues from its epoch checkpoint). One iteration job per project at a time; the job's creator must be
 /// allowed to work on the project (<see cref="ProjectAccess"/>).
@@ -43,66 +45,80 @@ public sealed class IterationJobHandler : IJobHandler
 
     public int DefaultCpuThreads => Math.Max(1, Math.Min(4, Environment.ProcessorCount));
 
-    public void Validate(JsonElement parameters)
+    public void Validate(JsonElement parameters) => Validate(parameters, null);
+
+    /// <summary>Also refuses (forbidden) a project the submitting user may not work on.</summary>
+    public void Validate(JsonElement parameters, string? user)
     {
-        var project = _projects.Get(JobParameters.RequiredString(parameters, "project", Kind));
-        if (JobParameters.OptionalInt(parameters, "round", Kind, 0, 1000) is null)
-            throw new SeerException(ErrorCodes.InvalidInput, "iteration job: parameter 'round' is required (the round to reach; 0 = the initial model)", "round");
-        var settings = Settings(parameters, project, 1);
-        if (settings.Oracle is { } oracle) _workspace.Resolve(DatasetRef.Parse(oracle));
+        var (p, _) = JobParameters.ParseWithTraining<IterationParameters>(parameters, Kind);
+        var project = _projects.Get(p.Project);
+        if (user is not null) ProjectAccess.Demand(project, user, _accounts.Find(user)?.Role == UserRole.Admin);
+        var settings = Settings(parameters, project, 1, []);
+        if (settings.Oracle is { } oracle) _workspace.Resolve(JobParameters.Named(Kind, "oracle", () => DatasetRef.Parse(oracle)));
         settings.Validate();
         var active = _queue.List(JobState.Queued).Concat(_queue.List(JobState.Running))
-            .FirstOrDefault(j => j.Kind == Kind && JobParameters.OptionalString(j.Parameters, "project", Kind) == project.Name);
+            .FirstOrDefault(j => j.Kind == Kind && j.Parameters.TryGetProperty("project", out var name) && name.ValueKind == JsonValueKind.String
+                                 && name.GetString() == project.Name);
         if (active is not null)
             throw new SeerException(ErrorCodes.Conflict, $"iteration job {active.Id} of project '{project.Name}' is {active.State.ToString().ToLowerInvariant()}; wait for it or cancel it", project.Name);
     }
 
     /// <summary>
     /// The settings of new rounds: the job's parameters over the settings of the project's latest round (so a round
-    /// fine-tunes its parent with the same network unless told otherwise), else over the defaults. A resumed round
-    /// keeps the settings it started with.
+    /// fine-tunes its parent with the same network unless told otherwise), else over the defaults; training settings
+    /// go through <see cref="TrainingOptionsLoader"/> (every TrainingOptions key, snake_case). A resumed round keeps
+    /// the settings it started with. The job's threads and GPU slot (cuda:N) set the training threads and device.
     /// </summary>
-    public IterationSettings Settings(JsonElement p, Project project, int threads)
+    public IterationSettings Settings(JsonElement parameters, Project project, int threads, IReadOnlyList<int> gpus)
     {
         ArgumentNullException.ThrowIfNull(project);
+        ArgumentNullException.ThrowIfNull(gpus);
+        var (p, overrides) = JobParameters.ParseWithTraining<IterationParameters>(parameters, Kind);
+        JobParameters.Range(Kind, "round", p.Round, 0, 1000);
+        JobParameters.Range(Kind, "topk", p.Topk, 1, 1_000_000);
+        JobParameters.Range(Kind, "seed", p.Seed, 0, int.MaxValue);
         var latest = _projects.Iterations(project.Id).LastOrDefault();
         var previous = latest is null ? new IterationSettings() : IterationSettings.FromJson(latest.Settings);
-        var t = previous.Training;
-        var training = t with
+        var source = SettingsSource.Job(Kind);
+        var training = TrainingOptionsLoader.Apply(previous.Training, overrides, source) with
         {
             Task = project.Task,
-            Architecture = JobParameters.OptionalString(p, "architecture", Kind) ?? t.Architecture,
-            Epochs = JobParameters.OptionalInt(p, "epochs", Kind, 1, 10_000) ?? t.Epochs,
-            ImageSize = JobParameters.OptionalInt(p, "image_size", Kind, 16, 2048) ?? t.ImageSize,
-            BatchSize = JobParameters.OptionalInt(p, "batch_size", Kind, 1, 4096) ?? t.BatchSize,
-            Width = JobParameters.OptionalInt(p, "width", Kind, 0, 4096) ?? t.Width,
-            LearningRate = JobParameters.OptionalNumber(p, "learning_rate", Kind) ?? t.LearningRate,
-            MaxBatchesPerEpoch = JobParameters.OptionalInt(p, "max_batches_per_epoch", Kind, 0, 1_000_000) ?? t.MaxBatchesPerEpoch,
-            Seed = JobParameters.OptionalInt(p, "seed", Kind, 0, int.MaxValue) ?? t.Seed,
+            Seed = p.Seed ?? previous.Training.Seed,
             Threads = threads,
+            Device = gpus.Count > 0 ? $"cuda:{gpus[0]}" : "cpu",
         };
-        string tool = (JobParameters.OptionalString(p, "tool", Kind) ?? previous.Tool).Trim().ToLowerInvariant().Replace("-", "", StringComparison.Ordinal);
+        if (overrides.ContainsKey("task") && !string.Equals(overrides["task"]?.ToString(), project.Task, StringComparison.Ordinal))
+            throw new SeerException(ErrorCodes.InvalidInput, $"iteration job: parameter 'task' must be the project's task ({project.Task})", "task");
+        TrainingOptionsValidator.Validate(TrainingOptionsLoader.WithTaskDefaults(training), source);
+        string tool = (p.Tool ?? previous.Tool).Trim().ToLowerInvariant().Replace("-", "", StringComparison.Ordinal);
+        if (tool is not ("cvat" or "labelstudio" or "seer"))
+            throw new SeerException(ErrorCodes.InvalidInput, $"iteration job: parameter 'tool' must be cvat, labelstudio or seer (was '{p.Tool}')", "tool");
         return previous with
         {
-            Strategy = JobParameters.OptionalString(p, "strategy", Kind) is { } strategy ? MiningOptions.ParseStrategy(strategy) : previous.Strategy,
-            TopK = JobParameters.OptionalInt(p, "topk", Kind, 1, 1_000_000) ?? previous.TopK,
-            Oracle = HasProperty(p, "oracle") ? JobParameters.OptionalString(p, "oracle", Kind) is { Length: > 0 } o ? o : null : previous.Oracle,
+            Strategy = p.Strategy is { } strategy ? JobParameters.Named(Kind, "strategy", () => MiningOptions.ParseStrategy(strategy)) : previous.Strategy,
+            TopK = p.Topk ?? previous.TopK,
+            // given as null or "": no oracle (labels by hand-off); not given: the latest round's
+            Oracle = parameters.TryGetProperty("oracle", out _) ? p.Oracle is { Length: > 0 } o ? o : null : previous.Oracle,
             Tool = tool,
-            Seed = JobParameters.OptionalInt(p, "seed", Kind, 0, int.MaxValue) ?? previous.Seed,
-            FromScratch = OptionalBool(p, "from_scratch") ?? previous.FromScratch,
-            Aggregation = JobParameters.OptionalString(p, "aggregate", Kind) is { } aggregate ? MiningOptions.ParseAggregation(aggregate) : previous.Aggregation,
+            Assignees = p.Assignees is { } who ? who.ToList() : previous.Assignees,
+            // given as null or "": no reviewer; not given: the latest round's
+            Reviewer = parameters.TryGetProperty("reviewer", out _) ? p.Reviewer is { Length: > 0 } r ? r : null : previous.Reviewer,
+            Seed = p.Seed ?? previous.Seed,
+            FromScratch = p.FromScratch ?? previous.FromScratch,
+            Aggregation = p.Aggregate is { } aggregate
+                ? JobParameters.Named(Kind, "aggregate", () => MiningOptions.ParseAggregation(aggregate, "aggregate")) : previous.Aggregation,
             Training = training,
         };
     }
 
     public async Task<object?> RunAsync(JobContext context, CancellationToken cancellationToken)
     {
-        var p = context.Parameters;
-        var project = _projects.Get(JobParameters.RequiredString(p, "project", Kind));
+        var (p, _) = JobParameters.ParseWithTraining<IterationParameters>(context.Parameters, Kind);
+        var project = _projects.Get(p.Project);
         string by = context.Job.CreatedBy;
         ProjectAccess.Demand(project, by, _accounts.Find(by)?.Role == UserRole.Admin);
-        int round = JobParameters.OptionalInt(p, "round", Kind, 0, 1000)!.Value;
-        var settings = Settings(p, project, context.CpuThreads);
+        int round = p.Round;
+        var settings = Settings(context.Parameters, project, context.CpuThreads, context.Gpus);
         int total = Enumerable.Range(0, round + 1).Sum(r => IterationStep.For(r).Count);
         var events = new EventLog(context, total);
         context.Log($"project {project.Name} ({project.Task}): bringing it to round {round} with {MiningOptions.StrategyName(settings.Strategy)}, top {settings.TopK}, " +
@@ -115,7 +131,7 @@ public sealed class IterationJobHandler : IJobHandler
             ["round"] = h["round"]?.DeepClone(), ["state"] = h["state"]?.DeepClone(), ["labelled"] = h["labelled"]?.DeepClone(),
             ["model"] = h["model"]?.DeepClone(), ["metrics"] = h["metrics"]?.DeepClone(),
         }).ToArray());
-        return new JsonObject
+        var result = new JsonObject
         {
             ["project"] = project.Name,
             ["round"] = round,
@@ -124,21 +140,11 @@ public sealed class IterationJobHandler : IJobHandler
             ["waiting"] = outcome.Waiting is { } wait ? new JsonObject
             {
                 ["round"] = wait.Round, ["task_dir"] = wait.TaskDirectory, ["tool"] = wait.Tool, ["import_into"] = wait.ImportInto, ["images"] = wait.Images,
+                ["task"] = wait.Task,
             } : null,
         };
-    }
-
-    private static bool HasProperty(JsonElement p, string name) => p.ValueKind == JsonValueKind.Object && p.TryGetProperty(name, out _);
-
-    private static bool? OptionalBool(JsonElement p, string name)
-    {
-        if (p.ValueKind != JsonValueKind.Object || !p.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
-        return v.ValueKind switch
-        {
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            _ => throw new SeerException(ErrorCodes.InvalidInput, $"iteration job: parameter '{name}' must be true or false, not {v.ValueKind}", name),
-        };
+        // a round waiting for labels is not a success: the job ends "waiting" and the next iteration job continues the round
+        return outcome.Waiting is null ? result : new JobWaitingResult(result);
     }
 
     /// <summary>Each step event becomes a log line; finished and skipped steps move the progress bar.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Seer.ActiveLearning.Mining;
 using Seer.Core.Datasets;
 using Seer.Core.Errors;
 using Seer.Data;
@@ -11,7 +12,7 @@ using Seer.Mining.Pool;
 namespace Seer.Hosting.Jobs.Kinds;
 
 /// <summary>
-/// kind "mining": {"model" (a served model), "pool" (NAME[@VERSION]), "strategy" (default entropy), "topk",
+/// kind "mining" (<see cref="MiningParameters"/>): {"model" (a served model), "pool" (NAME[@VERSION]), "strategy" (default entropy), "topk",
 /// "into" (default POOL-mined), "threshold" (detector score kept while mining, default 0.1), "seed"} ranks the pool's
 /// unlabelled images with Seer.Mining and commits the top k (in rank order, unlabelled) as a new version of "into",
 /// whose parents are the pool version and the previous picks; earlier picks are never picked again. Resumable: a
@@ -36,49 +37,51 @@ public sealed class MiningJobHandler : IJobHandler
 
     public void Validate(JsonElement parameters)
     {
-        var pool = _workspace.Resolve(DatasetRef.Parse(JobParameters.RequiredString(parameters, "pool", Kind)));
-        _models.Get(JobParameters.RequiredString(parameters, "model", Kind));
-        MiningOptions.ParseStrategy(JobParameters.OptionalString(parameters, "strategy", Kind) ?? "entropy");
-        if (JobParameters.OptionalInt(parameters, "topk", Kind, 1, 1_000_000) is null)
-            throw new SeerException(ErrorCodes.InvalidInput, "mining job: parameter 'topk' is required (how many images to pick)", "topk");
-        Workspace.ValidateDatasetName(JobParameters.OptionalString(parameters, "into", Kind) ?? pool.Dataset + "-mined");
-        if (JobParameters.OptionalNumber(parameters, "threshold", Kind) is { } t && (t < 0 || t > 1))
-            throw new SeerException(ErrorCodes.InvalidInput, $"mining job: threshold {t} is outside 0..1", "threshold");
+        var p = Parse(parameters);
+        var pool = _workspace.Resolve(JobParameters.Named(Kind, "pool", () => DatasetRef.Parse(p.Pool)));
+        _models.Get(p.Model);
+        JobParameters.Named(Kind, "into", () => { Workspace.ValidateDatasetName(p.Into ?? pool.Dataset + "-mined"); return 0; });
+    }
+
+    private MiningParameters Parse(JsonElement parameters)
+    {
+        var p = JobParameters.Parse<MiningParameters>(parameters, Kind);
+        JobParameters.Range(Kind, "topk", p.Topk, 1, 1_000_000);
+        JobParameters.Range(Kind, "threshold", p.Threshold, 0, 1);
+        JobParameters.Range(Kind, "seed", p.Seed, 0, int.MaxValue);
+        JobParameters.Named(Kind, "strategy", () => MiningOptions.ParseStrategy(p.Strategy));
+        JobParameters.Named(Kind, "aggregate", () => MiningOptions.ParseAggregation(p.Aggregate, "aggregate"));
+        return p;
     }
 
     public async Task<object?> RunAsync(JobContext context, CancellationToken cancellationToken)
     {
-        var p = context.Parameters;
-        var pool = _workspace.OpenSnapshot(DatasetRef.Parse(JobParameters.RequiredString(p, "pool", Kind)));
-        string modelName = JobParameters.RequiredString(p, "model", Kind);
-        string into = JobParameters.OptionalString(p, "into", Kind) ?? pool.Name + "-mined";
-        var strategy = MiningOptions.ParseStrategy(JobParameters.OptionalString(p, "strategy", Kind) ?? "entropy");
+        var p = Parse(context.Parameters);
+        var pool = _workspace.OpenSnapshot(DatasetRef.Parse(p.Pool));
+        string modelName = p.Model;
+        string into = p.Into ?? pool.Name + "-mined";
+        var strategy = MiningOptions.ParseStrategy(p.Strategy);
         using var onnx = _models.Get(modelName).Load(context.CpuThreads);
-        var model = OnnxPoolModel.ForMining(onnx, (float)(JobParameters.OptionalNumber(p, "threshold", Kind) ?? 0.1));
-        var excluded = AlreadyMined(into);
+        var model = OnnxPoolModel.ForMining(onnx, (float)p.Threshold);
+        var excluded = MinedVersions.AlreadyMined(_workspace, into);
         var options = new MiningOptions
         {
             Strategy = strategy,
-            TopK = JobParameters.OptionalInt(p, "topk", Kind, 1, 1_000_000)!.Value,
-            Seed = JobParameters.OptionalInt(p, "seed", Kind, 0, int.MaxValue) ?? 0,
+            TopK = p.Topk,
+            Seed = p.Seed,
             Exclude = excluded,
-            Aggregation = MiningOptions.ParseAggregation(JobParameters.OptionalString(p, "aggregate", Kind) ?? "max"),
+            Aggregation = MiningOptions.ParseAggregation(p.Aggregate, "aggregate"),
         };
         context.Log($"mining {pool} ({pool.Images.Count} images, {excluded.Count} picked before) with {modelName}, strategy {MiningOptions.StrategyName(strategy)}, top {options.TopK}");
         var result = await PoolMiner.MineAsync(pool, model, options, context, cancellationToken).ConfigureAwait(false);
-        if (result.Items.Count == 0)
-            throw new SeerException(ErrorCodes.InvalidInput, $"nothing to mine in {pool}: every image is labelled, excluded or already picked", pool.ToString());
-        var byHash = pool.Images.GroupBy(i => i.ContentHash, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var images = result.Items.Select(item => byHash[item.ContentHash] with { IsLabelled = false }).ToList();
-        var parents = new List<string> { pool.Version };
-        if (_workspace.Metadata.FindHead(into) is { } head && head != pool.Version) parents.Add(head);
-        var commit = _workspace.CommitVersion(into, images, parents, "mine",
+        var pre = p.PreAnnotate ? MinedVersions.PreAnnotate(pool, result, model, cancellationToken) : null;
+        var commit = MinedVersions.Commit(_workspace, pool, into, result,
             new SortedDictionary<string, object>(StringComparer.Ordinal)
             {
                 ["model"] = modelName, ["pool"] = pool.ToString(), ["strategy"] = MiningOptions.StrategyName(strategy), ["topk"] = options.TopK, ["seed"] = options.Seed,
-                ["aggregate"] = MiningOptions.AggregationName(options.Aggregation),
+                ["aggregate"] = MiningOptions.AggregationName(options.Aggregation), ["pre_annotated"] = pre is not null,
             },
-            pool.Classes.Count > 0 ? pool.Classes : model.ClassNames);
+            MinedVersions.LabelClasses(pool, model.ClassNames), pre);
         context.Log($"{into}@{commit.Version.Version}: picked {result.Items.Count} of {result.Considered} ({result.Excluded} excluded, {result.DuplicatesSkipped} near-duplicates skipped)");
         var classes = model.ClassNames;
         return new
@@ -91,14 +94,5 @@ public sealed class MiningJobHandler : IJobHandler
                 Predicted = i.PredictedClasses.Select(c => c < classes.Count ? classes[c] : c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList(),
             }).ToList(),
         };
-    }
-
-    private HashSet<string> AlreadyMined(string dataset)
-    {
-        var hashes = new HashSet<string>(StringComparer.Ordinal);
-        if (_workspace.Metadata.FindHead(dataset) is null) return hashes;
-        foreach (var v in _workspace.Log(new DatasetRef(dataset, null)).Where(v => v.Dataset == dataset))
-            foreach (var image in _workspace.Metadata.ReadImages(v.Version)) hashes.Add(image.ContentHash);
-        return hashes;
     }
 }

@@ -8,7 +8,7 @@ using Seer.Inference.Annotation;
 namespace Seer.Hosting.Jobs.Kinds;
 
 /// <summary>
-/// kind "pre-annotation": {"dataset" (NAME[@VERSION]), "model" (a served model's name), "threshold" (default 0.25),
+/// kind "pre-annotation" (<see cref="PreAnnotationParameters"/>): {"dataset" (NAME[@VERSION]), "model" (a served model's name), "threshold" (default 0.25),
 /// "target" (dataset to write, default the same)} runs the model over every image and commits a version whose
 /// annotations are the predictions (source "predicted", with scores). Resumable: committing identical content
 /// returns the existing version.
@@ -32,20 +32,26 @@ public sealed class PreAnnotationJobHandler : IJobHandler
 
     public void Validate(JsonElement parameters)
     {
-        _workspace.Resolve(DatasetRef.Parse(JobParameters.RequiredString(parameters, "dataset", Kind)));
-        _models.Get(JobParameters.RequiredString(parameters, "model", Kind));
-        if (JobParameters.OptionalString(parameters, "target", Kind) is { } target) Workspace.ValidateDatasetName(target);
-        if (JobParameters.OptionalNumber(parameters, "threshold", Kind) is { } t && (t < 0 || t > 1))
-            throw new Core.Errors.SeerException(Core.Errors.ErrorCodes.InvalidInput, $"pre-annotation job: threshold {t} is outside 0..1", "threshold");
+        var p = Parse(parameters);
+        _workspace.Resolve(JobParameters.Named(Kind, "dataset", () => DatasetRef.Parse(p.Dataset)));
+        _models.Get(p.Model);
+        if (p.Target is { } target) JobParameters.Named(Kind, "target", () => { Workspace.ValidateDatasetName(target); return 0; });
+    }
+
+    private PreAnnotationParameters Parse(JsonElement parameters)
+    {
+        var p = JobParameters.Parse<PreAnnotationParameters>(parameters, Kind);
+        JobParameters.Range(Kind, "threshold", p.Threshold, 0, 1);
+        return p;
     }
 
     public async Task<object?> RunAsync(JobContext context, CancellationToken cancellationToken)
     {
-        var p = context.Parameters;
-        var snapshot = _workspace.OpenSnapshot(DatasetRef.Parse(JobParameters.RequiredString(p, "dataset", Kind)));
-        string modelName = JobParameters.RequiredString(p, "model", Kind);
-        float threshold = (float)(JobParameters.OptionalNumber(p, "threshold", Kind) ?? 0.25);
-        string target = JobParameters.OptionalString(p, "target", Kind) ?? snapshot.Name;
+        var p = Parse(context.Parameters);
+        var snapshot = _workspace.OpenSnapshot(DatasetRef.Parse(p.Dataset));
+        string modelName = p.Model;
+        float threshold = (float)p.Threshold;
+        string target = p.Target ?? snapshot.Name;
         var model = _models.Get(modelName);
         using var onnx = model.Load(context.CpuThreads);
         var predictor = new Predictor(onnx, new PredictorOptions { ScoreThreshold = threshold });

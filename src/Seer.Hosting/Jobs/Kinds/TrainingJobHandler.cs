@@ -37,8 +37,9 @@ public sealed class TrainingJobHandler : IJobHandler
     public void Validate(JsonElement parameters)
     {
         var p = TrainingJobParameters.Parse(parameters, 1);
-        _workspace.Resolve(p.Train);
-        _workspace.Resolve(p.Val);
+        // The data must fit the task: refused here (400 at POST /api/jobs) rather than after minutes of training.
+        Seer.Training.Engine.TrainingDataCheck.Check(p.Options.Task, _workspace.OpenSnapshot(p.Train), "training");
+        Seer.Training.Engine.TrainingDataCheck.Check(p.Options.Task, _workspace.OpenSnapshot(p.Val), "validation");
         if (p.ServeAs is { } name && _catalog.List().Any(m => m.Name == name))
             throw new Core.Errors.SeerException(Core.Errors.ErrorCodes.Conflict, $"training job: a model named '{name}' is already served; pick another serve_as", "serve_as");
     }
@@ -49,6 +50,7 @@ public sealed class TrainingJobHandler : IJobHandler
     private object Run(JobContext context, CancellationToken cancellationToken)
     {
         var p = TrainingJobParameters.Parse(context.Parameters, context.CpuThreads);
+        if (context.Gpus.Count > 0) p = p with { Options = p.Options with { Device = $"cuda:{context.Gpus[0]}" } };
         var train = _workspace.OpenSnapshot(p.Train);
         var val = _workspace.OpenSnapshot(p.Val);
         var files = new FileModelRegistry(_workspace.Home);
@@ -66,7 +68,7 @@ public sealed class TrainingJobHandler : IJobHandler
             var done = TrainingCurves.Read(files.Folder(saved)).Values.Select(c => c.Count).DefaultIfEmpty(0).Min();
             context.Log($"resuming model {saved} from its checkpoint: {done} of {p.Options.Epochs} epoch(s) already done");
         }
-        context.Log($"training {p.Options.Task} ({p.Options.Architecture}, {p.Options.ImageSize} px, {p.Options.Epochs} epochs, batch {p.Options.BatchSize}) " +
+        context.Log($"training {p.Options.Task} ({p.Options.Architecture}, {p.Options.ImageSize} px, {p.Options.Epochs} epochs, batch {p.Options.BatchSize}) on {p.Options.Device} " +
                     $"on {train} ({train.Images.Count} images), validating on {val}");
 
         int logged = model is null ? 0 : TrainingCurves.Read(files.Folder(model)).Values.Select(c => c.Count).DefaultIfEmpty(0).Max();
@@ -86,7 +88,24 @@ public sealed class TrainingJobHandler : IJobHandler
             }
         });
         var request = new TrainingJobRequest(train, val, [new ParameterSet(p.Options, $"job {context.Job.Id}")]) { ResumeModel = resume };
-        ModelRecord record = new TrainingJob(registry).Run(request, progress, cancellationToken);
+        ModelRecord record;
+        try
+        {
+            record = new TrainingJob(registry).Run(request, progress, cancellationToken);
+        }
+        catch (OperationCanceledException) when (model is not null && context.CancelRequested)
+        {
+            // Cancelled by a user (not a shutdown, which resumes): the model says so instead of "training" forever.
+            files.Save(files.Get(model) with { Status = "cancelled" });
+            context.Log($"model {model} marked cancelled");
+            throw;
+        }
+        if (record.Status != "ready" && context.CancelRequested)
+        {
+            files.Save(record with { Status = "cancelled" });
+            context.Log($"model {record.Id} marked cancelled");
+            throw new OperationCanceledException(cancellationToken);
+        }
         if (record.Status != "ready")
             throw new Core.Errors.SeerException(Core.Errors.ErrorCodes.Conflict, $"model {record.Id} stopped before its last epoch (status {record.Status})", record.Id);
         context.Log($"model {record.Id}: {record.PrimaryMetric} {record.PrimaryValue:0.0000} at epoch {record.BestEpoch} ({record.TrainingSeconds:0.0} s)");

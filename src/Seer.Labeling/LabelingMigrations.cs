@@ -1,0 +1,49 @@
+namespace Seer.Labeling;
+
+/// <summary>
+/// The labelling tables as numbered migrations in the workspace's seer.db, recorded in <c>labeling_schema_version</c>
+/// (the same rules as the data plane's and the hosting tables': one transaction per migration with its record row;
+/// append, never edit one that has shipped). Seer.Data's list is internal to it, so this capability versions its own.
+/// </summary>
+internal static class LabelingMigrations
+{
+    public static readonly IReadOnlyList<(int Version, string Description, string Sql)> All =
+    [
+        (1, "labelling tasks and their items", """
+            CREATE TABLE labeling_tasks (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                dataset TEXT NOT NULL,
+                source_version TEXT NOT NULL,
+                into_dataset TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                classes_json TEXT NOT NULL,
+                assignees_json TEXT NOT NULL,
+                reviewer TEXT,
+                model TEXT,
+                origin_json TEXT,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                committed_version TEXT,
+                committed_at TEXT,
+                committed_by TEXT);
+            CREATE TABLE labeling_items (
+                task_id INTEGER NOT NULL REFERENCES labeling_tasks(id),
+                ord INTEGER NOT NULL,
+                file_name TEXT NOT NULL,
+                content_hash TEXT NOT NULL,
+                width INTEGER NOT NULL,
+                height INTEGER NOT NULL,
+                assignee TEXT NOT NULL,
+                state TEXT NOT NULL,
+                revision INTEGER NOT NULL,
+                objects_json TEXT NOT NULL,
+                tags_json TEXT NOT NULL,
+                predictions_json TEXT NOT NULL,
+                comment TEXT,
+                updated_by TEXT,
+                updated_at TEXT,
+                PRIMARY KEY (task_id, ord));
+            CREATE INDEX labeling_items_state ON labeling_items(task_id, state);
+            """),
+    ];
+}

@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Seer.Core.Errors;
+using Seer.Core.Net;
+using Seer.Data;
+using Seer.Hosting;
+using Seer.Hosting.Models;
+using Seer.Inference;
+using Seer.Server.Auth;
+using Seer.Video.Pipeline;
+using Seer.Video.Sinks;
+
+namespace Seer.Server.Api;
+
+/// <summary>
+/// /api/streams: video streams analysed by the server (Seer.Video's <see cref="StreamManager"/>). Everyone signed in
+/// lists them and reads health and latest snapshots; admins create, start, stop and delete. Configurations persist in
+/// HOME/video/streams.json and running streams start again with the server. The model is a served model's name
+/// (/api/models); file sources and disk sinks must be paths the server's path policy allows.
+/// </summary>
+public static class StreamEndpoints
+{
+    /// <summary>Registers the stream manager and the hosted service that restores running streams at start-up.</summary>
+    public static IServiceCollection AddSeerStreams(this IServiceCollection services)
+    {
+        services.AddSingleton(sp =>
+        {
+            string home = sp.GetRequiredService<IOptions<HostingOptions>>().Value.Home;
+            var catalog = sp.GetRequiredService<ModelCatalog>();
+            var loaded = new ConcurrentDictionary<string, Lazy<Inference.Models.OnnxModel>>(StringComparer.Ordinal);
+            Predictor Open(string model, float threshold)
+            {
+                var onnx = loaded.GetOrAdd(model, m => new Lazy<Inference.Models.OnnxModel>(() => catalog.Get(m).Load())).Value;
+                if (onnx.Spec.Task != "detect") throw new SeerException(ErrorCodes.InvalidInput, $"model '{model}' is not a detector");
+                return new Predictor(onnx, new PredictorOptions { ScoreThreshold = threshold, BatchSize = 1 });
+            }
+            var context = new SinkContext
+            {
+                OpenWorkspace = () => Workspace.Open(home),
+                WebhookSecret = SinkSpec.SecretFrom(Environment.GetEnvironmentVariable("SEER_WEBHOOK_SECRET")),
+                UrlPolicy = new OutboundUrlPolicy(),
+            };
+            return new StreamManager(Path.Combine(home, "video", "streams.json"), Open, context);
+        });
+        services.AddHostedService<StreamHost>();
+        return services;
+    }
+
+    private sealed class StreamHost(StreamManager manager) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => manager.RestoreAsync(cancellationToken);
+        public async Task StopAsync(CancellationToken cancellationToken) => await manager.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        var streams = api.MapGroup("/streams").WithTags("streams");
+        streams.MapGet("", (StreamManager m) => m.List());
+        streams.MapGet("/{id}", (string id, StreamManager m) => m.Get(id));
+        streams.MapGet("/{id}/health", (string id, StreamManager m) =>
+            m.Get(id).Health ?? new StreamHealth { Stream = id, State = "stopped" });
+        streams.MapGet("/{id}/snapshots", (string id, StreamManager m) =>
+            m.Snapshots(id).Select(s => new { seq = s.Seq, @event = s.Event }));
+        streams.MapGet("/{id}/snapshots/{seq:long}/{image}", (string id, long seq, string image, StreamManager m) =>
+        {
+            var s = m.Snapshot(id, seq) ?? throw new SeerException(ErrorCodes.NotFound, $"snapshot {seq} of stream '{id}' is not among the latest");
+            return image switch
+            {
+                "crop.jpg" => Results.File(s.CropJpeg, "image/jpeg"),
+                "frame.jpg" => Results.File(s.FrameJpeg, "image/jpeg"),
+                _ => throw new SeerException(ErrorCodes.NotFound, $"'{image}' is not crop.jpg or frame.jpg"),
+            };
+        });
+        streams.MapPost("", async (StreamConfig body, StreamManager m, PathPolicy paths, ModelCatalog catalog, CancellationToken ct) =>
+        {
+            if (!FfmpegProbe.IsNetwork(body.Source)) body = body with { Source = paths.CheckReadable(body.Source) };
+            catalog.Get(body.Model); // exists
+            foreach (var sink in body.Sinks ?? [])
+                if (sink.StartsWith("disk:", StringComparison.Ordinal))
+                {
+                    string dir = sink[5..];
+                    if (Directory.Exists(dir)) paths.CheckReadable(dir); else paths.CheckWritable(dir);
+                }
+            var created = await m.CreateAsync(body, ct).ConfigureAwait(false);
+            return Results.Created($"/api/streams/{created.Id}", m.Get(created.Id));
+        }).RequireAuthorization(SeerAuth.AdminPolicy);
+        streams.MapPost("/{id}/start", (string id, StreamManager m, CancellationToken ct) => m.StartAsync(id, ct)).RequireAuthorization(SeerAuth.AdminPolicy);
+        streams.MapPost("/{id}/stop", (string id, StreamManager m, CancellationToken ct) => m.StopAsync(id, ct)).RequireAuthorization(SeerAuth.AdminPolicy);
+        streams.MapDelete("/{id}", async (string id, StreamManager m, CancellationToken ct) =>
+        {
+            await m.DeleteAsync(id, ct).ConfigureAwait(false);
+            return Results.NoContent();
+        }).RequireAuthorization(SeerAuth.AdminPolicy);
+    }
+}

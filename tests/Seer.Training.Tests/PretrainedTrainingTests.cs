@@ -1,0 +1,51 @@
+using Seer.Training.Engine;
+using Seer.Training.Models;
+using Seer.Training.Nn;
+using Seer.Training.Options;
+using TorchSharp;
+
+namespace Seer.Training.Tests;
+
+/// <summary>The ImageNet backbone (scripts/fetch-data.sh pretrained) imported into the store fine-tunes on a tiny set.</summary>
+public sealed class PretrainedTrainingTests
+{
+    [Fact]
+    public void ImportedBackbone_FineTunes_LossFallsAndMetricRises_BatchNormStaysFrozen()
+    {
+        using var store = new TempDir();
+        using var run = new TempDir();
+        string onnx = PretrainedWeights.FindImageNetOnnx(store.Path)
+            ?? throw new InvalidOperationException("run scripts/fetch-data.sh pretrained");
+        PretrainedRecord imported = PretrainedWeights.Import(onnx, "resnet18", "imagenet", store.Path);
+        Assert.Equal(22, imported.Convs);
+        Assert.Equal(["fc"], imported.NotImported);
+
+        var train = TestData.Colours(32, 32, seed: 11);
+        var val = TestData.Colours(24, 32, seed: 12, name: "val");
+        var options = new TrainingOptions
+        {
+            Task = "classify", Architecture = "resnet18", Pretrained = "imagenet", ImageSize = 32, Epochs = 3, BatchSize = 8,
+            LearningRate = 1e-3, WarmupEpochs = 0, Threads = 1, Seed = 5, EvalEvery = 1,
+        };
+        var trainer = new ClassificationTrainer(options, train.Classes);
+        // before training: the network with the imported backbone and a fresh classifier
+        double before;
+        using (var fresh = trainer.CreateModel())
+        {
+            Assert.Equal(22 + 22 * 4, PretrainedWeights.Apply(imported.Path, fresh)); // 22 conv weights, 22 batch norms × 4 tensors
+            before = Convert.ToDouble(trainer.Evaluate(fresh, val, torch.CPU, null, CancellationToken.None)["top1"], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        var result = trainer.Run(new TrainingRunContext(train, val, run.Path) { PretrainedDirectory = store.Path }, CancellationToken.None);
+        Assert.True(result.Curves[^1].Loss < result.Curves[0].Loss, $"loss {result.Curves[0].Loss} → {result.Curves[^1].Loss}");
+        Assert.True(result.PrimaryValue > before + 0.2, $"top-1 {before} → {result.PrimaryValue}");
+
+        // frozen statistics: the trained backbone kept the imported running means
+        using var trained = trainer.CreateModel();
+        Checkpoint.LoadWeights(result.BestWeightsPath, trained);
+        using var reference = trainer.CreateModel();
+        PretrainedWeights.Apply(imported.Path, reference);
+        Assert.Equal(reference.state_dict()["stem.bn.running_mean"].data<float>().ToArray(), trained.state_dict()["stem.bn.running_mean"].data<float>().ToArray());
+        Assert.Equal(reference.state_dict()["stem.conv.weight"].data<float>().ToArray(), trained.state_dict()["stem.conv.weight"].data<float>().ToArray()); // stem and stage 1 stay as pretrained
+        Assert.NotEqual(reference.state_dict()["layer4_2.conv2.conv.weight"].data<float>().ToArray(), trained.state_dict()["layer4_2.conv2.conv.weight"].data<float>().ToArray());
+    }
+}
