@@ -42,13 +42,14 @@ public static class JpegEntropyCheck
         var comps = new List<(int Id, int H, int V)>();
         bool baseline = false;
         int pos = 2;
-        while (pos + 4 <= f.Length)
+        while (pos + 2 <= f.Length)
         {
             if (f[pos] != 0xFF) { reason = $"corrupt JPEG data: expected a marker at byte {pos}"; return false; }
             byte marker = f[pos + 1];
             if (marker == 0xFF) { pos++; continue; } // fill byte
             if (marker == 0xD9) return true; // EOI
             if (marker is >= 0xD0 and <= 0xD7 or 0x01) { pos += 2; continue; }
+            if (pos + 4 > f.Length) break;
             int length = (f[pos + 2] << 8) | f[pos + 3];
             if (length < 2 || pos + 2 + length > f.Length) { reason = "corrupt JPEG data: a marker segment runs past the end of the file"; return false; }
             var seg = f.Slice(pos + 4, length - 2);

@@ -115,11 +115,41 @@ public sealed class BadRequestTests
         Assert.Contains(reason, job.GetProperty("error").GetString(), StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task AnImportJobOnAFolderWithAPipeAndLinkLoops_FinishesAndReportsThem()
+    {
+        await using var host = await ServerHost.StartAsync();
+        var client = host.Member();
+        string folder = Path.Combine(host.Home, "imports", "traps");
+        Directory.CreateDirectory(Path.Combine(folder, "c"));
+        await File.WriteAllBytesAsync(Path.Combine(folder, "c", "good.png"), Archive("png"));
+        Assert.Equal(0, MkFifo(Path.Combine(folder, "c", "pipe.png"), 0b110_100_100)); // opening it would block forever
+        File.CreateSymbolicLink(Path.Combine(folder, "c", "loop"), folder);
+        File.CreateSymbolicLink(Path.Combine(folder, "c", "x.png"), Path.Combine(folder, "c", "y.png"));
+        File.CreateSymbolicLink(Path.Combine(folder, "c", "y.png"), Path.Combine(folder, "c", "x.png"));
+
+        var accepted = await client.PostAsJsonAsync("/api/datasets/import", new { dataset = "traps", format = "folders", path = folder });
+        string body = await accepted.Content.ReadAsStringAsync();
+        Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, body);
+        long id = JsonDocument.Parse(body).RootElement.GetProperty("id").GetInt64();
+        var job = await host.WaitJobAsync(client, id);
+        Assert.True(job.GetProperty("state").GetString() == "succeeded", job.ToString());
+        Assert.Equal(1, job.GetProperty("result").GetProperty("images").GetInt32());
+        Assert.Equal(4, job.GetProperty("result").GetProperty("rejected").GetInt32()); // the pipe, the folder loop, x.png, y.png
+        string logs = await client.GetStringAsync($"/api/jobs/{id}/logs");
+        Assert.Contains("not a regular file", logs, StringComparison.Ordinal);
+        Assert.Contains("symbolic link loop", logs, StringComparison.Ordinal);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
+    private static extern int MkFifo(string path, uint mode);
+
     private static byte[] Archive(string kind)
     {
         var png = Convert.FromBase64String(
             "iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEklEQVR4nGP4z8CAFWEXHbQSACj/P8Hu8W7pAAAAAElFTkSuQmCC");
         var stream = new MemoryStream();
+        if (kind == "png") return png;
         if (kind == "not-a-zip") return Encoding.UTF8.GetBytes("this is not a zip archive");
         using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
         {

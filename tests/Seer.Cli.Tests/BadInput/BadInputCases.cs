@@ -342,7 +342,13 @@ public static class BadInputCases
             d.Png("f/c/good.png");
             d.Bytes("f/c/broken.jpg", CorruptMiddle(CaseDir.JpegBytes(96, 96)));
             return Import(d.P("f"), "folders", "--verify", "decode");
-        }, new Expect.Rejected("broken.jpg", "corrupt")),
+        }, new Expect.Rejected("broken.jpg", "corrupt JPEG data")),
+        new("verify-decode-whole-jpegs-pass", d =>
+        {
+            d.Bytes("f/c/noise.jpg", CaseDir.JpegBytes(96, 96));
+            d.Bytes("f/c/odd.jpg", CaseDir.JpegBytes(37, 53));
+            return Import(d.P("f"), "folders", "--verify", "decode");
+        }, new Expect.Ok()),
         new("search-compare-nan", d =>
         {
             string a = Npy(d, "a.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 4), }", Floats(float.NaN, 0, 0, 0));

@@ -103,6 +103,9 @@ public sealed class BadInputCliTests(BadInputFixture fixture) : IClassFixture<Ba
             case Expect.Ok ok:
                 Assert.True(run.Code == 0, $"expected success\n{context}");
                 if (ok.Stderr is not null) Assert.True(run.Stderr.Contains(ok.Stderr, StringComparison.OrdinalIgnoreCase), context);
+                using (var doc = JsonDocument.Parse(run.Stdout))
+                    if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("rejected", out var rejected))
+                        Assert.True(rejected.GetArrayLength() == 0, $"nothing should be rejected\n{context}");
                 break;
         }
     }
