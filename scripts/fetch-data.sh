@@ -37,6 +37,10 @@ for s in "${sets[@]}"; do
     fashion-mnist)
       deb dataset-fashion-mnist
       ln -sfn "$data/pkg/dataset-fashion-mnist/usr/share/datasets/fashion-mnist" "$data/fashion-mnist"
+      # the 10,000 t10k images alone (examples/flows/sweep.yaml); "fashion" in the name gives the class names
+      mkdir -p "$data/fashion-mnist-t10k"
+      ln -sfn "$data/fashion-mnist/t10k-images-idx3-ubyte.gz" "$data/fashion-mnist-t10k/t10k-images-idx3-ubyte.gz"
+      ln -sfn "$data/fashion-mnist/t10k-labels-idx1-ubyte.gz" "$data/fashion-mnist-t10k/t10k-labels-idx1-ubyte.gz"
       ;;
     darknet)
       deb darknet

@@ -49,6 +49,18 @@ public static class DetectionEvaluator
         return ThresholdAnalysis.Counts(RecordReader.Read(groundTruth, predictions, classes), scoreThreshold, iouThreshold);
     }
 
+    /// <summary>
+    /// TP / FP / FN per object of one image at a score and IoU threshold (the same greedy matching as
+    /// <see cref="CountAtThreshold"/>): what the image page draws next to each box.
+    /// </summary>
+    public static ObjectMatches MatchObjects(ImageRecord truth, IReadOnlyList<ObjectAnnotation> predictions, double scoreThreshold, double iouThreshold = 0.5)
+    {
+        ArgumentNullException.ThrowIfNull(truth);
+        ArgumentNullException.ThrowIfNull(predictions);
+        Validate(new DetectionEvalOptions { ScoreThreshold = scoreThreshold, IouThreshold = iouThreshold });
+        return ThresholdAnalysis.Match(truth, predictions, scoreThreshold, iouThreshold);
+    }
+
     /// <summary>The confusion matrix with a background row and column at a score threshold.</summary>
     public static DetectionConfusionMatrix ConfusionMatrix(
         IReadOnlyList<ImageRecord> groundTruth, IReadOnlyList<IReadOnlyList<ObjectAnnotation>> predictions,

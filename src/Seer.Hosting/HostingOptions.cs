@@ -39,4 +39,10 @@ public sealed class HostingOptions
     public int LoginThrottleEntries { get; set; } = 10_000;
 
     public TimeSpan LoginWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Largest request body the server accepts (uploads included), in bytes: 100 MiB. Bigger archives go in HOME/imports.</summary>
+    public long MaxUploadBytes { get; set; } = 100L << 20;
+
+    /// <summary>Largest image (width x height) the image API decodes; checked from the header before decoding.</summary>
+    public long MaxImagePixels { get; set; } = 40_000_000;
 }

@@ -27,6 +27,7 @@ public static class HostingServiceCollectionExtensions
         services.TryAddSingleton<PathPolicy>();
         services.TryAddSingleton<ResourceAccess>();
         services.TryAddSingleton<ModelCatalog>();
+        services.TryAddSingleton(sp => new Seer.Data.Browse.ImageBrowser(sp.GetRequiredService<Workspace>()));
         return services;
     }
 
@@ -47,6 +48,7 @@ public static class HostingServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, PreAnnotationJobHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, TrainingJobHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, MiningJobHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, FieldsJobHandler>());
         services.TryAddSingleton(sp => new ProjectStore(sp.GetRequiredService<Workspace>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, IterationJobHandler>());
         return services;

@@ -44,8 +44,8 @@ public static class SeerServer
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         });
-        builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = 1L << 30);
-        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 1L << 30);
+        builder.Services.AddOptions<FormOptions>().Configure<IOptions<HostingOptions>>((f, h) => f.MultipartBodyLengthLimit = h.Value.MaxUploadBytes);
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 1L << 30); // the hard ceiling; RequestLimits applies Seer:MaxUploadBytes
         builder.Services.AddDataProtection().SetApplicationName("seer");
         builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new WorkspaceKeyRing(home)));
@@ -81,6 +81,8 @@ public static class SeerServer
         var ui = new EmbeddedFileProvider(typeof(SeerServer).Assembly, "ui");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = new UiFiles(ui), RequestPath = "" });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = new UiFiles(ui), RequestPath = "" });
+        app.UseRouting();
+        app.UseMiddleware<RequestLimits>();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -90,11 +92,15 @@ public static class SeerServer
         var api = app.MapGroup("/api");
         AuthEndpoints.Map(api);
         DatasetEndpoints.Map(api);
+        BrowseEndpoints.Map(api);
+        DatasetActionEndpoints.Map(api);
         JobEndpoints.Map(api);
         ModelEndpoints.Map(api);
         TrainingEndpoints.Map(api);
+        ModelPageEndpoints.Map(api);
         ProjectEndpoints.Map(api);
         AdminEndpoints.Map(api);
+        TokenEndpoints.Map(api);
         SearchEndpoints.Map(api);
         return app;
     }

@@ -144,7 +144,11 @@ public sealed class SearchApiTests
         string x = g.AddInput("images", OnnxElementType.Float, [null, 3, 32, 32]);
         g.AddOutput(g.Reshape(g.GlobalAveragePool(x), -1, 3), "feature", OnnxElementType.Float, [null, 3]);
         string onnx = Path.Combine(host.Home, "meancolour.onnx");
-        OnnxModelWriter.Write(g, onnx, new InferenceSpec { Task = "embed", InputWidth = 32, InputHeight = 32, OutputLayout = OutputLayout.Embedding }.ToProperties());
+        OnnxModelWriter.Write(g, onnx, new InferenceSpec
+        {
+            Task = "embed", InputWidth = 32, InputHeight = 32, OutputLayout = OutputLayout.Embedding,
+            VerificationThresholds = new Dictionary<string, float> { ["1e-2"] = 0.9f, ["1e-3"] = 0.999f },
+        }.ToProperties());
         Assert.Equal(HttpStatusCode.Created, (await host.Admin().PostAsJsonAsync("/api/models", new { name = "colours", onnx_path = onnx })).StatusCode);
         var member = host.Member();
         Assert.Equal(HttpStatusCode.Created, (await member.PostAsync("/api/groups", JsonBody("""{"name":"swatches","dim":3}"""))).StatusCode);
@@ -183,6 +187,23 @@ public sealed class SearchApiTests
         };
         var compared = await OkJson(await member.PostAsync("/api/compare", pair));
         Assert.True(compared.GetProperty("same").GetBoolean());
+        Assert.Equal("request", compared.GetProperty("threshold_source").GetString());
+
+        // No threshold: the model's calibrated one for the FAR (default 1e-3).
+        using var calibrated = new MultipartFormDataContent
+        {
+            { new StringContent("colours"), "model" },
+            { Png(40, new CvScalar(0, 0, 250)), "image", "a.png" }, { Png(64, new CvScalar(0, 40, 240)), "image", "b.png" },
+        };
+        var strict = await OkJson(await member.PostAsync("/api/compare", calibrated));
+        Assert.Equal("model", strict.GetProperty("threshold_source").GetString());
+        Assert.Equal("1e-3", strict.GetProperty("far").GetString());
+        Assert.Equal(0.999, strict.GetProperty("threshold").GetDouble(), 5);
+        Assert.False(strict.GetProperty("same").GetBoolean()); // cosine of (0,0,250) and (0,40,240) is 0.986
+        var loose = await OkJson(await member.PostAsync("/api/compare", JsonBody("""{"a":[0,0,1],"b":[0,0.16,0.96],"model":"colours","far":"1e-2"}""")));
+        Assert.Equal(0.9, loose.GetProperty("threshold").GetDouble(), 5);
+        Assert.True(loose.GetProperty("same").GetBoolean());
+        Assert.Equal(HttpStatusCode.BadRequest, (await member.PostAsync("/api/compare", JsonBody("""{"a":[0,0,1],"b":[0,1,0],"model":"colours","far":"1e-4"}"""))).StatusCode);
 
         // Not an embed model / no model field / unknown model: clear errors, nothing written.
         using var noModel = new MultipartFormDataContent { { Png(32, new CvScalar(0, 0, 250)), "image", "x.png" } };

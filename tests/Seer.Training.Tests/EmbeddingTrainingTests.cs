@@ -91,6 +91,26 @@ public sealed class EmbeddingTrainingTests
     }
 
     [Fact]
+    public void RegistryExportSpec_CarriesTheCalibratedThresholds()
+    {
+        var metrics = new Dictionary<string, object>
+        {
+            ["map_at_r"] = 0.5,
+            ["threshold_at_far"] = System.Text.Json.JsonSerializer.SerializeToElement(new Dictionary<string, double> { ["1e-2"] = 0.31, ["1e-3"] = 0.42 }),
+        };
+        var record = new Seer.Training.Registry.ModelRecord
+        {
+            Id = "m1", Task = "embed", Architecture = "small-cnn", Classes = ["a", "b"], ImageSize = 16,
+            TrainDataset = "t@1", ValDataset = "v@1", Parameters = Tiny("arcface", 1), Metrics = metrics,
+        };
+        var spec = RegistryOnnxExport.SpecFor(record);
+        Assert.Equal(0.42f, spec.VerificationThresholds!["1e-3"]);
+        var back = Seer.Core.Inference.InferenceSpec.FromProperties((spec with { OutputLayout = Seer.Core.Inference.OutputLayout.Embedding }).ToProperties(), "test");
+        Assert.Equal(0.31f, back.VerificationThresholds!["1e-2"]);
+        Assert.Null(RegistryOnnxExport.SpecFor(record with { Task = "classify", Metrics = [] }).VerificationThresholds);
+    }
+
+    [Fact]
     public void EmbeddingNet_GivesUnitVectors_AndExportsTheEmbeddingLayout()
     {
         using var dir = new TempDir();

@@ -16,11 +16,13 @@ public static class ErrorCodes
     /// <summary>Authentication / authorisation (HTTP 401/403).</summary>
     public const string Unauthorized = "unauthorized";
     public const string Forbidden = "forbidden";
+    /// <summary>The input is over a size limit (a request body, an image's pixel count) (HTTP 413, exit 2).</summary>
+    public const string TooLarge = "too_large";
 
     /// <summary>Process exit code for an error code.</summary>
     public static int ExitCode(string code) => code switch
     {
-        InvalidInput or InvalidOptions => 2,
+        InvalidInput or InvalidOptions or TooLarge => 2,
         NotFound => 3,
         Conflict => 4,
         Unavailable => 5,

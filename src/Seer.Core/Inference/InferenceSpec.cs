@@ -47,6 +47,11 @@ public sealed record InferenceSpec
     /// what mining's diversity and combined strategies spread a batch over. Null when the model has none.
     /// </summary>
     public string? FeaturesOutput { get; init; }
+    /// <summary>
+    /// Embed models: the cosine-similarity threshold for 1:1 verification at each target false-accept rate ("1e-2",
+    /// "1e-3", "1e-4"), as calibrated by <c>seer model eval</c> on the validation version; null when not calibrated.
+    /// </summary>
+    public IReadOnlyDictionary<string, float>? VerificationThresholds { get; init; }
 
     /// <summary>The spec as ONNX metadata properties (<c>seer.task</c>, <c>seer.class_names</c>, ...).</summary>
     public IReadOnlyDictionary<string, string> ToProperties()
@@ -72,6 +77,7 @@ public sealed record InferenceSpec
         };
         if (InputName is not null) p["input_name"] = InputName;
         if (FeaturesOutput is not null) p["features_output"] = FeaturesOutput;
+        if (VerificationThresholds is { Count: > 0 } thresholds) p["verification_thresholds"] = JsonSerializer.Serialize(thresholds);
         return p.ToDictionary(kv => MetadataPrefix + kv.Key, kv => kv.Value, StringComparer.Ordinal);
     }
 
@@ -107,6 +113,14 @@ public sealed record InferenceSpec
             return allowed.Contains(v) ? v : throw Bad(key, $"must be one of {string.Join(", ", allowed)} (was '{v}')");
         }
 
+        Dictionary<string, float>? Thresholds()
+        {
+            string? v = Get("verification_thresholds");
+            if (v is null) return null;
+            try { return JsonSerializer.Deserialize<Dictionary<string, float>>(v); }
+            catch (JsonException) { throw Bad("verification_thresholds", $"must be a JSON object of FAR → threshold (was '{v}')"); }
+        }
+
         string layoutText = Get("output_layout") ?? throw Bad("output_layout", "is missing");
         var spec = new InferenceSpec
         {
@@ -130,6 +144,7 @@ public sealed record InferenceSpec
             BoxesNormalized = Choice("boxes_normalized", "false", "true", "false") == "true",
             BackgroundColumn = Int("background_column", -1),
             FeaturesOutput = Get("features_output") is { Length: > 0 } f ? f : null,
+            VerificationThresholds = Thresholds(),
         };
         spec.Validate(source);
         return spec;

@@ -98,20 +98,23 @@ internal static class SqliteMigrations
             """),
     ];
 
-    public static int Apply(SqliteConnection connection)
+    public static int Apply(SqliteConnection connection) => Apply(connection, "schema_version", All);
+
+    /// <summary>Applies a numbered migration list recorded in its own version table (the data plane's, or a feature's own such as browse_schema_version).</summary>
+    public static int Apply(SqliteConnection connection, string versionTable, IReadOnlyList<(int Version, string Description, string Sql)> migrations)
     {
         using (var create = connection.CreateCommand())
         {
-            create.CommandText = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)";
+            create.CommandText = $"CREATE TABLE IF NOT EXISTS {versionTable} (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)";
             create.ExecuteNonQuery();
         }
-        int current = CurrentVersion(connection);
-        foreach (var (version, description, sql) in All)
+        int current = CurrentVersion(connection, versionTable);
+        foreach (var (version, description, sql) in migrations)
         {
             if (version <= current) continue;
             using var tx = connection.BeginTransaction();
             // Re-check inside the write transaction: another process may have migrated meanwhile.
-            if (CurrentVersion(connection, tx) >= version)
+            if (CurrentVersion(connection, versionTable, tx) >= version)
             {
                 tx.Commit();
                 continue;
@@ -125,7 +128,7 @@ internal static class SqliteMigrations
             using (var record = connection.CreateCommand())
             {
                 record.Transaction = tx;
-                record.CommandText = "INSERT INTO schema_version (version, description, applied_at) VALUES ($v, $d, $t)";
+                record.CommandText = $"INSERT INTO {versionTable} (version, description, applied_at) VALUES ($v, $d, $t)";
                 record.Parameters.AddWithValue("$v", version);
                 record.Parameters.AddWithValue("$d", description);
                 record.Parameters.AddWithValue("$t", DateTimeOffset.UtcNow.ToString("O"));
@@ -133,14 +136,14 @@ internal static class SqliteMigrations
             }
             tx.Commit();
         }
-        return CurrentVersion(connection);
+        return CurrentVersion(connection, versionTable);
     }
 
-    private static int CurrentVersion(SqliteConnection connection, SqliteTransaction? tx = null)
+    private static int CurrentVersion(SqliteConnection connection, string versionTable, SqliteTransaction? tx = null)
     {
         using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
-        cmd.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+        cmd.CommandText = $"SELECT COALESCE(MAX(version), 0) FROM {versionTable}";
         return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -39,18 +39,10 @@ public sealed partial class DatasetOperations
         var snap = _workspace.OpenSnapshot(source);
         var hashes = PerceptualHashes(snap, cancellationToken);
         int n = snap.Images.Count;
-        var parent = Enumerable.Range(0, n).ToArray();
-        int Find(int x) { while (parent[x] != x) x = parent[x] = parent[parent[x]]; return x; }
-        foreach (var (a, b) in CandidatePairs(snap.Images.Select(i => hashes[i.ContentHash]).ToArray(), threshold))
-        {
-            int d = PerceptualHash.Distance(hashes[snap.Images[a].ContentHash], hashes[snap.Images[b].ContentHash]);
-            if (d > threshold) continue;
-            int ra = Find(a), rb = Find(b);
-            if (ra != rb) parent[Math.Max(ra, rb)] = Math.Min(ra, rb);
-        }
+        var group = NearDuplicateGroups(snap.Images.Select(i => hashes[i.ContentHash]).ToArray(), threshold);
         var keep = new SortedSet<int>();
         var removed = new List<ItemIssue>();
-        foreach (var g in Enumerable.Range(0, n).GroupBy(Find))
+        foreach (var g in Enumerable.Range(0, n).GroupBy(i => group[i]))
         {
             var best = Best(g.Select(i => (snap.Images[i], i)).ToList());
             keep.Add(best.index);
@@ -64,6 +56,27 @@ public sealed partial class DatasetOperations
         var commit = _workspace.CommitCore(target ?? snap.Name, images, [snap.Version], "dedup", new { mode = "near", threshold },
             snap.Classes, [], new Dictionary<string, string>());
         return new OperationResult([commit], removed, []);
+    }
+
+    /// <summary>
+    /// Near-duplicate clusters: images whose hashes differ in at most <paramref name="threshold"/> bits are linked
+    /// (pigeonhole candidate pairs, then exact distance) and linked images share a cluster (union-find). Returns each
+    /// image's cluster id: the smallest index in its cluster.
+    /// </summary>
+    public static int[] NearDuplicateGroups(IReadOnlyList<ulong> hashes, int threshold)
+    {
+        ArgumentNullException.ThrowIfNull(hashes);
+        if (threshold is < 0 or > 32) throw new SeerException(ErrorCodes.InvalidInput, $"near-duplicate threshold must be 0..32 bits (was {threshold})");
+        int n = hashes.Count;
+        var parent = Enumerable.Range(0, n).ToArray();
+        int Find(int x) { while (parent[x] != x) x = parent[x] = parent[parent[x]]; return x; }
+        foreach (var (a, b) in CandidatePairs(hashes.ToArray(), threshold))
+        {
+            if (PerceptualHash.Distance(hashes[a], hashes[b]) > threshold) continue;
+            int ra = Find(a), rb = Find(b);
+            if (ra != rb) parent[Math.Max(ra, rb)] = Math.Min(ra, rb);
+        }
+        return Enumerable.Range(0, n).Select(Find).ToArray();
     }
 
     /// <summary>Perceptual hashes of a version's images, from the cache or computed (in parallel) and cached.</summary>

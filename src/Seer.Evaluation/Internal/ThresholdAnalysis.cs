@@ -1,3 +1,6 @@
+using Seer.Core.Annotations;
+using Seer.Core.Datasets;
+
 namespace Seer.Evaluation.Internal;
 
 /// <summary>TP/FP/FN counts and the detection confusion matrix at one score threshold (see the public types).</summary>
@@ -20,21 +23,7 @@ internal static class ThresholdAnalysis
             {
                 for (int d = ds[i]; d < ds[i + 1] && dets[d].Score >= scoreThreshold; d++)
                 {
-                    int best = -1;
-                    double bestIou = iouThreshold;
-                    bool hitsIgnored = false;
-                    for (int g = gs[i]; g < gs[i + 1]; g++)
-                    {
-                        double iou = CocoEngine.Iou(dets[d], gts[g]);
-                        if (iou < iouThreshold) continue;
-                        if (Ignored(gts[g])) hitsIgnored = true;
-                        else if (!matched[g] && iou >= bestIou)
-                        {
-                            bestIou = iou;
-                            best = g;
-                        }
-                    }
-
+                    int best = BestMatch(gts, gs[i], gs[i + 1], matched, dets[d], iouThreshold, out bool hitsIgnored);
                     if (best >= 0)
                     {
                         matched[best] = true;
@@ -120,6 +109,78 @@ internal static class ThresholdAnalysis
             Labels = [.. data.Classes, DetectionConfusionMatrix.Background], Counts = rows,
         };
     }
+
+    /// <summary>
+    /// The greedy step every threshold count shares: the unmatched, not ignored ground-truth object in [from, to) with
+    /// the highest IoU ≥ the threshold (the later one on ties), or -1; <paramref name="hitsIgnored"/> tells whether the
+    /// detection overlaps an ignored (crowd/difficult) object enough, so an unmatched one is not a false positive.
+    /// </summary>
+    public static int BestMatch(GtBox[] gts, int from, int to, bool[] matched, in DetBox det, double iouThreshold, out bool hitsIgnored)
+    {
+        int best = -1;
+        double bestIou = iouThreshold;
+        hitsIgnored = false;
+        for (int g = from; g < to; g++)
+        {
+            double iou = CocoEngine.Iou(det, gts[g]);
+            if (iou < iouThreshold) continue;
+            if (Ignored(gts[g])) hitsIgnored = true;
+            else if (!matched[g] && iou >= bestIou)
+            {
+                bestIou = iou;
+                best = g;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>Per-object outcome on one image: each class's detections by descending score (stable) through <see cref="BestMatch"/>, as <see cref="Counts"/> does.</summary>
+    public static ObjectMatches Match(ImageRecord truth, IReadOnlyList<ObjectAnnotation> predictions, double scoreThreshold, double iouThreshold)
+    {
+        var gtStatus = new MatchStatus[truth.Objects.Count];
+        var gtMatch = new int[truth.Objects.Count];
+        var detStatus = new MatchStatus[predictions.Count];
+        var detMatch = new int[predictions.Count];
+        Array.Fill(gtMatch, -1);
+        Array.Fill(detMatch, -1);
+        foreach (var label in truth.Objects.Select(o => o.Label).Concat(predictions.Select(p => p.Label)).Distinct(StringComparer.Ordinal))
+        {
+            var gtIndex = Enumerable.Range(0, truth.Objects.Count).Where(i => truth.Objects[i].Label == label).ToArray();
+            var gts = gtIndex.Select(i => ToGt(truth.Objects[i])).ToArray();
+            var matched = new bool[gts.Length];
+            var order = Enumerable.Range(0, predictions.Count).Where(i => predictions[i].Label == label)
+                .OrderByDescending(i => predictions[i].Score ?? 0).ToArray(); // OrderBy is stable: ties keep input order
+            foreach (int d in order)
+            {
+                if ((predictions[d].Score ?? 0) < scoreThreshold)
+                {
+                    detStatus[d] = MatchStatus.BelowThreshold;
+                    continue;
+                }
+                var b = predictions[d].Box;
+                var det = new DetBox { X = b.X1, Y = b.Y1, W = b.X2 - b.X1, H = b.Y2 - b.Y1, Score = predictions[d].Score ?? 0 };
+                int best = BestMatch(gts, 0, gts.Length, matched, det, iouThreshold, out bool hitsIgnored);
+                if (best >= 0)
+                {
+                    matched[best] = true;
+                    detStatus[d] = MatchStatus.TruePositive;
+                    detMatch[d] = gtIndex[best];
+                    gtStatus[gtIndex[best]] = MatchStatus.TruePositive;
+                    gtMatch[gtIndex[best]] = d;
+                }
+                else detStatus[d] = hitsIgnored ? MatchStatus.Ignored : MatchStatus.FalsePositive;
+            }
+            for (int g = 0; g < gts.Length; g++)
+                if (!matched[g]) gtStatus[gtIndex[g]] = Ignored(gts[g]) ? MatchStatus.Ignored : MatchStatus.FalseNegative;
+        }
+        return new ObjectMatches(gtStatus, gtMatch, detStatus, detMatch);
+    }
+
+    private static GtBox ToGt(ObjectAnnotation o) => new()
+    {
+        X = o.Box.X1, Y = o.Box.Y1, W = o.Box.X2 - o.Box.X1, H = o.Box.Y2 - o.Box.Y1,
+        Area = o.Area ?? (o.Box.X2 - o.Box.X1) * (o.Box.Y2 - o.Box.Y1), Crowd = o.IsCrowd, Difficult = o.Difficult,
+    };
 
     private static bool Ignored(in GtBox g) => g.Crowd || g.Difficult;
 

@@ -160,6 +160,24 @@ public sealed class AccountStore
         return Find(user);
     }
 
+    /// <summary>Tokens (never their secrets) of one user, or of everyone when <paramref name="userName"/> is null; newest first.</summary>
+    public IReadOnlyList<TokenInfo> ListTokens(string? userName)
+    {
+        using var c = _db.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT id, user_name, created_at, last_used_at, revoked FROM api_tokens WHERE $u IS NULL OR user_name = $u ORDER BY created_at DESC, id";
+        cmd.Parameters.AddWithValue("$u", (object?)userName ?? DBNull.Value);
+        using var r = cmd.ExecuteReader();
+        var list = new List<TokenInfo>();
+        while (r.Read())
+            list.Add(new TokenInfo(r.GetString(0), r.GetString(1), HostingDatabase.ParseTime(r.GetString(2))!.Value,
+                r.IsDBNull(3) ? null : HostingDatabase.ParseTime(r.GetString(3)), r.GetInt64(4) != 0));
+        return list;
+    }
+
+    /// <summary>The user a token id belongs to, or null when there is no such token.</summary>
+    public string? TokenOwner(string tokenId) => ListTokens(null).FirstOrDefault(t => t.Id == tokenId)?.User;
+
     public void RevokeToken(string tokenId)
     {
         using var c = _db.Open();

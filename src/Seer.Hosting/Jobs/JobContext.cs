@@ -32,6 +32,9 @@ public sealed class JobContext : IProgress<WorkProgress>
 
     public void SaveCheckpoint(string checkpoint) => _queue.SaveCheckpoint(Job.Id, checkpoint);
 
+    /// <summary>True when a user asked to cancel this job (as opposed to the server shutting down, after which resumable jobs continue).</summary>
+    public bool CancelRequested => _queue.IsCancelRequested(Job.Id);
+
     /// <summary>Records progress; frequent reports are thinned to about four a second unless the stage ends.</summary>
     public void Report(WorkProgress value)
     {

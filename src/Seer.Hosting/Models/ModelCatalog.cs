@@ -16,6 +16,7 @@ public sealed class ModelCatalog : IDisposable
     private readonly HostingDatabase _db;
     private readonly ConcurrentDictionary<string, Lazy<(OnnxModel Model, ConcurrentDictionary<float, ImageAnalyzer> Analyzers)>> _loaded = new(StringComparer.Ordinal);
 
+    private readonly ConcurrentDictionary<(string Name, float Threshold), Predictor> _predictors = new();
     private readonly ConcurrentDictionary<string, Predictor> _embedders = new(StringComparer.Ordinal);
 
     public ModelCatalog(HostingDatabase db) => _db = db;
@@ -66,6 +67,7 @@ public sealed class ModelCatalog : IDisposable
             cmd.Parameters.AddWithValue("$n", name);
             cmd.ExecuteNonQuery();
         }
+        foreach (var key in _predictors.Keys.Where(k => k.Name == name).ToList()) _predictors.TryRemove(key, out _);
         _embedders.TryRemove(name, out _);
         if (_loaded.TryRemove(name, out var lazy) && lazy.IsValueCreated) lazy.Value.Model.Dispose();
     }
@@ -73,9 +75,7 @@ public sealed class ModelCatalog : IDisposable
     /// <summary>The image API analyzer of a model at a score threshold (loaded once, then shared; thread-safe).</summary>
     public ImageAnalyzer Analyzer(string name, float scoreThreshold)
     {
-        var model = Get(name);
-        var entry = _loaded.GetOrAdd(name, _ => new Lazy<(OnnxModel, ConcurrentDictionary<float, ImageAnalyzer>)>(
-            () => (model.Load(), new ConcurrentDictionary<float, ImageAnalyzer>()))).Value;
+        var entry = Loaded(name);
         return entry.Analyzers.GetOrAdd(scoreThreshold, t =>
         {
             var predictor = new Predictor(entry.Model, new PredictorOptions { ScoreThreshold = t });
@@ -83,15 +83,27 @@ public sealed class ModelCatalog : IDisposable
         });
     }
 
+    /// <summary>A predictor of a served model at a score threshold (detections, or every class's score for a classifier), sharing the loaded model.</summary>
+    public Predictor Predictor(string name, float scoreThreshold)
+    {
+        var entry = Loaded(name);
+        return _predictors.GetOrAdd((name, scoreThreshold), _ => new Predictor(entry.Model, new PredictorOptions { ScoreThreshold = scoreThreshold }));
+    }
+
     /// <summary>The predictor of a served feature (embed) model (loaded once, then shared; thread-safe).</summary>
     public Predictor Embedder(string name)
     {
-        var model = Get(name);
-        var entry = _loaded.GetOrAdd(name, _ => new Lazy<(OnnxModel, ConcurrentDictionary<float, ImageAnalyzer>)>(
-            () => (model.Load(), new ConcurrentDictionary<float, ImageAnalyzer>()))).Value;
+        var entry = Loaded(name);
         if (entry.Model.Spec.Task != "embed")
             throw new SeerException(ErrorCodes.InvalidInput, $"model '{name}' is a {entry.Model.Spec.Task} model, not a feature (embed) model", name);
         return _embedders.GetOrAdd(name, _ => new Predictor(entry.Model));
+    }
+
+    private (OnnxModel Model, ConcurrentDictionary<float, ImageAnalyzer> Analyzers) Loaded(string name)
+    {
+        var model = Get(name);
+        return _loaded.GetOrAdd(name, _ => new Lazy<(OnnxModel, ConcurrentDictionary<float, ImageAnalyzer>)>(
+            () => (model.Load(), new ConcurrentDictionary<float, ImageAnalyzer>()))).Value;
     }
 
     public void Dispose()

@@ -88,6 +88,17 @@ public sealed class FeatureGroupHost : IDisposable
         return vectors;
     }
 
+    /// <summary>
+    /// The 1:1 threshold a served embed model was calibrated with for a target false-accept rate (its spec's
+    /// <c>verification_thresholds</c>, from <c>seer model eval</c> on its validation version); null when it has none
+    /// for that rate.
+    /// </summary>
+    public float? CalibratedThreshold(string model, string far)
+    {
+        var thresholds = _models.Embedder(model).Spec.VerificationThresholds;
+        return thresholds is not null && thresholds.TryGetValue(far, out float t) ? t : null;
+    }
+
     public void Dispose()
     {
         lock (_gate)

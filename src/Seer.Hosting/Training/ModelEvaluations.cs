@@ -20,6 +20,9 @@ public static class ModelEvaluations
     public const string FileName = "evaluation.json";
     public const int MaxCurvePoints = 200;
 
+    /// <summary>The score threshold of a detector's stored TP/FP/FN counts and confusion matrix (the image API's default).</summary>
+    public const double CountsScoreThreshold = 0.25;
+
     public static ModelEvaluationReport Run(IModelRegistry registry, string model, DatasetSnapshot data, int threads,
         IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
@@ -52,7 +55,8 @@ public static class ModelEvaluations
                 }).ToList());
             }
             if (truth.Count == 0) throw new SeerException(ErrorCodes.InvalidInput, $"{data} has no labelled images to evaluate on", data.ToString());
-            var metrics = DetectionEvaluator.Evaluate(truth, detections, record.Classes);
+            // A score threshold adds TP/FP/FN per class and the confusion matrix (the model page draws them) to the COCO metrics.
+            var metrics = DetectionEvaluator.Evaluate(truth, detections, record.Classes, new DetectionEvalOptions { ScoreThreshold = CountsScoreThreshold });
             var curves = metrics.PrCurves.Values
                 .Select(c => Thin(c, metrics.PerClassAP50.TryGetValue(c.Class, out double ap) ? ap : -1))
                 .ToList();
@@ -77,11 +81,41 @@ public static class ModelEvaluations
         return doc.RootElement.Clone();
     }
 
+    /// <summary>Folder of every evaluation run of a model (history): one file per run, named by its time, never overwritten.</summary>
+    public const string HistoryFolder = "evaluations";
+
+    /// <summary>
+    /// Every stored evaluation run of a model, newest first: the files under evaluations/, and a pre-history
+    /// evaluation.json (written before runs were kept) when no run repeats it.
+    /// </summary>
+    public static IReadOnlyList<JsonElement> History(string modelFolder)
+    {
+        var runs = new List<JsonElement>();
+        string dir = Path.Combine(modelFolder, HistoryFolder);
+        if (Directory.Exists(dir))
+            foreach (var file in Directory.GetFiles(dir, "*.json").OrderDescending(StringComparer.Ordinal))
+            {
+                using var doc = JsonDocument.Parse(File.ReadAllText(file));
+                runs.Add(doc.RootElement.Clone());
+            }
+        if (runs.Count == 0 && Read(modelFolder) is { } latest) runs.Add(latest);
+        return runs;
+    }
+
     private static void Save(string folder, ModelEvaluationReport report)
     {
+        string json = JsonSerializer.Serialize(report, JobJson.Options);
+        // The run joins the history first (a new file, never replaced), then becomes the latest.
+        string dir = Path.Combine(folder, HistoryFolder);
+        Directory.CreateDirectory(dir);
+        string stamp = report.CreatedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfffffff", System.Globalization.CultureInfo.InvariantCulture);
+        string run = Path.Combine(dir, $"{stamp}.json");
+        for (int n = 2; File.Exists(run); n++) run = Path.Combine(dir, $"{stamp}-{n}.json");
+        File.WriteAllText(run + ".tmp", json);
+        File.Move(run + ".tmp", run);
         string path = Path.Combine(folder, FileName);
         string temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(report, JobJson.Options));
+        File.WriteAllText(temp, json);
         File.Move(temp, path, overwrite: true);
     }
 

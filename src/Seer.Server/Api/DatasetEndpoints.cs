@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Seer.Core.Datasets;
 using Seer.Core.Errors;
 using Seer.Data;
+using Seer.Data.Browse;
 using Seer.Data.Stats;
 using Seer.Hosting.Access;
 using Seer.Hosting.Jobs;
@@ -54,23 +55,32 @@ public static class DatasetEndpoints
             Demand(reference, ws, http, access);
             return DatasetStatistics.Compute(ws.OpenSnapshot(DatasetRef.Parse(reference)));
         });
-        ds.MapGet("/{reference}/images", (string reference, int? offset, int? limit, string? label, Workspace ws, HttpContext http, ResourceAccess access) =>
+        // The images query: server-paged, filtered and sorted in SQLite (Seer.Data.Browse.ImageBrowser).
+        ds.MapGet("/{reference}/images", (string reference, int? offset, int? limit, string? label, string? state, string? q, string? sort,
+            string? order, string? field, double? min, double? max, Workspace ws, ImageBrowser browser, HttpContext http, ResourceAccess access) =>
         {
             Demand(reference, ws, http, access);
-            var snapshot = ws.OpenSnapshot(DatasetRef.Parse(reference));
-            IEnumerable<ImageRecord> images = snapshot.Images;
-            if (!string.IsNullOrEmpty(label)) images = images.Where(i => i.Tags.Contains(label) || i.Objects.Any(o => o.Label == label));
-            var list = images.ToList();
-            int from = Math.Max(0, offset ?? 0), take = Math.Clamp(limit ?? 100, 1, 1000);
+            var page = browser.Query(DatasetRef.Parse(reference), new ImageQuery
+            {
+                Offset = offset ?? 0, Limit = limit ?? 100, Label = label, State = state, Text = q, Sort = sort, Order = order,
+                Field = field, Min = min, Max = max,
+            });
             return Results.Ok(new
             {
-                dataset = snapshot.Name,
-                version = snapshot.Version,
-                classes = snapshot.Classes,
-                total = list.Count,
-                offset = from,
-                images = list.Skip(from).Take(take).Select(ImageJson),
+                dataset = page.Dataset,
+                version = page.Version,
+                classes = ws.Metadata.ReadClasses(page.Version),
+                total = page.Total,
+                offset = page.Offset,
+                images = page.Images.Select(BrowseEndpoints.Row),
             });
+        });
+        ds.MapGet("/{reference}/fields", (string reference, Workspace ws, ImageBrowser browser, HttpContext http, ResourceAccess access) =>
+        {
+            Demand(reference, ws, http, access);
+            var info = ws.Resolve(DatasetRef.Parse(reference));
+            var at = DatasetRef.Parse($"{info.Dataset}@{info.Version}");
+            return Results.Ok(new { fields = browser.FieldNames(info.Version), runs = browser.FieldRuns(at) });
         });
         ds.MapGet("/{reference}/images/random", (string reference, Workspace ws, HttpContext http, ResourceAccess access) =>
         {
@@ -90,7 +100,17 @@ public static class DatasetEndpoints
                     ?? throw new SeerException(ErrorCodes.InvalidInput, "send {dataset, format, path} as JSON or the archive as multipart form data");
                 parameters = JsonSerializer.SerializeToElement(new { dataset = body.Dataset, format = body.Format, path = body.Path });
             }
-            var job = jobs.Submit("import", parameters, http.User.UserName());
+            JobInfo job;
+            try
+            {
+                job = jobs.Submit("import", parameters, http.User.UserName());
+            }
+            catch when (request.HasFormContentType)
+            {
+                // A refused submission leaves no upload behind.
+                File.Delete(parameters.GetProperty("path").GetString()!);
+                throw;
+            }
             return Results.Accepted($"/api/jobs/{job.Id}", job);
         }).DisableAntiforgery();
         ds.MapPost("/{reference}/export", (string reference, ExportRequest body, HttpContext http, JobService jobs) =>
@@ -136,7 +156,7 @@ public static class DatasetEndpoints
     }
 
     /// <summary>Not found (naming no other dataset) unless the dataset exists and the caller may see it.</summary>
-    private static void Demand(string reference, Workspace ws, HttpContext http, ResourceAccess access) =>
+    internal static void Demand(string reference, Workspace ws, HttpContext http, ResourceAccess access) =>
         access.DemandDataset(ws, DatasetRef.Parse(reference).Name, http.User.Caller());
 
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, PropertyNameCaseInsensitive = true };
@@ -174,9 +194,17 @@ public static class DatasetEndpoints
         Directory.CreateDirectory(folder);
         string target = Path.Combine(folder, $"{DateTime.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid():N}.zip");
         string temp = target + ".part";
-        await using (var output = File.Create(temp))
-            await file.CopyToAsync(output, ct).ConfigureAwait(false);
-        File.Move(temp, target);
+        try
+        {
+            await using (var output = File.Create(temp))
+                await file.CopyToAsync(output, ct).ConfigureAwait(false);
+            File.Move(temp, target);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
         return JsonSerializer.SerializeToElement(new { dataset, format, path = target });
     }
 }

@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Seer.Core.Errors;
 using Seer.Data;
+using Seer.Hosting;
 using Seer.Hosting.Access;
+using Seer.Imaging;
 using Seer.Hosting.Models;
 using Seer.Inference.ImageApi;
 using Seer.Inference.Processing;
@@ -52,7 +54,8 @@ public static class ModelEndpoints
         });
 
         // The image API: multipart field "image" (one file); query: threshold, min_box_size, min_sharpness, crops.
-        models.MapPost("/{name}/analyze", async (string name, HttpRequest request, ModelCatalog catalog, ResourceAccess access, float? threshold,
+        models.MapPost("/{name}/analyze", async (string name, HttpRequest request, ModelCatalog catalog, ResourceAccess access,
+            Microsoft.Extensions.Options.IOptions<HostingOptions> limits, float? threshold,
             double? minBoxSize, double? minSharpness, bool? crops, CancellationToken ct) =>
         {
             access.DemandServed(catalog, name, request.HttpContext.User.Caller());
@@ -65,6 +68,8 @@ public static class ModelEndpoints
             if (t is < 0 or > 1) throw new SeerException(ErrorCodes.InvalidInput, $"threshold {t} is outside 0..1");
             using var buffer = new MemoryStream();
             await file.CopyToAsync(buffer, ct).ConfigureAwait(false);
+            // The pixel cap from the header, before any decoding allocates width x height pixels.
+            ImagePixelCap.Check(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), file.FileName, limits.Value.MaxImagePixels);
             var analyzer = catalog.Analyzer(name, t);
             var options = new ImageAnalysisOptions
             {

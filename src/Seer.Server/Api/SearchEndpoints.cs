@@ -26,7 +26,7 @@ public static class SearchEndpoints
 
     public sealed record SearchRequest(float[]? Vector, IReadOnlyList<float[]>? Vectors, int? K, float? Threshold);
 
-    public sealed record CompareRequest(float[]? A, float[]? B, string? Metric, float? Threshold);
+    public sealed record CompareRequest(float[]? A, float[]? B, string? Metric, float? Threshold, string? Model, string? Far);
 
     public static void Map(RouteGroupBuilder api)
     {
@@ -153,22 +153,24 @@ public static class SearchEndpoints
             });
         }).DisableAntiforgery();
 
-        // 1:1 compare: JSON {a, b, metric, threshold} or multipart with two files + "model" (+ "metric", "threshold").
+        // 1:1 compare: JSON {a, b, metric, threshold, model, far} or multipart with two files + "model" (+ "metric",
+        // "threshold", "far"). Without a threshold, a served model's calibrated threshold for the FAR (default 1e-3).
         api.MapPost("/compare", async (HttpRequest request, FeatureGroupHost host, CancellationToken ct) =>
         {
             FeatureGroupAccess.DemandRead(request.HttpContext.User, null);
             float[] a, b;
-            string? metricName;
+            string? metricName, model = null, far;
             float? threshold;
             if (request.HasFormContentType)
             {
-                var (model, images) = await ReadImagesAsync(request, ct).ConfigureAwait(false);
+                (model, var images) = await ReadImagesAsync(request, ct).ConfigureAwait(false);
                 if (images.Count != 2) throw new SeerException(ErrorCodes.InvalidInput, $"compare needs exactly two images (got {images.Count})");
                 var form = await request.ReadFormAsync(ct).ConfigureAwait(false);
                 var vectors = host.Embed(model, images);
                 (a, b) = (vectors[0], vectors[1]);
                 metricName = form["metric"].FirstOrDefault();
                 threshold = FormNumber(form, "threshold", float.Parse);
+                far = form["far"].FirstOrDefault();
             }
             else
             {
@@ -177,6 +179,17 @@ public static class SearchEndpoints
                 b = body.B ?? throw new SeerException(ErrorCodes.InvalidInput, "send {\"a\": [...], \"b\": [...]}: \"b\" is missing");
                 metricName = body.Metric;
                 threshold = body.Threshold;
+                model = body.Model;
+                far = body.Far;
+            }
+            // No threshold given: the model's calibrated one for the FAR (default 1e-3), when it has one.
+            string source = threshold is null ? "none" : "request";
+            if (threshold is null && model is not null)
+            {
+                threshold = host.CalibratedThreshold(model, far ?? "1e-3");
+                if (threshold is null && far is not null)
+                    throw new SeerException(ErrorCodes.InvalidInput, $"model '{model}' has no calibrated threshold for FAR {far}; send \"threshold\"");
+                if (threshold is not null) source = "model";
             }
             var metric = metricName is null ? DistanceMetric.Cosine : FeatureGroupOptions.ParseMetric(metricName);
             float score = FeatureComparer.Score(a, b, metric);
@@ -185,6 +198,8 @@ public static class SearchEndpoints
                 metric = FeatureGroupOptions.MetricName(metric),
                 score,
                 threshold,
+                threshold_source = source,
+                far = source == "model" ? far ?? "1e-3" : null,
                 same = threshold is { } t ? FeatureComparer.Accepts(score, t, metric) : (bool?)null,
             });
         }).WithTags("search").DisableAntiforgery();

@@ -1,9 +1,14 @@
 // Seer web UI: plain ES module, no build step. Hash routes: #/login, #/datasets, #/dataset/NAME, #/gallery/NAME,
-// #/import, #/jobs, #/job/ID, #/train, #/models, #/model/ID, #/compare/A/B, #/verify[/MODEL], #/labels, #/projects, #/project/NAME. Every call goes to the REST API with the session cookie.
+// #/import, #/jobs, #/job/ID, #/train, #/models, #/model/ID, #/compare/A/B, #/verify[/MODEL], #/labels, #/projects, #/project/NAME,
+// #/home, #/browse/NAME[?filters], #/image/NAME@VERSION/INDEX, #/admin. Every call goes to the REST API with the session cookie.
 import { barChart, lineageGraph, colorOf } from "/charts.js";
 import { view, h, api, json, card, fail } from "/dom.js";
 import { trainPage, jobPage, modelsPage, modelPage, comparePage, stopPolling } from "/models.js";
 import { projectsPage, projectPage } from "/projects.js";
+import { browsePage, imagePage, stopBrowse } from "/browse.js";
+import { actionsCard, IMPORT_FORMATS, importReport } from "/actions.js";
+import { adminPage } from "/admin.js";
+import { homePage } from "/home.js";
 
 
 async function login() {
@@ -13,7 +18,13 @@ async function login() {
   const message = h("div");
   const form = h("form", { class: "card login", onsubmit: async (e) => {
     e.preventDefault();
-    try { await api("/api/auth/login", json("POST", { name: name.value, password: password.value })); location.hash = "#/datasets"; }
+    try {
+      await api("/api/auth/login", json("POST", { name: name.value, password: password.value }));
+      // Back to the page that asked for the sign-in (a deep link), else home.
+      const back = sessionStorage.getItem("seer-after-login");
+      sessionStorage.removeItem("seer-after-login");
+      if (back && back !== location.hash) location.hash = back; else if (location.hash !== "#/home") location.hash = "#/home"; else route();
+    }
     catch (err) { message.replaceChildren(fail(err)); }
   } }, h("h2", {}, "Sign in to Seer"), h("label", {}, "User", name), h("label", {}, "Password", password),
     h("button", { type: "submit", id: "login-submit" }, "Sign in"), message);
@@ -24,19 +35,19 @@ async function datasets() {
   const list = await api("/api/datasets");
   const rows = list.map(d => h("tr", {}, h("td", {}, h("a", { href: `#/dataset/${encodeURIComponent(d.name)}` }, d.name)),
     h("td", {}, d.head.slice(0, 12)), h("td", {}, d.versions), h("td", {}, d.images), h("td", {}, d.labelled),
-    h("td", {}, h("a", { href: `#/gallery/${encodeURIComponent(d.name)}` }, "gallery"))));
+    h("td", {}, h("a", { href: `#/browse/${encodeURIComponent(d.name)}` }, "browse"), " · ", h("a", { href: `#/gallery/${encodeURIComponent(d.name)}` }, "gallery"))));
   view.replaceChildren(card("Datasets", list.length === 0 ? h("p", {}, "No datasets yet. ", h("a", { href: "#/import" }, "Import one.")) :
     h("table", { id: "datasets" }, h("tr", {}, ["Name", "Head", "Versions", "Images", "Labelled", ""].map(t => h("th", {}, t))), rows)));
 }
 
 async function dataset(name) {
-  const [versions, lineage, stats] = await Promise.all([
+  const [versions, lineage, stats, all] = await Promise.all([
     api(`/api/datasets/${encodeURIComponent(name)}/versions`), api(`/api/datasets/${encodeURIComponent(name)}/lineage`),
-    api(`/api/datasets/${encodeURIComponent(name)}/stats`)]);
+    api(`/api/datasets/${encodeURIComponent(name)}/stats`), api("/api/datasets")]);
   const warnings = stats.warnings.map(w => h("div", { class: "warn" }, w));
   view.replaceChildren(
     card(`${name}`, h("p", {}, `${stats.images} images, ${stats.labelled} labelled, ${stats.instances} objects, ${stats.classes.length} classes; imbalance ratio ${stats.imbalance_ratio.toFixed(1)}. `,
-      h("a", { href: `#/gallery/${encodeURIComponent(name)}` }, "Open the gallery")), ...warnings),
+      h("a", { href: `#/browse/${encodeURIComponent(name)}` }, "Browse the images"), " · ", h("a", { href: `#/gallery/${encodeURIComponent(name)}` }, "Open the gallery")), ...warnings),
     h("div", { class: "row" },
       card("Objects per label", barChart(stats.instances_per_class, { id: "chart-labels" })),
       card("Box sizes (area)", barChart(stats.box_area_ranges, { id: "chart-sizes", color: "#8a5cd1" })),
@@ -44,7 +55,8 @@ async function dataset(name) {
     h("div", { class: "row" },
       card("Versions", h("table", {}, h("tr", {}, ["Version", "Operation", "Images", "Created"].map(t => h("th", {}, t))),
         versions.map(v => h("tr", {}, h("td", {}, v.version.slice(0, 12)), h("td", {}, v.operation), h("td", {}, v.image_count), h("td", {}, new Date(v.created_at).toLocaleString()))))),
-      card("Lineage", lineageGraph(lineage))));
+      card("Lineage", lineageGraph(lineage))),
+    actionsCard(name, stats.classes, all.map(d => d.name)));
 }
 
 async function gallery(name) {
@@ -89,7 +101,7 @@ function tile(img, shown, size) {
 
 async function importPage() {
   const dataset = h("input", { id: "import-dataset", value: "sample" });
-  const format = h("select", { id: "import-format" }, ["voc", "coco", "yolo"].map(f => h("option", { value: f }, f)));
+  const format = h("select", { id: "import-format" }, IMPORT_FORMATS.map(f => h("option", { value: f }, f)));
   const path = h("input", { id: "import-path", size: 60, placeholder: "/absolute/folder/or/archive.zip on the server" });
   const file = h("input", { id: "import-file", type: "file", accept: ".zip" });
   const status = h("div", { id: "import-status" });
@@ -103,8 +115,7 @@ async function importPage() {
       } else job = await api("/api/datasets/import", json("POST", { dataset: dataset.value, format: format.value, path: path.value }));
       status.replaceChildren(h("p", {}, `Job ${job.id} queued… `));
       const done = await api(`/api/jobs/${job.id}/wait?timeout=120`);
-      status.replaceChildren(done.state === "succeeded"
-        ? h("p", { class: "state-succeeded" }, `Imported ${done.result.images} images into ${done.result.dataset}. `, h("a", { href: `#/gallery/${encodeURIComponent(done.result.dataset)}` }, "Open the gallery"))
+      status.replaceChildren(done.state === "succeeded" ? await importReport(done)
         : h("div", { class: "error" }, `Job ${done.id} ${done.state}: ${done.error ?? ""}`));
     } catch (err) { status.replaceChildren(fail(err)); }
   };
@@ -180,18 +191,28 @@ async function labels() {
 async function route() {
   clearInterval(jobTimer);
   stopPolling();
+  stopBrowse();
   const [, page, arg, arg2] = location.hash.split("/");
+  const wanted = location.hash; // the API helper moves to #/login on a 401: keep the deep link first
   if (page !== "login") {
     try {
       const me = await api("/api/auth/me");
       document.getElementById("nav").hidden = false;
       document.getElementById("who").textContent = `${me.name} (${me.role})`;
-    } catch { return login(); }
+    } catch {
+      if (wanted && wanted !== "#/login") sessionStorage.setItem("seer-after-login", wanted);
+      return login();
+    }
   }
   const name = arg ? decodeURIComponent(arg) : null;
   try {
     switch (page) {
       case "login": return login();
+      case "home": return await homePage();
+      case "datasets": return await datasets();
+      case "browse": return await browsePage(location.hash.split("/").slice(2).join("/"));
+      case "image": return await imagePage(name, arg2);
+      case "admin": return await adminPage();
       case "dataset": return await dataset(name);
       case "gallery": return await gallery(name);
       case "import": return await importPage();
@@ -205,7 +226,7 @@ async function route() {
       case "labels": return await labels();
       case "projects": return await projectsPage();
       case "project": return await projectPage(name);
-      default: return await datasets();
+      default: return await homePage();
     }
   } catch (err) { view.replaceChildren(fail(err)); }
 }

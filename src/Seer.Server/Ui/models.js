@@ -1,6 +1,7 @@
 // Training launcher, job detail with live curves, models (metrics, curves, PR curves) and side-by-side comparison.
 import { barChart, lineChart, pairedBars, colorOf } from "/charts.js";
 import { view, h, api, json, card, fail } from "/dom.js";
+import { modelExtras, compareVerdict } from "/modelextras.js";
 
 let timer = null;
 export function stopPolling() { clearTimeout(timer); timer = null; }
@@ -55,6 +56,10 @@ export async function trainPage(preselect) {
     preview.replaceChildren(h("p", {}, "Reading the label distribution…"));
     try {
       const s = await api(`/api/datasets/${encodeURIComponent(train.value)}/stats`);
+      // The task follows the data: boxes → detect; labelled images without boxes → classify (the server refuses a misfit).
+      const boxes = Object.values(s.box_area_ranges ?? {}).reduce((a, b) => a + b, 0);
+      const fits = boxes > 0 ? "detect" : s.labelled > 0 ? "classify" : task.value;
+      if (fits !== task.value) { task.value = fits; task.onchange(); }
       preview.replaceChildren(
         h("p", {}, `${train.value}: ${s.images} images, ${s.labelled} labelled, ${s.instances} objects in ${s.classes.length} classes (imbalance ratio ${s.imbalance_ratio.toFixed(1)}).`),
         ...s.warnings.map(w => h("div", { class: "warn" }, w)),
@@ -177,6 +182,7 @@ export async function modelPage(id) {
       card("Precision-recall at IoU 0.5", prChart(ev, "chart-pr"))),
     curveCharts(m.curves, s.primary_metric, "model"),
     card("Evaluate on another dataset", h("form", { onsubmit: evaluate }, dataset, " ", h("button", { type: "submit", id: "evaluate-submit" }, "Evaluate")), message));
+  view.append(...await modelExtras(m));
 }
 
 export async function comparePage(a, b) {
@@ -195,7 +201,8 @@ export async function comparePage(a, b) {
   view.replaceChildren(
     card(`Compare ${names[0]} and ${names[1]}`,
       h("table", { id: "compare-table", class: "kv" }, h("tr", {}, h("th", {}, "Metric"), h("th", {}, names[0]), h("th", {}, names[1]), h("th", {}, "B − A")), rows),
-      h("p", {}, `A: ${ma.summary.train_dataset} · ${ma.summary.architecture} ${ma.summary.epochs} epochs — B: ${mb.summary.train_dataset} · ${mb.summary.architecture} ${mb.summary.epochs} epochs`)),
+      h("p", {}, `A: ${ma.summary.train_dataset} · ${ma.summary.architecture} ${ma.summary.epochs} epochs — B: ${mb.summary.train_dataset} · ${mb.summary.architecture} ${mb.summary.epochs} epochs`),
+      compareVerdict(ma.summary, mb.summary, names)),
     h("div", { class: "row" },
       card("Metrics side by side", pairedBars(keys, A ?? {}, B ?? {}, { id: "compare-metrics", names, max: 1 })),
       card("Training loss", overlay("loss", "loss", "compare-loss")),

@@ -33,6 +33,8 @@ public sealed class TrainingJob
         if (sets.Any(s => s.Options.Task != task))
             throw new SeerException(ErrorCodes.InvalidOptions, "all parameter sets of a job must have the same task");
         TrainingTask taskInfo = TaskRegistry.Get(task);
+        TrainingDataCheck.Check(task, request.Train, "training");
+        TrainingDataCheck.Check(task, request.Val, "validation");
 
         InitialWeights? init = null;
         if (request.Parent is { } parentId)

@@ -37,7 +37,20 @@ public static class RegistryOnnxExport
             Resize = detect ? ResizeMode.Letterbox : ResizeMode.Stretch,
             PadValue = 114f,
             OutputLayout = detect ? OutputLayout.BoxesScores : OutputLayout.ClassifierLogits,
+            VerificationThresholds = record.Task == "embed" ? Thresholds(record) : null,
         };
+    }
+
+    /// <summary>An embed model's thresholds per FAR from its validation metrics (<c>threshold_at_far</c>), if any.</summary>
+    private static Dictionary<string, float>? Thresholds(ModelRecord record)
+    {
+        if (!record.Metrics.TryGetValue("threshold_at_far", out object? value) || value is null) return null;
+        var json = value is System.Text.Json.JsonElement e ? e : System.Text.Json.JsonSerializer.SerializeToElement(value);
+        if (json.ValueKind != System.Text.Json.JsonValueKind.Object) return null;
+        var thresholds = new Dictionary<string, float>(StringComparer.Ordinal);
+        foreach (var p in json.EnumerateObject())
+            if (p.Value.ValueKind == System.Text.Json.JsonValueKind.Number) thresholds[p.Name] = p.Value.GetSingle();
+        return thresholds.Count > 0 ? thresholds : null;
     }
 
     /// <summary>Loads <paramref name="model"/>'s weights from the registry and writes its ONNX export to <paramref name="path"/>.</summary>

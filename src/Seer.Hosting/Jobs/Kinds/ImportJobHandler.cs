@@ -42,6 +42,35 @@ public sealed class ImportJobHandler : IJobHandler
         string format = JobParameters.RequiredString(p, "format", Kind);
         string path = _paths.CheckReadable(JobParameters.RequiredString(p, "path", Kind));
         context.Log($"reading {path} as {format}");
+        // An archive uploaded through the API is deleted once its job has run (succeeded or failed); when the job is
+        // cancelled or the server stops mid-job it is kept, so a resumed or retried job finds it.
+        bool upload = string.Equals(Path.GetDirectoryName(path), _paths.Uploads, StringComparison.Ordinal);
+        try
+        {
+            return await RunAsync(context, dataset, format, path, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (upload && !cancellationToken.IsCancellationRequested) TryDelete(path);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private async Task<object?> RunAsync(JobContext context, string dataset, string format, string path, CancellationToken cancellationToken)
+    {
         using var source = FileSources.Open(path);
         var read = FormatRegistry.GetImporter(format).Read(source, new ImportOptions());
         foreach (var issue in read.Warnings.Take(50)) context.Warn($"{issue.File}: {issue.Reason}");

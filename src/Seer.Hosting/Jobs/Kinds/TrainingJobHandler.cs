@@ -37,8 +37,9 @@ public sealed class TrainingJobHandler : IJobHandler
     public void Validate(JsonElement parameters)
     {
         var p = TrainingJobParameters.Parse(parameters, 1);
-        _workspace.Resolve(p.Train);
-        _workspace.Resolve(p.Val);
+        // The data must fit the task: refused here (400 at POST /api/jobs) rather than after minutes of training.
+        Seer.Training.Engine.TrainingDataCheck.Check(p.Options.Task, _workspace.OpenSnapshot(p.Train), "training");
+        Seer.Training.Engine.TrainingDataCheck.Check(p.Options.Task, _workspace.OpenSnapshot(p.Val), "validation");
         if (p.ServeAs is { } name && _catalog.List().Any(m => m.Name == name))
             throw new Core.Errors.SeerException(Core.Errors.ErrorCodes.Conflict, $"training job: a model named '{name}' is already served; pick another serve_as", "serve_as");
     }
@@ -86,7 +87,24 @@ public sealed class TrainingJobHandler : IJobHandler
             }
         });
         var request = new TrainingJobRequest(train, val, [new ParameterSet(p.Options, $"job {context.Job.Id}")]) { ResumeModel = resume };
-        ModelRecord record = new TrainingJob(registry).Run(request, progress, cancellationToken);
+        ModelRecord record;
+        try
+        {
+            record = new TrainingJob(registry).Run(request, progress, cancellationToken);
+        }
+        catch (OperationCanceledException) when (model is not null && context.CancelRequested)
+        {
+            // Cancelled by a user (not a shutdown, which resumes): the model says so instead of "training" forever.
+            files.Save(files.Get(model) with { Status = "cancelled" });
+            context.Log($"model {model} marked cancelled");
+            throw;
+        }
+        if (record.Status != "ready" && context.CancelRequested)
+        {
+            files.Save(record with { Status = "cancelled" });
+            context.Log($"model {record.Id} marked cancelled");
+            throw new OperationCanceledException(cancellationToken);
+        }
         if (record.Status != "ready")
             throw new Core.Errors.SeerException(Core.Errors.ErrorCodes.Conflict, $"model {record.Id} stopped before its last epoch (status {record.Status})", record.Id);
         context.Log($"model {record.Id}: {record.PrimaryMetric} {record.PrimaryValue:0.0000} at epoch {record.BestEpoch} ({record.TrainingSeconds:0.0} s)");

@@ -1,0 +1,260 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Seer.Hosting.Accounts;
+using Seer.Server;
+
+namespace Seer.Browser.Tests;
+
+/// <summary>
+/// Issue 19 in Debian's chromium against a real Kestrel: a 2,000-image Fashion-MNIST classification set browsed in the
+/// virtualised grid (classes on the tiles, a deep link that survives the sign-in, filters, scrolling to the last page
+/// without loading every row), the image page with ground truth and a trained classifier's predictions, the confusion
+/// matrix on the model page, a split from the dataset page, creating and revoking a token, and every main page at
+/// 375 px without horizontal overflow. Screenshots go to TestResults/screenshots/webapp-*.png.
+/// </summary>
+public sealed class WebAppUiTests
+{
+    private const string Password = "browser-password-1";
+    private const int Images = 2000;
+
+    [Fact]
+    public async Task BrowseFilterScroll_ImagePage_ConfusionMatrix_Split_Tokens_AndNarrowScreens()
+    {
+        string home = TestPaths.TempDir();
+        string shots = Path.Combine(TestPaths.Root, "TestResults", "screenshots");
+        Directory.CreateDirectory(shots);
+        var app = SeerServer.Build(home, "http://127.0.0.1:0");
+        await app.StartAsync();
+        try
+        {
+            string url = app.Urls.Single();
+            var accounts = app.Services.GetRequiredService<AccountStore>();
+            accounts.AddUser("ada", UserRole.Admin, Password);
+            // As an admin would: allow imports by path from the folder the test writes its data to.
+            string data = TestPaths.TempDir();
+            app.Services.GetRequiredService<SettingsStore>().Set("AllowedPaths", data, "ada");
+            using var http = new HttpClient { BaseAddress = new Uri(url) };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accounts.CreateToken("ada"));
+            var (bags, model) = await SetUpAsync(http, data);
+
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = "/usr/bin/chromium",
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            });
+            var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 900 } });
+            var page = await context.NewPageAsync();
+            try
+            {
+                await BrowseAsync(page, url, shots, bags);
+                await ImageAndModelAsync(page, url, shots, model);
+                await SplitAsync(page, url, shots);
+                await TokensAsync(page, url, shots, http);
+                await NarrowAsync(context, url, shots, model);
+            }
+            catch (Exception)
+            {
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "webapp-failure.png"), FullPage = true });
+                throw;
+            }
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>Imports the 2,000 images and trains a tiny classifier on them (served as "fash"); returns the Bag count and the model id.</summary>
+    private static async Task<(int Bags, string Model)> SetUpAsync(HttpClient http, string data)
+    {
+        var import = await http.PostAsJsonAsync("/api/datasets/import", new { dataset = "fashion", format = "idx", path = FashionSubset.Write(data, Images) });
+        var job = await WaitAsync(http, import);
+        Assert.True(job.GetProperty("state").GetString() == "succeeded", job.ToString());
+        var all = await http.GetFromJsonAsync<JsonElement>("/api/datasets/fashion/images?limit=1000&label=Bag");
+        int bags = all.GetProperty("total").GetInt32();
+        Assert.InRange(bags, 1, Images - 1);
+
+        var train = await http.PostAsJsonAsync("/api/jobs", new
+        {
+            kind = "training",
+            parameters = new { train = "fashion", task = "classify", epochs = 1, image_size = 32, batch_size = 32, max_batches_per_epoch = 4, serve_as = "fash" },
+        });
+        Assert.Equal(HttpStatusCode.Accepted, train.StatusCode);
+        var trained = await WaitAsync(http, train);
+        Assert.True(trained.GetProperty("state").GetString() == "succeeded", trained.ToString());
+
+        // Brain-style fields over the version with the classifier, recorded as runs the grid sorts on.
+        var fields = await http.PostAsJsonAsync("/api/jobs", new { kind = "fields", parameters = new { dataset = "fashion", model = "fash", k = 5 } });
+        var computed = await WaitAsync(http, fields);
+        Assert.True(computed.GetProperty("state").GetString() == "succeeded", computed.ToString());
+        var names = (await http.GetFromJsonAsync<JsonElement>("/api/datasets/fashion/fields")).GetProperty("fields").EnumerateArray().Select(f => f.GetString()).ToList();
+        Assert.Subset(names.ToHashSet(), new HashSet<string?> { "duplicates", "uniqueness", "mistakenness", "correct" });
+        return (bags, trained.GetProperty("result").GetProperty("model").GetString()!);
+    }
+
+    private static async Task<JsonElement> WaitAsync(HttpClient http, HttpResponseMessage submitted)
+    {
+        long id = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        for (int i = 0; i < 20; i++) // the wait call returns after at most 60 s; a stuck job fails the test after 20 minutes
+        {
+            var job = await http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/wait?timeout=60");
+            if (job.GetProperty("state").GetString() is "succeeded" or "failed" or "cancelled") return job;
+        }
+        throw new TimeoutException($"job {id} did not finish");
+    }
+
+    private static async Task BrowseAsync(IPage page, string url, string shots, int bags)
+    {
+        // A deep link opened before signing in comes back after the sign-in.
+        await page.GotoAsync(url + "/#/browse/fashion?label=Bag");
+        await page.Locator("#login-name").FillAsync("ada");
+        await page.Locator("#login-password").FillAsync(Password);
+        await page.Locator("#login-submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#browse-status")).ToContainTextAsync($"of {bags}");
+        Assert.EndsWith("#/browse/fashion?label=Bag", page.Url, StringComparison.Ordinal);
+        await Assertions.Expect(page.Locator("#browse-label")).ToHaveValueAsync("Bag");
+        var labels = await page.Locator("#grid a.btile .btile-label").AllInnerTextsAsync();
+        Assert.NotEmpty(labels);
+        Assert.All(labels, l => Assert.Equal("Bag", l));
+
+        // The whole set: classes on the tiles, small images drawn crisply, one page fetched, only visible rows in the DOM.
+        await page.GotoAsync(url + "/#/browse/fashion");
+        await Assertions.Expect(page.Locator("#browse-status")).ToContainTextAsync($"of {Images}");
+        var grid = page.Locator("#grid");
+        await Assertions.Expect(grid).ToHaveAttributeAsync("data-pages", "1");
+        await Assertions.Expect(page.Locator("#grid a.btile canvas[data-loaded='true']").First).ToBeAttachedAsync();
+        string[] classes = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+        var shown = await page.Locator("#grid a.btile .btile-label").AllInnerTextsAsync();
+        Assert.All(shown, l => Assert.Contains(l, classes));
+        Assert.True(shown.Distinct().Count() >= 3, string.Join(", ", shown.Distinct()));
+        Assert.Equal("pixelated", await page.Locator("#grid canvas").First.EvaluateAsync<string>("c => getComputedStyle(c).imageRendering"));
+        int inDom = await page.Locator("#grid .btile").CountAsync();
+        Assert.InRange(inDom, 10, 300);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "webapp-1-grid.png") });
+
+        // Scroll to the very end: the last image is drawn, a few pages were fetched, the DOM still holds only visible rows.
+        await grid.EvaluateAsync("g => { g.scrollTop = g.scrollHeight; }");
+        await Assertions.Expect(page.Locator($"#grid a.btile[data-index='{Images - 1}']")).ToBeAttachedAsync();
+        int pages = int.Parse(await grid.GetAttributeAsync("data-pages") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(pages, 2, 4);
+        Assert.InRange(await page.Locator("#grid .btile").CountAsync(), 10, 300);
+        await Assertions.Expect(page.Locator("#browse-status")).ToContainTextAsync($"–{Images} of {Images}");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "webapp-2-grid-end.png") });
+
+        // Filter and sort from the form: the hash carries them, the first tile is a Sneaker with the largest file name.
+        await page.Locator("#browse-label").SelectOptionAsync("Sneaker");
+        await page.Locator("#browse-sort").SelectOptionAsync("file_name");
+        await page.Locator("#browse-order").SelectOptionAsync("desc");
+        await page.Locator("#browse-apply").ClickAsync();
+        await Assertions.Expect(page.Locator("#grid a.btile[data-index='0'] .btile-label")).ToHaveTextAsync("Sneaker");
+        Assert.Contains("label=Sneaker&sort=file_name&order=desc", page.Url, StringComparison.Ordinal);
+
+        // A recorded field sorts the grid: the most mistaken first (its value is the largest over the whole set).
+        await page.GotoAsync(url + "/#/browse/fashion?sort=mistakenness&order=desc");
+        await Assertions.Expect(page.Locator("#grid a.btile[data-index='0']")).ToBeAttachedAsync();
+        await page.Locator("#grid a.btile[data-index='0']").ClickAsync();
+        await Assertions.Expect(page.Locator("#image-facts th", new() { HasText = "mistakenness" })).ToHaveCountAsync(1);
+        await page.GotoAsync(url + "/#/browse/fashion?label=Sneaker&sort=file_name&order=desc");
+    }
+
+    private static async Task ImageAndModelAsync(IPage page, string url, string shots, string model)
+    {
+        await page.Locator("#grid a.btile[data-index='0']").ClickAsync();
+        await Assertions.Expect(page.Locator("#image-tags")).ToHaveTextAsync("Sneaker");
+        await Assertions.Expect(page.Locator("#image-truth[data-loaded='true']")).ToBeAttachedAsync();
+        Assert.True(await page.Locator("#image-truth").EvaluateAsync<int>("c => c.width") >= 28 * 4, "the 28 px image is zoomed");
+        await Assertions.Expect(page.Locator("#image-model")).ToHaveValueAsync("fash");
+        await page.Locator("#predict-submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#prediction-verdict")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("^(Correct: Sneaker|Wrong: predicted .+, truth Sneaker)$"));
+        await Assertions.Expect(page.Locator("#prediction-classes tr")).ToHaveCountAsync(6); // header + top 5
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "webapp-3-image.png"), FullPage = true });
+
+        await page.GotoAsync(url + $"/#/model/{model}");
+        await Assertions.Expect(page.Locator("#confusion tr")).ToHaveCountAsync(11); // header + 10 classes
+        int counted = await page.Locator("#confusion").EvaluateAsync<int>("t => [...t.querySelectorAll('td')].reduce((s, td) => s + Number(td.textContent), 0)");
+        Assert.Equal(Images, counted); // validated on the training set: every image once
+        await Assertions.Expect(page.Locator("#per-class tr")).ToHaveCountAsync(11);
+        await Assertions.Expect(page.Locator("#evaluations tr")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("#onnx-download")).ToHaveAttributeAsync("href", $"/api/trained-models/{model}/model.onnx");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "webapp-4-model.png"), FullPage = true });
+
+        // The train form picks the task from the data.
+        await page.GotoAsync(url + "/#/train/fashion");
+        await Assertions.Expect(page.Locator("#train-task")).ToHaveValueAsync("classify");
+    }
+
+    private static async Task SplitAsync(IPage page, string url, string shots)
+    {
+        await page.GotoAsync(url + "/#/dataset/fashion");
+        await page.Locator("#split-ratios").FillAsync("0.5,0.5");
+        await page.Locator("#split-seed").FillAsync("3");
+        await page.Locator("#split-submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#action-result li[data-dataset]")).ToHaveCountAsync(2); // a zero test ratio makes no test part
+        var parts = await page.Locator("#action-result li[data-dataset]").AllInnerTextsAsync();
+        Assert.Contains(parts, p => p.StartsWith("fashion-train@", StringComparison.Ordinal));
+        Assert.Contains(parts, p => p.StartsWith("fashion-val@", StringComparison.Ordinal));
+        int Count(string part) => int.Parse(System.Text.RegularExpressions.Regex.Match(part, @"· (\d+) images").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(Images, parts.Sum(Count));
+        Assert.All(parts, p => Assert.InRange(Count(p), Images / 2 - 10, Images / 2 + 10));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "webapp-5-split.png"), FullPage = true });
+        await page.GotoAsync(url + "/#/datasets");
+        await Assertions.Expect(page.Locator("#datasets a", new() { HasText = "fashion-train" })).ToHaveCountAsync(1);
+    }
+
+    private static async Task TokensAsync(IPage page, string url, string shots, HttpClient http)
+    {
+        await page.GotoAsync(url + "/#/admin");
+        await Assertions.Expect(page.Locator("#users td", new() { HasText = "ada" })).ToHaveCountAsync(1);
+        int before = await page.Locator("#tokens tr[data-token]").CountAsync();
+        await page.Locator("#token-create").ClickAsync();
+        await Assertions.Expect(page.Locator("#token-secret")).ToContainTextAsync("seer_");
+        await Assertions.Expect(page.Locator("#tokens tr[data-token]")).ToHaveCountAsync(before + 1);
+        string token = await page.Locator("#token-secret").InnerTextAsync();
+        string id = token.Split('_')[1];
+        using (var check = new HttpRequestMessage(HttpMethod.Get, "/api/auth/me"))
+        {
+            check.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(check)).StatusCode);
+        }
+        await page.Locator($"button[data-revoke='{id}']").ClickAsync();
+        await Assertions.Expect(page.Locator($"#tokens tr[data-token='{id}'] td", new() { HasText = "revoked" })).ToHaveCountAsync(1);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "webapp-6-tokens.png"), FullPage = true });
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/api/auth/me");
+        again.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(again)).StatusCode);
+    }
+
+    private static async Task NarrowAsync(IBrowserContext wide, string url, string shots, string model)
+    {
+        var state = await wide.StorageStateAsync();
+        await using var context = await wide.Browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 375, Height = 812 }, StorageState = state,
+        });
+        var page = await context.NewPageAsync();
+        var pages = new (string Hash, string Ready)[]
+        {
+            ("#/home", "#home-jobs"), ("#/datasets", "#datasets"), ("#/dataset/fashion", "#split-submit"), ("#/browse/fashion", "#grid a.btile"),
+            ("#/image/fashion/3", "#image-truth[data-loaded='true']"), ("#/jobs", "#jobs"), ("#/models", "#models"), ($"#/model/{model}", "#confusion"),
+            ("#/train", "#train-task"), ("#/import", "#import-submit"), ("#/projects", "#project-submit"), ("#/admin", "#tokens"), ("#/labels", "form"),
+        };
+        foreach (var (hash, ready) in pages)
+        {
+            await page.GotoAsync($"{url}/{hash}");
+            await Assertions.Expect(page.Locator(ready).First).ToBeAttachedAsync();
+            var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+            int doc = widths[0], viewport = widths[1];
+            string name = hash.TrimStart('#', '/').Replace('/', '-');
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, $"webapp-375-{name}.png"), FullPage = true });
+            Assert.True(doc == viewport, $"{hash}: document width {doc} px at a {viewport} px viewport");
+        }
+    }
+}
