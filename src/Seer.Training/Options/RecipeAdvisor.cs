@@ -70,6 +70,7 @@ public static class RecipeAdvisor
             family = detect ? (transfer ? "fcos-resnet18" : "fcos-lite")
                 : transfer ? "resnet18" : medianSide <= 64 ? "small-cnn-fc" : "small-cnn";
             string why = transfer ? $"{n} training images (≤ {PretrainedMaxImages}): an ImageNet-pretrained ResNet-18 backbone transfers"
+                : !Free("pretrained") && !pretrained ? "from scratch as asked (--pretrained none)"
                 : !pretrainedAvailable ? "no pretrained weights fetched (scripts/fetch-data.sh pretrained); trained from scratch"
                 : $"{n} training images: enough to train from scratch, faster per epoch";
             Pick("architecture", family, why, x => x with { Architecture = family });
