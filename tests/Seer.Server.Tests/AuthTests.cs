@@ -48,7 +48,7 @@ public sealed class AuthTests
             {
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternLiteralPart l => l.Content,
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternSeparatorPart s => s.Content,
-                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart p => p.ParameterPolicies.Any(x => x.Content == "long") ? "1" : p.Name == "documentName" ? "v1" : "x",
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart p => p.ParameterPolicies.Any(x => x.Content is "long" or "int") ? "1" : p.Name == "documentName" ? "v1" : "x",
                 _ => "x",
             }))));
             foreach (var method in methods)

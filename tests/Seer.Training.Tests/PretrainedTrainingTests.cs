@@ -37,7 +37,8 @@ public sealed class PretrainedTrainingTests
         }
         var result = trainer.Run(new TrainingRunContext(train, val, run.Path) { PretrainedDirectory = store.Path }, CancellationToken.None);
         Assert.True(result.Curves[^1].Loss < result.Curves[0].Loss, $"loss {result.Curves[0].Loss} → {result.Curves[^1].Loss}");
-        Assert.True(result.PrimaryValue > before + 0.2, $"top-1 {before} → {result.PrimaryValue}");
+        // 24 validation images: the metric must rise by at least 3 of them (a fresh head already gets some right)
+        Assert.True(result.PrimaryValue > before + 0.1, $"top-1 {before} → {result.PrimaryValue}");
 
         // frozen statistics: the trained backbone kept the imported running means
         using var trained = trainer.CreateModel();
