@@ -1,3 +1,4 @@
+using Seer.Tests.Shared;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
