@@ -100,8 +100,17 @@ public sealed class ModelCommands : ICommandFactory
             using var workspace = Workspace.Open(GlobalOptions.ResolveHome(parse));
             var snapshot = workspace.OpenSnapshot(DatasetRef.Parse(parse.GetValue(dataset)!));
             var registry = new FileModelRegistry(workspace.Home);
-            var metrics = await Task.Run(() => ModelEvaluation.Evaluate(registry, parse.GetValue(id)!, snapshot, parse.GetValue(device), null, ct), ct)
-                .ConfigureAwait(false);
+            string model = parse.GetValue(id)!;
+            var metrics = await Task.Run(() =>
+            {
+                if (registry.Get(model).External is null) return ModelEvaluation.Evaluate(registry, model, snapshot, parse.GetValue(device), null, ct);
+                // an external model (registered from another trainer) runs through its ONNX file and manifest
+                using var onnx = Seer.Inference.Models.ModelOpener.Open(Seer.Training.Onnx.RegistryOnnxExport.ExportCached(registry, model));
+                var m = Seer.Inference.Evaluation.OnnxEvaluation.Evaluate(onnx, snapshot, null, ct);
+                m["model"] = registry.Get(model).Id;
+                m["dataset"] = snapshot.ToString();
+                return m;
+            }, ct).ConfigureAwait(false);
             if (parse.GetValue(GlobalOptions.Json)) Output.Json(metrics);
             else
                 foreach (var (k, v) in metrics.Where(p => p.Value is string or double or float or int or long))
