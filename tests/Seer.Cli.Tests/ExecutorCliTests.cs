@@ -25,9 +25,10 @@ public sealed class ExecutorCliTests : IDisposable
     public async Task TheExampleExecutor_TrainsThroughTheYmirContract_AndItsBestStageIsAnExternalModelThatEvaluatesAndPredicts()
     {
         string home = Path.Combine(root, "home");
+        string source = Seer.Tests.Shared.FashionSubset.Write(root, 400);   // the first 400 t10k images (import of all 10,000 is not the point here)
         // without --json the step log (monitor.txt's states and the executor's own lines) goes to stderr
         var (code, _, log) = await CliProcess.RunAsync(home, TimeSpan.FromMinutes(4),
-            "flow", "run", "examples/flows/executor.yaml", "--param", "images=300");
+            "flow", "run", "examples/flows/executor.yaml", "--param", "source=" + source, "--param", "images=300");
         Assert.True(code == 0, log);
         Assert.Contains("train: monitor: running", log);
         Assert.Contains("train: monitor: done 1", log);
