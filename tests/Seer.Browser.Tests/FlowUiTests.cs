@@ -64,7 +64,7 @@ public sealed class FlowUiTests
                 .WaitAsync(job.Id, j => JobStates.IsFinal(j.State), TimeSpan.FromMinutes(4), CancellationToken.None);
             Assert.True(done.State == JobState.Succeeded, done.Error);
             // the executor's monitor.txt ("... 1.0000 done") became the job's progress
-            Assert.Equal("executor", done.ProgressStage);
+            Assert.Equal("executor: done", done.ProgressStage);   // stage and the monitor's state
             Assert.Equal(1000, done.ProgressDone);
             Assert.Equal(1000, done.ProgressTotal);
             var logs = app.Services.GetRequiredService<IJobQueue>().ReadLogs(job.Id).Select(l => l.Message).ToList();
@@ -105,8 +105,10 @@ public sealed class FlowUiTests
                 // the card opens from the server in a new tab: the stages table and the mAP chart render
                 var popup = await context.RunAndWaitForPageAsync(() => train.Locator("a.flow-card").ClickAsync());
                 await Assertions.Expect(popup.Locator("h1")).ToHaveTextAsync("executor — train");
-                await Assertions.Expect(popup.Locator("table caption", new() { HasText = "stages; best:" })).ToHaveCountAsync(1);
-                await Assertions.Expect(popup.Locator("table tr", new() { HasText = "epoch_2" })).ToHaveCountAsync(1);
+                var stages = popup.Locator("table", new() { Has = popup.Locator("caption", new() { HasText = "stages; best:" }) });
+                await Assertions.Expect(stages).ToHaveCountAsync(1);
+                await Assertions.Expect(stages.Locator("tr", new() { HasText = "epoch_1" })).ToHaveCountAsync(1);
+                await Assertions.Expect(stages.Locator("tr", new() { HasText = "epoch_2" })).ToHaveCountAsync(1);
                 await Assertions.Expect(popup.Locator("svg polyline")).ToHaveCountAsync(1);
                 await popup.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "f3-card.png"), FullPage = true });
             }
