@@ -48,7 +48,7 @@ public sealed class FfmpegFrameSource
         IsLive = FfmpegProbe.IsNetwork(source) || _o.Realtime;
         _channel = IsLive
             ? Channel.CreateBounded<VideoFrame>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
-                _ => Interlocked.Increment(ref _dropped))
+                dropped => { Interlocked.Increment(ref _dropped); dropped.Release(); })
             : Channel.CreateBounded<VideoFrame>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true });
     }
 
@@ -163,8 +163,11 @@ public sealed class FfmpegFrameSource
         {
             var stderrTask = p.StandardError.ReadToEndAsync(CancellationToken.None);
             var stdout = p.StandardOutput.BaseStream;
+            WidenPipe(stdout);
             int width = info.Width & ~1, height = info.Height & ~1;
             int frameBytes = VideoFrame.BytesFor(width, height);
+            if (_pool is null || _pool.Width != width || _pool.Height != height) _pool = new FramePool(width, height);
+            var pool = _pool;
             var selecting = Selecting(info);
             long offset = FramesRead; // frames of earlier connections (numbers continue across reconnects)
             long n = -1;              // this connection's source frame index of the last frame out of the pipe
@@ -173,9 +176,11 @@ public sealed class FfmpegFrameSource
             {
                 while (true)
                 {
-                    var buffer = VideoFrame.NewBuffer(width, height);
-                    int got = await ReadFullAsync(stdout, buffer, cancellationToken).ConfigureAwait(false);
-                    if (got < frameBytes) break; // end of stream (a torn last frame is not a frame)
+                    var buffer = pool.Rent();
+                    int got;
+                    try { got = await ReadFullAsync(stdout, buffer, cancellationToken).ConfigureAwait(false); }
+                    catch { pool.Return(buffer); throw; }
+                    if (got < frameBytes) { pool.Return(buffer); break; } // end of stream (a torn last frame is not a frame)
                     long previous = n;
                     n++;
                     if (selecting is var (a, b)) while (!IsSelected(n, a, b)) n++;
@@ -184,8 +189,9 @@ public sealed class FfmpegFrameSource
                     _inputRate.Tick((int)(n - previous));
                     if (first) { first = false; onFirstFrame(); }
                     Interlocked.Increment(ref _selected);
-                    var frame = new VideoFrame(number, buffer, width, height, n / info.Fps, DateTimeOffset.UtcNow);
-                    await _channel.Writer.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
+                    var frame = new VideoFrame(number, buffer, width, height, n / info.Fps, DateTimeOffset.UtcNow) { Pool = pool };
+                    try { await _channel.Writer.WriteAsync(frame, cancellationToken).ConfigureAwait(false); }
+                    catch { frame.Release(); throw; }
                 }
             }
             finally
@@ -206,6 +212,30 @@ public sealed class FfmpegFrameSource
                 throw new SeerException(ErrorCodes.Unavailable, $"ffmpeg could not decode '{_source}' (exit {p.ExitCode}): {Last(stderr)}", _source);
             if (p.ExitCode != 0) _lastError = $"ffmpeg exit {p.ExitCode}: {Last(stderr)}";
         }
+    }
+
+    private FramePool? _pool;
+
+    private const int SetPipeSize = 1031; // F_SETPIPE_SZ
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int fcntl(int fd, int command, int argument);
+
+    /// <summary>
+    /// Asks for a 1 MB pipe buffer (Linux' default is 64 KB) so ffmpeg writes a frame in a few large writes instead of
+    /// many small ones, each a context switch; silently keeps the default where that is not allowed.
+    /// </summary>
+    private static void WidenPipe(Stream stdout)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var handle = stdout switch
+        {
+            FileStream f => (System.Runtime.InteropServices.SafeHandle)f.SafeFileHandle,
+            System.IO.Pipes.PipeStream p => p.SafePipeHandle,
+            _ => null,
+        };
+        if (handle is null || handle.IsInvalid) return;
+        _ = fcntl((int)handle.DangerousGetHandle(), SetPipeSize, 1 << 20);
     }
 
     private static string Last(string text)

@@ -114,16 +114,15 @@ public sealed class StreamAnalyzer
             }
             ByteTracker? tracker = null;
             long lastFrame = 0;
-            VideoFrame? last = null;
             try
             {
                 await foreach (var frame in _source.Frames.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
                     tracker ??= new ByteTracker(ByteTrackerOptions.ForFrameRate(
                         Math.Min(_o.AnalysisFps ?? double.MaxValue, _source.Info?.Fps ?? 25), _o.LostSeconds));
-                    await AnalyseAsync(detector, frame, tracker, tracks, cancellationToken).ConfigureAwait(false);
+                    try { await AnalyseAsync(detector, frame, tracker, tracks, cancellationToken).ConfigureAwait(false); }
+                    finally { frame.Release(); } // tracks that keep it as their best shot hold their own reference
                     lastFrame = frame.Number;
-                    last = frame;
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }
@@ -138,7 +137,7 @@ public sealed class StreamAnalyzer
                 tracks = null;
                 File.Move(tracksTmp!, Path.GetFullPath(_o.TracksPath!), overwrite: true);
             }
-            _ = last; _ = lastFrame;
+            _ = lastFrame;
         }
         finally
         {
@@ -182,7 +181,8 @@ public sealed class StreamAnalyzer
             if (q > shot.BestQuality)
             {
                 shot.BestQuality = q; shot.BestFrame = frame.Number; shot.BestBox = box; shot.BestScore = det.Score;
-                shot.BestImage = frame; shot.Label = det.Label;
+                shot.BestImage?.Release();
+                shot.BestImage = frame.Retain(); shot.Label = det.Label;
             }
             if (_o.SnapshotIntervalSeconds is { } interval && _source.Info is { } info
                 && (frame.Number - shot.WindowStart) / info.Fps >= interval)
@@ -202,6 +202,13 @@ public sealed class StreamAnalyzer
         if (!_shots.TryGetValue(trackId, out var shot)) return;
         if (final) _shots.Remove(trackId);
         if (shot.BestImage is not { } image) return;
+        shot.BestImage = null; // this method now holds the shot's reference and releases it at the end
+        try { await EmitCoreAsync(shot, image, trackId, final, ct).ConfigureAwait(false); }
+        finally { image.Release(); }
+    }
+
+    private async Task EmitCoreAsync(TrackShot shot, VideoFrame image, int trackId, bool final, CancellationToken ct)
+    {
         var ev = new SnapshotEvent
         {
             Stream = _o.Name, TrackId = trackId, Label = shot.Label, Score = Math.Round(shot.BestScore, 4),
@@ -212,7 +219,7 @@ public sealed class StreamAnalyzer
         if (!final)
         {
             // Interval snapshot of a long track: a new window starts with the next frame.
-            shot.BestQuality = -1; shot.BestImage = null; shot.WindowStart = shot.LastFrame + 1;
+            shot.BestQuality = -1; shot.WindowStart = shot.LastFrame + 1;
         }
         if (ev.Quality < _o.MinQuality) { Interlocked.Increment(ref _belowQuality); return; }
         using var mat = image.ToBgr();

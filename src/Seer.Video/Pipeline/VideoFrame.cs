@@ -12,6 +12,26 @@ namespace Seer.Video.Pipeline;
 /// </summary>
 public sealed record VideoFrame(long Number, byte[] I420, int Width, int Height, double SourceSeconds, DateTimeOffset ReceivedAt)
 {
+    private int _references = 1;
+
+    /// <summary>The pool the buffer goes back to when the last holder releases the frame (null: the GC takes it).</summary>
+    internal FramePool? Pool { get; init; }
+
+    /// <summary>One more holder (a track whose best shot this frame is).</summary>
+    public VideoFrame Retain()
+    {
+        if (Interlocked.Increment(ref _references) <= 1) throw new InvalidOperationException($"frame {Number} was already released");
+        return this;
+    }
+
+    /// <summary>A holder is done with the frame; the last one hands the buffer back to the pool.</summary>
+    public void Release()
+    {
+        int left = Interlocked.Decrement(ref _references);
+        if (left == 0) Pool?.Return(I420);
+        else if (left < 0) throw new InvalidOperationException($"frame {Number} released more often than retained");
+    }
+
     /// <summary>Bytes of an I420 frame of this size.</summary>
     public static int BytesFor(int width, int height) => checked(width * height * 3 / 2);
 
