@@ -5,6 +5,7 @@
 #                                   AWS_SECRET_ACCESS_KEY (also kept in DIR/env); use: eval "$(scripts/services.sh start DIR)"
 #   scripts/services.sh stop DIR    stops both (by the pids recorded under DIR); DIR's data stays
 #   scripts/services.sh env DIR     prints the export lines again for running services
+#   scripts/services.sh start DIR --owner PID   as start, and once process PID is gone: stop and delete DIR (tests)
 # Starting twice on the same DIR reuses what runs. Diagnostics go to stderr and to DIR/*.log; stdout carries only the
 # export lines. Needs root (or the postgres user) for initdb/pg_ctl; installs postgresql-15 and nodejs/npm when missing
 # and s3rver into .build/s3rver (from the npm registry, once).
@@ -19,6 +20,8 @@ DB_NAME=seer
 
 die() { echo "services: $*" >&2; exit 1; }
 usage() { die "usage: scripts/services.sh start|stop|env DIR"; }
+owner=""
+if [ $# -eq 4 ] && [ "$3" = --owner ]; then owner=$4; set -- "$1" "$2"; fi
 [ $# -eq 2 ] || usage
 cmd=$1; dir=$2
 mkdir -p "$dir"; dir="$(cd "$dir" && pwd)"
@@ -136,6 +139,11 @@ case "$cmd" in
       echo "export AWS_ACCESS_KEY_ID='$ACCESS_KEY'"
       echo "export AWS_SECRET_ACCESS_KEY='$SECRET_KEY'"
     } > "$dir/env"
+    if [ -n "$owner" ]; then
+      # A watchdog: the services die with their owner (a test process), even when it is killed.
+      setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 2; done; "$2" stop "$3" >/dev/null 2>&1; rm -rf "$3"' \
+        watchdog "$owner" "$root/scripts/services.sh" "$dir" </dev/null >/dev/null 2>&1 &
+    fi
     print_env
     ;;
   stop)
