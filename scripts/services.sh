@@ -66,12 +66,16 @@ ensure_packages() {
 
 ensure_s3rver() {
   local prefix="$root/.build/s3rver"
+  mkdir -p "$prefix"
+  # Test projects run in parallel and may each start services: one npm install at a time.
+  exec 9>"$prefix.lock"; flock 9
   if [ ! -x "$prefix/node_modules/.bin/s3rver" ] || ! grep -q "\"version\": \"$S3RVER_VERSION\"" "$prefix/node_modules/s3rver/package.json" 2>/dev/null; then
     echo "services: installing s3rver $S3RVER_VERSION (npm) into $prefix" >&2
     mkdir -p "$prefix"
     (cd "$prefix" && npm install --no-audit --no-fund --loglevel=error --prefix "$prefix" "s3rver@$S3RVER_VERSION" >&2) \
       || die "npm install s3rver@$S3RVER_VERSION failed"
   fi
+  flock -u 9
   echo "$prefix/node_modules/.bin/s3rver"
 }
 

@@ -69,13 +69,16 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         }
     }
 
-    public bool Exists(string sha256)
+    public bool Exists(string sha256) => Run(() => ExistsAsync(sha256), "head " + KeyOf(sha256));
+
+    /// <summary>Whether the object of this hash is in the bucket (HEAD; hashes seen present are cached).</summary>
+    public async Task<bool> ExistsAsync(string sha256)
     {
         string key = KeyOf(sha256);
         if (_known.ContainsKey(sha256)) return true;
         try
         {
-            Run(() => _client.GetObjectMetadataAsync(Location.Bucket, key), "head " + key);
+            await Call(() => _client.GetObjectMetadataAsync(Location.Bucket, key), "head " + key).ConfigureAwait(false);
         }
         catch (SeerException ex) when (ex.Code == ErrorCodes.NotFound)
         {
@@ -175,7 +178,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     /// <summary>Writes the object unless present; false when it was already there.</summary>
     private async Task<bool> PutStagedAsync(string sha, Stream staged, long length, CancellationToken cancellationToken)
     {
-        if (Exists(sha)) return false;
+        if (await ExistsAsync(sha).ConfigureAwait(false)) return false;
         string key = KeyOf(sha);
         bool stored = length >= MultipartThreshold
             ? await MultipartAsync(key, staged, length, cancellationToken).ConfigureAwait(false)
@@ -262,9 +265,13 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         if (_known.Count < KnownLimit) _known.TryAdd(sha, true);
     }
 
-    /// <summary>Runs an S3 call synchronously (the blob reader interface is synchronous).</summary>
+    /// <summary>
+    /// Runs an S3 call synchronously (the blob reader interface is synchronous; the SDK has only async calls on .NET).
+    /// The SDK awaits with ConfigureAwait(false), so blocking here cannot deadlock; no extra Task.Run, which under many
+    /// parallel callers would wait for thread-pool threads of its own.
+    /// </summary>
     private T Run<T>(Func<Task<T>> call, string what, string? notFound = null) =>
-        Task.Run(() => Call(call, what, notFound)).GetAwaiter().GetResult();
+        Call(call, what, notFound).GetAwaiter().GetResult();
 
     /// <summary>Maps S3 failures to SeerExceptions that name the object and the reason.</summary>
     private async Task<T> Call<T>(Func<Task<T>> call, string what, string? notFound = null)
