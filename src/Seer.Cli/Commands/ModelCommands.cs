@@ -18,6 +18,7 @@ public sealed class ModelCommands : ICommandFactory
         command.Subcommands.Add(Compare());
         command.Subcommands.Add(Eval());
         command.Subcommands.Add(ModelExportCommand.Create());
+        command.Subcommands.Add(ModelBenchmarkCommand.Create());
         command.Subcommands.Add(ImportWeightsCommand.Create());
         return command;
     }
@@ -88,7 +89,7 @@ public sealed class ModelCommands : ICommandFactory
 
     private static Command Eval()
     {
-        var id = new Argument<string>("MODEL") { Description = "Model id (or unique prefix)" };
+        var id = new Argument<string>("MODEL") { Description = "Model id (or unique prefix), or an .onnx file (FP32 or INT8, run in ONNX Runtime)" };
         var dataset = new Argument<string>("DATASET") { Description = "Dataset NAME[@VERSION] with ground truth" };
         var device = new Option<string?>("--device") { Description = "cpu or cuda:N (default: the model's training device)" };
         var command = new Command("eval", "Evaluate a model on a dataset version: the evaluation metric keys");
@@ -103,12 +104,16 @@ public sealed class ModelCommands : ICommandFactory
             string model = parse.GetValue(id)!;
             var metrics = await Task.Run(() =>
             {
+                if (File.Exists(model) || model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+                {
+                    using var file = Seer.Inference.Models.ModelOpener.Open(model);
+                    return Seer.Inference.Evaluation.OnnxEvaluation.Evaluate(file, snapshot, null, ct);
+                }
                 if (registry.Get(model).External is null) return ModelEvaluation.Evaluate(registry, model, snapshot, parse.GetValue(device), null, ct);
                 // an external model (registered from another trainer) runs through its ONNX file and manifest
                 using var onnx = Seer.Inference.Models.ModelOpener.Open(Seer.Training.Onnx.RegistryOnnxExport.ExportCached(registry, model));
                 var m = Seer.Inference.Evaluation.OnnxEvaluation.Evaluate(onnx, snapshot, null, ct);
                 m["model"] = registry.Get(model).Id;
-                m["dataset"] = snapshot.ToString();
                 return m;
             }, ct).ConfigureAwait(false);
             if (parse.GetValue(GlobalOptions.Json)) Output.Json(metrics);

@@ -9,79 +9,100 @@ using Seer.Inference.Processing;
 namespace Seer.Inference.Evaluation;
 
 /// <summary>
-/// Evaluates an ONNX model (an external model registered from another trainer, or any .onnx with its manifest) on a
-/// dataset version with Seer.Evaluation, the same evaluators training's validation and <c>seer model eval</c> use:
-/// classifiers through <see cref="ClassificationEvaluator"/> on every class's probability (top1, top5, macro_f1, ...),
-/// detectors through <see cref="DetectionEvaluator"/> (COCO AP, AP50, ...) on the predictor's detections at score
-/// threshold 0.001 (every candidate, as COCO evaluation wants). Returns the evaluator's JSON keys without nulls.
+/// Evaluates an ONNX model (Seer's FP32 or INT8 export, or an external model with a manifest) on a dataset version
+/// through ONNX Runtime, with the evaluators training uses and the same metric keys: classifiers score the images
+/// tagged with one of the model's classes (all class probabilities, as validation does); detectors keep every
+/// detection scoring at least 0.05 after class-aware NMS at IoU 0.6, at most 100 per image (training's validation
+/// settings), on objects of the model's classes.
 /// </summary>
 public static class OnnxEvaluation
 {
-    public static Dictionary<string, object> Evaluate(OnnxModel model, DatasetSnapshot data, IProgress<WorkProgress>? progress,
-        CancellationToken cancellationToken)
+    public const float DetectionScoreThreshold = 0.05f;
+    public const float DetectionNmsIoU = 0.6f;
+
+    public static Dictionary<string, object> Evaluate(OnnxModel model, DatasetSnapshot data, IProgress<WorkProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         var spec = model.Spec;
         var classes = spec.ClassNames;
-        if (spec.Task is not ("classify" or "detect"))
-            throw new SeerException(ErrorCodes.InvalidInput, $"ONNX evaluation covers classify and detect models; {model.Path} is '{spec.Task}'", model.Path);
-        var index = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
+        var classIndex = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
+        var images = new List<ImageRecord>();
+        var truthClass = new List<int>();
+        foreach (var record in data.Images)
+        {
+            if (spec.Task == "classify")
+            {
+                int c = record.Tags.Select(t => classIndex.TryGetValue(t, out int k) ? k : -1).FirstOrDefault(k => k >= 0, -1);
+                if (c < 0) continue;
+                truthClass.Add(c);
+                images.Add(record);
+            }
+            else if (spec.Task == "detect")
+            {
+                if (record.IsLabelled) images.Add(record);
+            }
+            else
+                throw new SeerException(ErrorCodes.InvalidInput, $"model '{model.Path}' computes {spec.Task} outputs; evaluation needs a classifier or a detector", model.Path);
+        }
+        if (images.Count == 0)
+            throw new SeerException(ErrorCodes.InvalidInput,
+                spec.Task == "classify"
+                    ? $"dataset {data} has no image tagged with one of the model's classes ({string.Join(", ", classes)})"
+                    : $"dataset {data} has no labelled image");
         var predictor = new Predictor(model, new PredictorOptions
         {
-            TopK = Math.Max(1, classes.Count), ScoreThreshold = spec.Task == "detect" ? 0.001f : 0f,
+            ScoreThreshold = spec.Task == "detect" ? DetectionScoreThreshold : 0f,
+            IouThreshold = DetectionNmsIoU,
+            MaxDetections = 100,
+            TopK = Math.Max(1, classes.Count),
+            BatchSize = 16,
         });
+        var predictions = new List<ImagePrediction>(images.Count);
+        foreach (var p in predictor.PredictStream(Read(data, images, cancellationToken), cancellationToken))
+        {
+            predictions.Add(p);
+            progress?.Report(new WorkProgress("evaluate", predictions.Count, images.Count));
+        }
         IReadOnlyDictionary<string, object?> json;
         if (spec.Task == "classify")
         {
-            var samples = new List<(ImageRecord Image, int Class)>();
-            foreach (var image in data.Images)
-                foreach (string tag in image.Tags)
-                    if (index.TryGetValue(tag, out int c)) { samples.Add((image, c)); break; }
-            if (samples.Count == 0)
-                throw new SeerException(ErrorCodes.InvalidInput, $"dataset {data} has no image tagged with one of the model's classes ({string.Join(", ", classes)})", data.ToString());
-            var scores = new List<float[]>(samples.Count);
-            foreach (var p in predictor.PredictStream(Encoded(data, samples.Select(s => s.Image), cancellationToken), cancellationToken))
+            var scores = predictions.Select(p =>
             {
-                var row = new float[classes.Count];
-                foreach (var cs in p.Classes) row[cs.ClassId] = cs.Score;
-                scores.Add(row);
-                progress?.Report(new WorkProgress("evaluate", scores.Count, samples.Count));
-            }
-            json = ClassificationEvaluator.Evaluate(samples.Select(s => s.Class).ToArray(), scores, classes).ToJson();
+                var s = new float[classes.Count];
+                foreach (var c in p.Classes) s[c.ClassId] = c.Score;
+                return s;
+            }).ToList();
+            json = ClassificationEvaluator.Evaluate(truthClass, scores, classes).ToJson();
         }
         else
         {
-            var labelled = data.Images.Where(i => i.IsLabelled).ToList();
-            if (labelled.Count == 0)
-                throw new SeerException(ErrorCodes.InvalidInput, $"dataset {data} has no labelled images to evaluate on", data.ToString());
-            var truth = new List<ImageRecord>(labelled.Count);
-            var detections = new List<IReadOnlyList<ObjectAnnotation>>(labelled.Count);
-            int k = 0;
-            foreach (var p in predictor.PredictStream(Encoded(data, labelled, cancellationToken), cancellationToken))
-            {
-                var image = labelled[k++];
-                truth.Add(image with { Objects = image.Objects.Where(o => index.ContainsKey(o.Label)).ToList() });
-                detections.Add(p.Detections.Select(d => new ObjectAnnotation(d.Label, d.Box) { Score = d.Score, Source = AnnotationSource.Predicted }).ToList());
-                progress?.Report(new WorkProgress("evaluate", k, labelled.Count));
-            }
-            json = DetectionEvaluator.Evaluate(truth, detections, classes).ToJson();
+            var truth = images.Select(r => r with { Objects = r.Objects.Where(o => classIndex.ContainsKey(o.Label)).ToList() }).ToList();
+            var dets = predictions.Select(p => (IReadOnlyList<ObjectAnnotation>)p.Detections
+                .Select(d => new ObjectAnnotation(d.Label, d.Box) { Score = d.Score, Source = AnnotationSource.Predicted }).ToList()).ToList();
+            json = DetectionEvaluator.Evaluate(truth, dets, classes).ToJson();
         }
         var metrics = new Dictionary<string, object>(StringComparer.Ordinal);
-        foreach (var (key, value) in json)
-            if (value is not null) metrics[key] = value;
+        foreach (var (k, v) in json)
+            if (v is not null) metrics[k] = v;
+        metrics["model"] = model.Path;
+        metrics["dataset"] = data.ToString();
         return metrics;
     }
 
-    private static IEnumerable<EncodedImage> Encoded(DatasetSnapshot data, IEnumerable<ImageRecord> images, CancellationToken cancellationToken)
+    /// <summary>The images' bytes in order, read as they are consumed.</summary>
+    public static IEnumerable<EncodedImage> Read(DatasetSnapshot data, IEnumerable<ImageRecord> images, CancellationToken cancellationToken)
     {
-        foreach (var image in images)
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(images);
+        foreach (var record in images)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            using var s = data.OpenImage(image);
-            using var ms = new MemoryStream();
-            s.CopyTo(ms);
-            yield return new EncodedImage(image.FileName, ms.ToArray());
+            using var stream = data.OpenImage(record);
+            using var bytes = new MemoryStream();
+            stream.CopyTo(bytes);
+            yield return new EncodedImage(record.FileName, bytes.ToArray());
         }
     }
 }
