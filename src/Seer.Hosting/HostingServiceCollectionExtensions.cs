@@ -55,6 +55,7 @@ public static class HostingServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, TrainingJobHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, MiningJobHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, FieldsJobHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, SynthJobHandler>());
         services.TryAddSingleton(sp => new ProjectStore(sp.GetRequiredService<Workspace>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, IterationJobHandler>());
         return services;
@@ -64,6 +65,7 @@ public static class HostingServiceCollectionExtensions
     public static IServiceCollection AddSeerSearch(this IServiceCollection services)
     {
         services.TryAddSingleton<FeatureGroupHost>();
+        services.TryAddSingleton<VersionEmbeddings>();
         return services;
     }
 

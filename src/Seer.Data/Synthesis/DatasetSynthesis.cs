@@ -35,7 +35,8 @@ public sealed class DatasetSynthesis
         return Task.Run(() => Run(request, progress, cancellationToken), cancellationToken);
     }
 
-    private static void Validate(SynthesisRequest r)
+    /// <summary>Checks a request's options (count, sizes, objects, overlap, encoding) before any work; throws naming the option.</summary>
+    public static void Validate(SynthesisRequest r)
     {
         var o = r.Composite;
         string? problem =
