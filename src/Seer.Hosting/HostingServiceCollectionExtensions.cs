@@ -36,7 +36,10 @@ public static class HostingServiceCollectionExtensions
     public static IServiceCollection AddSeerJobs(this IServiceCollection services)
     {
         services.TryAddSingleton<SqliteJobQueue>();
-        services.TryAddSingleton<IJobQueue>(sp => sp.GetRequiredService<SqliteJobQueue>());
+        services.TryAddSingleton<IJobQueue>(sp =>
+            sp.GetRequiredService<IOptions<HostingOptions>>().Value.Database is { Length: > 0 } db
+                ? new Postgres.PostgresJobQueue(new Postgres.PostgresDatabase(db), ownsDatabase: true)
+                : sp.GetRequiredService<SqliteJobQueue>());
         services.TryAddSingleton<IGpuDevices, ConfiguredGpuDevices>();
         services.TryAddSingleton(sp => new JobCapacity(sp.GetRequiredService<IOptions<HostingOptions>>(), sp.GetRequiredService<IGpuDevices>()));
         services.TryAddSingleton<JobAccess>();

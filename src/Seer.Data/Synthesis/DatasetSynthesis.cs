@@ -59,7 +59,7 @@ public sealed class DatasetSynthesis
         var items = LoadItems(snapshot, classes, ct);
         progress?.Report(new WorkProgress("synthesise", 0, request.Count));
 
-        using var batch = _workspace.FileBlobs.BeginBatch();
+        using var batch = _workspace.BeginBlobBatch();
         var records = new ImageRecord[request.Count];
         long done = 0;
         var photos = backgrounds.Select(b => b.Image).ToList();
