@@ -203,7 +203,8 @@ public sealed class WebAppUiTests
         await page.Locator("#split-ratios").FillAsync("0.5,0.5");
         await page.Locator("#split-seed").FillAsync("3");
         await page.Locator("#split-submit").ClickAsync();
-        await Assertions.Expect(page.Locator("#action-result li[data-dataset]")).ToHaveCountAsync(2); // a zero test ratio makes no test part
+        // A zero test ratio makes no test part. The split runs in the request: allow for a loaded machine.
+        await Assertions.Expect(page.Locator("#action-result li[data-dataset]")).ToHaveCountAsync(2, new() { Timeout = 60_000 });
         var parts = await page.Locator("#action-result li[data-dataset]").AllInnerTextsAsync();
         Assert.Contains(parts, p => p.StartsWith("fashion-train@", StringComparison.Ordinal));
         Assert.Contains(parts, p => p.StartsWith("fashion-val@", StringComparison.Ordinal));
@@ -269,7 +270,7 @@ public sealed class WebAppUiTests
         await page.GotoAsync(url + "/#/image/fashion/0");
         await Assertions.Expect(page.Locator("#similar-model")).ToHaveValueAsync("fash");
         await page.Locator("#similar-submit").ClickAsync();
-        await Assertions.Expect(page.Locator("#similar a.btile")).ToHaveCountAsync(12);
+        await Assertions.Expect(page.Locator("#similar a.btile")).ToHaveCountAsync(12, new() { Timeout = 60_000 });
         var links = await page.Locator("#similar a.btile").EvaluateAllAsync<string[]>("as => as.map(a => a.getAttribute('href'))");
         Assert.DoesNotContain(links, l => l.EndsWith("/0", StringComparison.Ordinal)); // the image itself is left out
         var scores = (await page.Locator("#similar .btile-score").AllInnerTextsAsync()).Select(t => double.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToList();
@@ -324,7 +325,7 @@ public sealed class WebAppUiTests
 
         await page.Locator("#map-target").FillAsync("lassoed");
         await page.Locator("#map-create").ClickAsync();
-        await Assertions.Expect(page.Locator("#map-result li[data-dataset='lassoed']")).ToContainTextAsync($"{expected.Count} images");
+        await Assertions.Expect(page.Locator("#map-result li[data-dataset='lassoed']")).ToContainTextAsync($"{expected.Count} images", new() { Timeout = 60_000 });
         // Exactly those images, in the source's order, with the source version as the parent (operation "select").
         var source = new List<string>();
         for (int offset = 0; offset < Images; offset += 1000)
