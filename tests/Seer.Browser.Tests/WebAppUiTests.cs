@@ -15,7 +15,7 @@ namespace Seer.Browser.Tests;
 /// Issue 19 in Debian's chromium against a real Kestrel: a 2,000-image Fashion-MNIST classification set browsed in the
 /// virtualised grid (classes on the tiles, a deep link that survives the sign-in, filters, scrolling to the last page
 /// without loading every row), the image page with ground truth and a trained classifier's predictions, the confusion
-/// matrix on the model page, a split from the dataset page, "more like this" on the image page, a lasso on the version's
+/// matrix on the model page, a split and a synth from the dataset page, "more like this" on the image page, a lasso on the version's
 /// embedding map made into a new version of exactly the lassoed images, creating and revoking a token, changing a
 /// user's role, and every main page at 375 px without horizontal overflow. Screenshots go to TestResults/screenshots/webapp-*.png.
 /// </summary>
@@ -58,6 +58,7 @@ public sealed class WebAppUiTests
                 await BrowseAsync(page, url, shots, bags);
                 await ImageAndModelAsync(page, url, shots, model);
                 await SplitAsync(page, url, shots);
+                await SynthAsync(page, url, data, http);
                 await MoreLikeThisAsync(page, url, shots);
                 await MapLassoAsync(page, url, shots, http);
                 await TokensAsync(page, url, shots, http);
@@ -202,7 +203,8 @@ public sealed class WebAppUiTests
         await page.Locator("#split-ratios").FillAsync("0.5,0.5");
         await page.Locator("#split-seed").FillAsync("3");
         await page.Locator("#split-submit").ClickAsync();
-        await Assertions.Expect(page.Locator("#action-result li[data-dataset]")).ToHaveCountAsync(2); // a zero test ratio makes no test part
+        // A zero test ratio makes no test part. The split runs in the request: allow for a loaded machine.
+        await Assertions.Expect(page.Locator("#action-result li[data-dataset]")).ToHaveCountAsync(2, new() { Timeout = 60_000 });
         var parts = await page.Locator("#action-result li[data-dataset]").AllInnerTextsAsync();
         Assert.Contains(parts, p => p.StartsWith("fashion-train@", StringComparison.Ordinal));
         Assert.Contains(parts, p => p.StartsWith("fashion-val@", StringComparison.Ordinal));
@@ -237,12 +239,38 @@ public sealed class WebAppUiTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(again)).StatusCode);
     }
 
+    /// <summary>Synth from the dataset page: the form queues a "synth" job, its page shows it succeed, the version has boxes of the chosen classes.</summary>
+    private static async Task SynthAsync(IPage page, string url, string data, HttpClient http)
+    {
+        string photos = Path.Combine(data, "photos");
+        Directory.CreateDirectory(photos);
+        for (int i = 0; i < 2; i++)
+        {
+            using var mat = new OpenCvSharp.Mat(96, 128, OpenCvSharp.MatType.CV_8UC3, new OpenCvSharp.Scalar(60 + 50 * i, 120, 180));
+            OpenCvSharp.Cv2.ImWrite(Path.Combine(photos, $"p{i}.png"), mat);
+        }
+        await page.GotoAsync(url + "/#/dataset/fashion");
+        await page.Locator("#synth-target").FillAsync("fashion-boxes");
+        await page.Locator("#synth-backgrounds").FillAsync(photos);
+        await page.Locator("#synth-classes").SelectOptionAsync(new[] { "Bag", "Sneaker" });
+        await page.Locator("#synth-count").FillAsync("4");
+        await page.Locator("#synth-size").FillAsync("64x64");
+        await page.Locator("#synth-min-size").FillAsync("12");
+        await page.Locator("#synth-max-size").FillAsync("28");
+        await page.Locator("#synth-submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#job-state")).ToHaveTextAsync("succeeded", new() { Timeout = 120_000 });
+        var rows = (await http.GetFromJsonAsync<JsonElement>("/api/datasets/fashion-boxes/images")).GetProperty("images").EnumerateArray().ToList();
+        Assert.Equal(4, rows.Count);
+        Assert.All(rows, r => Assert.InRange(r.GetProperty("box_count").GetInt32(), 1, 4));
+        Assert.All(rows.SelectMany(r => r.GetProperty("objects").EnumerateArray()), o => Assert.Contains(o.GetProperty("label").GetString(), new[] { "Bag", "Sneaker" }));
+    }
+
     private static async Task MoreLikeThisAsync(IPage page, string url, string shots)
     {
         await page.GotoAsync(url + "/#/image/fashion/0");
         await Assertions.Expect(page.Locator("#similar-model")).ToHaveValueAsync("fash");
         await page.Locator("#similar-submit").ClickAsync();
-        await Assertions.Expect(page.Locator("#similar a.btile")).ToHaveCountAsync(12);
+        await Assertions.Expect(page.Locator("#similar a.btile")).ToHaveCountAsync(12, new() { Timeout = 60_000 });
         var links = await page.Locator("#similar a.btile").EvaluateAllAsync<string[]>("as => as.map(a => a.getAttribute('href'))");
         Assert.DoesNotContain(links, l => l.EndsWith("/0", StringComparison.Ordinal)); // the image itself is left out
         var scores = (await page.Locator("#similar .btile-score").AllInnerTextsAsync()).Select(t => double.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToList();
@@ -297,7 +325,7 @@ public sealed class WebAppUiTests
 
         await page.Locator("#map-target").FillAsync("lassoed");
         await page.Locator("#map-create").ClickAsync();
-        await Assertions.Expect(page.Locator("#map-result li[data-dataset='lassoed']")).ToContainTextAsync($"{expected.Count} images");
+        await Assertions.Expect(page.Locator("#map-result li[data-dataset='lassoed']")).ToContainTextAsync($"{expected.Count} images", new() { Timeout = 60_000 });
         // Exactly those images, in the source's order, with the source version as the parent (operation "select").
         var source = new List<string>();
         for (int offset = 0; offset < Images; offset += 1000)

@@ -96,7 +96,7 @@ export async function mapPage(arg) {
       h("p", {}, `${points.length} of ${data.total} images${data.sampled ? " (an even sample)" : ""}: the first two principal components of `,
         h("label", {}, "model ", models), `'s features (${(100 * data.explained_variance).toFixed(1)}% of their variance). `,
         h("a", { href: `#/browse/${enc(data.dataset)}` }, "Back to the grid")),
-      h("p", { class: "map-legend", id: "map-legend" }, labels.map(l => h("span", { class: "swatch", "data-label": l }, h("b", { class: "dot", "data-color": colorOf(l) }, "■"), ` ${l}`))),
+      h("p", { class: "map-legend", id: "map-legend" }, labels.map(l => h("span", { class: "map-key", "data-label": l }, h("b", { class: "dot", "data-color": colorOf(l) }, "■"), ` ${l}`))),
       h("div", { class: "map-wrap" }, canvas),
       h("form", { class: "filters", onsubmit: submit }, count, " ", h("label", {}, "Into ", target), " ", create),
       out));
