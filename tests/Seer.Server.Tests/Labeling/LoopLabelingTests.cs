@@ -124,6 +124,21 @@ public sealed class LoopLabelingTests
         Assert.Equal(HttpStatusCode.Conflict, notWaiting.StatusCode);
         Assert.Contains("round 0 of project 'ls' is not waiting on a CVAT / Label Studio hand-off", await notWaiting.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
+        // the project's owner (or an admin) only: another member and a labeller are refused
+        var accounts = host.Service<AccountStore>();
+        accounts.AddUser("mallory", UserRole.Member, "member-password-2");
+        accounts.AddUser("lena", UserRole.Labeller, "labeller-password-1");
+        using (var other = host.As(accounts.CreateToken("mallory")))
+        {
+            var refused = await other.GetAsync("/api/projects/ls/iterations/1/handoff");
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Contains("belongs to 'member'", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            using var form = new MultipartFormDataContent { { new ByteArrayContent("[]"u8.ToArray()), "file", "tasks.json" } };
+            Assert.Equal(HttpStatusCode.Forbidden, (await other.PostAsync("/api/projects/ls/iterations/1/handoff", form)).StatusCode);
+        }
+        using (var labeller = host.As(accounts.CreateToken("lena")))
+            Assert.Equal(HttpStatusCode.Forbidden, (await labeller.GetAsync("/api/projects/ls/iterations/1/handoff")).StatusCode);
+
         var package = await member.GetAsync("/api/projects/ls/iterations/1/handoff");
         Assert.Equal(HttpStatusCode.OK, package.StatusCode);
         Assert.Equal("application/zip", package.Content.Headers.ContentType?.MediaType);
