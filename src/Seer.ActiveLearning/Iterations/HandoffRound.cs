@@ -95,7 +95,7 @@ public sealed class HandoffRound
         ArgumentNullException.ThrowIfNull(workspace);
         ArgumentNullException.ThrowIfNull(upload);
         string extension = Path.GetExtension(uploadName).ToLowerInvariant();
-        string taskFile = Tool == "cvat" ? CvatTaskExporter.AnnotationPath : LabelStudioTaskExporter.TasksPath;
+        string taskFile = Tool == "cvat" ? Formats.Cvat.CvatExporter.AnnotationPath : Formats.LabelStudio.LabelStudioExporter.TasksPath;
         string expected = Tool == "cvat" ? ".xml" : ".json";
         string? staging = null;
         IFileSource top;
@@ -114,7 +114,7 @@ public sealed class HandoffRound
         try
         {
             if (!top.Files.Any(ImageProbe.HasImageExtension)) source = WithTaskImages(top, taskFile);
-            var read = FileSources.Read(LabellingTasks.Importer(Tool), source, new ImportOptions());
+            var read = await FileSources.ReadAsync(LabellingTasks.Importer(Tool), source, new ImportOptions(), cancellationToken).ConfigureAwait(false);
             // read once to check the export belongs to this round before anything is written
             var items = read.Items.ToList();
             var picked = workspace.Metadata.ReadImages(MinedVersion).Select(i => i.FileName).ToHashSet(StringComparer.Ordinal);

@@ -8,6 +8,7 @@ using Seer.ActiveLearning.Projects;
 using Seer.Core.Errors;
 using Seer.Data;
 using Seer.Hosting;
+using Seer.Hosting.Access;
 using Seer.Hosting.Jobs;
 using Seer.Hosting.Projects;
 using Seer.Server.Auth;
@@ -43,7 +44,7 @@ public static class HandoffEndpoints
             return Results.Stream(file, "application/zip", found.PackageName);
         });
         handoff.MapPost("", async (string name, int round, HttpRequest request, HttpContext http, ProjectStore store, Workspace ws, JobService jobs,
-            PathPolicy paths, CancellationToken ct) =>
+            PathPolicy paths, ResourceAccess access, CancellationToken ct) =>
         {
             var found = HandoffRound.Find(store, Allowed(name, http, store), round);
             if (!request.HasFormContentType)
@@ -59,6 +60,8 @@ public static class HandoffEndpoints
                 await using (var output = File.Create(saved))
                     await upload.CopyToAsync(output, ct).ConfigureAwait(false);
                 var result = await found.ImportAsync(ws, saved, uploadName, null, ct).ConfigureAwait(false);
+                // the round's labels belong to the project's owner, like the round's other outputs (shared for a shared project)
+                access.Claim(ResourceKinds.Dataset, result.Dataset, found.Project.Owner ?? http.User.UserName(), shared: found.Project.Owner is null);
                 var job = jobs.Submit("iteration", JsonSerializer.SerializeToElement(new Dictionary<string, object> { ["project"] = found.Project.Name, ["round"] = round }),
                     http.User.UserName());
                 return Results.Ok(new JsonObject
