@@ -106,6 +106,7 @@ public static class SeerServer
         ModelPageEndpoints.Map(api);
         ProjectEndpoints.Map(api);
         LabelingEndpoints.Map(api);
+        HandoffEndpoints.Map(api);
         AdminEndpoints.Map(api);
         TokenEndpoints.Map(api);
         SearchEndpoints.Map(api);

@@ -142,6 +142,8 @@ public sealed class LabelingUiTests
         await ExpectObjectsAsync(page, "bird 300,200,360,260", "cat 20,300,80,380", "dog 500,20,600,120", "cat 10,10,110,90", "dog 200,50,300,150");
         await Assertions.Expect(page.Locator("#label-state")).ToHaveTextAsync("in_progress");
 
+        await PanAsync(page);
+
         await page.Keyboard.PressAsync("s");                         // submit → the next image
         await Assertions.Expect(page.Locator("#label-title")).ToContainTextAsync("street-1.png");
         at = await ViewAsync(page);
@@ -201,6 +203,41 @@ public sealed class LabelingUiTests
         await page.Locator("#commit-task").ClickAsync();
         await Assertions.Expect(page.Locator("#commit-result")).ToContainTextAsync("Committed street-labelled@");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "l4-committed.png") });
+    }
+
+    /// <summary>
+    /// Space + drag pans by exactly the drag; a pan frame copies the cached scene, and what it shows is pixel for pixel
+    /// what the full redraw at rest shows (checked in the page, where the two frames can be read back to back).
+    /// </summary>
+    private static async Task PanAsync(IPage page)
+    {
+        var canvas = page.Locator("#label-canvas");
+        var box = (await canvas.BoundingBoxAsync())!;
+        string ox = (await canvas.GetAttributeAsync("data-ox"))!, oy = (await canvas.GetAttributeAsync("data-oy"))!;
+        float x = MathF.Round(box.X + 20), y = MathF.Round(box.Y + 20);
+        await page.Mouse.MoveAsync(x, y);
+        await page.Keyboard.DownAsync(" ");
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(x + 30, y + 12, new MouseMoveOptions { Steps = 3 });
+        await page.Mouse.UpAsync();
+        await page.Keyboard.UpAsync(" ");
+        string Shift(string v, int d) => (double.Parse(v, System.Globalization.CultureInfo.InvariantCulture) + d).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await Assertions.Expect(canvas).ToHaveAttributeAsync("data-ox", Shift(ox, 30));
+        await Assertions.Expect(canvas).ToHaveAttributeAsync("data-oy", Shift(oy, 12));
+        var check = await page.EvaluateAsync<JsonElement>(@"async () => {
+            const c = window.seerLabelCanvas, g = c.canvas.getContext('2d');
+            const frame = () => new Promise(r => requestAnimationFrame(() => r()));
+            const pixels = () => g.getImageData(0, 0, c.canvas.width, c.canvas.height).data;
+            const before = c.stats.blits;
+            c.panBy(-30, -12); await frame();
+            const copied = pixels(), blitted = c.stats.blits - before;
+            c.request('rest'); await frame();
+            const full = pixels();
+            let differ = 0; for (let i = 0; i < full.length; i++) if (full[i] !== copied[i]) differ++;
+            return { blitted, differ, values: full.length }; }");
+        Assert.True(check.GetProperty("blitted").GetInt32() >= 1, check.ToString());
+        Assert.Equal(0, check.GetProperty("differ").GetInt32());
+        await Assertions.Expect(canvas).ToHaveAttributeAsync("data-ox", ox);
     }
 
     private sealed record View(float X, float Y, float Scale);

@@ -32,6 +32,16 @@ public static class LabellingTasks
         _ => new LabelStudioImporter { Task = new TaskReading(reviewedPredictionsAreLabels) },
     };
 
+    /// <summary>
+    /// The import formats of finished tasks, by the names imports record (<c>cvat-task</c>, <c>labelstudio-task</c>),
+    /// for imports that name a format (the import job, the web UI's Import page).
+    /// </summary>
+    public static IReadOnlyList<string> ImportFormats { get; } = ["cvat-task", "labelstudio-task"];
+
+    /// <summary>The importer of <paramref name="format"/> when it is one of <see cref="ImportFormats"/>, else null.</summary>
+    public static IDatasetImporter? ImporterForFormat(string? format) =>
+        format is not null && ImportFormats.Contains(format, StringComparer.OrdinalIgnoreCase) ? Importer(format[..^"-task".Length]) : null;
+
     private static string Normalise(string tool)
     {
         string t = (tool ?? "").Trim().ToLowerInvariant().Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal);

@@ -94,7 +94,9 @@ export function actionsCard(name, classes, datasets) {
 }
 
 /** The import form's formats: every format the CLI reads. */
-export const IMPORT_FORMATS = ["voc", "coco", "yolo", "folders", "labelme", "idx", "cvat", "labelstudio"];
+export const IMPORT_FORMATS = ["voc", "coco", "yolo", "folders", "labelme", "idx", "cvat", "labelstudio", "cvat-task", "labelstudio-task"];
+/** What the finished-task formats are (the others are named by their format). */
+export const IMPORT_FORMAT_NAMES = { "cvat-task": "cvat-task (a finished CVAT task)", "labelstudio-task": "labelstudio-task (a finished Label Studio task)" };
 
 /** The import job's report: counts, rejected files, warnings and new labels (from the job's result and its log). */
 export async function importReport(job) {

@@ -8,7 +8,7 @@ import { trainPage, jobPage, modelsPage, modelPage, comparePage, stopPolling } f
 import { projectsPage, projectPage } from "/projects.js";
 import { browsePage, imagePage, stopBrowse } from "/browse.js";
 import { mapPage } from "/map.js";
-import { actionsCard, IMPORT_FORMATS, importReport } from "/actions.js";
+import { actionsCard, IMPORT_FORMATS, IMPORT_FORMAT_NAMES, importReport } from "/actions.js";
 import { adminPage } from "/admin.js";
 import { homePage } from "/home.js";
 import { streamsPage } from "/streams.js";
@@ -106,7 +106,7 @@ function tile(img, shown, size) {
 
 async function importPage() {
   const dataset = h("input", { id: "import-dataset", value: "sample" });
-  const format = h("select", { id: "import-format" }, IMPORT_FORMATS.map(f => h("option", { value: f }, f)));
+  const format = h("select", { id: "import-format" }, IMPORT_FORMATS.map(f => h("option", { value: f }, IMPORT_FORMAT_NAMES[f] ?? f)));
   const path = h("input", { id: "import-path", size: 60, placeholder: "/absolute/folder/or/archive.zip on the server" });
   const file = h("input", { id: "import-file", type: "file", accept: ".zip" });
   const status = h("div", { id: "import-status" });

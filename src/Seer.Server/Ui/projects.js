@@ -2,7 +2,7 @@
 // images per round, the iterations table, and a form that queues the next iteration as a job).
 import { lineChart, barChart } from "/charts.js";
 import { view, h, api, json, card, fail } from "/dom.js";
-import { projectLabeling } from "/labeling-tasks.js";
+import { projectLabeling, projectHandoff } from "/labeling-tasks.js";
 
 const fixed = (v, d = 4) => (typeof v === "number" && Number.isFinite(v) ? v.toFixed(d) : "–");
 const when = (t) => (t ? new Date(t).toLocaleString() : "–");
@@ -69,6 +69,7 @@ export async function projectPage(name) {
       [["Task", p.task], ["Owner", p.owner ?? "(shared)"], ["Classes", p.classes.join(", ")], ["Training set", p.train], ["Validation set", p.val],
        ["Test set", p.test ?? "(the validation set)"], ["Pool", p.pool], ["Rounds done", p.rounds],
        [`Latest ${metric}`, p.latest_metric != null ? fixed(p.latest_metric) : "–"]].map(([k, v]) => h("tr", {}, h("th", {}, k), h("td", {}, String(v))))), labeling),
+    projectHandoff(p.name, rounds),
     h("div", { class: "row" },
       card(`${metric} by labelled images, per round`, done.length ? trend : h("p", {}, "No finished round yet: run the first iteration below.")),
       latest ? card(`Metrics of round ${latest.round}`, barChart(others, { id: "chart-round-metrics", color: "#1d9a6c", max: 1 })) : null),

@@ -174,6 +174,63 @@ public sealed class LabelingApiTests
         Assert.Equal("committed", (await reviewer.GetFromJsonAsync<JsonElement>($"/api/labeling/tasks/{id}")).GetProperty("state").GetString());
     }
 
+    [Fact]
+    public async Task ATaskCreatedWithAModel_OffersTheModelsBoxesApartWithTheirScores()
+    {
+        await using var host = await ServerHost.StartAsync();
+        var (lena, _, _) = Labellers(host);
+        await ImageApiTests.RegisterFacesAsync(host.Admin(), host.Home);
+        var ws = host.Service<Workspace>();
+        var photos = new List<ImageRecord>();
+        foreach (string name in new[] { "sample5.jpg", "sample1.jpg" })
+        {
+            string file = TestPaths.Data("faces", name);
+            using var mat = OpenCvSharp.Cv2.ImRead(file);
+            await using var stream = File.OpenRead(file);
+            var put = await ws.Blobs.PutAsync(stream, CancellationToken.None);
+            photos.Add(new ImageRecord(put.Sha256, name, mat.Width, mat.Height));
+        }
+        ws.CommitVersion("group", photos, [], "test-images", null, ["face"]);
+
+        long id = await CreateTaskAsync(host.Member(), new { dataset = "group", model = "faces", threshold = 0.7, assignees = new[] { "lena" } });
+        var task = await lena.GetFromJsonAsync<JsonElement>($"/api/labeling/tasks/{id}");
+        Assert.Equal("faces", task.GetProperty("model").GetString());
+        Assert.Equal(["face"], task.GetProperty("classes").EnumerateArray().Select(c => c.GetString()!).ToArray());
+        // the faces are offers (dashed in the tool, with a score), not labels: the draft starts empty
+        int[] expected = [5, 3];
+        for (int i = 0; i < 2; i++)
+        {
+            var item = await lena.GetFromJsonAsync<JsonElement>($"/api/labeling/tasks/{id}/items/{i}");
+            Assert.Equal(photos[i].FileName, item.GetProperty("file_name").GetString());
+            Assert.Equal(0, item.GetProperty("objects").GetArrayLength());
+            Assert.Equal("todo", item.GetProperty("state").GetString());
+            var offers = item.GetProperty("predictions").EnumerateArray().ToList();
+            Assert.Equal(expected[i], offers.Count);
+            foreach (var offer in offers)
+            {
+                Assert.Equal("face", offer.GetProperty("label").GetString());
+                Assert.InRange(offer.GetProperty("score").GetDouble(), 0.7, 1.0);
+                var box = offer.GetProperty("box").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+                Assert.True(box[0] >= 0 && box[1] >= 0 && box[2] <= photos[i].Width && box[3] <= photos[i].Height && box[2] > box[0] && box[3] > box[1],
+                    string.Join(",", box));
+            }
+        }
+
+        // accepting one offer (as the tool does: the box joins the objects, the rest stay offered) survives a reload
+        var first = await lena.GetFromJsonAsync<JsonElement>($"/api/labeling/tasks/{id}/items/0");
+        var all = first.GetProperty("predictions").EnumerateArray().ToList();
+        double[] kept = all[0].GetProperty("box").EnumerateArray().Select(v => Math.Round(v.GetDouble())).ToArray();
+        var saved = await lena.PutAsJsonAsync($"/api/labeling/tasks/{id}/items/0", new
+        {
+            objects = new[] { new { label = "face", box = kept } }, tags = Array.Empty<string>(), revision = 0,
+            predictions = all.Skip(1).Select(p => JsonSerializer.Deserialize<JsonElement>(p.GetRawText())).ToArray(),
+        });
+        Assert.True(saved.StatusCode == HttpStatusCode.OK, await saved.Content.ReadAsStringAsync());
+        var reloaded = await lena.GetFromJsonAsync<JsonElement>($"/api/labeling/tasks/{id}/items/0");
+        Assert.Equal(4, reloaded.GetProperty("predictions").GetArrayLength());
+        Assert.Equal(kept, reloaded.GetProperty("objects")[0].GetProperty("box").EnumerateArray().Select(v => v.GetDouble()).ToArray());
+    }
+
     private static (HttpClient Lena, HttpClient Leo, HttpClient Rita) Labellers(ServerHost host)
     {
         var accounts = host.Service<AccountStore>();

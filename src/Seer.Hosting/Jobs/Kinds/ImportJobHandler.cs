@@ -3,6 +3,7 @@ using Seer.Core.Interchange;
 using Seer.Data;
 using Seer.Data.Import;
 using Seer.Formats;
+using Seer.Formats.Handoff;
 
 namespace Seer.Hosting.Jobs.Kinds;
 
@@ -32,7 +33,7 @@ public sealed class ImportJobHandler : IJobHandler
     {
         var p = JobParameters.Parse<ImportParameters>(parameters, Kind);
         JobParameters.Named(Kind, "dataset", () => { Workspace.ValidateDatasetName(p.Dataset); return 0; });
-        JobParameters.Named(Kind, "format", () => FormatRegistry.GetImporter(p.Format));
+        JobParameters.Named(Kind, "format", () => Importer(p.Format));
         _paths.CheckReadable(p.Path);
     }
 
@@ -55,6 +56,9 @@ public sealed class ImportJobHandler : IJobHandler
         }
     }
 
+    /// <summary>A format's importer; also the finished CVAT / Label Studio tasks (cvat-task, labelstudio-task).</summary>
+    private static IDatasetImporter Importer(string format) => LabellingTasks.ImporterForFormat(format) ?? FormatRegistry.GetImporter(format);
+
     private static void TryDelete(string path)
     {
         try
@@ -72,7 +76,7 @@ public sealed class ImportJobHandler : IJobHandler
     private async Task<object?> RunAsync(JobContext context, string dataset, string format, string path, CancellationToken cancellationToken)
     {
         using var source = FileSources.Open(path, cancellationToken);
-        var read = await FileSources.ReadAsync(FormatRegistry.GetImporter(format), source, new ImportOptions(), cancellationToken).ConfigureAwait(false);
+        var read = await FileSources.ReadAsync(Importer(format), source, new ImportOptions(), cancellationToken).ConfigureAwait(false);
         foreach (var issue in read.Warnings.Take(50)) context.Warn($"{issue.File}: {issue.Reason}");
         var result = await new ImportPipeline(_workspace).RunAsync(read,
             new ImportRequest(dataset) { Format = format, Source = path, Parallelism = context.CpuThreads }, context, cancellationToken).ConfigureAwait(false);

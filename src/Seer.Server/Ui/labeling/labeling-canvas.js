@@ -3,17 +3,24 @@
 //
 // Why a hand-written canvas layer rather than konva (served from npm): the rest of the UI is plain ES modules with no
 // build step, the editor needs only rectangles, handles and dashed offers, and drawing them ourselves lets a frame batch
-// every box of a class into one path and skip what is off screen: 2,000 boxes on a 4000x3000 image stay well under a
-// 16 ms frame (bench/LabelBench), where CVAT's SVG (one DOM node per shape) slows past 300-1,000 shapes. Konva would
-// add a scene graph object per box and a second copy of the state; nothing here needs its events or animations.
+// every box of a class into one path and skip what is off screen, where CVAT's SVG (one DOM node per shape) slows past
+// 300-1,000 shapes. Konva would add a scene graph object per box and a second copy of the state; nothing here needs its
+// events or animations.
+//
+// Panning: a pan changes only the offset, so the first pan frame paints the scene (image, boxes, offers, selection)
+// once into an offscreen canvas covering the image's extent around the view (up to half a view beyond each side), and
+// every further pan frame is one unscaled copy of it (bench/LabelBench: 2,000 boxes on 4000x3000). Any other change
+// (an edit, a zoom, a resize) drops that copy; 120 ms after the last pan move the view is drawn in full again.
 import { colorOf } from "/charts.js";
 
 const HANDLE = 5; // handle half-size in screen pixels
+const LABEL_PAD = 16; // screen pixels around the image that box labels may reach
+const REST_MS = 120; // after the last pan move, the view is drawn in full
 
 export class LabelCanvas {
   constructor(canvas) {
     this.canvas = canvas;
-    this.g = canvas.getContext("2d");
+    this.g = canvas.getContext("2d", { alpha: false });
     this.image = null;            // ImageBitmap or HTMLImageElement
     this.width = 0; this.height = 0;
     this.scale = 1; this.ox = 0; this.oy = 0;
@@ -23,8 +30,10 @@ export class LabelCanvas {
     this.anchor = null;           // first click of a two-click box
     this.readOnly = false;
     this.pending = false;
-    this.stats = { frames: [], draws: [] }; // frame intervals and draw durations (ms), read by tests and bench
+    this.stats = { frames: [], draws: [], blits: 0, full: 0 }; // frame intervals, draw durations (ms), frames by kind: read by tests and bench
     this.lastFrame = 0;
+    this.scene = null;            // { canvas, scale, x0, y0, x1, y1, ox, oy }: the last scene painted for panning
+    this.wantFull = false; this.restTimer = 0;
   }
 
   setImage(image, width, height) {
@@ -53,10 +62,10 @@ export class LabelCanvas {
     this.viewChanged();
   }
 
-  viewChanged() {
+  viewChanged(kind) {
     const d = this.canvas.dataset;
     d.scale = this.scale; d.ox = this.ox; d.oy = this.oy;
-    this.request();
+    this.request(kind);
   }
 
   zoomAt(sx, sy, factor) {
@@ -66,7 +75,12 @@ export class LabelCanvas {
     this.viewChanged();
   }
 
-  panBy(dx, dy) { this.ox += dx; this.oy += dy; this.viewChanged(); }
+  /** Moves the view; drawn from the cached scene until the pan rests (REST_MS), then in full. */
+  panBy(dx, dy) {
+    this.ox += dx; this.oy += dy; this.viewChanged("pan");
+    clearTimeout(this.restTimer);
+    this.restTimer = setTimeout(() => this.request("rest"), REST_MS);
+  }
 
   toImage(sx, sy) { return [(sx - this.ox) / this.scale, (sy - this.oy) / this.scale]; }
 
@@ -104,7 +118,13 @@ export class LabelCanvas {
     return best;
   }
 
-  request() {
+  /**
+   * Schedules a frame. kind "pan": only the offset changed (the cached scene may be copied); "rest": draw in full but
+   * keep the cached scene; anything else (the default): the content, the zoom or the size changed, the cache is dropped.
+   */
+  request(kind) {
+    if (kind !== "pan") this.wantFull = true;
+    if (kind !== "pan" && kind !== "rest") this.scene = null;
     if (this.pending) return;
     this.pending = true;
     requestAnimationFrame((t) => {
@@ -112,22 +132,66 @@ export class LabelCanvas {
       if (this.lastFrame) this.stats.frames.push(t - this.lastFrame);
       this.lastFrame = t;
       const start = performance.now();
-      this.draw();
+      const full = this.wantFull; this.wantFull = false;
+      if (full || !this.blit()) { this.draw(); this.stats.full++; } else this.stats.blits++;
       this.stats.draws.push(performance.now() - start);
       if (this.stats.frames.length > 5000) { this.stats.frames.splice(0, 2500); this.stats.draws.splice(0, 2500); }
     });
   }
 
+  /** The screen rectangle the image (with its box labels) covers now. */
+  extent() {
+    return [this.ox - LABEL_PAD, this.oy - LABEL_PAD, this.ox + this.width * this.scale + LABEL_PAD, this.oy + this.height * this.scale + LABEL_PAD];
+  }
+
+  /** A pan frame: copies the cached scene at the new offset (painting it first if needed); false when a full draw is due. */
+  blit() {
+    if (!this.image || !this.cssW) return false;
+    const vw = this.cssW, vh = this.cssH, dpr = this.dpr || 1;
+    let sc = this.scene;
+    const [ex0, ey0, ex1, ey1] = this.extent();
+    // the part of the image's extent in view must lie inside the cached rectangle, moved by the pan since it was painted
+    const covers = (c) => {
+      const dx = this.ox - c.ox, dy = this.oy - c.oy;
+      return c.scale === this.scale && c.dpr === dpr && Math.max(0, ex0) >= c.x0 + dx && Math.max(0, ey0) >= c.y0 + dy
+        && Math.min(vw, ex1) <= c.x1 + dx && Math.min(vh, ey1) <= c.y1 + dy;
+    };
+    if (!sc || !covers(sc)) {
+      const m = Math.ceil(Math.max(vw, vh) / 2);
+      const x0 = Math.floor(Math.max(ex0, -m)), y0 = Math.floor(Math.max(ey0, -m));
+      const x1 = Math.ceil(Math.min(ex1, vw + m)), y1 = Math.ceil(Math.min(ey1, vh + m));
+      if (x1 <= x0 || y1 <= y0 || (x1 - x0) * dpr > 8192 || (y1 - y0) * dpr > 8192) return false;
+      const canvas = sc?.canvas ?? (typeof OffscreenCanvas === "function" ? new OffscreenCanvas(1, 1) : document.createElement("canvas"));
+      canvas.width = Math.round((x1 - x0) * dpr); canvas.height = Math.round((y1 - y0) * dpr);
+      const g = canvas.getContext("2d", { alpha: false });
+      g.setTransform(dpr, 0, 0, dpr, -x0 * dpr, -y0 * dpr);
+      this.paint(g, x0, y0, x1, y1);
+      sc = this.scene = { canvas, scale: this.scale, dpr, x0, y0, x1, y1, ox: this.ox, oy: this.oy };
+      if (!covers(sc)) return false;
+    }
+    const g = this.g;
+    g.setTransform(1, 0, 0, 1, 0, 0);
+    g.fillStyle = "#20252d"; g.fillRect(0, 0, this.canvas.width, this.canvas.height);
+    g.drawImage(sc.canvas, Math.round((sc.x0 + this.ox - sc.ox) * dpr), Math.round((sc.y0 + this.oy - sc.oy) * dpr));
+    return true;
+  }
+
+  /** Draws the whole view in full. */
   draw() {
     const g = this.g, dpr = this.dpr || 1;
     g.setTransform(1, 0, 0, 1, 0, 0);
     g.fillStyle = "#20252d"; g.fillRect(0, 0, this.canvas.width, this.canvas.height);
     if (!this.image) return;
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    this.paint(g, 0, 0, this.cssW, this.cssH);
+  }
+
+  /** Paints the scene within the screen rectangle (x0, y0)-(x1, y1) into g (whose transform maps screen pixels). */
+  paint(g, x0, y0, x1, y1) {
+    g.fillStyle = "#20252d"; g.fillRect(x0, y0, x1 - x0, y1 - y0);
     g.imageSmoothingEnabled = this.scale < 1;
     g.drawImage(this.image, this.ox, this.oy, this.width * this.scale, this.height * this.scale);
-    const vw = this.cssW, vh = this.cssH;
-    const visible = (b) => !(b[2] < -2 || b[0] > vw + 2 || b[3] < -2 || b[1] > vh + 2);
+    const visible = (b) => !(b[2] < x0 - 2 || b[0] > x1 + 2 || b[3] < y0 - 2 || b[1] > y1 + 2);
     // boxes: one path per class
     const byClass = new Map();
     this.objects.forEach((o, i) => { const sb = this.screenBox(o.box); if (!visible(sb)) return; (byClass.get(o.label) ?? byClass.set(o.label, []).get(o.label)).push([sb, i]); });

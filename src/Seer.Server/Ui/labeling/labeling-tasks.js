@@ -91,3 +91,40 @@ export async function projectLabeling(project) {
   return h("p", { id: "project-labeling", class: "warn" }, `Round ${t.origin.round} waits for labels: `,
     h("a", { href: `#/label/${t.id}` }, `labelling: ${t.accepted} of ${t.images} accepted`), ` (${countsText(t)}).`);
 }
+
+/**
+ * The project page's card for a round waiting on a CVAT / Label Studio hand-off: download the task folder as a zip,
+ * then upload the finished export (a zip, CVAT XML or Label Studio JSON) to import the labels and continue the round.
+ */
+export function projectHandoff(project, rounds) {
+  const waiting = rounds.find(r => r.state === "waiting" && r.steps.some(s => s.step === "label" && s.state === "waiting" && s.result?.task_dir));
+  if (!waiting) return null;
+  const label = waiting.steps.find(s => s.step === "label");
+  const cvat = label.result.tool === "cvat";
+  const tool = cvat ? "CVAT" : "Label Studio";
+  const base = `/api/projects/${encodeURIComponent(project)}/iterations/${waiting.round}/handoff`;
+  const file = h("input", { id: "handoff-file", type: "file", accept: cvat ? ".zip,.xml" : ".zip,.json" });
+  const message = h("div", { id: "handoff-message" });
+  const upload = async (e) => {
+    e.preventDefault();
+    if (!file.files.length) { message.replaceChildren(h("div", { class: "error" }, "Choose the finished export first.")); return; }
+    const form = new FormData(); form.append("file", file.files[0]);
+    message.replaceChildren(h("p", {}, "Importing the labels…"));
+    try {
+      const r = await api(base, { method: "POST", body: form });
+      message.replaceChildren(h("p", { class: "state-succeeded", id: "handoff-result" },
+        `Imported ${r.labelled} labelled of ${r.images} images into ${r.dataset}@${r.version.slice(0, 10)}` + (r.rejected ? ` (${r.rejected} rejected)` : "") + ". The round continues: ",
+        h("a", { href: `#/job/${r.iteration_job}` }, `job ${r.iteration_job}`)));
+      file.value = "";
+    } catch (err) { message.replaceChildren(fail(err)); }
+  };
+  const how = cvat
+    ? "In CVAT, create a task from the images in images/ and upload annotations.xml (format CVAT for images 1.1) to see the model's boxes; label, then export the task as CVAT for images 1.1 and upload the zip or its annotations.xml here."
+    : "In Label Studio, use label_config.xml as the labelling interface, serve images/ as local files and import tasks.json (the model's boxes come as predictions); label, then export as JSON and upload it (or a zip) here.";
+  return card(`Round ${waiting.round} waits for labels from ${tool}`,
+    h("p", { id: "handoff-summary" }, `${label.result.images} picked images were written as a ${tool} task for ${label.result.import_into}. `,
+      h("a", { id: "handoff-download", class: "button", href: base, download: "" }, "Download the task (.zip)")),
+    h("p", {}, how),
+    h("form", { id: "handoff-form", onsubmit: upload }, h("label", {}, "Finished export ", file), " ",
+      h("button", { type: "submit", id: "handoff-upload" }, "Import the labels and continue the round")), message);
+}
