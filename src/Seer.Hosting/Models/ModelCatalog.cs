@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Seer.Core.Errors;
 using Seer.Hosting.Storage;
 using Seer.Inference;
+using Seer.Inference.Faces;
 using Seer.Inference.ImageApi;
 using Seer.Inference.Models;
 
@@ -18,6 +19,7 @@ public sealed class ModelCatalog : IDisposable
 
     private readonly ConcurrentDictionary<(string Name, float Threshold), Predictor> _predictors = new();
     private readonly ConcurrentDictionary<string, Predictor> _embedders = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<FacePipeline>> _faces = new(StringComparer.Ordinal);
 
     public ModelCatalog(HostingDatabase db) => _db = db;
 
@@ -44,7 +46,14 @@ public sealed class ModelCatalog : IDisposable
         if (string.IsNullOrWhiteSpace(name) || name.Length > 100 || name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '/' or '\\'))
             throw new SeerException(ErrorCodes.InvalidInput, $"'{name}' is not a usable model name (1-100 characters, no spaces or slashes)", name);
         if (List().Any(m => m.Name == name)) throw new SeerException(ErrorCodes.Conflict, $"a model named '{name}' is already served", name);
-        using (var probe = ModelOpener.Open(onnxPath, manifestPath)) { _ = probe.Spec; }
+        if (FaceBundle.IsBundlePath(onnxPath))
+        {
+            using var faces = FacePipeline.Open(onnxPath); // a face bundle (docs/identity.md): opened once to refuse a broken one now
+        }
+        else
+        {
+            using var probe = ModelOpener.Open(onnxPath, manifestPath);
+        }
         using var c = _db.Open();
         using var cmd = c.CreateCommand();
         cmd.CommandText = "INSERT INTO served_models (name, onnx_path, manifest_path, created_by, created_at) VALUES ($n, $o, $m, $b, $t)";
@@ -69,6 +78,7 @@ public sealed class ModelCatalog : IDisposable
         }
         foreach (var key in _predictors.Keys.Where(k => k.Name == name).ToList()) _predictors.TryRemove(key, out _);
         _embedders.TryRemove(name, out _);
+        if (_faces.TryRemove(name, out var face) && face.IsValueCreated) face.Value.Dispose();
         if (_loaded.TryRemove(name, out var lazy) && lazy.IsValueCreated) lazy.Value.Model.Dispose();
     }
 
@@ -99,6 +109,18 @@ public sealed class ModelCatalog : IDisposable
         return _embedders.GetOrAdd(name, _ => new Predictor(entry.Model));
     }
 
+    /// <summary>True when the served model is a face bundle (<c>.face.json</c>) rather than one ONNX model.</summary>
+    public bool IsFaceBundle(string name) => FaceBundle.IsBundlePath(Get(name).OnnxPath);
+
+    /// <summary>The face pipeline of a served face bundle (loaded once, then shared; thread-safe).</summary>
+    public FacePipeline Faces(string name)
+    {
+        var model = Get(name);
+        if (!FaceBundle.IsBundlePath(model.OnnxPath))
+            throw new SeerException(ErrorCodes.InvalidInput, $"model '{name}' is not a face bundle", name);
+        return _faces.GetOrAdd(name, _ => new Lazy<FacePipeline>(() => FacePipeline.Open(model.OnnxPath))).Value;
+    }
+
     private (OnnxModel Model, ConcurrentDictionary<float, ImageAnalyzer> Analyzers) Loaded(string name)
     {
         var model = Get(name);
@@ -111,5 +133,8 @@ public sealed class ModelCatalog : IDisposable
         foreach (var lazy in _loaded.Values)
             if (lazy.IsValueCreated) lazy.Value.Model.Dispose();
         _loaded.Clear();
+        foreach (var face in _faces.Values)
+            if (face.IsValueCreated) face.Value.Dispose();
+        _faces.Clear();
     }
 }

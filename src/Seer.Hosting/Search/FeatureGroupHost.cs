@@ -59,6 +59,12 @@ public sealed class FeatureGroupHost : IDisposable
         }
     }
 
+    /// <summary>Whether a group of that name is stored (or open here).</summary>
+    public bool Exists(string name)
+    {
+        lock (_gate) return _open.ContainsKey(name) || _workspace.Exists(name);
+    }
+
     public FeatureGroupInfo Info(string name)
     {
         var group = Get(name);
@@ -79,6 +85,7 @@ public sealed class FeatureGroupHost : IDisposable
     public IReadOnlyList<float[]> Embed(string model, IReadOnlyList<EncodedImage> images)
     {
         if (images.Count == 0) throw new SeerException(ErrorCodes.InvalidInput, "no images were sent");
+        if (_models.IsFaceBundle(model)) return EmbedFaces(model, images);
         var predictor = _models.Embedder(model);
         var predictions = predictor.Predict(images);
         var vectors = new float[images.Count][];
@@ -95,8 +102,19 @@ public sealed class FeatureGroupHost : IDisposable
     /// </summary>
     public float? CalibratedThreshold(string model, string far)
     {
-        var thresholds = _models.Embedder(model).Spec.VerificationThresholds;
+        var thresholds = _models.IsFaceBundle(model)
+            ? _models.Faces(model).Bundle.VerificationThresholds : _models.Embedder(model).Spec.VerificationThresholds;
         return thresholds is not null && thresholds.TryGetValue(far, out float t) ? t : null;
+    }
+
+    /// <summary>A face bundle: the embedding of each image's best face (highest quality); an image without a face is a 400.</summary>
+    private IReadOnlyList<float[]> EmbedFaces(string model, IReadOnlyList<EncodedImage> images)
+    {
+        var pipeline = _models.Faces(model);
+        if (pipeline.EmbeddingDimension is null)
+            throw new SeerException(ErrorCodes.InvalidInput, $"face bundle '{model}' has no embedding model", model);
+        return images.Select(image => pipeline.Detect(image).OrderByDescending(f => f.Quality.Score).FirstOrDefault()?.Embedding
+            ?? throw new SeerException(ErrorCodes.InvalidInput, $"no face found in image '{image.Name}' by model '{model}'", image.Name)).ToList();
     }
 
     public void Dispose()

@@ -37,7 +37,17 @@ public sealed class OnnxModel : IDisposable
     /// Opens <paramref name="modelPath"/>. The spec comes from <paramref name="manifestPath"/> when given, else from
     /// <c>NAME.seer.json</c> beside the model when present, else from the model's metadata.
     /// </summary>
-    public static OnnxModel Load(string modelPath, string? manifestPath = null, int intraOpThreads = 0)
+    public static OnnxModel Load(string modelPath, string? manifestPath = null, int intraOpThreads = 0) =>
+        Load(modelPath, manifestPath, null, intraOpThreads);
+
+    /// <summary>
+    /// Opens <paramref name="modelPath"/> with a spec built in code (a face bundle's parts), checked against the graph
+    /// like a manifest's; <paramref name="source"/> names where the spec comes from in errors.
+    /// </summary>
+    public static OnnxModel Load(string modelPath, InferenceSpec spec, string source, int intraOpThreads = 0) =>
+        Load(modelPath, null, (spec, source), intraOpThreads);
+
+    private static OnnxModel Load(string modelPath, string? manifestPath, (InferenceSpec Spec, string Source)? given, int intraOpThreads)
     {
         if (!File.Exists(modelPath))
             throw new SeerException(ErrorCodes.NotFound, $"model file '{modelPath}' does not exist", modelPath);
@@ -61,10 +71,15 @@ public sealed class OnnxModel : IDisposable
         }
         try
         {
-            manifestPath ??= File.Exists(ManifestReader.DefaultPathFor(modelPath)) ? ManifestReader.DefaultPathFor(modelPath) : null;
+            if (given is null) manifestPath ??= File.Exists(ManifestReader.DefaultPathFor(modelPath)) ? ManifestReader.DefaultPathFor(modelPath) : null;
             InferenceSpec spec;
             string source;
-            if (manifestPath is not null)
+            if (given is { } g)
+            {
+                spec = g.Spec;
+                source = g.Source;
+            }
+            else if (manifestPath is not null)
             {
                 spec = ManifestReader.Read(manifestPath);
                 source = manifestPath;

@@ -26,6 +26,8 @@ public static class ModelEndpoints
         models.MapGet("/{name}", (string name, ModelCatalog catalog, HttpContext http, ResourceAccess access) =>
         {
             var m = access.DemandServed(catalog, name, http.User.Caller());
+            if (catalog.IsFaceBundle(name))
+                return Results.Ok(new { model = m, face_bundle = catalog.Faces(name).Bundle, embedding_dim = catalog.Faces(name).EmbeddingDimension });
             using var loaded = m.Load(1);
             return Results.Ok(new { model = m, spec = loaded.Spec, input = loaded.InputName, outputs = loaded.OutputNames });
         });
@@ -64,12 +66,16 @@ public static class ModelEndpoints
             var form = await request.ReadFormAsync(ct).ConfigureAwait(false);
             var file = form.Files.GetFile("image") ?? form.Files.FirstOrDefault()
                 ?? throw new SeerException(ErrorCodes.InvalidInput, "the form holds no file; send the image in a field named 'image'");
-            float t = threshold ?? 0.25f;
+            bool faces = catalog.IsFaceBundle(name);
+            float t = threshold ?? (faces ? catalog.Faces(name).Bundle.ScoreThreshold : 0.25f);
             if (t is < 0 or > 1) throw new SeerException(ErrorCodes.InvalidInput, $"threshold {t} is outside 0..1");
             using var buffer = new MemoryStream();
             await file.CopyToAsync(buffer, ct).ConfigureAwait(false);
             // The pixel cap from the header, before any decoding allocates width x height pixels.
             ImagePixelCap.Check(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), file.FileName, limits.Value.MaxImagePixels);
+            if (faces)
+                return Results.Ok(FaceAnalysis.Analyze(catalog.Faces(name), name, t, new EncodedImage(file.FileName, buffer.ToArray()),
+                    minBoxSize ?? 0, minSharpness ?? 0, crops ?? false));
             var analyzer = catalog.Analyzer(name, t);
             var options = new ImageAnalysisOptions
             {
