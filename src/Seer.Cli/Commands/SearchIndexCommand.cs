@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Seer.Core.Datasets;
-using Seer.Core.Errors;
 using Seer.Data;
 using Seer.Inference;
 using Seer.Inference.Models;
@@ -35,9 +34,6 @@ internal static class SearchIndexCommand
             using var workspace = Workspace.Open(home);
             var snapshot = workspace.OpenSnapshot(reference);
             using var onnx = ModelOpener.Open(parse.GetValue(model)!, parse.GetValue(manifest));
-            if (onnx.Spec.Task != "embed")
-                throw new SeerException(ErrorCodes.InvalidInput,
-                    $"model '{onnx.Path}' is a {onnx.Spec.Task} model, not a feature (embed) model", onnx.Path);
             var predictor = new Predictor(onnx);
             string name = parse.GetValue(groupName) ?? snapshot.Name;
             var search = new SearchWorkspace(home);
@@ -60,38 +56,13 @@ internal static class SearchIndexCommand
         return command;
     }
 
-    /// <summary>The model's feature of every image, as feature items (id = file name); written by <see cref="FeatureIndexing"/>.</summary>
+    /// <summary>The model's feature of every image (<see cref="SnapshotPredictions.Features"/>) as feature items
+    /// (id = file name, metadata = dataset, version, content hash), upserted by <see cref="FeatureIndexing"/>.</summary>
     private static int IndexImages(DatasetSnapshot snapshot, Predictor predictor, SearchWorkspace search, string name,
-        FeatureGroupOptions options, CancellationToken ct)
-    {
-        var images = snapshot.Images;
-        if (images.Count == 0)
-            throw new SeerException(ErrorCodes.InvalidInput, $"dataset version {snapshot} has no images to index");
-        IEnumerable<EncodedImage> Read()
-        {
-            foreach (var record in images)
+        FeatureGroupOptions options, CancellationToken ct) =>
+        FeatureIndexing.Upsert(search, name, options, SnapshotPredictions.Features(snapshot, predictor, ct).Select(f =>
+            new FeatureItem(f.Image.FileName, f.Feature, JsonSerializer.Serialize(new Dictionary<string, string>
             {
-                ct.ThrowIfCancellationRequested();
-                using var stream = snapshot.OpenImage(record);
-                using var bytes = new MemoryStream();
-                stream.CopyTo(bytes);
-                yield return new EncodedImage(record.FileName, bytes.ToArray());
-            }
-        }
-        IEnumerable<FeatureItem> Items()
-        {
-            int done = 0;
-            foreach (var prediction in predictor.PredictStream(Read(), ct))
-            {
-                var record = images[done++];
-                float[] feature = prediction.Embedding
-                    ?? throw new SeerException(ErrorCodes.InvalidInput, $"the model gave no feature vector for image '{record.FileName}'");
-                yield return new FeatureItem(record.FileName, feature, JsonSerializer.Serialize(new Dictionary<string, string>
-                {
-                    ["dataset"] = snapshot.Name, ["version"] = snapshot.Version, ["content_hash"] = record.ContentHash,
-                }));
-            }
-        }
-        return FeatureIndexing.Upsert(search, name, options, Items(), ct);
-    }
+                ["dataset"] = snapshot.Name, ["version"] = snapshot.Version, ["content_hash"] = f.Image.ContentHash,
+            }))), ct);
 }

@@ -25,26 +25,11 @@ public static class PreAnnotator
                 $"model '{predictor.Model.Path}' computes feature vectors; pre-annotation needs a detector or a classifier");
         return Task.Run<IReadOnlyList<ImageRecord>>(() =>
         {
-            var images = snapshot.Images;
-            IEnumerable<EncodedImage> Read()
+            var results = new List<ImageRecord>(snapshot.Images.Count);
+            foreach (var (record, prediction) in SnapshotPredictions.Run(snapshot, predictor, cancellationToken))
             {
-                foreach (var record in images)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    using var stream = snapshot.OpenImage(record);
-                    using var bytes = new MemoryStream();
-                    stream.CopyTo(bytes);
-                    yield return new EncodedImage(record.FileName, bytes.ToArray());
-                }
-            }
-            var results = new List<ImageRecord>(images.Count);
-            int done = 0;
-            foreach (var prediction in predictor.PredictStream(Read(), cancellationToken))
-            {
-                var record = images[done];
                 results.Add(ToRecord(record, prediction, predictor.Spec.Task));
-                done++;
-                progress?.Report(new WorkProgress("pre-annotate", done, images.Count));
+                progress?.Report(new WorkProgress("pre-annotate", results.Count, snapshot.Images.Count));
             }
             return results;
         }, cancellationToken);

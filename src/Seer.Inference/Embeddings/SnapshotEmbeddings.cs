@@ -1,5 +1,4 @@
 using Seer.Core.Datasets;
-using Seer.Core.Errors;
 using Seer.Core.Progress;
 using Seer.Inference.Processing;
 
@@ -19,38 +18,19 @@ public static class SnapshotEmbeddings
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        ArgumentNullException.ThrowIfNull(predictor);
-        if (predictor.Spec.Task != "embed")
-            throw new SeerException(ErrorCodes.InvalidInput,
-                $"model '{predictor.Model.Path}' is a {predictor.Spec.Task} model, not a feature (embed) model", predictor.Model.Path);
-        var images = snapshot.Images;
-        if (images.Count == 0) throw new SeerException(ErrorCodes.InvalidInput, $"dataset version {snapshot} has no images");
-        IEnumerable<EncodedImage> Read()
-        {
-            foreach (var record in images)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                using var stream = snapshot.OpenImage(record);
-                using var bytes = new MemoryStream();
-                stream.CopyTo(bytes);
-                yield return new EncodedImage(record.FileName, bytes.ToArray());
-            }
-        }
         float[]? matrix = null;
-        int dim = 0, done = 0;
-        foreach (var prediction in predictor.PredictStream(Read(), cancellationToken))
+        int count = snapshot.Images.Count, dim = 0, done = 0;
+        foreach (var (_, feature) in SnapshotPredictions.Features(snapshot, predictor, cancellationToken))
         {
-            var feature = prediction.Embedding
-                ?? throw new SeerException(ErrorCodes.InvalidInput, $"the model gave no feature vector for image '{images[done].FileName}'");
             if (matrix is null)
             {
                 dim = feature.Length;
-                matrix = new float[(long)images.Count * dim];
+                matrix = new float[(long)count * dim];
             }
             feature.CopyTo(matrix, (long)done * dim);
             done++;
-            progress?.Report(new WorkProgress("embed", done, images.Count));
+            progress?.Report(new WorkProgress("embed", done, count));
         }
-        return new EmbeddingMatrix(matrix!, images.Count, dim);
+        return new EmbeddingMatrix(matrix!, count, dim);
     }
 }
