@@ -3,8 +3,11 @@
 // field over the version (mean pixel intensity, computed from the PNGs, as a stand-in for a brain field), starts the
 // real server (Kestrel on 127.0.0.1) and times, per case, the HTTP round trip (server time over loopback, JSON
 // included), the library call (ImageBrowser.Query) and the bare SQLite query that returns the same rows (count +
-// page, no JSON parse), in the same run; and, for scale, the pre-issue way (load the version, filter in memory).
-//   dotnet run -c Release --project bench/BrowseBench -- [--reps 30] [--work DIR] [--fresh]
+// page, no JSON parse: the query shape the library used before it answered these cases from index ranges), in the
+// same run; and, for scale, the pre-issue way (load the version, filter in memory). Then, in Debian's chromium
+// (Playwright), the grid at #/browse/fashion scrolled from the first to the last page: pages fetched, tiles in the
+// DOM and the time until the last image's tile is drawn.
+//   dotnet run -c Release --project bench/BrowseBench -- [--reps 30] [--work DIR] [--fresh] [--no-browser]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -22,9 +25,10 @@ using Seer.Server;
 
 int reps = 30;
 string work = Path.Combine(Path.GetTempPath(), "seer-browsebench");
-bool fresh = false;
+bool fresh = false, browserStep = true;
 for (int i = 0; i < args.Length; i++)
 {
+    if (args[i] == "--no-browser") browserStep = false;
     if (args[i] == "--reps") reps = int.Parse(args[++i], CultureInfo.InvariantCulture);
     else if (args[i] == "--work") work = args[++i];
     else if (args[i] == "--fresh") fresh = true;
@@ -95,7 +99,7 @@ try
     Console.WriteLine($"first query (index already built: {first.Elapsed.TotalMilliseconds < 2000}): {first.Elapsed.TotalMilliseconds:0.0} ms");
     Console.WriteLine($"{info.ImageCount} images in fashion@{version[..10]}; {reps} repetitions per case; Environment.ProcessorCount={Environment.ProcessorCount}, load {File.ReadAllText("/proc/loadavg").Trim()}");
     Console.WriteLine();
-    Console.WriteLine($"{"case",-46} {"HTTP p50",9} {"p90",7} {"library",9} {"bare SQL",9} {"in memory",10}  rows/total");
+    Console.WriteLine($"{"case",-46} {"HTTP p50",9} {"p90",7} {"library",9} {"join SQL",9} {"in memory",10}  rows/total");
 
     // Bare SQL: the hand-written query a developer would write for the same rows (count + page, rows read, JSON not
     // parsed), using the same per-version index tables; no HTTP, no auth, no JSON.
@@ -190,9 +194,13 @@ try
         Console.WriteLine($"{c.Name,-46} {Median(httpMs),6:0.0} ms {P90(httpMs),4:0.0} {Median(libMs),6:0.0} ms {Median(bareMs),6:0.0} ms {memory,10}  {rows}/{total}");
     }
     Console.WriteLine();
-    Console.WriteLine("HTTP = GET over loopback incl. auth, JSON and parse (median, p90); library = ImageBrowser.Query; bare SQL = the same count + page in a raw");
-    Console.WriteLine("SQLite connection (rows read, JSON not parsed); in memory = the pre-issue route's way (load the version, LINQ), once.");
+    Console.WriteLine("HTTP = GET over loopback incl. auth, JSON and parse (median, p90); library = ImageBrowser.Query; join SQL = the same count + page");
+    Console.WriteLine("in a raw SQLite connection written as a join + ORDER BY + OFFSET over version_images (rows read, JSON not parsed; the library's");
+    Console.WriteLine("shape before it read index ranges); in memory = the pre-issue route's way (load the version, LINQ), once.");
     Console.WriteLine("Aims (issue 19): page of 100 <= 100 ms; label filter sorted by a field <= 300 ms.");
+    Console.WriteLine($"load at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
+
+    if (browserStep) await GridScrollAsync(app.Urls.Single(), info.ImageCount);
 }
 finally
 {
@@ -200,6 +208,65 @@ finally
     await app.DisposeAsync();
 }
 return 0;
+
+// The grid in a real browser: sign in, open the whole version, jump to the end, then walk the scrollbar through 40 even
+// positions; every fetch of /images is counted by Playwright (not by the page), and the DOM's tiles are counted.
+static async Task GridScrollAsync(string url, int images)
+{
+    using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+    await using var chromium = await playwright.Chromium.LaunchAsync(new Microsoft.Playwright.BrowserTypeLaunchOptions
+    {
+        ExecutablePath = "/usr/bin/chromium",
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    var page = await chromium.NewPageAsync(new Microsoft.Playwright.BrowserNewPageOptions { ViewportSize = new() { Width = 1366, Height = 900 } });
+    int fetches = 0, rows = 0;
+    page.Response += async (_, response) =>
+    {
+        if (!response.Url.Contains("/api/datasets/fashion/images?", StringComparison.Ordinal)) return;
+        fetches++;
+        try
+        {
+            using var doc = JsonDocument.Parse(await response.BodyAsync());
+            rows += doc.RootElement.GetProperty("images").GetArrayLength();
+        }
+        catch (Microsoft.Playwright.PlaywrightException)
+        {
+            // the page navigated away before the body was read
+        }
+    };
+    await page.GotoAsync(url + "/#/browse/fashion");
+    await page.Locator("#login-name").FillAsync("bench");
+    await page.Locator("#login-password").FillAsync("bench-password-1");
+    var sw = Stopwatch.StartNew();
+    await page.Locator("#login-submit").ClickAsync();
+    await page.Locator("#grid a.btile[data-index='0'] canvas[data-loaded='true']").WaitForAsync();
+    double firstMs = sw.Elapsed.TotalMilliseconds;
+    var grid = page.Locator("#grid");
+    sw.Restart();
+    await grid.EvaluateAsync("g => { g.scrollTop = g.scrollHeight; }");
+    await page.Locator($"#grid a.btile[data-index='{images - 1}'] canvas[data-loaded='true']").WaitForAsync();
+    double lastMs = sw.Elapsed.TotalMilliseconds;
+    int afterJump = fetches, tilesAtEnd = await page.Locator("#grid .btile").CountAsync();
+    double height = await grid.EvaluateAsync<double>("g => g.scrollHeight");
+    int maxTiles = tilesAtEnd;
+    sw.Restart();
+    for (int k = 0; k <= 40; k++)
+    {
+        // Scroll, let two frames pass (the grid renders on the next animation frame), then wait until no tile is a placeholder.
+        await grid.EvaluateAsync($"g => new Promise(done => {{ g.scrollTop = (g.scrollHeight - g.clientHeight) * {k} / 40; requestAnimationFrame(() => requestAnimationFrame(done)); }})");
+        await page.WaitForFunctionAsync("() => !document.querySelector('#grid .btile.placeholder')");
+        maxTiles = Math.Max(maxTiles, await page.Locator("#grid .btile").CountAsync());
+    }
+    double walkMs = sw.Elapsed.TotalMilliseconds;
+    string status = await page.Locator("#browse-status").InnerTextAsync();
+    Console.WriteLine();
+    Console.WriteLine($"grid in chromium (1366 x 900), {images} images, pages of 100 ({(images + 99) / 100} pages in all), spacer {height:N0} px:");
+    Console.WriteLine($"  first tile drawn after sign-in: {firstMs:0} ms; jump to the end: last image's tile drawn after {lastMs:0} ms; {afterJump} page request(s) so far");
+    Console.WriteLine($"  walk through 41 even scroll positions: {walkMs:0} ms; {fetches} page requests in all ({rows} rows of {images} loaded); at most {maxTiles} tiles in the DOM");
+    Console.WriteLine($"  status line at the end: {status}");
+}
 
 static double Median(List<double> xs)
 {

@@ -16,6 +16,7 @@ public static class CommandRunner
         {
             try
             {
+                GlobalOptions.ApplyBackends(parse);
                 return await action(parse, ct).ConfigureAwait(false);
             }
             catch (SeerException ex)

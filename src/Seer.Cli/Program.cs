@@ -5,6 +5,8 @@ using Seer.Cli;
 var root = new RootCommand("Seer: data-centric computer vision — datasets, training, evaluation, mining, serving.");
 root.Options.Add(GlobalOptions.Home);
 root.Options.Add(GlobalOptions.Json);
+root.Options.Add(GlobalOptions.Blobs);
+root.Options.Add(GlobalOptions.Db);
 
 foreach (var type in Assembly.GetExecutingAssembly().GetTypes()
              .Where(t => typeof(ICommandFactory).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })

@@ -17,15 +17,24 @@ namespace Seer.Data;
 /// </summary>
 public sealed class Workspace : IDisposable
 {
-    private Workspace(string home, IMetadataStore metadata, FileBlobStore blobs)
+    private Workspace(string home, IMetadataStore metadata, IBlobStore blobs)
     {
         Home = home;
         Metadata = metadata;
-        FileBlobs = blobs;
+        Blobs = blobs;
     }
 
-    /// <summary>Opens (creating when needed) the workspace in <paramref name="home"/>.</summary>
-    public static Workspace Open(string home)
+    /// <summary>
+    /// Opens (creating when needed) the workspace in <paramref name="home"/>, with its blobs where <c>SEER_BLOBS</c>
+    /// says (unset: <c>home/blobs</c>).
+    /// </summary>
+    public static Workspace Open(string home) => Open(home, BlobStoreLocation.FromEnvironment());
+
+    /// <summary>
+    /// Opens the workspace in <paramref name="home"/> with its blobs in the S3 location <paramref name="blobs"/>, or
+    /// in <c>home/blobs</c> when it is null.
+    /// </summary>
+    public static Workspace Open(string home, BlobStoreLocation? blobs)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(home);
         home = Path.GetFullPath(home);
@@ -46,20 +55,45 @@ public sealed class Workspace : IDisposable
         {
             throw new SeerException(ErrorCodes.InvalidInput, $"cannot create the workspace folder {home}: {ex.Message}", home, ex);
         }
-        var blobs = new FileBlobStore(Path.Combine(home, "blobs"));
-        blobs.CleanAbandonedTemp();
+        IBlobStore store;
+        if (blobs is null)
+        {
+            var files = new FileBlobStore(Path.Combine(home, "blobs"));
+            files.CleanAbandonedTemp();
+            store = files;
+        }
+        else
+        {
+            var s3 = new S3BlobStore(blobs);
+            try
+            {
+                s3.Probe();
+            }
+            catch
+            {
+                s3.Dispose();
+                throw;
+            }
+            store = s3;
+        }
         var metadata = new SqliteMetadataStore(Path.Combine(home, "seer.db"));
-        return new Workspace(home, metadata, blobs);
+        return new Workspace(home, metadata, store);
     }
 
     public string Home { get; }
 
     public IMetadataStore Metadata { get; }
 
-    /// <summary>The blob store holding image bytes.</summary>
-    public IBlobStore Blobs => FileBlobs;
+    /// <summary>The blob store holding image bytes: files under <c>home/blobs</c> or an S3 bucket.</summary>
+    public IBlobStore Blobs { get; }
 
-    internal FileBlobStore FileBlobs { get; }
+    /// <summary>Starts a batch of blob puts (import, synthesis) on whichever store the workspace uses.</summary>
+    internal IBlobBatch BeginBlobBatch() => Blobs switch
+    {
+        FileBlobStore files => files.BeginBatch(),
+        S3BlobStore s3 => s3.BeginBatch(),
+        _ => throw new InvalidOperationException($"no batch for blob store {Blobs.GetType().Name}"),
+    };
 
     /// <summary>The label space as it is now.</summary>
     public LabelSpace Labels => Metadata.ReadLabelSpace();
@@ -186,7 +220,7 @@ public sealed class Workspace : IDisposable
         {
             if (!names.Add(image.FileName))
                 throw new SeerException(ErrorCodes.InvalidInput, $"version would hold two images named '{image.FileName}'", image.FileName);
-            if (!FileBlobs.Exists(image.ContentHash))
+            if (!Blobs.Exists(image.ContentHash))
                 throw new SeerException(ErrorCodes.NotFound,
                     $"image '{image.FileName}' refers to blob {image.ContentHash}, which is not in the blob store; store its bytes first", image.FileName);
         }
@@ -204,7 +238,11 @@ public sealed class Workspace : IDisposable
         return new CommitResult(Metadata.GetVersion(id)!, created);
     }
 
-    public void Dispose() => Metadata.Dispose();
+    public void Dispose()
+    {
+        Metadata.Dispose();
+        (Blobs as IDisposable)?.Dispose();
+    }
 
     internal static readonly JsonSerializerOptions ParameterJson = new()
     {

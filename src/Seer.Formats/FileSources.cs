@@ -20,9 +20,29 @@ public static class FileSources
     /// <summary>
     /// A folder or a .zip. Zip entries that would leave the archive's root ('..', absolute paths, drive letters) or
     /// appear twice make this throw a <see cref="SeerException"/> naming the zip and the entry. Keep the source open
-    /// while the import's items are read. The folder walk stops when <paramref name="cancellationToken"/> fires.
+    /// while the import's items are read. The folder walk, and every read of the source's files (annotation files,
+    /// image bytes), stop when <paramref name="cancellationToken"/> fires.
     /// </summary>
     public static IFileSource Open(string path, CancellationToken cancellationToken = default)
+    {
+        var source = OpenUncancellable(path, cancellationToken);
+        return cancellationToken.CanBeCanceled ? new CancellableFileSource(source, cancellationToken) : source;
+    }
+
+    /// <summary>
+    /// <see cref="Read(IDatasetImporter, IFileSource, ImportOptions)"/> on a worker, returning (OperationCanceledException)
+    /// as soon as <paramref name="cancellationToken"/> fires, even while a read of a stalled source (a network mount,
+    /// a pipe) blocks that worker: a cancelled job and a shutting-down server do not wait for it.
+    /// </summary>
+    public static Task<ImportRead> ReadAsync(IDatasetImporter importer, IFileSource source, ImportOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(importer);
+        ArgumentNullException.ThrowIfNull(source);
+        if (cancellationToken.CanBeCanceled && source is not CancellableFileSource) source = new CancellableFileSource(source, cancellationToken);
+        return Task.Run(() => Read(importer, source, options), cancellationToken).WaitAsync(cancellationToken);
+    }
+
+    private static IFileSource OpenUncancellable(string path, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(path);
         InputFiles.RequirePathLength(path, "import source");

@@ -11,6 +11,12 @@ public sealed class HostingOptions
     /// <summary>The workspace folder (seer.db and blobs/).</summary>
     public string Home { get; set; } = "";
 
+    /// <summary>
+    /// The job database: <c>postgres://USER:PASS@HOST:PORT/DB</c> puts the job queue in PostgreSQL (docs/scale-out.md);
+    /// empty = the workspace's SQLite. Defaults to the SEER_DB variable (the CLI's <c>--db</c> sets it).
+    /// </summary>
+    public string? Database { get; set; } = Environment.GetEnvironmentVariable("SEER_DB");
+
     /// <summary>CPU threads jobs may use at once; a job asking for more than are free waits in the queue; one asking for more than this is refused.</summary>
     public int CpuThreads { get; set; } = Math.Max(1, Environment.ProcessorCount);
 

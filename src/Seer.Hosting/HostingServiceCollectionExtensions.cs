@@ -36,7 +36,10 @@ public static class HostingServiceCollectionExtensions
     public static IServiceCollection AddSeerJobs(this IServiceCollection services)
     {
         services.TryAddSingleton<SqliteJobQueue>();
-        services.TryAddSingleton<IJobQueue>(sp => sp.GetRequiredService<SqliteJobQueue>());
+        services.TryAddSingleton<IJobQueue>(sp =>
+            sp.GetRequiredService<IOptions<HostingOptions>>().Value.Database is { Length: > 0 } db
+                ? new Postgres.PostgresJobQueue(new Postgres.PostgresDatabase(db), ownsDatabase: true)
+                : sp.GetRequiredService<SqliteJobQueue>());
         services.TryAddSingleton<IGpuDevices, ConfiguredGpuDevices>();
         services.TryAddSingleton(sp => new JobCapacity(sp.GetRequiredService<IOptions<HostingOptions>>(), sp.GetRequiredService<IGpuDevices>()));
         services.TryAddSingleton<JobAccess>();
@@ -52,6 +55,7 @@ public static class HostingServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, TrainingJobHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, MiningJobHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, FieldsJobHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, SynthJobHandler>());
         services.TryAddSingleton(sp => new ProjectStore(sp.GetRequiredService<Workspace>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, IterationJobHandler>());
         return services;
@@ -61,6 +65,7 @@ public static class HostingServiceCollectionExtensions
     public static IServiceCollection AddSeerSearch(this IServiceCollection services)
     {
         services.TryAddSingleton<FeatureGroupHost>();
+        services.TryAddSingleton<VersionEmbeddings>();
         return services;
     }
 

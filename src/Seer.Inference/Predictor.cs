@@ -124,16 +124,37 @@ public sealed class Predictor
     }
 
     /// <summary>Predicts already decoded BGR images (crops for the image API, video frames); the caller keeps ownership.</summary>
-    public IReadOnlyList<ImagePrediction> PredictDecoded(IReadOnlyList<Mat> images, IReadOnlyList<string> names)
+    public IReadOnlyList<ImagePrediction> PredictDecoded(IReadOnlyList<Mat> images, IReadOnlyList<string> names) =>
+        PredictDecoded(images, names, null);
+
+    /// <summary>
+    /// Predicts decoded BGR images that are smaller copies of larger originals (video frames the decoder already shrank
+    /// to <see cref="InputImageSize"/>): the images are used as they are and boxes come back in the originals' pixels.
+    /// </summary>
+    public IReadOnlyList<ImagePrediction> PredictDecoded(IReadOnlyList<Mat> images, IReadOnlyList<string> names,
+        IReadOnlyList<(int Width, int Height)>? originalSizes)
     {
         var results = new List<ImagePrediction>(images.Count);
         for (int start = 0; start < images.Count; start += BatchSize)
         {
             int n = Math.Min(BatchSize, images.Count - start);
-            var decoded = Enumerable.Range(start, n).Select(i => new ImageDecoder.Decoded(images[i], images[i].Width, images[i].Height)).ToArray();
+            var decoded = Enumerable.Range(start, n).Select(i => originalSizes is null
+                ? new ImageDecoder.Decoded(images[i], images[i].Width, images[i].Height)
+                : new ImageDecoder.Decoded(images[i], originalSizes[i].Width, originalSizes[i].Height)).ToArray();
             results.AddRange(Run(PrepareDecoded(decoded, names.Skip(start).Take(n).ToArray(), pooled: false)));
         }
         return results;
+    }
+
+    /// <summary>
+    /// The size an image of <paramref name="width"/>×<paramref name="height"/> is resized to before it enters the
+    /// network (the letterboxed image without its border, or the input size when stretching).
+    /// </summary>
+    public (int Width, int Height) InputImageSize(int width, int height)
+    {
+        if (Spec.Resize != ResizeMode.Letterbox) return (Spec.InputWidth, Spec.InputHeight);
+        ImageTransform.Letterbox(width, height, Spec.InputWidth, Spec.InputHeight, out int rw, out int rh);
+        return (rw, rh);
     }
 
     private PreparedBatch PrepareDecoded(ImageDecoder.Decoded[] decoded, string[] names, bool pooled)

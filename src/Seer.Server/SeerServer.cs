@@ -98,6 +98,7 @@ public static class SeerServer
         AuthEndpoints.Map(api);
         DatasetEndpoints.Map(api);
         BrowseEndpoints.Map(api);
+        EmbeddingEndpoints.Map(api);
         DatasetActionEndpoints.Map(api);
         JobEndpoints.Map(api);
         ModelEndpoints.Map(api);

@@ -159,7 +159,7 @@ public sealed class BrowserUiTests
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, $"{int.Parse(shot, System.Globalization.CultureInfo.InvariantCulture) + 1}-training-done.png"), FullPage = true });
     }
 
-    private static async Task RegisterFaceModelAsync(string url, string token, string home)
+    internal static async Task RegisterFaceModelAsync(string url, string token, string home)
     {
         string manifest = Path.Combine(home, "fr_detect.seer.json");
         await File.WriteAllTextAsync(manifest, """

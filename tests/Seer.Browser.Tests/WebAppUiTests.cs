@@ -15,8 +15,9 @@ namespace Seer.Browser.Tests;
 /// Issue 19 in Debian's chromium against a real Kestrel: a 2,000-image Fashion-MNIST classification set browsed in the
 /// virtualised grid (classes on the tiles, a deep link that survives the sign-in, filters, scrolling to the last page
 /// without loading every row), the image page with ground truth and a trained classifier's predictions, the confusion
-/// matrix on the model page, a split from the dataset page, creating and revoking a token, and every main page at
-/// 375 px without horizontal overflow. Screenshots go to TestResults/screenshots/webapp-*.png.
+/// matrix on the model page, a split from the dataset page, "more like this" on the image page, a lasso on the version's
+/// embedding map made into a new version of exactly the lassoed images, creating and revoking a token, changing a
+/// user's role, and every main page at 375 px without horizontal overflow. Screenshots go to TestResults/screenshots/webapp-*.png.
 /// </summary>
 public sealed class WebAppUiTests
 {
@@ -57,7 +58,10 @@ public sealed class WebAppUiTests
                 await BrowseAsync(page, url, shots, bags);
                 await ImageAndModelAsync(page, url, shots, model);
                 await SplitAsync(page, url, shots);
+                await MoreLikeThisAsync(page, url, shots);
+                await MapLassoAsync(page, url, shots, http);
                 await TokensAsync(page, url, shots, http);
+                await RolesAsync(page, url, accounts);
                 await NarrowAsync(context, url, shots, model);
             }
             catch (Exception)
@@ -233,6 +237,99 @@ public sealed class WebAppUiTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(again)).StatusCode);
     }
 
+    private static async Task MoreLikeThisAsync(IPage page, string url, string shots)
+    {
+        await page.GotoAsync(url + "/#/image/fashion/0");
+        await Assertions.Expect(page.Locator("#similar-model")).ToHaveValueAsync("fash");
+        await page.Locator("#similar-submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#similar a.btile")).ToHaveCountAsync(12);
+        var links = await page.Locator("#similar a.btile").EvaluateAllAsync<string[]>("as => as.map(a => a.getAttribute('href'))");
+        Assert.DoesNotContain(links, l => l.EndsWith("/0", StringComparison.Ordinal)); // the image itself is left out
+        var scores = (await page.Locator("#similar .btile-score").AllInnerTextsAsync()).Select(t => double.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(scores.OrderDescending(), scores);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "webapp-7-similar.png"), FullPage = true });
+    }
+
+    /// <summary>
+    /// Drags a rectangular lasso over the middle of the map; the points inside are computed here from the map's own
+    /// answer (GET /map) and the canvas's transform, then the selection becomes a version holding exactly those images.
+    /// </summary>
+    private static async Task MapLassoAsync(IPage page, string url, string shots, HttpClient http)
+    {
+        await page.GotoAsync(url + "/#/browse/fashion");
+        await page.Locator("#browse-map").ClickAsync();
+        var canvas = page.Locator("#map-canvas");
+        await Assertions.Expect(canvas).ToHaveAttributeAsync("data-points", Images.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var map = await http.GetFromJsonAsync<JsonElement>("/api/datasets/fashion/map?model=fash");
+        Assert.Equal("pca", map.GetProperty("method").GetString());
+        using var transform = JsonDocument.Parse(await canvas.GetAttributeAsync("data-transform") ?? "{}");
+        double minX = transform.RootElement.GetProperty("minX").GetDouble(), minY = transform.RootElement.GetProperty("minY").GetDouble();
+        double scale = transform.RootElement.GetProperty("scale").GetDouble(), pad = transform.RootElement.GetProperty("pad").GetDouble();
+        double size = transform.RootElement.GetProperty("size").GetDouble();
+        double offX = transform.RootElement.GetProperty("offX").GetDouble(), offY = transform.RootElement.GetProperty("offY").GetDouble();
+        var points = map.GetProperty("points").EnumerateArray()
+            .Select(p => (Index: p.GetProperty("index").GetInt32(), X: pad + offX + (p.GetProperty("x").GetDouble() - minX) * scale,
+                Y: size - pad - offY - (p.GetProperty("y").GetDouble() - minY) * scale))
+            .ToList();
+        // A rectangle around the densest middle, nudged so no point lies within 1.5 canvas pixels of an edge.
+        double x1 = size * 0.3, y1 = size * 0.3, x2 = size * 0.7, y2 = size * 0.7;
+        for (int tries = 0; tries < 50 && points.Any(p => Near(p.X, x1) || Near(p.X, x2) || Near(p.Y, y1) || Near(p.Y, y2)); tries++)
+        {
+            x1 += 0.7; x2 += 0.9; y1 += 0.8; y2 += 0.6;
+        }
+        var expected = points.Where(p => p.X > x1 && p.X < x2 && p.Y > y1 && p.Y < y2).Select(p => p.Index).Order().ToList();
+        Assert.InRange(expected.Count, 1, Images - 1);
+        var box = await canvas.BoundingBoxAsync() ?? throw new InvalidOperationException("the map is not drawn");
+        double k = box.Width / size;
+        (float, float) Client(double x, double y) => ((float)(box.X + x * k), (float)(box.Y + y * k));
+        var (ax, ay) = Client(x1, y1);
+        await page.Mouse.MoveAsync(ax, ay);
+        await page.Mouse.DownAsync();
+        foreach (var (cx, cy) in new[] { (x2, y1), (x2, y2), (x1, y2), (x1, y1) })
+        {
+            var (px, py) = Client(cx, cy);
+            await page.Mouse.MoveAsync(px, py, new MouseMoveOptions { Steps = 5 });
+        }
+        await page.Mouse.UpAsync();
+        await Assertions.Expect(page.Locator("#map-selected")).ToHaveTextAsync($"{expected.Count} image{(expected.Count == 1 ? "" : "s")} selected");
+        Assert.Equal(string.Join(",", expected), await canvas.GetAttributeAsync("data-selected"));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "webapp-8-map.png"), FullPage = true });
+
+        await page.Locator("#map-target").FillAsync("lassoed");
+        await page.Locator("#map-create").ClickAsync();
+        await Assertions.Expect(page.Locator("#map-result li[data-dataset='lassoed']")).ToContainTextAsync($"{expected.Count} images");
+        // Exactly those images, in the source's order, with the source version as the parent (operation "select").
+        var source = new List<string>();
+        for (int offset = 0; offset < Images; offset += 1000)
+            source.AddRange((await http.GetFromJsonAsync<JsonElement>($"/api/datasets/fashion/images?offset={offset}&limit=1000")).GetProperty("images").EnumerateArray().Select(i => i.GetProperty("hash").GetString()!));
+        var made = (await http.GetFromJsonAsync<JsonElement>("/api/datasets/lassoed/images?limit=1000")).GetProperty("images").EnumerateArray().Select(i => i.GetProperty("hash").GetString()!).ToList();
+        Assert.Equal(expected.Select(i => source[i]), made);
+        var versions = await http.GetFromJsonAsync<JsonElement>("/api/datasets/lassoed/versions");
+        Assert.Equal("select", versions[0].GetProperty("operation").GetString());
+    }
+
+    private static bool Near(double a, double b) => Math.Abs(a - b) < 1.5;
+
+    private static async Task RolesAsync(IPage page, string url, AccountStore accounts)
+    {
+        accounts.AddUser("bea", UserRole.Member, "bea-password-1");
+        await page.GotoAsync(url + "/#/admin");
+        await page.ReloadAsync(); // the tokens step ended on this page: draw it afresh with the new user
+        var role = page.Locator("select.user-role-set[data-user='bea']");
+        await Assertions.Expect(role).ToHaveValueAsync("member");
+        await role.SelectOptionAsync("admin");
+        // The page is drawn again from the server's answer: the row then carries the stored role.
+        await Assertions.Expect(page.Locator("#users tr[data-user='bea'][data-role='admin']")).ToHaveCountAsync(1);
+        Assert.Equal(UserRole.Admin, accounts.Find("bea")!.Role);
+        // The last admin cannot be demoted: bea goes back to member, then ada (now the only admin) tries to demote herself.
+        await page.Locator("select.user-role-set[data-user='bea']").SelectOptionAsync("member");
+        await Assertions.Expect(page.Locator("#users tr[data-user='bea'][data-role='member']")).ToHaveCountAsync(1);
+        await page.Locator("select.user-role-set[data-user='ada']").SelectOptionAsync("member");
+        await Assertions.Expect(page.Locator("#users-message")).ToContainTextAsync("only admin");
+        await Assertions.Expect(page.Locator("#users tr[data-user='ada'][data-role='admin']")).ToHaveCountAsync(1);
+        Assert.Equal(UserRole.Admin, accounts.Find("ada")!.Role);
+    }
+
     private static async Task NarrowAsync(IBrowserContext wide, string url, string shots, string model)
     {
         var state = await wide.StorageStateAsync();
@@ -244,7 +341,7 @@ public sealed class WebAppUiTests
         var pages = new (string Hash, string Ready)[]
         {
             ("#/home", "#home-jobs"), ("#/datasets", "#datasets"), ("#/dataset/fashion", "#split-submit"), ("#/browse/fashion", "#grid a.btile"),
-            ("#/image/fashion/3", "#image-truth[data-loaded='true']"), ("#/jobs", "#jobs"), ("#/models", "#models"), ($"#/model/{model}", "#confusion"),
+            ("#/image/fashion/3", "#image-truth[data-loaded='true']"), ("#/map/fashion", "#map-canvas"), ("#/jobs", "#jobs"), ("#/models", "#models"), ($"#/model/{model}", "#confusion"),
             ("#/train", "#train-task"), ("#/import", "#import-submit"), ("#/projects", "#project-submit"), ("#/admin", "#tokens"), ("#/labels", "form"),
         };
         foreach (var (hash, ready) in pages)

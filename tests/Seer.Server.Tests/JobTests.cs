@@ -57,10 +57,18 @@ public sealed class JobTests
         Assert.Contains(host.Service<IJobQueue>().ReadLogs(import.Id), l => l.Message.StartsWith("requeued: the server stopped", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task JobsQueueWhenNoSlotIsFree_CancelFreesTheSlot_RetryQueuesAgain()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task JobsQueueWhenNoSlotIsFree_CancelFreesTheSlot_RetryQueuesAgain(string backend)
     {
-        await using var host = await ServerHost.StartAsync(services: Blocking, options: o => o.CpuThreads = 1);
+        string? database = backend == "postgres" ? JobQueueBackendTests.NewDatabase() : null;
+        await using var host = await ServerHost.StartAsync(services: Blocking, options: o =>
+        {
+            o.CpuThreads = 1;
+            o.Database = database;
+        });
+        Assert.Equal(backend == "postgres", host.Service<IJobQueue>() is Seer.Hosting.Postgres.PostgresJobQueue);
         var client = host.Member();
         async Task<long> Submit() =>
             (await (await client.PostAsJsonAsync("/api/jobs", new { kind = "test-block", parameters = new { } })).Content.ReadFromJsonAsync<JsonElement>())

@@ -131,6 +131,22 @@ public sealed class ProjectApiTests
         Assert.Equal(rounds[1].GetProperty("metric").GetDouble() - rounds[0].GetProperty("metric").GetDouble(),
             rounds[1].GetProperty("trend").GetProperty("top1").GetDouble(), 5);
 
+        // The rounds' models belong to the project's owner: another member gets a 404, the admin sees them.
+        var other = host.As(Security.OwnershipTests.AddMember(host, "mallory"));
+        foreach (var r in rounds)
+        {
+            string model = r.GetProperty("model").GetString()!;
+            Assert.Equal(HttpStatusCode.OK, (await member.GetAsync($"/api/trained-models/{model}")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await host.Admin().GetAsync($"/api/trained-models/{model}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/trained-models/{model}")).StatusCode);
+        }
+        // So do the datasets its rounds committed.
+        foreach (var dataset in new[] { "fashion-train", "fashion-mined" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await member.GetAsync($"/api/datasets/{dataset}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/datasets/{dataset}")).StatusCode);
+        }
+
         var project = await member.GetFromJsonAsync<JsonElement>("/api/projects/fashion");
         Assert.Equal(2, project.GetProperty("rounds").GetInt32());
         Assert.Equal(rounds[1].GetProperty("metric").GetDouble(), project.GetProperty("latest_metric").GetDouble());

@@ -59,6 +59,15 @@ public sealed class StreamApiTests
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("config").GetProperty("id").GetString()!;
             Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/streams/{id}/start", null)).StatusCode);
+            // A stream is private to its creator until shared: a member neither lists nor reads it (404, as for no stream).
+            Assert.Equal(0, (await host.Member().GetFromJsonAsync<JsonElement>("/api/streams")).GetArrayLength());
+            foreach (var route in new[] { $"/api/streams/{id}", $"/api/streams/{id}/health", $"/api/streams/{id}/snapshots" })
+                Assert.True((await host.Member().GetAsync(route)).StatusCode == HttpStatusCode.NotFound, route);
+            Assert.Equal(HttpStatusCode.NotFound, (await host.Member().PostAsync($"/api/streams/{id}/share", null)).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync("/api/streams/nope/share", null)).StatusCode);
+            var shared = await admin.PostAsync($"/api/streams/{id}/share", null);
+            Assert.Equal(HttpStatusCode.OK, shared.StatusCode);
+            Assert.True((await shared.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("shared").GetBoolean());
             var health = await WaitHealth(host.Member(), id, h => h.GetProperty("state").GetString() == "ended");
             Assert.Equal(10, health.GetProperty("frames").GetInt64());
             Assert.Equal(5, health.GetProperty("snapshots").GetInt64()); // five faces in sample5.jpg, one track each

@@ -83,7 +83,7 @@ public sealed class LabelCommands : ICommandFactory
                 Source = Path.GetFileName(source.TrimEnd(Path.DirectorySeparatorChar)),
             };
             using var files = FileSources.Open(source, ct);
-            var read = FileSources.Read(importer, files, new ImportOptions());
+            var read = await FileSources.ReadAsync(importer, files, new ImportOptions(), ct).ConfigureAwait(false);
             using var ws = Workspace.Open(GlobalOptions.ResolveHome(parse));
             var result = await new ImportPipeline(ws).RunAsync(read, request, null, ct).ConfigureAwait(false);
             if (json) Output.Json(DatasetTransferCommands.ImportJson(result));

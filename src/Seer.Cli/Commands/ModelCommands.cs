@@ -18,6 +18,7 @@ public sealed class ModelCommands : ICommandFactory
         command.Subcommands.Add(Compare());
         command.Subcommands.Add(Eval());
         command.Subcommands.Add(ModelExportCommand.Create());
+        command.Subcommands.Add(ModelBenchmarkCommand.Create());
         command.Subcommands.Add(ImportWeightsCommand.Create());
         return command;
     }
@@ -88,7 +89,7 @@ public sealed class ModelCommands : ICommandFactory
 
     private static Command Eval()
     {
-        var id = new Argument<string>("MODEL") { Description = "Model id (or unique prefix)" };
+        var id = new Argument<string>("MODEL") { Description = "Model id (or unique prefix), or an .onnx file (FP32 or INT8, run in ONNX Runtime)" };
         var dataset = new Argument<string>("DATASET") { Description = "Dataset NAME[@VERSION] with ground truth" };
         var device = new Option<string?>("--device") { Description = "cpu or cuda:N (default: the model's training device)" };
         var command = new Command("eval", "Evaluate a model on a dataset version: the evaluation metric keys");
@@ -100,8 +101,14 @@ public sealed class ModelCommands : ICommandFactory
             using var workspace = Workspace.Open(GlobalOptions.ResolveHome(parse));
             var snapshot = workspace.OpenSnapshot(DatasetRef.Parse(parse.GetValue(dataset)!));
             var registry = new FileModelRegistry(workspace.Home);
-            var metrics = await Task.Run(() => ModelEvaluation.Evaluate(registry, parse.GetValue(id)!, snapshot, parse.GetValue(device), null, ct), ct)
-                .ConfigureAwait(false);
+            string model = parse.GetValue(id)!;
+            var metrics = await Task.Run(() =>
+            {
+                if (!File.Exists(model) && !model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+                    return ModelEvaluation.Evaluate(registry, model, snapshot, parse.GetValue(device), null, ct);
+                using var onnx = Seer.Inference.Models.ModelOpener.Open(model);
+                return Seer.Inference.Evaluation.OnnxEvaluation.Evaluate(onnx, snapshot, null, ct);
+            }, ct).ConfigureAwait(false);
             if (parse.GetValue(GlobalOptions.Json)) Output.Json(metrics);
             else
                 foreach (var (k, v) in metrics.Where(p => p.Value is string or double or float or int or long))

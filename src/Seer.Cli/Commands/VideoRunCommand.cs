@@ -26,9 +26,13 @@ public sealed partial class VideoCommands
         var threshold = new Option<float>("--threshold") { Description = "Detector score threshold (default 0.1: the tracker's second stage uses weak boxes)", DefaultValueFactory = _ => 0.1f };
         var manifest = new Option<string?>("--manifest") { Description = "Manifest of an external model" };
         var allow = new Option<string[]>("--allow-host") { Description = "Allow webhooks to this loopback/private address, network (CIDR) or host name (repeatable)" };
+        var attributes = new Option<string?>("--attributes") { Description = "Classifier (registry id or .onnx) run on each snapshot's crop: its classes and probabilities become the event's \"attributes\"" };
+        var features = new Option<string?>("--features") { Description = "Embedding model (registry id or .onnx; or any model with a feature output) run on each snapshot's crop: its vector becomes the event's \"feature\"" };
+        var interval = new Option<double?>("--interval") { Description = "Also emit a snapshot of each live track every this many seconds of source time (long tracks)" };
+        var threads = new Option<int?>("--threads") { Description = "ONNX Runtime intra-op threads of the shared detector session (default: the machine's cores, at most 4)" };
         var command = new Command("run", "Analyse video files and RTSP streams: detect, track, best shot per track, sinks");
         command.Arguments.Add(sources);
-        foreach (var o in new Option[] { model, fps, classes, minSize, minQuality, zones, sinks, tracks, maxSeconds, threshold, manifest, allow })
+        foreach (var o in new Option[] { model, fps, classes, minSize, minQuality, zones, sinks, tracks, maxSeconds, threshold, manifest, allow, attributes, features, interval, threads })
             command.Options.Add(o);
         CommandRunner.SetAction(command, async (parse, ct) =>
         {
@@ -48,16 +52,23 @@ public sealed partial class VideoCommands
             {
                 Name = names[i], Source = s, AnalysisFps = parse.GetValue(fps), Classes = classList,
                 MinSize = parse.GetValue(minSize), MinQuality = parse.GetValue(minQuality), Zones = zoneList,
+                SnapshotIntervalSeconds = parse.GetValue(interval),
                 TracksPath = tracksPath is null ? null : srcs.Length == 1 ? tracksPath
                     : Path.ChangeExtension(tracksPath, null) + "." + DiskSink.Safe(names[i]) + Path.GetExtension(tracksPath),
             }).ToList();
             foreach (var s in streams) s.Validate();
 
             Func<string, string?>? resolver = PredictCommands.ResolveRegistryId is { } r ? id => r(home, id) : null;
-            using var onnx = ModelOpener.Open(parse.GetValue(model)!, parse.GetValue(manifest), resolver);
+            int intraOp = parse.GetValue(threads) ?? Math.Min(4, Environment.ProcessorCount);
+            if (intraOp <= 0) throw new SeerException(ErrorCodes.InvalidOptions, $"--threads must be > 0 (was {intraOp})");
+            using var onnx = ModelOpener.Open(parse.GetValue(model)!, parse.GetValue(manifest), resolver, intraOp);
             if (onnx.Spec.Task != "detect")
                 throw new SeerException(ErrorCodes.InvalidOptions, $"--model '{parse.GetValue(model)}' is a {onnx.Spec.Task} model; video run needs a detector");
-            var predictor = new Predictor(onnx, new PredictorOptions { ScoreThreshold = parse.GetValue(threshold), BatchSize = 1 });
+            // One session for every source; frames of different streams share a Run (up to 16 images).
+            var predictor = new Predictor(onnx, new PredictorOptions { ScoreThreshold = parse.GetValue(threshold), BatchSize = Math.Clamp(srcs.Length, 1, 16) });
+            using var attributeModel = parse.GetValue(attributes) is { } am ? ModelOpener.Open(am, null, resolver, 1) : null;
+            using var featureModel = parse.GetValue(features) is { } fm ? ModelOpener.Open(fm, null, resolver, 1) : null;
+            var models = SnapshotModelsFor(attributeModel, featureModel, parse.GetValue(attributes), parse.GetValue(features));
             var context = new SinkContext
             {
                 OpenWorkspace = () => Workspace.Open(home),
@@ -74,7 +85,7 @@ public sealed partial class VideoCommands
                 foreach (var s in opened) await s.DisposeAsync().ConfigureAwait(false);
                 throw;
             }
-            var runner = new VideoRunner(streams, predictor, opened);
+            var runner = new VideoRunner(streams, predictor, opened, models);
             var result = await runner.RunAsync(parse.GetValue(maxSeconds), ct).ConfigureAwait(false);
             if (parse.GetValue(GlobalOptions.Json))
             {
@@ -97,5 +108,25 @@ public sealed partial class VideoCommands
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The crop models of --attributes (a classifier) and --features (an embed model, or a model with a feature output).</summary>
+    private static SnapshotModels SnapshotModelsFor(OnnxModel? attributes, OnnxModel? features, string? attributesName, string? featuresName)
+    {
+        Predictor? a = null, f = null;
+        if (attributes is not null)
+        {
+            if (attributes.Spec.Task != "classify")
+                throw new SeerException(ErrorCodes.InvalidOptions, $"--attributes '{attributesName}' is a {attributes.Spec.Task} model; it needs a classifier");
+            a = new Predictor(attributes, new PredictorOptions { BatchSize = 1, TopK = attributes.Spec.ClassNames.Count });
+        }
+        if (features is not null)
+        {
+            if (features.Spec.Task != "embed" && features.Spec.FeaturesOutput is null)
+                throw new SeerException(ErrorCodes.InvalidOptions,
+                    $"--features '{featuresName}' is a {features.Spec.Task} model without a feature output; it needs an embed model");
+            f = new Predictor(features, new PredictorOptions { BatchSize = 1, Features = features.Spec.Task != "embed" });
+        }
+        return new SnapshotModels(a, f);
     }
 }

@@ -14,7 +14,10 @@ namespace Seer.Data.Browse;
 /// image, and the (label, image) pairs of its tags and objects) is derived once from <c>version_images</c> with JSON1,
 /// on first use, in one write transaction, and kept. Recorded fields (uniqueness, mistakenness, per-sample evaluation,
 /// ...) are runs over a version (<see cref="RecordFieldRun"/>); the latest run of each field is filterable and sortable.
-/// Tables: browse_indexed, browse_image_facts, browse_image_labels, field_runs, field_values, versioned in
+/// A label filter sorted by a recorded field reads one index range of field_label_values (run, label, value, index),
+/// written with the run (or derived on first use for runs recorded before it existed).
+/// Tables: browse_indexed, browse_image_facts, browse_image_labels, field_runs, field_values, field_label_values,
+/// field_label_indexed, versioned in
 /// browse_schema_version beside the data plane's own migrations.
 /// </summary>
 public sealed class ImageBrowser
@@ -68,6 +71,16 @@ public sealed class ImageBrowser
                 PRIMARY KEY (run_id, ord)) WITHOUT ROWID;
             CREATE INDEX field_values_value ON field_values(run_id, value, ord);
             """),
+        (2, "(run, label, value, index) per recorded field run: a label filter sorted by a field is one index range", """
+            CREATE TABLE field_label_values (
+                run_id INTEGER NOT NULL REFERENCES field_runs(id),
+                label TEXT NOT NULL,
+                value REAL NOT NULL,
+                ord INTEGER NOT NULL,
+                PRIMARY KEY (run_id, label, value, ord)) WITHOUT ROWID;
+            CREATE TABLE field_label_indexed (
+                run_id INTEGER PRIMARY KEY REFERENCES field_runs(id));
+            """),
     ];
 
     private readonly Workspace _workspace;
@@ -108,13 +121,41 @@ public sealed class ImageBrowser
 
         // Only the joins a filter or the sort needs: box counts (facts) and recorded fields (one run each).
         var needed = new HashSet<string>(StringComparer.Ordinal);
-        string FieldSql(string name, string what)
+        void Check(string name, string what)
         {
-            if (!BuiltIn.TryGetValue(name, out var sql) && !runs.ContainsKey(name))
+            if (!BuiltIn.ContainsKey(name) && !runs.ContainsKey(name))
                 throw new SeerException(ErrorCodes.InvalidInput,
                     $"unknown {what} field '{name}' for {info.Dataset}@{info.Version[..10]}; fields: {string.Join(", ", BuiltIn.Keys.Concat(runs.Keys))}", name);
+        }
+        string FieldSql(string name, string what)
+        {
+            Check(name, what);
             needed.Add(name);
-            return sql ?? $"fv_{name}.value";
+            return BuiltIn.TryGetValue(name, out var sql) ? sql : $"fv_{name}.value";
+        }
+
+        string sortName = string.IsNullOrEmpty(query.Sort) ? "index" : query.Sort;
+        Check(sortName, "sort");
+        if (!string.IsNullOrEmpty(query.Field)) Check(query.Field, "filter");
+        bool desc = query.Order is "desc";
+        bool otherFilters = query.State is "labelled" or "unlabelled" || !string.IsNullOrEmpty(query.Text);
+
+        // The two shapes a grid asks most, answered from one index range each (no sort, no scan of the version):
+        // the version's order unfiltered (the page's indices are the offsets themselves), and a label filter sorted by
+        // a recorded field (the run's (label, value, index) table), with or without bounds on that same field.
+        if (!otherFilters && string.IsNullOrEmpty(query.Label) && string.IsNullOrEmpty(query.Field) && sortName == "index")
+        {
+            long count = info.ImageCount;
+            var direct = new List<int>(query.Limit);
+            for (long k = query.Offset; k < Math.Min(count, (long)query.Offset + query.Limit); k++)
+                direct.Add((int)(desc ? count - 1 - k : k));
+            return new ImagePage(info.Dataset, info.Version, count, query.Offset, Rows(c, info.Version, runs, direct));
+        }
+        if (!otherFilters && !string.IsNullOrEmpty(query.Label) && runs.TryGetValue(sortName, out var sortRun)
+            && (string.IsNullOrEmpty(query.Field) || query.Field == sortName))
+        {
+            var (count, picked) = LabelSortedByField(c, info.Version, sortRun.Id, query, desc);
+            return new ImagePage(info.Dataset, info.Version, count, query.Offset, Rows(c, info.Version, runs, picked));
         }
 
         var where = new StringBuilder(" WHERE vi.version_id = $v");
@@ -154,9 +195,8 @@ public sealed class ImageBrowser
             filtered = true;
         }
         var filterJoins = Joins(needed, runs);
-        string sortName = string.IsNullOrEmpty(query.Sort) ? "index" : query.Sort;
         string sort = FieldSql(sortName, "sort");
-        string order = query.Order is "desc" ? "DESC" : "ASC";
+        string order = desc ? "DESC" : "ASC";
         // Images without a value of a recorded field come last either way.
         string nulls = runs.ContainsKey(sortName) ? $"{sort} IS NULL, " : "";
 
@@ -185,6 +225,12 @@ public sealed class ImageBrowser
             using var r = pick.ExecuteReader();
             while (r.Read()) ords.Add(r.GetInt32(0));
         }
+        return new ImagePage(info.Dataset, info.Version, total, query.Offset, Rows(c, info.Version, runs, ords));
+    }
+
+    /// <summary>The rows of the given image indices, in that order, with box counts and every recorded field.</summary>
+    private static List<BrowsedImage> Rows(SqliteConnection c, string version, SortedDictionary<string, (long Id, string Method)> runs, List<int> ords)
+    {
         var images = new List<BrowsedImage>(ords.Count);
         if (ords.Count > 0)
         {
@@ -194,7 +240,7 @@ public sealed class ImageBrowser
             select.Append(CultureInfo.InvariantCulture, $" FROM version_images vi{Joins(all, runs)} WHERE vi.version_id = $v AND vi.ord IN ({string.Join(",", ords)})");
             using var rows = c.CreateCommand();
             rows.CommandText = select.ToString();
-            rows.Parameters.AddWithValue("$v", info.Version);
+            rows.Parameters.AddWithValue("$v", version);
             var byOrd = new Dictionary<int, BrowsedImage>(ords.Count);
             var names = runs.Keys.ToArray();
             using (var r = rows.ExecuteReader())
@@ -207,7 +253,94 @@ public sealed class ImageBrowser
                 }
             images.AddRange(ords.Select(o => byOrd[o]));
         }
-        return new ImagePage(info.Dataset, info.Version, total, query.Offset, images);
+        return images;
+    }
+
+    /// <summary>
+    /// A label filter sorted by a recorded field (optionally bounded on that field): the images with a value come from
+    /// the run's (label, value, index) index in order; unbounded, the label's images without a value follow in index
+    /// order. Counts are index-range counts.
+    /// </summary>
+    private static (long Total, List<int> Ords) LabelSortedByField(SqliteConnection c, string version, long run, ImageQuery query, bool desc)
+    {
+        EnsureLabelFieldIndex(c, version, run, null);
+        string order = desc ? "DESC" : "ASC";
+        bool bounded = !string.IsNullOrEmpty(query.Field);
+        string bounds = (query.Min is null ? "" : " AND value >= $min") + (query.Max is null ? "" : " AND value <= $max");
+        SqliteCommand Command(string sql)
+        {
+            var cmd = c.CreateCommand();
+            cmd.CommandText = sql;
+            cmd.Parameters.AddWithValue("$v", version);
+            cmd.Parameters.AddWithValue("$r", run);
+            cmd.Parameters.AddWithValue("$label", query.Label);
+            if (query.Min is double min) cmd.Parameters.AddWithValue("$min", min);
+            if (query.Max is double max) cmd.Parameters.AddWithValue("$max", max);
+            return cmd;
+        }
+        long withValue, total;
+        using (var count = Command($"SELECT COUNT(*) FROM field_label_values WHERE run_id = $r AND label = $label{bounds}"))
+            withValue = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
+        if (bounded) total = withValue;
+        else
+            using (var count = Command("SELECT COUNT(*) FROM browse_image_labels WHERE version_id = $v AND label = $label"))
+                total = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
+        var ords = new List<int>(query.Limit);
+        if (query.Offset < withValue)
+            using (var pick = Command($"SELECT ord FROM field_label_values WHERE run_id = $r AND label = $label{bounds} ORDER BY value {order}, ord {order} LIMIT $limit OFFSET $offset"))
+            {
+                pick.Parameters.AddWithValue("$limit", query.Limit);
+                pick.Parameters.AddWithValue("$offset", query.Offset);
+                using var r = pick.ExecuteReader();
+                while (r.Read()) ords.Add(r.GetInt32(0));
+            }
+        if (!bounded && ords.Count < query.Limit && query.Offset + ords.Count < total)
+            using (var rest = Command($"SELECT l.ord FROM browse_image_labels l WHERE l.version_id = $v AND l.label = $label " +
+                $"AND NOT EXISTS (SELECT 1 FROM field_values fv WHERE fv.run_id = $r AND fv.ord = l.ord) ORDER BY l.ord {order} LIMIT $limit OFFSET $offset"))
+            {
+                rest.Parameters.AddWithValue("$limit", query.Limit - ords.Count);
+                rest.Parameters.AddWithValue("$offset", Math.Max(0, query.Offset - withValue));
+                using var r = rest.ExecuteReader();
+                while (r.Read()) ords.Add(r.GetInt32(0));
+            }
+        return (total, ords);
+    }
+
+    /// <summary>Derives a run's (label, value, index) rows once from the version's label pairs, marking the run done.</summary>
+    private static void EnsureLabelFieldIndex(SqliteConnection c, string version, long run, SqliteTransaction? outer)
+    {
+        bool Done(SqliteTransaction? tx)
+        {
+            using var cmd = c.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = "SELECT 1 FROM field_label_indexed WHERE run_id = $r";
+            cmd.Parameters.AddWithValue("$r", run);
+            return cmd.ExecuteScalar() is not null;
+        }
+        if (outer is null && Done(null)) return;
+        var tx = outer ?? c.BeginTransaction();
+        try
+        {
+            if (!Done(tx))
+            {
+                using var cmd = c.CreateCommand();
+                cmd.Transaction = tx;
+                cmd.CommandText = """
+                    INSERT INTO field_label_values (run_id, label, value, ord)
+                      SELECT fv.run_id, l.label, fv.value, fv.ord FROM browse_image_labels l
+                      JOIN field_values fv ON fv.run_id = $r AND fv.ord = l.ord WHERE l.version_id = $v;
+                    INSERT INTO field_label_indexed (run_id) VALUES ($r);
+                    """;
+                cmd.Parameters.AddWithValue("$r", run);
+                cmd.Parameters.AddWithValue("$v", version);
+                cmd.ExecuteNonQuery();
+            }
+            if (outer is null) tx.Commit();
+        }
+        finally
+        {
+            if (outer is null) tx.Dispose();
+        }
     }
 
     /// <summary>The joins for the given field names: box counts (browse_image_facts) and each recorded field's latest run.</summary>
@@ -221,6 +354,27 @@ public sealed class ImageBrowser
                 sql.Append(CultureInfo.InvariantCulture, $" LEFT JOIN field_values fv_{field} ON fv_{field}.run_id = {run.Id} AND fv_{field}.ord = vi.ord");
         }
         return sql.ToString();
+    }
+
+    /// <summary>Each image's first tag, or else its first object's label (null when it has neither), by index, read in SQLite.</summary>
+    public string?[] PrimaryLabels(DatasetRef reference)
+    {
+        var info = _workspace.Resolve(reference);
+        var labels = new string?[info.ImageCount];
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            SELECT ord, COALESCE(json_extract(annotations_json, '$.tags[0]'), json_extract(annotations_json, '$.objects[0].label'))
+            FROM version_images WHERE version_id = $v
+            """;
+        cmd.Parameters.AddWithValue("$v", info.Version);
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            int ord = r.GetInt32(0);
+            if (ord >= 0 && ord < labels.Length && !r.IsDBNull(1)) labels[ord] = r.GetString(1);
+        }
+        return labels;
     }
 
     /// <summary>
@@ -243,6 +397,7 @@ public sealed class ImageBrowser
         string settingsJson = JsonSerializer.Serialize(settings ?? new { }, SnakeCase);
         string now = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         using var c = Open();
+        EnsureIndexed(c, info.Version);
         using var tx = c.BeginTransaction();
         long id;
         using (var run = c.CreateCommand())
@@ -276,6 +431,7 @@ public sealed class ImageBrowser
                 insert.ExecuteNonQuery();
             }
         }
+        EnsureLabelFieldIndex(c, info.Version, id, tx);
         tx.Commit();
         return new FieldRun(id, info.Version, field, method, settingsJson, model, DateTimeOffset.Parse(now, CultureInfo.InvariantCulture), values.Count);
     }

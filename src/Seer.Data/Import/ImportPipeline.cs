@@ -30,12 +30,14 @@ public sealed class ImportPipeline
         ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(request);
         Workspace.ValidateDatasetName(request.Dataset);
-        return Task.Run(() => Run(read, request, progress, cancellationToken), cancellationToken);
+        // The caller is released as soon as the token fires, even while a worker is blocked reading a stalled source;
+        // that worker then finds the token cancelled and commits nothing.
+        return Task.Run(() => Run(read, request, progress, cancellationToken), cancellationToken).WaitAsync(cancellationToken);
     }
 
     private ImportResult Run(ImportRead read, ImportRequest request, IProgress<WorkProgress>? progress, CancellationToken ct)
     {
-        using var batch = _workspace.FileBlobs.BeginBatch();
+        using var batch = _workspace.BeginBlobBatch();
         var accepted = new ConcurrentDictionary<int, ImageRecord>();
         var rejected = new ConcurrentDictionary<int, ItemIssue>();
         var warnings = new ConcurrentQueue<(int Index, ItemIssue Issue)>();
@@ -121,6 +123,7 @@ public sealed class ImportPipeline
                 $"import into '{request.Dataset}' refused: labels not in the workspace's label space: {string.Join(", ", unknown)}; " +
                 "map them (--map NAME=LABEL) or let the import add them (--unknown-labels add)", request.Source);
 
+        ct.ThrowIfCancellationRequested();
         batch.Commit();
         var parents = _workspace.Metadata.FindHead(request.Dataset) is { } head ? new[] { head } : [];
         var parameters = new SortedDictionary<string, object>(StringComparer.Ordinal)
@@ -140,7 +143,7 @@ public sealed class ImportPipeline
     }
 
     /// <summary>Checks and stages one item; returns null with a rejection reason when it cannot be imported.</summary>
-    private static ImageRecord? Process(ImportItem item, ImportRequest request, BlobBatch batch, out string? rejection, out List<string> warnings)
+    private static ImageRecord? Process(ImportItem item, ImportRequest request, IBlobBatch batch, out string? rejection, out List<string> warnings)
     {
         warnings = [];
         byte[] bytes;

@@ -28,6 +28,9 @@ public interface IMetadataStore : IDisposable
 
     DatasetVersionInfo? GetVersion(string versionId);
 
+    /// <summary>The names of the datasets with a version holding an image of this content hash (who may read the blob).</summary>
+    IReadOnlyList<string> DatasetsWithImage(string contentHash);
+
     /// <summary>The content digest a version id was computed from (images + classes), or null.</summary>
     string? GetContentDigest(string versionId);
 

@@ -122,6 +122,22 @@ public sealed class SqliteMetadataStore : IMetadataStore
         }
     }
 
+    public IReadOnlyList<string> DatasetsWithImage(string contentHash)
+    {
+        lock (_gate)
+        {
+            using var cmd = Command("""
+                SELECT DISTINCT d.name FROM version_images i JOIN versions v ON v.id = i.version_id
+                JOIN datasets d ON d.id = v.dataset_id WHERE i.content_hash = $h ORDER BY d.name
+                """);
+            cmd.Parameters.AddWithValue("$h", contentHash);
+            var names = new List<string>();
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) names.Add(r.GetString(0));
+            return names;
+        }
+    }
+
     public DatasetVersionInfo? GetVersion(string versionId)
     {
         lock (_gate) return GetVersionLocked(versionId);

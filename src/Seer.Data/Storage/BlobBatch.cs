@@ -9,7 +9,7 @@ namespace Seer.Data.Storage;
 /// temp file into its shard, and syncs again so the renames are durable. Until Commit nothing is visible; a
 /// process killed before it leaves only temp files, which <see cref="FileBlobStore.CleanAbandonedTemp"/> removes.
 /// </summary>
-public sealed class BlobBatch : IDisposable
+public sealed class BlobBatch : IBlobBatch
 {
     private readonly FileBlobStore _store;
     private readonly string _folder;

@@ -35,7 +35,8 @@ public sealed class DatasetSynthesis
         return Task.Run(() => Run(request, progress, cancellationToken), cancellationToken);
     }
 
-    private static void Validate(SynthesisRequest r)
+    /// <summary>Checks a request's options (count, sizes, objects, overlap, encoding) before any work; throws naming the option.</summary>
+    public static void Validate(SynthesisRequest r)
     {
         var o = r.Composite;
         string? problem =
@@ -58,7 +59,7 @@ public sealed class DatasetSynthesis
         var items = LoadItems(snapshot, classes, ct);
         progress?.Report(new WorkProgress("synthesise", 0, request.Count));
 
-        using var batch = _workspace.FileBlobs.BeginBatch();
+        using var batch = _workspace.BeginBlobBatch();
         var records = new ImageRecord[request.Count];
         long done = 0;
         var photos = backgrounds.Select(b => b.Image).ToList();

@@ -1,32 +1,33 @@
 using System.Xml.Linq;
 using Seer.Core.Annotations;
 using Seer.Core.Errors;
-using Seer.Core.Geometry;
 using Seer.Core.Interchange;
 using Seer.Formats.Common;
+using Seer.Formats.Handoff;
 using Seer.Formats.Sources;
 
 namespace Seer.Formats.Cvat;
 
 /// <summary>
-/// CVAT for images 1.1: one <c>annotations.xml</c> with &lt;image name width height&gt; elements holding &lt;box&gt;
-/// (xtl ytl xbr ybr, continuous pixel corners), &lt;polygon points="x,y;x,y;..."&gt;, &lt;tag&gt; (image tags) and
-/// &lt;attribute&gt; children; labels from meta. Images listed are labelled; image files not listed are unlabelled.
+/// CVAT for images 1.1 — the one CVAT reader, for <c>seer dataset import --format cvat</c> and, with
+/// <see cref="Task"/>, for finished labelling hand-off tasks (<see cref="LabellingTasks"/>): one <c>annotations.xml</c>
+/// (the shallowest, or the one named) with &lt;image name width height&gt; elements holding shapes
+/// (<see cref="CvatShapes"/>) and &lt;tag&gt;s (image labels; an auto tag with a score on an unlabelled image is a
+/// predicted tag, <see cref="PredictedTag"/>); labels from meta. Images are found beside the XML, at the source's root
+/// or under images/. Listed images are labelled, except those Seer wrote as unlabelled (<c>seer_unlabelled="1"</c>)
+/// that nobody labelled since; image files not listed are unlabelled (not in a task, where every image is listed).
 /// </summary>
 public sealed class CvatImporter : IDatasetImporter
 {
+    /// <summary>Reading a finished hand-off task: a malformed shape rejects its image (the labeller's work on it is
+    /// incomplete), unlisted image files are not imported, and reviewed predictions become labels as the task says.</summary>
+    internal TaskReading? Task { get; init; }
+
     public string Format => "cvat";
 
     public ImportRead Read(IFileSource source, ImportOptions options)
     {
-        ArgumentNullException.ThrowIfNull(source);
-        var xmls = source.Files.Where(f => f.EndsWith(".xml", StringComparison.OrdinalIgnoreCase)).ToList();
-        string? file = options.AnnotationFile is { } chosen ? SourcePath.Normalize(chosen)
-            : xmls.FirstOrDefault(f => SourcePath.FileName(f).Equals("annotations.xml", StringComparison.OrdinalIgnoreCase))
-              ?? (xmls.Count == 1 ? xmls[0] : null);
-        if (file is null || !source.Exists(file))
-            throw new SeerException(ErrorCodes.InvalidInput,
-                $"{source.Origin}: no CVAT annotations.xml found{(xmls.Count > 1 ? $" ({xmls.Count} XML files; name the one to read)" : "")}", source.Origin);
+        string file = AnnotationFiles.Find(source, options, "CVAT", CvatExporter.AnnotationPath, ".xml");
         string display = source.Display(file);
         XDocument? doc;
         string reason;
@@ -37,10 +38,11 @@ public sealed class CvatImporter : IDatasetImporter
         var classes = doc.Root.Element("meta")?.Descendants("labels").Elements("label")
             .Select(l => XmlFiles.Text(l, "name")).OfType<string>().Distinct().ToList() ?? [];
         var sink = new IssueSink();
-        return sink.Attach(new ImportRead(Items(source, file, doc, sink), classes));
+        var items = Items(source, file, doc, sink);
+        return sink.Attach(new ImportRead(Task is { } task ? items.Select(task.Review) : items, classes));
     }
 
-    private static IEnumerable<ImportItem> Items(IFileSource source, string file, XDocument doc, IssueSink sink)
+    private IEnumerable<ImportItem> Items(IFileSource source, string file, XDocument doc, IssueSink sink)
     {
         string display = source.Display(file);
         string dir = SourcePath.Directory(file);
@@ -51,10 +53,16 @@ public sealed class CvatImporter : IDatasetImporter
         {
             string? name = (string?)image.Attribute("name");
             string where = $"{display} (image {(string?)image.Attribute("id") ?? "?"}, {XmlFiles.Where(image)})";
-            string fileName = SourcePath.Normalize(name ?? "");
-            if (!SourcePath.IsSafeRelative(fileName))
+            if (string.IsNullOrWhiteSpace(name))
             {
-                sink.Reject(where, $"image name '{name}' is not a relative path inside the source");
+                sink.Reject(where, "<image> without a name");
+                continue;
+            }
+            string fileName = SourcePath.Normalize(name);
+            string? unsafeReason = SourcePath.Unsafe(name) ?? (SourcePath.IsSafeRelative(fileName) ? null : "is not a relative path inside the source");
+            if (unsafeReason is not null)
+            {
+                sink.Reject(where, $"image name '{name}' {unsafeReason}");
                 continue;
             }
             string? path = null, baseDir = null;
@@ -78,6 +86,9 @@ public sealed class CvatImporter : IDatasetImporter
             }
             var objects = new List<ObjectAnnotation>();
             var tags = new List<string>();
+            var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+            (string Label, double? Score)? predictedTag = null;
+            bool failed = false;
             foreach (var shape in image.Elements())
             {
                 string? label = (string?)shape.Attribute("label");
@@ -85,26 +96,45 @@ public sealed class CvatImporter : IDatasetImporter
                 if (string.IsNullOrWhiteSpace(label))
                 {
                     sink.Reject(shapeWhere, "shape without a label");
+                    failed = Task is not null;
                     continue;
                 }
                 if (shape.Name.LocalName == "tag")
                 {
-                    tags.Add(label);
+                    if (CvatShapes.IsPredictedTag(shape, out double? score)) predictedTag ??= (label, score);
+                    else tags.Add(label);
                     continue;
                 }
-                var o = ReadShape(shape, label, out string? problem);
-                if (o is null) sink.Reject(shapeWhere, problem!);
+                var o = CvatShapes.Read(shape, label, out string? problem);
+                if (o is null)
+                {
+                    sink.Reject(shapeWhere, problem!);
+                    failed |= Task is not null && shape.Name.LocalName is "box" or "polygon";
+                }
+                // A polygon Seer wrote beside the box of the same object (earlier hand-off tasks) joins that object.
+                else if (shape.Name.LocalName == "polygon" && (string?)shape.Attribute("seer_part_of_box") == "1" && objects.Count > 0 && objects[^1].Label == o.Label)
+                    objects[^1] = objects[^1] with { Polygons = [.. objects[^1].Polygons, o.Polygons[0]] };
                 else objects.Add(o);
+            }
+            if (failed) continue;
+            bool unlabelled = (string?)image.Attribute("seer_unlabelled") == "1"
+                              && objects.All(o => o.Source == AnnotationSource.Predicted) && tags.Count == 0;
+            if (predictedTag is { } p)
+            {
+                if (unlabelled) attributes = PredictedTag.Attributes(p.Label, p.Score);
+                else tags.Add(p.Label); // a finished image: the labeller kept the predicted tag
             }
             yield return ImageFiles.Item(source, path, fileName) with
             {
-                IsLabelled = true,
+                IsLabelled = !unlabelled,
                 Objects = objects,
                 Tags = tags,
-                DeclaredWidth = int.TryParse((string?)image.Attribute("width"), out int w) && w > 0 ? w : null,
-                DeclaredHeight = int.TryParse((string?)image.Attribute("height"), out int h) && h > 0 ? h : null,
+                Attributes = attributes,
+                DeclaredWidth = Num.TryParseInt((string?)image.Attribute("width"), out int w) && w > 0 ? w : null,
+                DeclaredHeight = Num.TryParseInt((string?)image.Attribute("height"), out int h) && h > 0 ? h : null,
             };
         }
+        if (Task is not null) yield break;
         foreach (var path in ImageFiles.In(source))
         {
             if (used.Contains(path)) continue;
@@ -114,58 +144,6 @@ public sealed class CvatImporter : IDatasetImporter
             if (fileName is null || !names.TryAdd(fileName, source.Display(path), out _)) continue;
             yield return ImageFiles.Item(source, path, fileName);
         }
-    }
-
-    private static ObjectAnnotation? ReadShape(XElement shape, string label, out string? problem)
-    {
-        problem = null;
-        BoxXyxy box;
-        List<IReadOnlyList<PointXy>> polygons = [];
-        switch (shape.Name.LocalName)
-        {
-            case "box":
-                if (!Num.TryParse((string?)shape.Attribute("xtl"), out double x1) || !Num.TryParse((string?)shape.Attribute("ytl"), out double y1)
-                    || !Num.TryParse((string?)shape.Attribute("xbr"), out double x2) || !Num.TryParse((string?)shape.Attribute("ybr"), out double y2))
-                {
-                    problem = $"'{label}': box needs numeric xtl, ytl, xbr, ybr";
-                    return null;
-                }
-                box = new BoxXyxy(x1, y1, x2, y2);
-                break;
-            case "polygon":
-                var points = new List<PointXy>();
-                foreach (var pair in ((string?)shape.Attribute("points") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
-                {
-                    var xy = pair.Split(',');
-                    if (xy.Length != 2 || !Num.TryParse(xy[0], out double x) || !Num.TryParse(xy[1], out double y))
-                    {
-                        problem = $"'{label}': polygon points must be 'x,y;x,y;...'";
-                        return null;
-                    }
-                    points.Add(new PointXy(x, y));
-                }
-                if (points.Count < 3)
-                {
-                    problem = $"'{label}': polygon with {points.Count} points";
-                    return null;
-                }
-                polygons.Add(points);
-                box = BoxCheck.Bounds(polygons);
-                break;
-            default:
-                problem = $"'{label}': CVAT shape <{shape.Name.LocalName}> is not a box or a polygon";
-                return null;
-        }
-        if (BoxCheck.Degenerate(box) is { } degenerate)
-        {
-            problem = $"'{label}': {degenerate}";
-            return null;
-        }
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var a in shape.Elements("attribute"))
-            if ((string?)a.Attribute("name") is { Length: > 0 } key) attributes[key] = a.Value;
-        if ((string?)shape.Attribute("occluded") == "1") attributes["occluded"] = "1";
-        return ShapeFlags.Apply(new ObjectAnnotation(label, box) { Polygons = polygons }, attributes);
     }
 
     private static string Join(string a, string b) => a.Length == 0 ? b : a + "/" + b;

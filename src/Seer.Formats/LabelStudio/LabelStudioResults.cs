@@ -8,12 +8,15 @@ namespace Seer.Formats.LabelStudio;
 /// <summary>
 /// Label Studio result regions to objects: rectanglelabels (x, y, width, height in percent of the original image,
 /// rotation in degrees about the top-left corner) → boxes; polygonlabels (points in percent) → polygon + bounds;
-/// choices → image tags. The percent ↔ pixel conversion lives here only.
+/// choices → image tags (predicted choices: a classifier's predicted tags, with their score). A region's <c>meta</c>
+/// holds the object's attributes, difficult/truncated/crowd as flags; a region with a score whose origin is
+/// "prediction" is a prediction left as it was. The percent ↔ pixel conversion lives here only.
 /// </summary>
 internal static class LabelStudioResults
 {
     public static void Read(JsonElement results, int width, int height, AnnotationSource source, double? defaultScore,
-        string? modelVersion, List<ObjectAnnotation> objects, List<string> tags, Action<string, string> reject, Action<string, string> warn)
+        string? modelVersion, List<ObjectAnnotation> objects, List<string> tags, Action<string, string> reject, Action<string, string> warn,
+        List<(string Label, double? Score)>? predictedTags = null)
     {
         int index = 0;
         foreach (var r in results.EnumerateArray())
@@ -30,7 +33,13 @@ internal static class LabelStudioResults
             var v = value.Value;
             if (type == "choices")
             {
-                if (source == AnnotationSource.Predicted) warn(where, "predicted choices are not kept");
+                if (source == AnnotationSource.Predicted)
+                {
+                    if (predictedTags is null) warn(where, "predicted choices are not kept");
+                    else if (JsonFiles.Get(v, "choices", JsonValueKind.Array) is { } predicted)
+                        predictedTags.AddRange(predicted.EnumerateArray().Select(JsonFiles.Scalar).OfType<string>()
+                            .Select(l => (l, JsonFiles.Number(r, "score") ?? defaultScore)));
+                }
                 else if (JsonFiles.Get(v, "choices", JsonValueKind.Array) is { } choices)
                     tags.AddRange(choices.EnumerateArray().Select(JsonFiles.Scalar).OfType<string>());
                 continue;
@@ -88,15 +97,19 @@ internal static class LabelStudioResults
                 continue;
             }
             var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (JsonFiles.Get(r, "meta", JsonValueKind.Object) is { } meta)
+                foreach (var m in meta.EnumerateObject())
+                    if (JsonFiles.Scalar(m.Value) is { } mv) attributes[m.Name == "iscrowd" ? "crowd" : m.Name] = mv;
             if (modelVersion is not null) attributes["model_version"] = modelVersion;
             double? score = JsonFiles.Number(r, "score") ?? defaultScore;
-            objects.Add(new ObjectAnnotation(label, box)
+            var kind = source == AnnotationSource.Predicted || (JsonFiles.Number(r, "score") is not null && JsonFiles.String(r, "origin") == "prediction")
+                ? AnnotationSource.Predicted : AnnotationSource.GroundTruth;
+            objects.Add(ShapeFlags.Apply(new ObjectAnnotation(label, box)
             {
                 Polygons = polygons,
-                Source = source,
-                Score = source == AnnotationSource.Predicted ? score : null,
-                Attributes = attributes,
-            });
+                Source = kind,
+                Score = kind == AnnotationSource.Predicted ? score : null,
+            }, attributes));
         }
     }
 

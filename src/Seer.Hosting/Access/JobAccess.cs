@@ -10,13 +10,13 @@ namespace Seer.Hosting.Access;
 /// <summary>
 /// What a job's parameters refer to, checked against its submitter's rights when it is submitted and again when it
 /// runs (a dataset may have been un-shared, a role changed meanwhile): datasets read (dataset, pool, train, val,
-/// test), datasets written (an import's dataset, a mining job's "into", a pre-annotation's target), trained models
+/// test, a synth job's items), datasets written (an import's or a synth job's dataset, a mining job's "into", a pre-annotation's target), trained models
 /// (an evaluation's model), served models (mining and pre-annotation) and projects (iteration). Datasets a job will
 /// create are claimed for the submitter at submission, private until shared.
 /// </summary>
 public sealed class JobAccess
 {
-    private static readonly string[] ReadKeys = ["dataset", "pool", "train", "val", "test"];
+    private static readonly string[] ReadKeys = ["dataset", "pool", "train", "val", "test", "items"];
 
     private readonly ResourceAccess _access;
     private readonly Workspace _workspace;
@@ -42,7 +42,7 @@ public sealed class JobAccess
         }
         foreach (var key in ReadKeys)
         {
-            if (kind == "import" && key == "dataset") continue;
+            if (kind is "import" or "synth" && key == "dataset") continue;
             if (Name(parameters, key) is { } reference) _access.DemandDataset(_workspace, DatasetRef.Parse(reference).Name, caller);
         }
         if (Name(parameters, "model") is { } model)
@@ -78,6 +78,7 @@ public sealed class JobAccess
         switch (kind)
         {
             case "import":
+            case "synth":
                 if (Name(p, "dataset") is { } d) yield return d;
                 break;
             case "mining":

@@ -28,6 +28,10 @@ public static class ResourceKinds
     public const string Model = "model";
     /// <summary>A model served by the image API (/api/models).</summary>
     public const string ServedModel = "served_model";
+    /// <summary>A feature group of the compare-and-search API (/api/groups).</summary>
+    public const string FeatureGroup = "feature_group";
+    /// <summary>A video stream analysed by the server (/api/streams).</summary>
+    public const string Stream = "stream";
 }
 
 /// <summary>A thing's owner (null: made locally, e.g. by the CLI) and whether it is shared with every member.</summary>
@@ -85,6 +89,17 @@ public sealed class ResourceAccess
         cmd.Parameters.AddWithValue("$o", owner == Caller.LocalName ? DBNull.Value : owner);
         cmd.Parameters.AddWithValue("$s", shared ? 1 : 0);
         cmd.Parameters.AddWithValue("$t", HostingDatabase.Now());
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Drops the owner record of a thing that was deleted, so a new thing of the same name starts afresh.</summary>
+    public void Forget(string kind, string name)
+    {
+        using var c = _db.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "DELETE FROM resource_access WHERE kind = $k AND name = $n";
+        cmd.Parameters.AddWithValue("$k", kind);
+        cmd.Parameters.AddWithValue("$n", name);
         cmd.ExecuteNonQuery();
     }
 
@@ -196,6 +211,18 @@ public sealed class ResourceAccess
         if (workspace.Metadata.FindHead(name) is null || !CanSee(ResourceKinds.Dataset, name, caller)) throw Hidden(ResourceKinds.Dataset, name);
     }
 
+    /// <summary>
+    /// Demands the caller may read a stored image: admins read every blob; a member only one that an image of a
+    /// dataset they can see refers to (any version). Otherwise the same not-found as for a blob that does not exist.
+    /// </summary>
+    public void DemandBlob(Workspace workspace, string contentHash, Caller caller)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        if (!workspace.Blobs.Exists(contentHash)
+            || (!caller.IsAdmin && !workspace.Metadata.DatasetsWithImage(contentHash).Any(d => CanSee(ResourceKinds.Dataset, d, caller))))
+            throw new SeerException(ErrorCodes.NotFound, $"no image with content hash {contentHash}", contentHash);
+    }
+
     /// <summary>The full id of a trained model (an id or a unique prefix) the caller may see; otherwise not found, naming nothing else.</summary>
     public string ResolveModel(Workspace workspace, string idOrPrefix, Caller caller)
     {
@@ -227,6 +254,8 @@ public sealed class ResourceAccess
         ResourceKinds.Dataset => "dataset",
         ResourceKinds.Model => "model",
         ResourceKinds.ServedModel => "served model",
+        ResourceKinds.FeatureGroup => "feature group",
+        ResourceKinds.Stream => "stream",
         _ => kind,
     };
 }

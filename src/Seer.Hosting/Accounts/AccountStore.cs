@@ -108,6 +108,40 @@ public sealed class AccountStore
         if (cmd.ExecuteNonQuery() == 0) throw new SeerException(ErrorCodes.NotFound, $"user '{name}' does not exist", name);
     }
 
+    /// <summary>
+    /// Changes a user's role (the server reads the stored role on every request, so it takes effect at once). Refuses
+    /// to leave the workspace without an admin.
+    /// </summary>
+    public UserInfo SetRole(string name, UserRole role)
+    {
+        using var c = _db.Open();
+        using var tx = c.BeginTransaction();
+        string? current;
+        int admins;
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.Transaction = tx;
+            cmd.CommandText = "SELECT role, (SELECT COUNT(*) FROM users WHERE role = 'admin') FROM users WHERE name = $n";
+            cmd.Parameters.AddWithValue("$n", name ?? "");
+            using var r = cmd.ExecuteReader();
+            if (!r.Read()) throw new SeerException(ErrorCodes.NotFound, $"user '{name}' does not exist", name);
+            current = r.GetString(0);
+            admins = r.GetInt32(1);
+        }
+        if (current == "admin" && role != UserRole.Admin && admins <= 1)
+            throw new SeerException(ErrorCodes.Conflict, $"'{name}' is the only admin; make another user admin first", name);
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.Transaction = tx;
+            cmd.CommandText = "UPDATE users SET role = $r WHERE name = $n";
+            cmd.Parameters.AddWithValue("$n", name);
+            cmd.Parameters.AddWithValue("$r", UserInfo.RoleNameOf(role));
+            cmd.ExecuteNonQuery();
+        }
+        tx.Commit();
+        return Find(name!)!;
+    }
+
     /// <summary>The user when the password matches; null otherwise (an unknown name costs a hash too, so timing does not tell).</summary>
     public UserInfo? VerifyPassword(string name, string password)
     {

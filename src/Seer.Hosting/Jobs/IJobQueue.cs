@@ -9,6 +9,9 @@ namespace Seer.Hosting.Jobs;
 /// </summary>
 public interface IJobQueue
 {
+    /// <summary>Raised after this process queued, claimed, completed or requeued a job or asked for a cancel.</summary>
+    event Action? Changed;
+
     JobInfo Enqueue(JobRequest request);
 
     /// <summary>The job, or a not_found SeerException.</summary>

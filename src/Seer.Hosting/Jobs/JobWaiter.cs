@@ -6,9 +6,9 @@ namespace Seer.Hosting.Jobs;
 /// </summary>
 public sealed class JobWaiter
 {
-    private readonly SqliteJobQueue _queue;
+    private readonly IJobQueue _queue;
 
-    public JobWaiter(SqliteJobQueue queue) => _queue = queue;
+    public JobWaiter(IJobQueue queue) => _queue = queue;
 
     public async Task<JobInfo> WaitAsync(long id, Func<JobInfo, bool>? until, TimeSpan timeout, CancellationToken cancellationToken)
     {

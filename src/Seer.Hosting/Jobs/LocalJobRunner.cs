@@ -41,7 +41,7 @@ public sealed class LocalJobRunner : BackgroundService, IJobRunner
         _slots = new ResourceSlots(capacity.CpuThreads, capacity.GpuIds);
         _log = log;
         WorkerId = "local@" + Environment.MachineName;
-        if (queue is SqliteJobQueue sqlite) sqlite.Changed += Wake;
+        queue.Changed += Wake;
     }
 
     public string WorkerId { get; }

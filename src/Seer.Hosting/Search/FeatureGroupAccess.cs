@@ -6,7 +6,9 @@ namespace Seer.Hosting.Search;
 /// <summary>
 /// Who may do what with feature groups — the one place the search API asks. Reading (list, search, compare) needs a
 /// signed-in user of any role; writing items and creating groups needs the member or admin role (a read-only role gets
-/// a forbidden error); deleting a whole group needs an admin. Per-group ownership, when groups get owners, belongs here.
+/// a forbidden error); deleting a whole group needs an admin. Per-group ownership (private to its creator until shared,
+/// admins see all) is the owner/visibility layer's (<see cref="Access.ResourceAccess"/>, kind feature_group), applied
+/// to every /api/groups/{g} route.
 /// </summary>
 public static class FeatureGroupAccess
 {

@@ -59,6 +59,12 @@ public sealed class FeatureGroupHost : IDisposable
         }
     }
 
+    /// <summary>Whether a group of that name is stored (or open here).</summary>
+    public bool Exists(string name)
+    {
+        lock (_gate) return _open.ContainsKey(name) || _workspace.Exists(name);
+    }
+
     public FeatureGroupInfo Info(string name)
     {
         var group = Get(name);

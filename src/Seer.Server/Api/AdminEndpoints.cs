@@ -14,6 +14,8 @@ public static class AdminEndpoints
 
     public sealed record NewToken(string? User);
 
+    public sealed record RoleChange(string Role);
+
     public sealed record SettingValue(string Value);
 
     public static void Map(RouteGroupBuilder api)
@@ -25,6 +27,11 @@ public static class AdminEndpoints
         {
             var u = accounts.AddUser(body.Name, AccountStore.ParseRole(body.Role), body.Password);
             return Results.Created($"/api/users/{u.Name}", new { u.Name, role = u.RoleName, u.CreatedAt });
+        }).RequireAuthorization(SeerAuth.AdminPolicy);
+        users.MapPut("/{name}/role", (string name, RoleChange body, AccountStore accounts) =>
+        {
+            var u = accounts.SetRole(name, AccountStore.ParseRole(body.Role));
+            return Results.Ok(new { u.Name, role = u.RoleName, u.CreatedAt });
         }).RequireAuthorization(SeerAuth.AdminPolicy);
 
         api.MapPost("/tokens", (NewToken body, HttpContext http, AccountStore accounts) =>

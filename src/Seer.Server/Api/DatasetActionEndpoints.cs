@@ -14,7 +14,7 @@ namespace Seer.Server.Api;
 
 /// <summary>
 /// The `seer dataset` operations from the web UI, with the CLI's options and its report: merge, filter, sample, split,
-/// dedup, relabel (each a Seer.Data <see cref="DatasetOperations"/> call, answered when the versions are committed), and
+/// dedup, relabel, select (images by index, e.g. a lasso on the map) (each a Seer.Data <see cref="DatasetOperations"/> call, answered when the versions are committed), and
 /// export as a .zip download. Import and export-to-a-server-folder stay jobs (/api/datasets/import, /{ref}/export).
 /// Rights as for jobs (Seer.Hosting.Access): the caller must see every source, and change every existing target; targets
 /// the operation creates are claimed for the caller (private until shared). All is checked before anything is written.
@@ -32,6 +32,8 @@ public static class DatasetActionEndpoints
     public sealed record DedupRequest(bool? Near, int? Threshold, string? Target);
 
     public sealed record RelabelRequest(IReadOnlyDictionary<string, string> Map, string? Target);
+
+    public sealed record SelectRequest(IReadOnlyList<int>? Indices, string? Target);
 
     public static void Map(RouteGroupBuilder api)
     {
@@ -95,6 +97,13 @@ public static class DatasetActionEndpoints
             var source = DatasetRef.Parse(reference);
             return Guarded(http, access, ws, [source], [Empty(body.Target) ?? source.Name], () =>
                 Report("relabel", new DatasetOperations(ws).Relabel(source, body.Map, Empty(body.Target))));
+        });
+
+        ds.MapPost("/{reference}/select", (string reference, SelectRequest body, Workspace ws, HttpContext http, ResourceAccess access) =>
+        {
+            var source = DatasetRef.Parse(reference);
+            return Guarded(http, access, ws, [source], [Empty(body.Target) ?? source.Name], () =>
+                Report("select", new DatasetOperations(ws).Select(source, body.Indices ?? [], Empty(body.Target))));
         });
 
         // Export as a download: written by the format's exporter into a temporary folder, zipped, streamed, deleted.

@@ -131,15 +131,15 @@ public static class DatasetEndpoints
             return Results.Ok(new { dataset = name, owner = o.Owner, shared = o.Shared });
         });
 
-        api.MapGet("/blobs/{hash}", (string hash, Workspace ws, HttpContext http) =>
+        api.MapGet("/blobs/{hash}", (string hash, Workspace ws, HttpContext http, ResourceAccess access) =>
         {
-            CheckHash(hash, ws);
+            CheckHash(hash, ws, http, access);
             http.Response.Headers.CacheControl = "private, max-age=31536000, immutable";
             return Results.Stream(ws.Blobs.OpenRead(hash), Thumbnails.ContentType(ws, hash));
         }).WithTags("images");
-        api.MapGet("/blobs/{hash}/thumbnail", (string hash, int? size, Workspace ws, HttpContext http) =>
+        api.MapGet("/blobs/{hash}/thumbnail", (string hash, int? size, Workspace ws, HttpContext http, ResourceAccess access) =>
         {
-            CheckHash(hash, ws);
+            CheckHash(hash, ws, http, access);
             http.Response.Headers.CacheControl = "private, max-age=31536000, immutable";
             return Results.Bytes(Thumbnails.Make(ws, hash, Math.Clamp(size ?? 256, 16, 1024)), "image/jpeg");
         }).WithTags("images");
@@ -179,11 +179,12 @@ public static class DatasetEndpoints
         objects = i.Objects.Select(o => new { label = o.Label, box = new[] { o.Box.X1, o.Box.Y1, o.Box.X2, o.Box.Y2 }, score = o.Score, source = o.Source.ToString().ToLowerInvariant() }),
     };
 
-    private static void CheckHash(string hash, Workspace ws)
+    /// <summary>A well-formed hash of a blob the caller may read (an image of a dataset they can see; admins: any).</summary>
+    private static void CheckHash(string hash, Workspace ws, HttpContext http, ResourceAccess access)
     {
         if (hash.Length != 64 || !hash.All(char.IsAsciiHexDigitLower))
             throw new SeerException(ErrorCodes.InvalidInput, $"'{hash}' is not a SHA-256 content hash (64 lower-case hex digits)", hash);
-        if (!ws.Blobs.Exists(hash)) throw new SeerException(ErrorCodes.NotFound, $"no image with content hash {hash}", hash);
+        access.DemandBlob(ws, hash, http.User.Caller());
     }
 
     /// <summary>Saves an uploaded .zip under the workspace's uploads/ folder (temp name, then rename) and returns the import job's parameters.</summary>

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Seer.Core.Errors;
+using Seer.Hosting.Access;
 using Seer.Hosting.Search;
 using Seer.Inference.Processing;
 using Seer.Search;
@@ -30,11 +32,13 @@ public static class SearchEndpoints
 
     public static void Map(RouteGroupBuilder api)
     {
-        var groups = api.MapGroup("/groups").WithTags("search");
+        var groups = api.MapGroup("/groups").WithTags("search")
+            .Owned(ResourceKinds.FeatureGroup, "g", r => HttpMethods.IsGet(r.Method) || r.Path.Value?.EndsWith("/search", StringComparison.Ordinal) == true,
+                (sp, g) => sp.GetRequiredService<FeatureGroupHost>().Info(g));
         groups.MapGet("", (HttpContext http, FeatureGroupHost host) =>
         {
             FeatureGroupAccess.DemandRead(http.User, null);
-            return host.List().Select(Json);
+            return OwnedRoutes.Visible(http, ResourceKinds.FeatureGroup, host.List(), i => i.Name).Select(Json);
         });
         groups.MapPost("", (NewGroup body, HttpContext http, FeatureGroupHost host) =>
         {
@@ -50,6 +54,7 @@ public static class SearchEndpoints
                 EfSearch = body.EfSearch ?? defaults.EfSearch,
             };
             var info = host.Create(body.Name, options);
+            OwnedRoutes.Claim(http, ResourceKinds.FeatureGroup, info.Name);
             return Results.Created($"/api/groups/{info.Name}", Json(info));
         });
         groups.MapGet("/{g}", (string g, HttpContext http, FeatureGroupHost host) =>

@@ -9,6 +9,7 @@ using Seer.Core.Errors;
 using Seer.Core.Net;
 using Seer.Data;
 using Seer.Hosting;
+using Seer.Hosting.Access;
 using Seer.Hosting.Models;
 using Seer.Inference;
 using Seer.Server.Auth;
@@ -18,8 +19,9 @@ using Seer.Video.Sinks;
 namespace Seer.Server.Api;
 
 /// <summary>
-/// /api/streams: video streams analysed by the server (Seer.Video's <see cref="StreamManager"/>). Everyone signed in
-/// lists them and reads health and latest snapshots; admins create, start, stop and delete. Configurations persist in
+/// /api/streams: video streams analysed by the server (Seer.Video's <see cref="StreamManager"/>). Admins create, start,
+/// stop and delete; a stream is private to its creator until shared (POST /api/streams/{id}/share), then every member
+/// lists it and reads its health and latest snapshots (<see cref="OwnedRoutes"/>; admins see all). Configurations persist in
 /// HOME/video/streams.json and running streams start again with the server. The model is a served model's name
 /// (/api/models); file sources and disk sinks must be paths the server's path policy allows.
 /// </summary>
@@ -59,8 +61,9 @@ public static class StreamEndpoints
 
     public static void Map(RouteGroupBuilder api)
     {
-        var streams = api.MapGroup("/streams").WithTags("streams");
-        streams.MapGet("", (StreamManager m) => m.List());
+        var streams = api.MapGroup("/streams").WithTags("streams")
+            .Owned(ResourceKinds.Stream, "id", r => HttpMethods.IsGet(r.Method), (sp, id) => sp.GetRequiredService<StreamManager>().Get(id));
+        streams.MapGet("", (StreamManager m, HttpContext http) => OwnedRoutes.Visible(http, ResourceKinds.Stream, m.List(), s => s.Config.Id));
         streams.MapGet("/{id}", (string id, StreamManager m) => m.Get(id));
         streams.MapGet("/{id}/health", (string id, StreamManager m) =>
             m.Get(id).Health ?? new StreamHealth { Stream = id, State = "stopped" });
@@ -76,7 +79,7 @@ public static class StreamEndpoints
                 _ => throw new SeerException(ErrorCodes.NotFound, $"'{image}' is not crop.jpg or frame.jpg"),
             };
         });
-        streams.MapPost("", async (StreamConfig body, StreamManager m, PathPolicy paths, ModelCatalog catalog, CancellationToken ct) =>
+        streams.MapPost("", async (StreamConfig body, StreamManager m, PathPolicy paths, ModelCatalog catalog, HttpContext http, CancellationToken ct) =>
         {
             if (!FfmpegProbe.IsNetwork(body.Source)) body = body with { Source = paths.CheckReadable(body.Source) };
             catalog.Get(body.Model); // exists
@@ -87,6 +90,7 @@ public static class StreamEndpoints
                     if (Directory.Exists(dir)) paths.CheckReadable(dir); else paths.CheckWritable(dir);
                 }
             var created = await m.CreateAsync(body, ct).ConfigureAwait(false);
+            OwnedRoutes.Claim(http, ResourceKinds.Stream, created.Id);
             return Results.Created($"/api/streams/{created.Id}", m.Get(created.Id));
         }).RequireAuthorization(SeerAuth.AdminPolicy);
         streams.MapPost("/{id}/start", (string id, StreamManager m, CancellationToken ct) => m.StartAsync(id, ct)).RequireAuthorization(SeerAuth.AdminPolicy);

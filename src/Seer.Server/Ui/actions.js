@@ -1,5 +1,5 @@
 // Dataset actions from the dataset page, with the CLI's options and its report: split, sample, filter, dedup, relabel,
-// merge (POST /api/datasets/...), and export as a .zip download (GET /api/datasets/{ref}/export.zip?format=).
+// merge (POST /api/datasets/...), synth (a "synth" job: the job page shows its report), and export as a .zip download (GET /api/datasets/{ref}/export.zip?format=).
 import { view, h, api, json, card, fail } from "/dom.js";
 
 const enc = encodeURIComponent;
@@ -7,7 +7,7 @@ const FORMATS = ["coco", "voc", "yolo", "folders", "labelme", "idx", "cvat", "la
 const numbers = (text) => text.split(",").map(s => Number(s.trim())).filter(n => Number.isFinite(n));
 const list = (text) => text.split(",").map(s => s.trim()).filter(Boolean);
 
-function report(r) {
+export function report(r) {
   return h("div", { class: "report", "data-operation": r.operation },
     h("p", { class: "state-succeeded" }, `${r.operation}: ${r.versions.length} version(s)`),
     h("ul", {}, r.versions.map(v => h("li", { "data-dataset": v.dataset }, h("a", { href: `#/dataset/${enc(v.dataset)}` }, v.dataset),
@@ -41,6 +41,28 @@ export function actionsCard(name, classes, datasets) {
   const others = h("select", { id: "merge-with", multiple: true, size: Math.min(5, Math.max(2, datasets.length)) }, datasets.filter(d => d !== name).map(d => h("option", { value: d }, d)));
   const conflict = h("select", { id: "merge-conflict" }, ["fail", "first", "last", "union"].map(s => h("option", { value: s }, s)));
   const mergeTarget = input("merge-target", { placeholder: `${name}-merged`, class: "mid" });
+  // Synth (`seer dataset synth` as a job): this version's items pasted onto photos from a server folder.
+  const synthTarget = input("synth-target", { placeholder: `${name}-synth`, class: "mid", required: true });
+  const synthBackgrounds = input("synth-backgrounds", { placeholder: "folder of photos on the server", class: "mid", required: true });
+  const synthClasses = h("select", { id: "synth-classes", multiple: true, size: Math.min(6, Math.max(2, classes.length)) }, classes.map(c => h("option", { value: c }, c)));
+  const synthCount = input("synth-count", { type: "number", min: 1, value: 1000, class: "short" }), synthSize = input("synth-size", { value: "256x256", class: "short" });
+  const synthMin = input("synth-min-size", { type: "number", min: 8, value: 24, class: "short" }), synthMax = input("synth-max-size", { type: "number", min: 8, value: 96, class: "short" });
+  const synthMinObjects = input("synth-min-objects", { type: "number", min: 0, value: 1, class: "short" }), synthMaxObjects = input("synth-max-objects", { type: "number", min: 1, value: 4, class: "short" });
+  const synthOverlap = input("synth-max-overlap", { type: "number", min: 0, max: 1, step: "any", value: 0.1, class: "short" });
+  const synthEncoding = h("select", { id: "synth-encoding" }, ["jpg", "png"].map(f => h("option", { value: f }, f)));
+  const synthSeed = input("synth-seed", { type: "number", value: 1, class: "short" });
+  const synth = async (e) => {
+    e.preventDefault();
+    const [width, height] = synthSize.value.toLowerCase().split("x").map(Number);
+    const parameters = {
+      dataset: synthTarget.value, backgrounds: synthBackgrounds.value, items: name, classes: picked(synthClasses), count: Number(synthCount.value), width, height,
+      min_size: Number(synthMin.value), max_size: Number(synthMax.value), min_objects: Number(synthMinObjects.value), max_objects: Number(synthMaxObjects.value),
+      max_overlap: Number(synthOverlap.value), encoding: synthEncoding.value, seed: Number(synthSeed.value) };
+    try {
+      const job = await api("/api/jobs", json("POST", { kind: "synth", parameters }));
+      location.hash = `#/job/${job.id}`;
+    } catch (err) { out.replaceChildren(fail(err)); }
+  };
   const format = h("select", { id: "export-format" }, FORMATS.map(f => h("option", { value: f }, f)));
   const download = h("a", { id: "export-download", href: `/api/datasets/${enc(name)}/export.zip?format=coco`, download: "" }, "Download .zip");
   format.onchange = () => download.setAttribute("href", `/api/datasets/${enc(name)}/export.zip?format=${enc(format.value)}`);
@@ -62,6 +84,11 @@ export function actionsCard(name, classes, datasets) {
         h("label", {}, "Map ", map), h("label", {}, "Into ", relabelTarget)),
       section("Merge", "merge-submit", run("/api/datasets/merge", () => ({ sources: [name, ...picked(others)], target: mergeTarget.value || null, on_conflict: conflict.value })),
         h("label", {}, `${name} with `, others), h("label", {}, "On conflict ", conflict), h("label", {}, "Into ", mergeTarget)),
+      section("Synth", "synth-submit", synth,
+        h("label", {}, "Into ", synthTarget), h("label", {}, "Photos ", synthBackgrounds), h("label", {}, "Item classes ", synthClasses),
+        h("label", {}, "Images ", synthCount), h("label", {}, "Size ", synthSize), h("label", {}, "Item side ", synthMin, "–", synthMax),
+        h("label", {}, "Objects ", synthMinObjects, "–", synthMaxObjects), h("label", {}, "Max IoU ", synthOverlap), h("label", {}, "Encoding ", synthEncoding),
+        h("label", {}, "Seed ", synthSeed)),
       h("div", { class: "action" }, h("h3", {}, "Export"), h("label", {}, "Format ", format), " ", download)),
     out);
 }

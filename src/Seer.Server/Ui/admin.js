@@ -1,6 +1,7 @@
-// Admin pages: users and roles (admins), API tokens (everyone their own; admins everyone's): create, list, revoke.
+// Admin pages: users and roles (admins: list, add, change a role), API tokens (everyone their own; admins everyone's): create, list, revoke.
 import { view, h, api, json, card, fail } from "/dom.js";
 
+const ROLES = ["member", "admin", "labeller"];
 const when = (t) => (t ? new Date(t).toLocaleString() : "–");
 
 export async function adminPage() {
@@ -31,7 +32,7 @@ export async function adminPage() {
     h("div", { class: "scroll" }, h("table", { id: "tokens" }, h("tr", {}, ["Token id", "User", "Created", "Last used", "State", ""].map(t => h("th", {}, t))), tokenRows)))];
   if (admin) {
     const name = h("input", { id: "user-name", placeholder: "name", autocomplete: "off" });
-    const role = h("select", { id: "user-role" }, ["member", "admin"].map(r => h("option", { value: r }, r)));
+    const role = h("select", { id: "user-role" }, ROLES.map(r => h("option", { value: r }, r)));
     const password = h("input", { id: "user-password", type: "password", placeholder: "password (12+ characters)", autocomplete: "new-password" });
     const message = h("div");
     const addUser = async (e) => {
@@ -39,9 +40,17 @@ export async function adminPage() {
       try { await api("/api/users", json("POST", { name: name.value, role: role.value, password: password.value })); await adminPage(); }
       catch (err) { message.replaceChildren(fail(err)); }
     };
+    // A role changes at once (the server reads the stored role on every request); the last admin cannot be demoted.
+    const setRole = async (user, value) => {
+      try { await api(`/api/users/${encodeURIComponent(user)}/role`, json("PUT", { role: value })); await adminPage(); }
+      catch (err) { await adminPage(); document.getElementById("users-message")?.replaceChildren(fail(err)); }
+    };
+    const roleOf = (u) => h("select", { class: "user-role-set", "data-user": u.name, "aria-label": `role of ${u.name}`, onchange: (e) => setRole(u.name, e.target.value) },
+      ROLES.map(r => h("option", { value: r, selected: r === u.role }, r)));
     cards.unshift(card("Users and roles",
       h("div", { class: "scroll" }, h("table", { id: "users" }, h("tr", {}, ["User", "Role", "Created"].map(t => h("th", {}, t))),
-        users.map(u => h("tr", {}, h("td", {}, u.name), h("td", {}, u.role), h("td", {}, when(u.created_at)))))),
+        users.map(u => h("tr", { "data-user": u.name, "data-role": u.role }, h("td", {}, u.name), h("td", {}, roleOf(u)), h("td", {}, when(u.created_at)))))),
+      h("div", { id: "users-message" }),
       h("form", { onsubmit: addUser }, name, " ", role, " ", password, " ", h("button", { type: "submit", id: "user-submit" }, "Add user")), message));
   }
   view.replaceChildren(...cards);

@@ -1,12 +1,13 @@
 // Seer web UI: plain ES module, no build step. Hash routes: #/login, #/datasets, #/dataset/NAME, #/gallery/NAME,
 // #/import, #/jobs, #/job/ID, #/train, #/models, #/model/ID, #/compare/A/B, #/verify[/MODEL], #/labels, #/projects, #/project/NAME,
-// #/home, #/browse/NAME[?filters], #/image/NAME@VERSION/INDEX, #/admin, #/streams, #/label[/TASK[/IMAGE]], #/review/TASK/IMAGE.
+// #/home, #/browse/NAME[?filters], #/image/NAME@VERSION/INDEX, #/map/NAME[?model=], #/admin, #/streams, #/label[/TASK[/IMAGE]], #/review/TASK/IMAGE.
 // Every call goes to the REST API with the session cookie.
 import { barChart, lineageGraph, colorOf } from "/charts.js";
 import { view, h, api, json, card, fail } from "/dom.js";
 import { trainPage, jobPage, modelsPage, modelPage, comparePage, stopPolling } from "/models.js";
 import { projectsPage, projectPage } from "/projects.js";
 import { browsePage, imagePage, stopBrowse } from "/browse.js";
+import { mapPage } from "/map.js";
 import { actionsCard, IMPORT_FORMATS, importReport } from "/actions.js";
 import { adminPage } from "/admin.js";
 import { homePage } from "/home.js";
@@ -218,6 +219,7 @@ async function route() {
       case "datasets": return await datasets();
       case "browse": return await browsePage(location.hash.split("/").slice(2).join("/"));
       case "image": return await imagePage(name, arg2);
+      case "map": return await mapPage(location.hash.split("/").slice(2).join("/"));
       case "admin": return await adminPage();
       case "dataset": return await dataset(name);
       case "gallery": return await gallery(name);

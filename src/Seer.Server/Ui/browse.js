@@ -1,7 +1,8 @@
 // Data browser: a virtualised grid over a dataset version of any size (only the visible rows are in the DOM; pages
 // of 100 are fetched from GET /api/datasets/{ref}/images as they scroll into view), filters and sort kept in the
 // hash (#/browse/NAME?label=..&sort=..), and the image page (#/image/NAME@VERSION/INDEX): full-size zoom, ground
-// truth beside or under a served model's predictions, per-object TP/FP/FN at a chosen score and IoU.
+// truth beside or under a served model's predictions, per-object TP/FP/FN at a chosen score and IoU, and "more like
+// this" (GET /api/datasets/{ref}/images/{index}/similar: neighbours in a model's features through Seer.Search).
 import { colorOf } from "/charts.js";
 import { view, h, api, card, fail } from "/dom.js";
 
@@ -101,7 +102,8 @@ export async function browsePage(arg) {
   const runs = fields.runs.length ? h("details", {}, h("summary", {}, `${fields.runs.length} recorded field run(s)`),
     h("table", { id: "field-runs" }, h("tr", {}, ["Field", "Method", "Model", "Values", "When"].map(t => h("th", {}, t))),
       fields.runs.map(r => h("tr", {}, h("td", {}, r.field), h("td", {}, r.method), h("td", {}, r.model ?? "–"), h("td", {}, r.values), h("td", {}, new Date(r.created_at).toLocaleString()))))) : null;
-  view.replaceChildren(card(`Browse ${name}`, h("p", {}, `${total} image${total === 1 ? "" : "s"} match · version ${first.version.slice(0, 10)} · `, status), form, runs, fieldsForm), grid);
+  view.replaceChildren(card(`Browse ${name}`, h("p", {}, `${total} image${total === 1 ? "" : "s"} match · version ${first.version.slice(0, 10)} · `,
+    h("a", { href: `#/map/${enc(name)}`, id: "browse-map" }, "map"), " · ", status), form, runs, fieldsForm), grid);
 
   let cols = 1;
   const layout = () => {
@@ -145,7 +147,8 @@ export async function browsePage(arg) {
 
 export async function imagePage(refArg, indexArg) {
   const ref = refArg, index = Number(indexArg);
-  const [data, served] = await Promise.all([api(`/api/datasets/${enc(ref)}/images/${index}`), api("/api/models")]);
+  const [data, served, embedded] = await Promise.all([api(`/api/datasets/${enc(ref)}/images/${index}`), api("/api/models"),
+    api(`/api/datasets/${enc(ref)}/embeddings`).catch(() => ({ models: [] }))]);
   const img = data.image;
   const zoom = h("input", { id: "image-zoom", type: "range", min: 1, max: 16, step: 1, value: Math.max(1, Math.min(16, Math.floor(480 / Math.max(img.width, img.height)))) });
   const zoomText = h("span", {});
@@ -201,6 +204,26 @@ export async function imagePage(refArg, indexArg) {
       draw();
     } catch (err) { result.replaceChildren(fail(err)); }
   };
+  // More like this: the nearest images in a model's feature space (vectors stored by the fields job, Seer.Search).
+  const similarModel = h("select", { id: "similar-model" }, embedded.models.map(m => h("option", { value: m }, m)));
+  const similar = h("div", { id: "similar", class: "similar" });
+  const findSimilar = async (e) => {
+    e.preventDefault();
+    similar.replaceChildren(h("p", {}, "Searching…"));
+    try {
+      const r = await api(`/api/datasets/${enc(ref)}/images/${index}/similar?model=${enc(similarModel.value)}&k=12`);
+      similar.replaceChildren(...r.images.map(img => {
+        const t = tile(`${data.dataset}@${data.version}`, img, img.index);
+        t.classList.add("static");
+        t.append(h("span", { class: "btile-score", title: "cosine similarity" }, img.score.toFixed(4)));
+        return t;
+      }));
+      similar.dataset.count = r.images.length;
+    } catch (err) { similar.replaceChildren(fail(err)); }
+  };
+  const likeThis = card("More like this", embedded.models.length
+    ? h("form", { class: "filters", onsubmit: findSimilar }, h("label", {}, "Features of ", similarModel), h("button", { type: "submit", id: "similar-submit" }, "More like this"))
+    : h("p", {}, "No feature vectors over this version yet: compute fields with a model on ", h("a", { href: `#/browse/${enc(data.dataset)}` }, "the grid"), "."), similar);
   const nav = (i, text) => i >= 0 && i < data.total ? h("a", { href: `#/image/${enc(ref)}/${i}` }, text) : h("span", { class: "muted" }, text);
   view.replaceChildren(
     card(img.file_name,
@@ -215,6 +238,7 @@ export async function imagePage(refArg, indexArg) {
       served.length ? [h("label", {}, "Model ", model), h("label", {}, "Score ≥ ", threshold), h("label", {}, "IoU ≥ ", iou), h("label", {}, "Show ", mode),
         h("button", { type: "submit", id: "predict-submit" }, "Predict")] : h("span", {}, "No served model to compare with.")),
       h("p", { class: "legend" }, ["tp", "fp", "fn"].map(s => h("span", { class: s }, s.toUpperCase())), " dashed: the model's boxes"),
-      h("div", { class: "zoom" }, truthCanvas, predCanvas), result));
+      h("div", { class: "zoom" }, truthCanvas, predCanvas), result),
+    likeThis);
   predCanvas.hidden = true;
 }

@@ -12,6 +12,7 @@ public static class ShotQuality
 {
     public const double FullSizePixels = 128;
 
+    /// <param name="frame">The full-resolution frame: BGR, or its grey (luma) plane.</param>
     public static double Of(Mat frame, BoxXyxy box, double score)
     {
         var clip = box.Clip(frame.Width, frame.Height);
@@ -27,8 +28,13 @@ public static class ShotQuality
         var r = ToRect(clip, frame.Width, frame.Height);
         if (r.Width < 2 || r.Height < 2) return 0;
         using var roi = new Mat(frame, r);
-        using var grey = new Mat();
-        Cv2.CvtColor(roi, grey, ColorConversionCodes.BGR2GRAY);
+        using var converted = new Mat();
+        Mat grey = roi;
+        if (frame.Channels() > 1)
+        {
+            Cv2.CvtColor(roi, converted, ColorConversionCodes.BGR2GRAY);
+            grey = converted;
+        }
         using var small = new Mat();
         double s = 64.0 / r.Height;
         Cv2.Resize(grey, small, new Size(Math.Max(2, (int)Math.Round(r.Width * s)), 64), 0, 0, InterpolationFlags.Area);

@@ -48,7 +48,7 @@ public sealed class FfmpegFrameSource
         IsLive = FfmpegProbe.IsNetwork(source) || _o.Realtime;
         _channel = IsLive
             ? Channel.CreateBounded<VideoFrame>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
-                _ => Interlocked.Increment(ref _dropped))
+                dropped => { Interlocked.Increment(ref _dropped); dropped.Release(); })
             : Channel.CreateBounded<VideoFrame>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true });
     }
 
@@ -113,18 +113,46 @@ public sealed class FfmpegFrameSource
         }
     }
 
+    /// <summary>
+    /// Which source frames (0-based) go to analysis: frame n when floor(n·A/B) passes an integer (A = analysis fps,
+    /// B = source fps), i.e. exactly A of every B frames, evenly spread; every frame when A ≥ B. ffmpeg's select filter
+    /// evaluates the same expression in the same double arithmetic, so <see cref="IsSelected"/> names the source frame
+    /// of each frame that comes out of the pipe.
+    /// </summary>
+    internal static bool IsSelected(long n, double analysisFps, double sourceFps) =>
+        n == 0 || Math.Floor(n * analysisFps / sourceFps) > Math.Floor((n - 1) * analysisFps / sourceFps);
+
+    /// <summary>ffmpeg's arguments: decode on one thread, keep only frames due for analysis (select), write I420.</summary>
+    internal List<string> Arguments(VideoInfo info)
+    {
+        var args = new List<string> { "-hide_banner", "-loglevel", "error", "-nostdin", "-threads", "1", "-filter_threads", "1" };
+        bool network = FfmpegProbe.IsNetwork(_source);
+        if (network) args.AddRange(["-rtsp_transport", "tcp", "-timeout", "5000000"]);
+        if (_o.Realtime && !network) args.Add("-re");
+        if (_o.Loop && !network) args.AddRange(["-stream_loop", "-1"]);
+        args.AddRange(["-i", _source, "-an", "-sn", "-dn"]);
+        var filters = new List<string>();
+        if (info.Width % 2 != 0 || info.Height % 2 != 0) filters.Add($"crop={info.Width & ~1}:{info.Height & ~1}:0:0");
+        if (Selecting(info) is var (a, b))
+        {
+            string A = a.ToString("R", CultureInfo.InvariantCulture), B = b.ToString("R", CultureInfo.InvariantCulture);
+            filters.Add($"select='eq(n,0)+gt(floor(n*{A}/{B}),floor((n-1)*{A}/{B}))'");
+        }
+        if (filters.Count > 0) args.AddRange(["-vf", string.Join(",", filters)]);
+        args.AddRange(["-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1"]);
+        return args;
+    }
+
+    private (double Analysis, double Source)? Selecting(VideoInfo info) =>
+        _o.AnalysisFps is { } fps && fps < info.Fps ? (fps, info.Fps) : null;
+
     private async Task DecodeOnceAsync(VideoInfo info, Action onFirstFrame, CancellationToken cancellationToken)
     {
         var psi = new ProcessStartInfo(FfmpegProbe.Ffmpeg)
         {
             RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = false, UseShellExecute = false,
         };
-        var args = new List<string> { "-hide_banner", "-loglevel", "error", "-nostdin" };
-        if (FfmpegProbe.IsNetwork(_source)) args.AddRange(["-rtsp_transport", "tcp", "-timeout", "5000000"]);
-        if (_o.Realtime && !FfmpegProbe.IsNetwork(_source)) args.Add("-re");
-        if (_o.Loop && !FfmpegProbe.IsNetwork(_source)) args.AddRange(["-stream_loop", "-1"]);
-        args.AddRange(["-i", _source, "-an", "-sn", "-f", "rawvideo", "-pix_fmt", "bgr24", "pipe:1"]);
-        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var a in Arguments(info)) psi.ArgumentList.Add(a);
         Process p;
         try { p = Process.Start(psi)!; }
         catch (System.ComponentModel.Win32Exception ex)
@@ -135,29 +163,35 @@ public sealed class FfmpegFrameSource
         {
             var stderrTask = p.StandardError.ReadToEndAsync(CancellationToken.None);
             var stdout = p.StandardOutput.BaseStream;
-            int frameBytes = checked(info.Width * info.Height * 3);
-            var scratch = new byte[frameBytes];
-            double interval = _o.AnalysisFps is { } fps && fps < info.Fps ? 1.0 / fps : 0;
-            double nextDue = double.NegativeInfinity;
+            WidenPipe(stdout);
+            int width = info.Width & ~1, height = info.Height & ~1;
+            int frameBytes = VideoFrame.BytesFor(width, height);
+            if (_pool is null || _pool.Width != width || _pool.Height != height) _pool = new FramePool(width, height);
+            var pool = _pool;
+            var selecting = Selecting(info);
+            long offset = FramesRead; // frames of earlier connections (numbers continue across reconnects)
+            long n = -1;              // this connection's source frame index of the last frame out of the pipe
             bool first = true;
             try
             {
                 while (true)
                 {
-                    long number = FramesRead + 1;
-                    double t = (number - 1) / info.Fps;
-                    bool due = interval == 0 || t >= nextDue - 1e-9;
-                    var buffer = due ? new byte[frameBytes] : scratch;
-                    int got = await ReadFullAsync(stdout, buffer, cancellationToken).ConfigureAwait(false);
-                    if (got < frameBytes) break; // end of stream (a torn last frame is not a frame)
-                    Interlocked.Increment(ref _frames);
-                    _inputRate.Tick();
+                    var buffer = pool.Rent();
+                    int got;
+                    try { got = await ReadFullAsync(stdout, buffer, cancellationToken).ConfigureAwait(false); }
+                    catch { pool.Return(buffer); throw; }
+                    if (got < frameBytes) { pool.Return(buffer); break; } // end of stream (a torn last frame is not a frame)
+                    long previous = n;
+                    n++;
+                    if (selecting is var (a, b)) while (!IsSelected(n, a, b)) n++;
+                    long number = offset + n + 1;
+                    Interlocked.Exchange(ref _frames, number);
+                    _inputRate.Tick((int)(n - previous));
                     if (first) { first = false; onFirstFrame(); }
-                    if (!due) continue;
-                    nextDue = interval == 0 ? t : double.IsNegativeInfinity(nextDue) ? t + interval : Math.Max(nextDue + interval, t + interval / 2);
                     Interlocked.Increment(ref _selected);
-                    var frame = new VideoFrame(number, buffer, info.Width, info.Height, t, DateTimeOffset.UtcNow);
-                    await _channel.Writer.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
+                    var frame = new VideoFrame(number, buffer, width, height, n / info.Fps, DateTimeOffset.UtcNow) { Pool = pool };
+                    try { await _channel.Writer.WriteAsync(frame, cancellationToken).ConfigureAwait(false); }
+                    catch { frame.Release(); throw; }
                 }
             }
             finally
@@ -167,10 +201,41 @@ public sealed class FfmpegFrameSource
             }
             string stderr = (await stderrTask.ConfigureAwait(false)).Trim();
             cancellationToken.ThrowIfCancellationRequested();
+            // A file decoded to its end: the frames after the last one selected for analysis count too (the container's
+            // frame count; without one, frames count up to the last frame that came out of the pipe).
+            if (p.ExitCode == 0 && !FfmpegProbe.IsNetwork(_source) && !_o.Loop && info.FrameCount is { } total && total > n + 1)
+            {
+                _inputRate.Tick((int)(total - n - 1));
+                Interlocked.Exchange(ref _frames, offset + total);
+            }
             if (p.ExitCode != 0 && first)
                 throw new SeerException(ErrorCodes.Unavailable, $"ffmpeg could not decode '{_source}' (exit {p.ExitCode}): {Last(stderr)}", _source);
             if (p.ExitCode != 0) _lastError = $"ffmpeg exit {p.ExitCode}: {Last(stderr)}";
         }
+    }
+
+    private FramePool? _pool;
+
+    private const int SetPipeSize = 1031; // F_SETPIPE_SZ
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int fcntl(int fd, int command, int argument);
+
+    /// <summary>
+    /// Asks for a 1 MB pipe buffer (Linux' default is 64 KB) so ffmpeg writes a frame in a few large writes instead of
+    /// many small ones, each a context switch; silently keeps the default where that is not allowed.
+    /// </summary>
+    private static void WidenPipe(Stream stdout)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var handle = stdout switch
+        {
+            FileStream f => (System.Runtime.InteropServices.SafeHandle)f.SafeFileHandle,
+            System.IO.Pipes.PipeStream p => p.SafePipeHandle,
+            _ => null,
+        };
+        if (handle is null || handle.IsInvalid) return;
+        _ = fcntl((int)handle.DangerousGetHandle(), SetPipeSize, 1 << 20);
     }
 
     private static string Last(string text)
@@ -197,16 +262,19 @@ public sealed class FfmpegFrameSource
 /// <summary>Events per second over the last few seconds (a ring of timestamps).</summary>
 internal sealed class RateMeter
 {
-    private readonly Queue<long> _ticks = new();
+    private readonly Queue<(long At, int Count)> _ticks = new();
     private readonly Lock _lock = new();
+    private long _count;
     private const double WindowSeconds = 3;
 
-    public void Tick()
+    /// <summary>Counts <paramref name="count"/> events now (the decoder ticks every source frame, selected or not).</summary>
+    public void Tick(int count = 1)
     {
         long now = Stopwatch.GetTimestamp();
         lock (_lock)
         {
-            _ticks.Enqueue(now);
+            _ticks.Enqueue((now, count));
+            _count += count;
             Trim(now);
         }
     }
@@ -218,14 +286,15 @@ internal sealed class RateMeter
         {
             Trim(now);
             if (_ticks.Count < 2) return 0;
-            double span = Math.Max((now - _ticks.Peek()) / (double)Stopwatch.Frequency, 1e-3);
-            return _ticks.Count / Math.Max(span, Math.Min(WindowSeconds, span));
+            // Events after the oldest kept tick over the time since it.
+            double span = Math.Max((now - _ticks.Peek().At) / (double)Stopwatch.Frequency, 1e-3);
+            return (_count - _ticks.Peek().Count) / span;
         }
     }
 
     private void Trim(long now)
     {
         long limit = now - (long)(WindowSeconds * Stopwatch.Frequency);
-        while (_ticks.Count > 0 && _ticks.Peek() < limit) _ticks.Dequeue();
+        while (_ticks.Count > 0 && _ticks.Peek().At < limit) _count -= _ticks.Dequeue().Count;
     }
 }

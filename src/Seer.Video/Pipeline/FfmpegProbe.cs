@@ -4,8 +4,8 @@ using Seer.Core.Errors;
 
 namespace Seer.Video.Pipeline;
 
-/// <summary>Size and frame rate of a video's first video stream.</summary>
-public readonly record struct VideoInfo(int Width, int Height, double Fps);
+/// <summary>Size and frame rate of a video's first video stream, and its frame count when the container states it (files).</summary>
+public readonly record struct VideoInfo(int Width, int Height, double Fps, long? FrameCount = null);
 
 /// <summary>Reads a source's video size and frame rate with Debian's ffprobe.</summary>
 public static class FfmpegProbe
@@ -27,7 +27,7 @@ public static class FfmpegProbe
         };
         foreach (var a in (string[])["-v", "error"]) info.ArgumentList.Add(a);
         if (IsNetwork(source)) { info.ArgumentList.Add("-rtsp_transport"); info.ArgumentList.Add("tcp"); }
-        foreach (var a in (string[])["-select_streams", "v:0", "-show_entries", "stream=width,height,avg_frame_rate,r_frame_rate", "-of", "csv=p=0", source])
+        foreach (var a in (string[])["-select_streams", "v:0", "-show_entries", "stream=width,height,avg_frame_rate,r_frame_rate,nb_frames", "-of", "csv=p=0", source])
             info.ArgumentList.Add(a);
         Process p;
         try { p = Process.Start(info)!; }
@@ -56,7 +56,8 @@ public static class FfmpegProbe
             double fps = Rate(f[3]);
             if (!(fps > 0 && fps < 1000)) fps = Rate(f[2]);
             if (!(fps > 0 && fps < 1000)) fps = 25;
-            return new VideoInfo(w, h, fps);
+            long? count = f.Length > 4 && long.TryParse(f[4], NumberStyles.Integer, CultureInfo.InvariantCulture, out long c) && c > 0 ? c : null;
+            return new VideoInfo(w, h, fps, count);
         }
     }
 

@@ -7,34 +7,55 @@ using Seer.Video.Tracking;
 
 namespace Seer.Video.Pipeline;
 
+/// <summary>Models run on each emitted snapshot's crop: a classifier whose classes become the event's "attributes", and a
+/// feature model (an embed model, or any model with a feature output) whose vector becomes its "feature".</summary>
+public sealed record SnapshotModels(Predictor? Attributes = null, Predictor? Features = null)
+{
+    public static readonly SnapshotModels None = new();
+}
+
 /// <summary>
-/// One stream's pipeline: ffmpeg frames → the predictor (Seer's one inference path) on each analysed frame → class, size
-/// and zone filters → <see cref="ByteTracker"/> → best shot per track (<see cref="ShotQuality"/>) → snapshot events to
-/// every sink when a track ends (or each interval for long tracks, and for every live track when the stream ends).
-/// Health is readable at any time from other threads.
+/// One stream's pipeline: ffmpeg frames (only those due for analysis, full resolution, I420) → shrunk to the detector's
+/// resize size and detected through the shared <see cref="FrameDetector"/> (batched across streams; Seer's one
+/// predictor) → class, size and zone filters → <see cref="ByteTracker"/> → best shot per track (<see cref="ShotQuality"/>
+/// on the full-resolution luma plane; the best frame is kept by reference) → snapshot events (crop and frame cut from the
+/// full-resolution best frame, optional attributes and feature) to every sink when a track ends, each interval for long
+/// tracks, and for every live track when the stream ends. Health is readable at any time from other threads.
 /// </summary>
 public sealed class StreamAnalyzer
 {
     private readonly StreamOptions _o;
     private readonly Predictor _predictor;
+    private readonly FrameDetector? _sharedDetector;
+    private readonly SnapshotModels _models;
     private readonly IReadOnlyList<ISnapshotSink> _sinks;
     private readonly FfmpegFrameSource _source;
     private readonly Dictionary<int, TrackShot> _shots = [];
     private readonly RateMeter _analysedRate = new();
     private readonly HashSet<string>? _classes;
     private long _analysed, _snapshots, _belowQuality;
-    private double _lagMs;
+    private double _lagMs, _maxLagMs;
     private volatile string? _error;
     private volatile bool _finished;
     private int _liveTracks;
     private readonly HashSet<int> _allTracks = [];
 
-    public StreamAnalyzer(StreamOptions options, Predictor predictor, IReadOnlyList<ISnapshotSink> sinks)
+    /// <summary>A stream with its own detector (one image per Run).</summary>
+    public StreamAnalyzer(StreamOptions options, Predictor predictor, IReadOnlyList<ISnapshotSink> sinks, SnapshotModels? models = null)
+        : this(options, predictor, null, sinks, models) { }
+
+    /// <summary>A stream sharing <paramref name="detector"/> (and its batches) with other streams.</summary>
+    public StreamAnalyzer(StreamOptions options, FrameDetector detector, IReadOnlyList<ISnapshotSink> sinks, SnapshotModels? models = null)
+        : this(options, (detector ?? throw new ArgumentNullException(nameof(detector))).Predictor, detector, sinks, models) { }
+
+    private StreamAnalyzer(StreamOptions options, Predictor predictor, FrameDetector? detector, IReadOnlyList<ISnapshotSink> sinks, SnapshotModels? models)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        _o = options;
         _predictor = predictor ?? throw new ArgumentNullException(nameof(predictor));
+        _sharedDetector = detector;
+        _o = options;
+        _models = models ?? SnapshotModels.None;
         _sinks = sinks;
         var decoder = options.Decoder with { AnalysisFps = options.AnalysisFps };
         _source = new FfmpegFrameSource(options.Source, decoder);
@@ -54,6 +75,10 @@ public sealed class StreamAnalyzer
     public int TrackCount { get { lock (_allTracks) return _allTracks.Count; } }
     /// <summary>Tracks whose best shot stayed below --min-quality (not emitted).</summary>
     public long BelowQuality => Interlocked.Read(ref _belowQuality);
+
+    /// <summary>The largest lag (ms) since the stream started or <see cref="ResetMaxLag"/> (benchmarks).</summary>
+    public double MaxLagMs => Volatile.Read(ref _maxLagMs);
+    public void ResetMaxLag() => Volatile.Write(ref _maxLagMs, 0);
 
     public StreamHealth Health => new()
     {
@@ -75,6 +100,7 @@ public sealed class StreamAnalyzer
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        var detector = _sharedDetector ?? new FrameDetector(_predictor);
         var decode = Task.Run(() => _source.RunAsync(cancellationToken), CancellationToken.None);
         StreamWriter? tracks = null;
         string? tracksTmp = null;
@@ -88,16 +114,15 @@ public sealed class StreamAnalyzer
             }
             ByteTracker? tracker = null;
             long lastFrame = 0;
-            VideoFrame? last = null;
             try
             {
                 await foreach (var frame in _source.Frames.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
                     tracker ??= new ByteTracker(ByteTrackerOptions.ForFrameRate(
                         Math.Min(_o.AnalysisFps ?? double.MaxValue, _source.Info?.Fps ?? 25), _o.LostSeconds));
-                    await AnalyseAsync(frame, tracker, tracks, cancellationToken).ConfigureAwait(false);
+                    try { await AnalyseAsync(detector, frame, tracker, tracks, cancellationToken).ConfigureAwait(false); }
+                    finally { frame.Release(); } // tracks that keep it as their best shot hold their own reference
                     lastFrame = frame.Number;
-                    last = frame;
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }
@@ -112,10 +137,11 @@ public sealed class StreamAnalyzer
                 tracks = null;
                 File.Move(tracksTmp!, Path.GetFullPath(_o.TracksPath!), overwrite: true);
             }
-            _ = last; _ = lastFrame;
+            _ = lastFrame;
         }
         finally
         {
+            if (_sharedDetector is null) await detector.DisposeAsync().ConfigureAwait(false);
             _finished = true;
             if (tracks is not null) await tracks.DisposeAsync().ConfigureAwait(false);
             if (tracksTmp is not null && File.Exists(tracksTmp)) File.Delete(tracksTmp);
@@ -124,10 +150,13 @@ public sealed class StreamAnalyzer
             throw new Core.Errors.SeerException(Core.Errors.ErrorCodes.Unavailable, $"stream '{_o.Name}': {_error}", _o.Source);
     }
 
-    private async Task AnalyseAsync(VideoFrame frame, ByteTracker tracker, StreamWriter? tracks, CancellationToken ct)
+    private async Task AnalyseAsync(FrameDetector detector, VideoFrame frame, ByteTracker tracker, StreamWriter? tracks, CancellationToken ct)
     {
-        using var mat = Mat.FromPixelData(frame.Height, frame.Width, MatType.CV_8UC3, frame.Bgr);
-        var prediction = _predictor.PredictDecoded([mat], [_o.Name])[0];
+        var (aw, ah) = _predictor.InputImageSize(frame.Width, frame.Height);
+        ImagePrediction prediction;
+        using (var small = frame.ToBgr(aw, ah))
+            prediction = await detector.DetectAsync(small, frame.Width, frame.Height, _o.Name).ConfigureAwait(false);
+        using var grey = frame.Grey();
         var kept = new List<Detection>();
         foreach (var d in prediction.Detections)
         {
@@ -148,11 +177,12 @@ public sealed class StreamAnalyzer
             }
             shot.LastFrame = frame.Number;
             var box = det.Box.Clip(frame.Width, frame.Height);
-            double q = ShotQuality.Of(mat, det.Box, det.Score);
+            double q = ShotQuality.Of(grey, det.Box, det.Score);
             if (q > shot.BestQuality)
             {
                 shot.BestQuality = q; shot.BestFrame = frame.Number; shot.BestBox = box; shot.BestScore = det.Score;
-                shot.BestImage = frame; shot.Label = det.Label;
+                shot.BestImage?.Release();
+                shot.BestImage = frame.Retain(); shot.Label = det.Label;
             }
             if (_o.SnapshotIntervalSeconds is { } interval && _source.Info is { } info
                 && (frame.Number - shot.WindowStart) / info.Fps >= interval)
@@ -162,7 +192,9 @@ public sealed class StreamAnalyzer
         Volatile.Write(ref _liveTracks, tracker.LiveIds.Count);
         Interlocked.Increment(ref _analysed);
         _analysedRate.Tick();
-        Volatile.Write(ref _lagMs, (DateTimeOffset.UtcNow - frame.ReceivedAt).TotalMilliseconds);
+        double lag = (DateTimeOffset.UtcNow - frame.ReceivedAt).TotalMilliseconds;
+        Volatile.Write(ref _lagMs, lag);
+        if (lag > Volatile.Read(ref _maxLagMs)) Volatile.Write(ref _maxLagMs, lag);
     }
 
     private async Task EmitAsync(int trackId, bool final, CancellationToken ct)
@@ -170,6 +202,13 @@ public sealed class StreamAnalyzer
         if (!_shots.TryGetValue(trackId, out var shot)) return;
         if (final) _shots.Remove(trackId);
         if (shot.BestImage is not { } image) return;
+        shot.BestImage = null; // this method now holds the shot's reference and releases it at the end
+        try { await EmitCoreAsync(shot, image, trackId, final, ct).ConfigureAwait(false); }
+        finally { image.Release(); }
+    }
+
+    private async Task EmitCoreAsync(TrackShot shot, VideoFrame image, int trackId, bool final, CancellationToken ct)
+    {
         var ev = new SnapshotEvent
         {
             Stream = _o.Name, TrackId = trackId, Label = shot.Label, Score = Math.Round(shot.BestScore, 4),
@@ -180,12 +219,24 @@ public sealed class StreamAnalyzer
         if (!final)
         {
             // Interval snapshot of a long track: a new window starts with the next frame.
-            shot.BestQuality = -1; shot.BestImage = null; shot.WindowStart = shot.LastFrame + 1;
+            shot.BestQuality = -1; shot.WindowStart = shot.LastFrame + 1;
         }
         if (ev.Quality < _o.MinQuality) { Interlocked.Increment(ref _belowQuality); return; }
-        using var mat = Mat.FromPixelData(image.Height, image.Width, MatType.CV_8UC3, image.Bgr);
+        using var mat = image.ToBgr();
         var rect = ShotQuality.PaddedRect(new BoxXyxy(ev.Box[0], ev.Box[1], ev.Box[2], ev.Box[3]), _o.CropPadding, image.Width, image.Height);
         using var crop = new Mat(mat, rect);
+        if (_models.Attributes is { } attributes)
+        {
+            var classes = attributes.PredictDecoded([crop], [_o.Name])[0].Classes;
+            ev = ev with { Attributes = classes.ToDictionary(c => c.Label, c => Math.Round(c.Score, 4), StringComparer.Ordinal) };
+        }
+        if (_models.Features is { } features)
+        {
+            var vector = features.PredictDecoded([crop], [_o.Name])[0].Embedding
+                ?? throw new Core.Errors.SeerException(Core.Errors.ErrorCodes.InvalidInput,
+                    $"--features model '{features.Model.Path}' gave no feature vector", features.Model.Path);
+            ev = ev with { Feature = vector };
+        }
         var jpeg = new ImageEncodingParam(ImwriteFlags.JpegQuality, 90);
         var snapshot = new Snapshot(ev, crop.ImEncode(".jpg", jpeg), mat.ImEncode(".jpg", jpeg), _predictor.Model.Path);
         foreach (var sink in _sinks) await sink.WriteAsync(snapshot, ct).ConfigureAwait(false);

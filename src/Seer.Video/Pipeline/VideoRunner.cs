@@ -6,25 +6,32 @@ namespace Seer.Video.Pipeline;
 public sealed record VideoRunResult(IReadOnlyList<StreamHealth> Streams, IReadOnlyDictionary<string, SinkStats> Sinks, double Seconds);
 
 /// <summary>
-/// Runs several streams at once with one shared predictor (ONNX Runtime sessions are thread-safe) and shared sinks, until
-/// every file has ended or <c>maxSeconds</c> has passed (network streams run until then or until cancelled).
+/// Runs several streams at once with one shared predictor behind one <see cref="FrameDetector"/> (frames of different
+/// streams batched into one ONNX Runtime Run, up to the predictor's batch size) and shared sinks, until every file has
+/// ended or <c>maxSeconds</c> has passed (network streams run until then or until cancelled).
 /// The sinks are flushed and disposed at the end.
 /// </summary>
 public sealed class VideoRunner
 {
     private readonly List<StreamAnalyzer> _streams;
     private readonly IReadOnlyList<ISnapshotSink> _sinks;
+    private readonly FrameDetector _detector;
 
-    public VideoRunner(IEnumerable<StreamOptions> streams, Predictor predictor, IReadOnlyList<ISnapshotSink> sinks)
+    public VideoRunner(IEnumerable<StreamOptions> streams, Predictor predictor, IReadOnlyList<ISnapshotSink> sinks, SnapshotModels? models = null)
     {
         _sinks = sinks;
-        _streams = streams.Select(s => new StreamAnalyzer(s, predictor, sinks)).ToList();
+        var options = streams.ToList();
+        foreach (var o in options) o.Validate();
+        _detector = new FrameDetector(predictor);
+        _streams = options.Select(s => new StreamAnalyzer(s, _detector, sinks, models)).ToList();
         var dup = _streams.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null)
             throw new Core.Errors.SeerException(Core.Errors.ErrorCodes.InvalidOptions, $"two streams are named '{dup.Key}'; give sources distinct names");
     }
 
     public IReadOnlyList<StreamAnalyzer> Streams => _streams;
+    /// <summary>The shared detector (its counters give the mean batch).</summary>
+    public FrameDetector Detector => _detector;
 
     public async Task<VideoRunResult> RunAsync(double? maxSeconds, CancellationToken cancellationToken)
     {
@@ -40,6 +47,7 @@ public sealed class VideoRunner
         }
         finally
         {
+            await _detector.DisposeAsync().ConfigureAwait(false);
             foreach (var sink in _sinks) await sink.DisposeAsync().ConfigureAwait(false);
         }
         if (first is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();

@@ -84,8 +84,9 @@ public sealed class ImportOperation : IFlowOperation
             Format = format, Source = path, MaxPixels = (long)(context.OptionalNumber(inputs, "max_pixels") ?? 100_000_000),
         };
         var importer = Seer.Formats.FormatRegistry.GetImporter(format);
-        using var files = Seer.Formats.FileSources.Open(path);
-        var read = importer.Read(files, new Seer.Core.Interchange.ImportOptions { MaxPixels = request.MaxPixels });
+        using var files = Seer.Formats.FileSources.Open(path, cancellationToken);
+        var read = await Seer.Formats.FileSources.ReadAsync(importer, files, new Seer.Core.Interchange.ImportOptions { MaxPixels = request.MaxPixels },
+            cancellationToken).ConfigureAwait(false);
         using var workspace = Workspace.Open(context.Home);
         var result = await new Seer.Data.Import.ImportPipeline(workspace).RunAsync(read, request, context.Progress, cancellationToken).ConfigureAwait(false);
         return new JsonObject

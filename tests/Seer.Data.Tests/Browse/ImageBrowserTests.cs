@@ -95,4 +95,52 @@ public class ImageBrowserTests
         Assert.Throws<SeerException>(() => browser.Query(Set, new ImageQuery { Limit = 0 }));
         Assert.Throws<SeerException>(() => browser.Query(Set, new ImageQuery { State = "maybe" }));
     }
+
+    [Fact]
+    public async Task LabelSortedByField_AndTheVersionsOrder_AnswerFromIndexRanges_LikeTheSameQueryInMemory()
+    {
+        using var t = new TempWorkspace();
+        await SeedAsync(t.Workspace);
+        var browser = new ImageBrowser(t.Workspace);
+        // Values with ties for 30 of the 40 images (the rest have none): ties break by index, images without a value come last.
+        var values = Enumerable.Range(0, 30).ToDictionary(i => i, i => (double)((i * 7) % 30 % 6));
+        browser.RecordFieldRun(Set, "score", "test", null, null, values);
+        var all = t.Workspace.OpenSnapshot(Set).Images.Select((img, i) => (img, i)).ToList();
+
+        foreach (string label in new[] { "cat", "car", "bird" })
+            foreach (bool desc in new[] { false, true })
+            {
+                var carrying = all.Where(x => x.img.Tags.Contains(label) || x.img.Objects.Any(o => o.Label == label)).ToList();
+                var withValue = carrying.Where(x => values.ContainsKey(x.i));
+                var ordered = (desc ? withValue.OrderByDescending(x => values[x.i]).ThenByDescending(x => x.i) : withValue.OrderBy(x => values[x.i]).ThenBy(x => x.i))
+                    .Concat(desc ? carrying.Where(x => !values.ContainsKey(x.i)).OrderByDescending(x => x.i) : carrying.Where(x => !values.ContainsKey(x.i)).OrderBy(x => x.i))
+                    .Select(x => x.i).ToList();
+                Assert.True(ordered.Count > 3, label);
+                string order = desc ? "desc" : "asc";
+                // Pages of 3 across the boundary between images with and without a value, fast path and general path
+                // (a file-name filter every image passes forces the general SQL) against the same order in memory.
+                for (int offset = 0; offset <= ordered.Count; offset += 3)
+                {
+                    var fast = browser.Query(Set, new ImageQuery { Label = label, Sort = "score", Order = order, Offset = offset, Limit = 3 });
+                    var general = browser.Query(Set, new ImageQuery { Label = label, Sort = "score", Order = order, Offset = offset, Limit = 3, Text = ".jpg" });
+                    Assert.Equal(ordered.Count, fast.Total);
+                    Assert.Equal(ordered.Skip(offset).Take(3), fast.Images.Select(b => b.Index));
+                    Assert.Equal(general.Images.Select(b => b.Index), fast.Images.Select(b => b.Index));
+                    Assert.Equal(general.Total, fast.Total);
+                }
+                var bounded = browser.Query(Set, new ImageQuery { Label = label, Sort = "score", Order = order, Field = "score", Min = 2, Max = 4, Limit = 100 });
+                var expected = ordered.Where(i => values.TryGetValue(i, out double v) && v is >= 2 and <= 4).ToList();
+                Assert.Equal(expected.Count, bounded.Total);
+                Assert.Equal(expected, bounded.Images.Select(b => b.Index));
+            }
+
+        // The version's order unfiltered: the page's indices are the offsets (both orders), and past the end is empty.
+        Assert.Equal(Enumerable.Range(37, 3), browser.Query(Set, new ImageQuery { Offset = 37, Limit = 10 }).Images.Select(b => b.Index));
+        Assert.Equal([39, 38], browser.Query(Set, new ImageQuery { Order = "desc", Limit = 2 }).Images.Select(b => b.Index));
+        Assert.Equal([1, 0], browser.Query(Set, new ImageQuery { Order = "desc", Offset = 38, Limit = 5 }).Images.Select(b => b.Index));
+        var past = browser.Query(Set, new ImageQuery { Offset = 40 });
+        Assert.Empty(past.Images);
+        Assert.Equal(40, past.Total);
+        Assert.Equal(all[5].img.FileName, browser.Query(Set, new ImageQuery { Offset = 5, Limit = 1 }).Images[0].Image.FileName);
+    }
 }

@@ -44,6 +44,71 @@ public sealed class OwnershipTests
     }
 
     [Fact]
+    public async Task An_image_blob_is_readable_only_through_a_dataset_the_caller_can_see()
+    {
+        await using var host = await ServerHost.StartAsync();
+        var owner = host.Member();
+        var other = host.As(AddMember(host, "mallory"));
+        await PathConfinementTests.ImportVocAsync(host, owner, "voc");
+        var images = await owner.GetFromJsonAsync<JsonElement>("/api/datasets/voc/images");
+        string hash = images.GetProperty("images")[0].GetProperty("hash").GetString()!;
+        string[] routes = [$"/api/blobs/{hash}", $"/api/blobs/{hash}/thumbnail?size=32"];
+
+        foreach (var route in routes)
+        {
+            Assert.True((await owner.GetAsync(route)).StatusCode == HttpStatusCode.OK, route);
+            Assert.True((await host.Admin().GetAsync(route)).StatusCode == HttpStatusCode.OK, route);
+            var refused = await other.GetAsync(route);
+            Assert.True(refused.StatusCode == HttpStatusCode.NotFound, route);
+            // The same answer as for a hash nobody stored.
+            var unknown = await other.GetAsync(route.Replace(hash, new string('0', 64), StringComparison.Ordinal));
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        }
+        // A blob no dataset refers to (stored, never committed): admins only.
+        var loose = await host.Service<Seer.Data.Workspace>().Blobs.PutAsync(new MemoryStream([1, 2, 3, 4]), CancellationToken.None);
+        Assert.Equal(HttpStatusCode.NotFound, (await owner.GetAsync($"/api/blobs/{loose.Sha256}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await host.Admin().GetAsync($"/api/blobs/{loose.Sha256}")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await owner.PostAsync("/api/datasets/voc/share", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync(routes[0])).StatusCode);
+    }
+
+    [Fact]
+    public async Task Another_members_private_feature_group_is_not_found_until_shared_and_then_read_only()
+    {
+        await using var host = await ServerHost.StartAsync();
+        var owner = host.Member();
+        var other = host.As(AddMember(host, "mallory"));
+        var json = (string text) => new StringContent(text, System.Text.Encoding.UTF8, "application/json");
+        Assert.Equal(HttpStatusCode.Created, (await owner.PostAsync("/api/groups", json("""{"name":"people","dim":2,"index":"exact"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await owner.PostAsync("/api/groups/people/items", json("""{"items":[{"id":"ann","vector":[1,0]}]}"""))).StatusCode);
+
+        Assert.DoesNotContain("people", Names(await other.GetFromJsonAsync<JsonElement>("/api/groups")));
+        foreach (var route in new[] { "/api/groups/people", "/api/groups/people/items/ann" })
+            Assert.True((await other.GetAsync(route)).StatusCode == HttpStatusCode.NotFound, route);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsync("/api/groups/people/search", json("""{"vector":[1,0]}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsync("/api/groups/people/items", json("""{"items":[{"id":"eve","vector":[0,1]}]}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.DeleteAsync("/api/groups/people/items/ann")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsync("/api/groups/people/share", null)).StatusCode);
+        Assert.Contains("people", Names(await host.Admin().GetFromJsonAsync<JsonElement>("/api/groups")));
+        Assert.Equal(HttpStatusCode.OK, (await host.Admin().GetAsync("/api/groups/people")).StatusCode);
+
+        // Shared: every member reads and searches it; only its owner or an admin changes it.
+        Assert.Equal(HttpStatusCode.OK, (await owner.PostAsync("/api/groups/people/share", null)).StatusCode);
+        Assert.Contains("people", Names(await other.GetFromJsonAsync<JsonElement>("/api/groups")));
+        Assert.Equal(HttpStatusCode.OK, (await other.PostAsync("/api/groups/people/search", json("""{"vector":[1,0]}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.PostAsync("/api/groups/people/items", json("""{"items":[{"id":"eve","vector":[0,1]}]}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.PostAsync("/api/groups/people/share", json("""{"shared":false}"""))).StatusCode);
+        Assert.Equal(1, (await owner.GetFromJsonAsync<JsonElement>("/api/groups/people")).GetProperty("items").GetInt32());
+
+        // Deleted (an admin's), the name is free: whoever makes it next owns it.
+        Assert.Equal(HttpStatusCode.NoContent, (await host.Admin().DeleteAsync("/api/groups/people")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await other.PostAsync("/api/groups", json("""{"name":"people","dim":2,"index":"exact"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await owner.GetAsync("/api/groups/people")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("/api/groups/people")).StatusCode);
+    }
+
+    [Fact]
     public async Task Another_members_job_is_hidden_and_only_its_owner_or_an_admin_cancels_or_retries_it()
     {
         await using var host = await ServerHost.StartAsync();

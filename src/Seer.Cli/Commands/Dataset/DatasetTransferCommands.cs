@@ -71,7 +71,8 @@ internal static class DatasetTransferCommands
     {
         var importer = FormatRegistry.GetImporter(request.Format);
         using var files = FileSources.Open(source, ct);
-        var read = FileSources.Read(importer, files, new ImportOptions { MaxPixels = request.MaxPixels, AnnotationFile = annotationFile });
+        var read = await FileSources.ReadAsync(importer, files, new ImportOptions { MaxPixels = request.MaxPixels, AnnotationFile = annotationFile }, ct)
+            .ConfigureAwait(false);
         using var ws = Workspace.Open(home);
         return await CliProgress.RunAsync(showProgress, $"importing {Markup.Escape(request.Dataset)}",
             progress => new ImportPipeline(ws).RunAsync(read, request, progress, ct)).ConfigureAwait(false);

@@ -7,6 +7,7 @@ using Seer.Data.Browse;
 using Seer.Data.Operations;
 using Seer.Evaluation;
 using Seer.Hosting.Models;
+using Seer.Hosting.Search;
 using Seer.Inference;
 using Seer.Inference.Processing;
 using Seer.Mining.Fields;
@@ -19,19 +20,22 @@ namespace Seer.Hosting.Jobs.Kinds;
 /// as a run (Seer.Data.Browse.ImageBrowser) the data browser filters and sorts on: always `duplicates` (near-duplicate
 /// group size by perceptual hash); with a model, `uniqueness` (feature-space neighbours, Seer.Mining.Fields), and for a
 /// classifier `mistakenness` (1 − p(label)) and `correct` (top-1 = label, 0/1), for a detector `eval_tp`, `eval_fp`,
-/// `eval_fn` (per-image matches at score 0.25, IoU 0.5, Seer.Evaluation). Resumable: a rerun records fresh runs.
+/// `eval_fn` (per-image matches at score 0.25, IoU 0.5, Seer.Evaluation). The model's feature vectors are kept as a
+/// feature group (<see cref="VersionEmbeddings"/>) for "more like this" and the 2-D map. Resumable: a rerun records fresh runs.
 /// </summary>
 public sealed class FieldsJobHandler : IJobHandler
 {
     private readonly Workspace _workspace;
     private readonly ModelCatalog _models;
     private readonly ImageBrowser _browser;
+    private readonly VersionEmbeddings _embeddings;
 
-    public FieldsJobHandler(Workspace workspace, ModelCatalog models, ImageBrowser browser)
+    public FieldsJobHandler(Workspace workspace, ModelCatalog models, ImageBrowser browser, VersionEmbeddings embeddings)
     {
         _workspace = workspace;
         _models = models;
         _browser = browser;
+        _embeddings = embeddings;
     }
 
     public string Kind => "fields";
@@ -67,6 +71,7 @@ public sealed class FieldsJobHandler : IJobHandler
         int k = p.K ?? 10;
         int threshold = p.Threshold ?? 6;
         var recorded = new List<string>();
+        string? embeddings = null;
         int n = snapshot.Images.Count;
 
         context.Report(new Core.Progress.WorkProgress("perceptual hashes", 0, n));
@@ -117,6 +122,9 @@ public sealed class FieldsJobHandler : IJobHandler
             }
             if (features.Count == n && n > 1)
             {
+                // Kept for "more like this" and the version's map (Seer.Search, one group per version and model).
+                _embeddings.Store(snapshot.Version, modelName, features);
+                embeddings = VersionEmbeddings.GroupName(snapshot.Version, modelName);
                 _browser.RecordFieldRun(at, "uniqueness", "mean cosine distance to the k nearest neighbours in the model's features, scaled to max 1", new { k }, modelName,
                     Values(SampleFields.Uniqueness(features, k)));
                 recorded.Add("uniqueness");
@@ -135,7 +143,7 @@ public sealed class FieldsJobHandler : IJobHandler
             Record("eval_fn", "false negatives at score 0.25, IoU 0.5", new { score = 0.25, iou = 0.5 }, fn);
         }
         context.Log($"recorded {string.Join(", ", recorded)} over {snapshot.Name}@{snapshot.Version[..10]} ({n} images)");
-        return new { Dataset = snapshot.Name, snapshot.Version, Model = modelName, Fields = recorded, Images = n };
+        return new { Dataset = snapshot.Name, snapshot.Version, Model = modelName, Fields = recorded, Images = n, Embeddings = embeddings };
     }
 
     private static Dictionary<int, double> Values(IEnumerable<double> values) =>

@@ -72,7 +72,7 @@ public sealed class ImportJobHandler : IJobHandler
     private async Task<object?> RunAsync(JobContext context, string dataset, string format, string path, CancellationToken cancellationToken)
     {
         using var source = FileSources.Open(path, cancellationToken);
-        var read = FileSources.Read(FormatRegistry.GetImporter(format), source, new ImportOptions());
+        var read = await FileSources.ReadAsync(FormatRegistry.GetImporter(format), source, new ImportOptions(), cancellationToken).ConfigureAwait(false);
         foreach (var issue in read.Warnings.Take(50)) context.Warn($"{issue.File}: {issue.Reason}");
         var result = await new ImportPipeline(_workspace).RunAsync(read,
             new ImportRequest(dataset) { Format = format, Source = path, Parallelism = context.CpuThreads }, context, cancellationToken).ConfigureAwait(false);

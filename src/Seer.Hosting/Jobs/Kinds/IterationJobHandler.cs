@@ -6,6 +6,7 @@ using Seer.Core.Datasets;
 using Seer.Core.Errors;
 using Seer.Core.Progress;
 using Seer.Data;
+using Seer.Hosting.Access;
 using Seer.Hosting.Accounts;
 using Seer.Hosting.Projects;
 using Seer.Mining;
@@ -30,13 +31,15 @@ public sealed class IterationJobHandler : IJobHandler
     private readonly ProjectStore _projects;
     private readonly IJobQueue _queue;
     private readonly AccountStore _accounts;
+    private readonly ResourceAccess _resources;
 
-    public IterationJobHandler(Workspace workspace, ProjectStore projects, IJobQueue queue, AccountStore accounts)
+    public IterationJobHandler(Workspace workspace, ProjectStore projects, IJobQueue queue, AccountStore accounts, ResourceAccess resources)
     {
         _workspace = workspace;
         _projects = projects;
         _queue = queue;
         _accounts = accounts;
+        _resources = resources;
     }
 
     public string Kind => "iteration";
@@ -123,7 +126,15 @@ public sealed class IterationJobHandler : IJobHandler
         var events = new EventLog(context, total);
         context.Log($"project {project.Name} ({project.Task}): bringing it to round {round} with {MiningOptions.StrategyName(settings.Strategy)}, top {settings.TopK}, " +
                     (settings.Oracle is { } o ? $"oracle {o}" : $"labels from {settings.Tool}"));
-        var outcome = await new IterationRunner(_workspace, _projects).RunAsync(project, round, settings, events, cancellationToken).ConfigureAwait(false);
+        IterationOutcome outcome;
+        try
+        {
+            outcome = await new IterationRunner(_workspace, _projects).RunAsync(project, round, settings, events, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ClaimOutputs(project, by);
+        }
         if (outcome.Waiting is { } w) context.Warn(w.Instructions(project.Name));
         var history = ProjectJson.History(outcome.History);
         var rounds = new JsonArray(history.OfType<JsonObject>().Select(h => (JsonNode?)new JsonObject
@@ -145,6 +156,23 @@ public sealed class IterationJobHandler : IJobHandler
         };
         // a round waiting for labels is not a success: the job ends "waiting" and the next iteration job continues the round
         return outcome.Waiting is null ? result : new JobWaitingResult(result);
+    }
+
+    /// <summary>
+    /// What the project's rounds make — the models they train and the datasets they commit (NAME-train, NAME-mined,
+    /// NAME-labels-rN) — belongs to the project's owner (private to them, like the project); a project without an owner
+    /// is everyone's, so its outputs are claimed by the submitting user and shared. Run also when the job fails or is
+    /// cancelled: a round's model exists from the moment it is trained. A thing that already has an owner keeps it.
+    /// </summary>
+    private void ClaimOutputs(Project project, string submittedBy)
+    {
+        string owner = project.Owner ?? submittedBy;
+        bool shared = project.Owner is null;
+        var rounds = _projects.Iterations(project.Id);
+        foreach (var model in rounds.Select(i => i.Model).OfType<string>().Distinct(StringComparer.Ordinal))
+            _resources.Claim(ResourceKinds.Model, model, owner, shared);
+        foreach (var dataset in new[] { project.TrainDataset, project.MinedDataset }.Concat(rounds.Select(r => project.LabelsDataset(r.Round))))
+            if (_workspace.Metadata.FindHead(dataset) is not null) _resources.Claim(ResourceKinds.Dataset, dataset, owner, shared);
     }
 
     /// <summary>Each step event becomes a log line; finished and skipped steps move the progress bar.</summary>
