@@ -24,6 +24,7 @@ using Seer.Video.Sinks;
 double seconds = 120;
 int[] counts = [4, 8, 12, 16, 20, 24];
 int threads = 2, batch = 16, costStreams = 8;
+bool cost = true;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -33,6 +34,7 @@ for (int i = 0; i < args.Length; i++)
         case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--batch": batch = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--cost-streams": costStreams = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--no-cost": cost = false; break;
         default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
     }
 }
@@ -61,6 +63,7 @@ try
     Console.WriteLine($"VideoBench {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {Load()}; " +
                       $"fcos-lite 320 (width 32, 2 head convs, untrained), ORT intra-op threads {threads}, batch up to {batch}");
 
+    if (!cost) costStreams = 1; // the real-time sweep alone still needs the bare figures for its ratio column
     // 1a. Bare decode: every frame of the clip, once per stream of the cost run.
     var cpu = Cpu.Now();
     var sw = Stopwatch.StartNew();
@@ -111,6 +114,7 @@ try
     // Warm-up of the pipeline's code (JIT), outside the timing: one stream, 2 s.
     await new VideoRunner([new StreamOptions { Name = "warm", Source = clip, AnalysisFps = 5 }], predictor, []).RunAsync(2, CancellationToken.None);
 
+    if (cost) {
     // 1c. The pipeline on the same frames: costStreams file streams at once, 5 fps, tracking, disk sink.
     var fileStreams = Enumerable.Range(0, costStreams).Select(k => new StreamOptions { Name = $"f{k}", Source = clip, AnalysisFps = 5 }).ToList();
     int gen2 = GC.CollectionCount(2);
@@ -131,6 +135,8 @@ try
     Console.WriteLine($"  GC: {GC.CollectionCount(2) - gen2} gen2 collections, {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:0} ms paused");
     Console.WriteLine($"ratio bare/pipeline at batch {meanBatch:0.0}: {Bare(meanBatch) / pipeCpuMs:0.00} (CPU: bare {Bare(meanBatch):0.00} ms), " +
                       $"{Bare(meanBatch, wall: true) / pipeWallMs:0.00} (wall)   aim >= 0.9; load average {Load()}");
+
+    }
 
     // 2. Real time.
     int best = 0;
@@ -161,7 +167,7 @@ try
             }
             double lag = live.Streams.Max(s => s.MaxLagMs);
             maxLag = Math.Max(maxLag, lag);
-            lags.Add(live.Streams.Average(s => s.Health.LagMs));
+            lags.Add(live.Streams.Max(s => s.Health.LagMs));
         }
         var result = await run;
         var used = Cpu.Now() - cpu;
@@ -169,20 +175,24 @@ try
         double window = seconds - 5;
         double analysedFps = (result.Streams.Sum(s => s.Analysed) - analysedAtWarm) / window / n;
         double inputFps = result.Streams.Average(s => s.Frames / seconds);
-        bool ok = maxLag < 1000 && dropped == 0;
+        // Sustained: lag under 1 s, and at most 1 % of the frames due dropped (a live source that was starved of CPU by
+        // other processes delivers a burst when it catches up; the one-frame slot drops rather than queueing it).
+        long due = result.Streams.Sum(s => s.Analysed) - analysedAtWarm + dropped;
+        bool ok = maxLag < 1000 && dropped <= 0.01 * due;
         var (lr, li) = live.Detector.Counters;
         double liveBatch = (double)li / Math.Max(1, lr);
         long liveAnalysed = result.Streams.Sum(s => s.Analysed);
         double liveMs = used.Total * 1000 / Math.Max(1, liveAnalysed);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"N={n,2}: input {inputFps:0.0} fps/stream, analysed {analysedFps:0.00} fps/stream, mean lag {(lags.Count > 0 ? lags.Average() : 0):0} ms, max lag {maxLag:0} ms, " +
-            $"dropped {dropped}, mean batch {liveBatch:0.0}, CPU {used.Total / seconds:0.00} cores ({used.Children / seconds:0.00} ffmpeg), " +
+            $"N={n,2}: input {inputFps:0.0} fps/stream, analysed {analysedFps:0.00} fps/stream, mean lag {(lags.Count > 0 ? lags.Average() : 0):0} ms, " +
+            $"p99 lag {(lags.Count > 0 ? lags.Order().ElementAt((int)(0.99 * (lags.Count - 1))) : 0):0} ms, max lag {maxLag:0} ms, " +
+            $"dropped {dropped} of {due}, mean batch {liveBatch:0.0}, CPU {used.Total / seconds:0.00} cores ({used.Children / seconds:0.00} ffmpeg), " +
             $"{liveMs:0.00} CPU ms per analysed frame (bare/pipeline {Bare(liveBatch) / liveMs:0.00}), " +
             $"load {loadBefore} -> {Load()} -> {(ok ? "sustained" : "NOT sustained")}"));
         if (!ok) break;
         best = n;
     }
-    Console.WriteLine($"largest N sustained for {seconds:0} s (lag < 1 s, nothing dropped): {best}   aim: 16");
+    Console.WriteLine($"largest N sustained for {seconds:0} s (lag < 1 s, at most 1 % dropped): {best}   aim: 16; load average {Load()}");
     return 0;
 }
 finally

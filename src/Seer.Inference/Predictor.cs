@@ -16,7 +16,8 @@ public sealed class Predictor
 {
     private readonly Preprocessor _pre;
     // Full-size input tensors handed back after Run by PredictStream / Predict (a few MB each: reuse, not LOH churn).
-    private readonly System.Collections.Concurrent.ConcurrentBag<float[]> _tensorPool = [];
+    // Keyed by length: a batch smaller than BatchSize (a video frame or two, the last chunk) reuses its own size.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, System.Collections.Concurrent.ConcurrentBag<float[]>> _tensorPool = new();
 
     public Predictor(OnnxModel model, PredictorOptions? options = null)
     {
@@ -141,7 +142,9 @@ public sealed class Predictor
             var decoded = Enumerable.Range(start, n).Select(i => originalSizes is null
                 ? new ImageDecoder.Decoded(images[i], images[i].Width, images[i].Height)
                 : new ImageDecoder.Decoded(images[i], originalSizes[i].Width, originalSizes[i].Height)).ToArray();
-            results.AddRange(Run(PrepareDecoded(decoded, names.Skip(start).Take(n).ToArray(), pooled: false)));
+            var batch = PrepareDecoded(decoded, names.Skip(start).Take(n).ToArray(), pooled: true);
+            results.AddRange(Run(batch));
+            Recycle(batch);
         }
         return results;
     }
@@ -165,7 +168,7 @@ public sealed class Predictor
         int item = _pre.ItemLength;
         long length = (long)runBatch * item;
         float[]? tensor = null;
-        if (pooled && runBatch == BatchSize && _tensorPool.TryTake(out var reused)) tensor = reused;
+        if (pooled && _tensorPool.TryGetValue(length, out var bag) && bag.TryTake(out var reused)) tensor = reused;
         if (tensor is null || tensor.Length != length) tensor = new float[length];
         else tensor.AsSpan(n * item).Clear(); // a reused tensor: items past n (fixed-batch padding) back to zero
         var transforms = new ImageTransform[n];
@@ -180,8 +183,9 @@ public sealed class Predictor
     /// <summary>Hands a batch's tensor back for reuse once its Run has returned (only batches this class prepared).</summary>
     private void Recycle(PreparedBatch batch)
     {
-        if (batch.Tensor.Length == (long)BatchSize * _pre.ItemLength && _tensorPool.Count < PrefetchBatches + 1)
-            _tensorPool.Add(batch.Tensor);
+        if (batch.Tensor.Length % _pre.ItemLength != 0 || batch.Tensor.Length > (long)BatchSize * _pre.ItemLength) return;
+        var bag = _tensorPool.GetOrAdd(batch.Tensor.Length, _ => []);
+        if (bag.Count < PrefetchBatches + 1) bag.Add(batch.Tensor);
     }
 
     /// <summary>Runs a prepared batch and decodes the outputs.</summary>

@@ -92,6 +92,32 @@ public sealed class VideoPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task NonIntegerRateCap_FfmpegKeepsExactlyTheFramesSeerNumbers()
+    {
+        // 10 fps source, 3 fps analysis: source frame n (from 0) is analysed when floor(n·3/10) passes an integer —
+        // n = 0, 4, 7, 10, 14, ... (12 of 40). ffmpeg's select filter drops the rest before the pipe; the numbers Seer
+        // gives the frames that come out must be those frames: the boxes match the markers of that very frame best.
+        string video = Path.Combine(_dir, "markers.avi");
+        var gt = MarkerVideo.WriteVideo(video, null, 40, 10, TwoMarkers());
+        string tracks = Path.Combine(_dir, "tracks.txt");
+        var runner = new VideoRunner([new StreamOptions { Name = "cam", Source = video, AnalysisFps = 3, TracksPath = tracks }],
+            MarkerPredictor(_dir), []);
+        var h = Assert.Single((await runner.RunAsync(60, CancellationToken.None)).Streams);
+        var expected = Enumerable.Range(0, 40).Where(n => n == 0 || Math.Floor(n * 3 / 10.0) > Math.Floor((n - 1) * 3 / 10.0)).Select(n => (long)n + 1).ToList();
+        Assert.Equal([1L, 5, 8, 11, 15, 18, 21, 25, 28, 31, 35, 38], expected);
+        Assert.Equal((40L, 12L, 0L), (h.Frames, h.Analysed, h.Dropped));
+        var rows = MotFile.Read(tracks);
+        Assert.True(rows.Count >= 16, $"{rows.Count} rows");
+        Assert.All(rows, r => Assert.Contains((long)r.Frame, expected));
+        double MeanIoU(int shift) => rows.Average(r => gt.Where(g => g.Frame == r.Frame + shift)
+            .Select(g => Seer.Core.Geometry.BoxXyxy.IoU(g.Box, r.Box)).DefaultIfEmpty(0).Max());
+        double at = MeanIoU(0), before = MeanIoU(-1), after = MeanIoU(1);
+        // Track boxes are the Kalman state (lagging a little behind motion of 40 px per analysed frame), so the margin is
+        // small, but a numbering one frame off would make a neighbour the best match.
+        Assert.True(at > before && at > after, $"mean IoU at the numbered frame {at:0.000}, one before {before:0.000}, one after {after:0.000}");
+    }
+
+    [Fact]
     public async Task MissingFile_IsASeerErrorNamingIt()
     {
         var runner = new VideoRunner([new StreamOptions { Name = "x", Source = Path.Combine(_dir, "nope.mp4") }], MarkerPredictor(_dir), []);

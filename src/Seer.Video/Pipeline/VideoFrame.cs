@@ -61,7 +61,7 @@ public sealed record VideoFrame(long Number, byte[] I420, int Width, int Height,
     {
         if (width == Width && height == Height) return ToBgr();
         int ew = (width + 1) & ~1, eh = (height + 1) & ~1;
-        var small = new byte[ew * eh * 3 / 2];
+        var small = System.Buffers.ArrayPool<byte>.Shared.Rent(ew * eh * 3 / 2);
         var handle = GCHandle.Alloc(small, GCHandleType.Pinned);
         try
         {
@@ -87,6 +87,10 @@ public sealed record VideoFrame(long Number, byte[] I420, int Width, int Height,
                 return exact;
             }
         }
-        finally { handle.Free(); }
+        finally
+        {
+            handle.Free();
+            System.Buffers.ArrayPool<byte>.Shared.Return(small);
+        }
     }
 }
