@@ -29,6 +29,10 @@ int Arg(string name, int fallback)
     return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 }
 int perClass = Arg("--per-class", 600), testPerClass = Arg("--test-per-class", 300), valPerClass = Arg("--val-per-class", 200);
+// --losses softmax,arcface (default all four); --no-peer skips the PyTorch run (clustering studies).
+string[] losses = Array.IndexOf(args, "--losses") is int li and >= 0 && li + 1 < args.Length
+    ? args[li + 1].Split(',', StringSplitOptions.RemoveEmptyEntries) : ["softmax", "arcface", "cosface", "triplet"];
+bool peer = !args.Contains("--no-peer");
 int epochs = Arg("--epochs", 4), threads = Arg("--threads", 2), width = 32, dim = 64, batch = 64, p = 4;
 string root = FindRoot();
 string fm = Path.Combine(root, ".data", "fashion-mnist");
@@ -52,7 +56,7 @@ var rows = new List<(string Name, double Seconds, EmbeddingMetrics M)>();
 (float[] Test, float[] Val)? arcfaceEmbeddings = null;
 try
 {
-    foreach (string loss in new[] { "softmax", "arcface", "cosface", "triplet" })
+    foreach (string loss in losses)
     {
         var options = new TrainingOptions
         {
@@ -88,6 +92,8 @@ try
     }
 
     // PyTorch 1.13 ArcFace of the same network, same data, same budget.
+    if (peer)
+    {
     File.WriteAllBytes(Path.Combine(work, "train_x.u8"), trainIdx.SelectMany(i => trainImages[i]).ToArray());
     File.WriteAllBytes(Path.Combine(work, "train_y.u8"), trainIdx.Select(i => trainLabels[i]).ToArray());
     File.WriteAllBytes(Path.Combine(work, "test_x.u8"), testIdx.SelectMany(i => testImages[i]).ToArray());
@@ -110,6 +116,7 @@ try
             Console.WriteLine($"  pytorch arcface {seconds,7:0.0} s  R@1 {m.RecallAt1:0.0000}  MAP@R {m.MapAtR:0.0000}");
         }
     }
+    }
 
     Console.WriteLine();
     Console.WriteLine("| method | train s | Recall@1 | Recall@5 | MAP@R | TAR@FAR 1e-3 | EER |");
@@ -121,25 +128,32 @@ try
     if (arcfaceEmbeddings is var (testVectors, valVectors))
     {
         Console.WriteLine();
-        Console.WriteLine("| clustering (seer arcface embeddings) | threshold (tuned on val) | clusters | singletons | pairwise P | pairwise R | pairwise F | BCubed F |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| clustering (seer arcface embeddings) | k | merge | threshold (tuned on val) | clusters | singletons | pairwise P | pairwise R | pairwise F | BCubed F |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
         var valTruth = Labels(val).Select(l => l.ToString(CultureInfo.InvariantCulture)).ToList();
         var testTruth = Labels(test).Select(l => l.ToString(CultureInfo.InvariantCulture)).ToList();
-        var valGraph = KnnGraph.Build(valVectors, dim, 10);
-        var testGraph = KnnGraph.Build(testVectors, dim, 10);
-        foreach (var method in new[] { ClusterMethod.Components, ClusterMethod.ChineseWhispers })
+        // Variations: k of the graph (5, 10, 20), the centre merge on and off; thresholds 0.30-0.99 by 0.01.
+        foreach (int k in new[] { 5, 10, 20 })
         {
-            float best = 0;
-            double bestF = -1;
-            for (float t = 0.30f; t <= 0.951f; t += 0.025f)
+            var valGraph = KnnGraph.Build(valVectors, dim, k);
+            var testGraph = KnnGraph.Build(testVectors, dim, k);
+            foreach (bool merge in new[] { true, false })
+            foreach (var method in new[] { ClusterMethod.Components, ClusterMethod.ChineseWhispers })
             {
-                var r = Clusterer.Run(valGraph, new ClusteringOptions { Method = method, Threshold = t });
-                double f = ClusteringEvaluator.Evaluate(valTruth, Predicted(r)).PairwiseF;
-                if (f > bestF) (best, bestF) = (t, f);
+                if (method == ClusterMethod.Components && !merge) continue; // merging components changes nothing
+                float best = 0;
+                double bestF = -1;
+                for (int step = 30; step <= 99; step++)
+                {
+                    float t = step / 100f;
+                    var r = Clusterer.Run(valGraph, new ClusteringOptions { Method = method, Threshold = t, K = k, MergeCentres = merge });
+                    double f = ClusteringEvaluator.Evaluate(valTruth, Predicted(r)).PairwiseF;
+                    if (f > bestF) (best, bestF) = (t, f);
+                }
+                var result = Clusterer.Run(testGraph, new ClusteringOptions { Method = method, Threshold = best, K = k, MergeCentres = merge });
+                var cm = ClusteringEvaluator.Evaluate(testTruth, Predicted(result));
+                Console.WriteLine($"| {ClusterMethods.Name(method)} | {k} | {(merge ? "on" : "off")} | {best:0.00} | {cm.Clusters} | {cm.Singletons} | {cm.PairwisePrecision:0.0000} | {cm.PairwiseRecall:0.0000} | {cm.PairwiseF:0.0000} | {cm.BCubedF:0.0000} |");
             }
-            var result = Clusterer.Run(testGraph, new ClusteringOptions { Method = method, Threshold = best });
-            var cm = ClusteringEvaluator.Evaluate(testTruth, Predicted(result));
-            Console.WriteLine($"| {ClusterMethods.Name(method)} | {best:0.000} | {cm.Clusters} | {cm.Singletons} | {cm.PairwisePrecision:0.0000} | {cm.PairwiseRecall:0.0000} | {cm.PairwiseF:0.0000} | {cm.BCubedF:0.0000} |");
         }
     }
 }
