@@ -151,13 +151,16 @@ case "$cmd" in
     print_env
     ;;
   stop)
-    if [ -f "$dir/pg/data/PG_VERSION" ] && as_postgres "$pg_bin/pg_ctl" -D "$dir/pg/data" status >/dev/null 2>&1; then
-      as_postgres "$pg_bin/pg_ctl" -D "$dir/pg/data" -m fast -w stop >&2
-    fi
+    # s3rver first (a signal, done at once), then PostgreSQL (pg_ctl waits for the shutdown): a stop cut short
+    # (a watchdog killed with its test run) still leaves nothing running, since the server finishes a fast
+    # shutdown it was asked for on its own.
     if alive "$dir/s3/pid"; then
       pid=$(cat "$dir/s3/pid"); kill "$pid" 2>/dev/null || true
       for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
       kill -9 "$pid" 2>/dev/null || true
+    fi
+    if [ -f "$dir/pg/data/PG_VERSION" ] && as_postgres "$pg_bin/pg_ctl" -D "$dir/pg/data" status >/dev/null 2>&1; then
+      as_postgres "$pg_bin/pg_ctl" -D "$dir/pg/data" -m fast -w stop >&2
     fi
     rm -f "$dir/s3/pid" "$dir/env"
     ;;

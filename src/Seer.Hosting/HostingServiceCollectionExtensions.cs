@@ -56,6 +56,7 @@ public static class HostingServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, MiningJobHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, FieldsJobHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, SynthJobHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, FlowJobHandler>());
         services.TryAddSingleton(sp => new ProjectStore(sp.GetRequiredService<Workspace>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, IterationJobHandler>());
         return services;

@@ -110,6 +110,7 @@ public static class SeerServer
         TokenEndpoints.Map(api);
         SearchEndpoints.Map(api);
         StreamEndpoints.Map(api);
+        FlowEndpoints.Map(api);
         return app;
     }
 

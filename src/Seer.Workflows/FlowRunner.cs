@@ -36,6 +36,9 @@ public sealed class FlowRunner
 
     public IProgress<WorkProgress>? Progress { get; init; }
 
+    /// <summary>Called with the run id as soon as a new run is recorded (a job keeps it as its checkpoint, to resume).</summary>
+    public Action<string>? RunCreated { get; init; }
+
     /// <summary>The most branches seen running at once in the last run (for tests and benchmarks).</summary>
     public int PeakConcurrency { get; private set; }
 
@@ -54,6 +57,7 @@ public sealed class FlowRunner
         string runId = NewRunId();
         using var store = new FlowRunStore(home);
         store.CreateRun(new FlowRunInfo(runId, flow.Name, Path.GetFullPath(file), flow.SourceText, flow.SourceFormat, @params, "running", DateTimeOffset.UtcNow));
+        RunCreated?.Invoke(runId);
         return await ExecuteAsync(store, runId, flow, @params, cancellationToken).ConfigureAwait(false);
     }
 

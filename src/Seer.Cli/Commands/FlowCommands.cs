@@ -77,20 +77,7 @@ public sealed class FlowCommands : ICommandFactory
             var steps = store.ListSteps(info.Id);
             if (parse.GetValue(GlobalOptions.Json))
             {
-                Output.Json(new JsonObject
-                {
-                    ["run"] = info.Id, ["name"] = info.Name, ["state"] = info.State, ["file"] = info.File,
-                    ["params"] = info.Params.DeepClone(), ["outputs"] = info.Outputs?.DeepClone(), ["error"] = info.Error,
-                    ["created_at"] = info.CreatedAt, ["finished_at"] = info.FinishedAt,
-                    ["steps"] = new JsonArray(steps.Select(s => (JsonNode)new JsonObject
-                    {
-                        ["key"] = s.Key, ["step"] = s.StepId, ["branch"] = s.Branch, ["state"] = s.State,
-                        ["inputs"] = s.Inputs?.DeepClone(), ["outputs"] = s.Outputs?.DeepClone(), ["card"] = s.Card,
-                        ["started_at"] = s.StartedAt, ["finished_at"] = s.FinishedAt,
-                        ["seconds"] = s.StartedAt is { } a && s.FinishedAt is { } b ? Math.Round((b - a).TotalSeconds, 3) : null,
-                        ["error"] = s.Error,
-                    }).ToArray()),
-                });
+                Output.Json(FlowRunJson.Detail(info, steps));
                 return Task.FromResult(0);
             }
             Console.WriteLine($"{info.Id} ({info.Name}): {info.State}{(info.Error is null ? "" : ": " + info.Error)}");
@@ -116,11 +103,7 @@ public sealed class FlowCommands : ICommandFactory
             var runs = store.ListRuns();
             if (parse.GetValue(GlobalOptions.Json))
             {
-                Output.Json(new JsonArray(runs.Select(r => (JsonNode)new JsonObject
-                {
-                    ["run"] = r.Id, ["name"] = r.Name, ["state"] = r.State, ["file"] = r.File,
-                    ["created_at"] = r.CreatedAt, ["finished_at"] = r.FinishedAt, ["outputs"] = r.Outputs?.DeepClone(),
-                }).ToArray()));
+                Output.Json(new JsonArray(runs.Select(r => (JsonNode)FlowRunJson.Summary(r)).ToArray()));
                 return Task.FromResult(0);
             }
             var table = new Table().AddColumns("run", "flow", "state", "started", "outputs");

@@ -104,10 +104,17 @@ public sealed class ModelCommands : ICommandFactory
             string model = parse.GetValue(id)!;
             var metrics = await Task.Run(() =>
             {
-                if (!File.Exists(model) && !model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
-                    return ModelEvaluation.Evaluate(registry, model, snapshot, parse.GetValue(device), null, ct);
-                using var onnx = Seer.Inference.Models.ModelOpener.Open(model);
-                return Seer.Inference.Evaluation.OnnxEvaluation.Evaluate(onnx, snapshot, null, ct);
+                if (File.Exists(model) || model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+                {
+                    using var file = Seer.Inference.Models.ModelOpener.Open(model);
+                    return Seer.Inference.Evaluation.OnnxEvaluation.Evaluate(file, snapshot, null, ct);
+                }
+                if (registry.Get(model).External is null) return ModelEvaluation.Evaluate(registry, model, snapshot, parse.GetValue(device), null, ct);
+                // an external model (registered from another trainer) runs through its ONNX file and manifest
+                using var onnx = Seer.Inference.Models.ModelOpener.Open(Seer.Training.Onnx.RegistryOnnxExport.ExportCached(registry, model));
+                var m = Seer.Inference.Evaluation.OnnxEvaluation.Evaluate(onnx, snapshot, null, ct);
+                m["model"] = registry.Get(model).Id;
+                return m;
             }, ct).ConfigureAwait(false);
             if (parse.GetValue(GlobalOptions.Json)) Output.Json(metrics);
             else

@@ -34,7 +34,11 @@ public sealed class JobAccess
     /// <summary>Throws not-found for anything the caller may not see, forbidden for what they see but may not change.</summary>
     public void Check(string kind, JsonElement parameters, Caller caller)
     {
-        if (caller.IsAdmin || parameters.ValueKind != JsonValueKind.Object) return;
+        if (caller.IsAdmin) return;
+        // a flow runs programs (command, executor steps) and reads server paths: an admin's job only
+        if (kind == "flow")
+            throw new Core.Errors.SeerException(Core.Errors.ErrorCodes.Forbidden, "flow jobs run programs and read server paths; only an admin may submit them");
+        if (parameters.ValueKind != JsonValueKind.Object) return;
         foreach (var target in Written(kind, parameters))
         {
             if (_workspace.Metadata.FindHead(target) is not null) _access.DemandChange(ResourceKinds.Dataset, target, caller);

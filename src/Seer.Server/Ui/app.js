@@ -1,6 +1,6 @@
 // Seer web UI: plain ES module, no build step. Hash routes: #/login, #/datasets, #/dataset/NAME, #/gallery/NAME,
 // #/import, #/jobs, #/job/ID, #/train, #/models, #/model/ID, #/compare/A/B, #/verify[/MODEL], #/labels, #/projects, #/project/NAME,
-// #/home, #/browse/NAME[?filters], #/image/NAME@VERSION/INDEX, #/map/NAME[?model=], #/admin, #/streams, #/label[/TASK[/IMAGE]], #/review/TASK/IMAGE.
+// #/home, #/browse/NAME[?filters], #/image/NAME@VERSION/INDEX, #/map/NAME[?model=], #/admin, #/streams, #/flows, #/flow/RUN, #/label[/TASK[/IMAGE]], #/review/TASK/IMAGE.
 // Every call goes to the REST API with the session cookie.
 import { barChart, lineageGraph, colorOf } from "/charts.js";
 import { view, h, api, json, card, fail } from "/dom.js";
@@ -13,6 +13,7 @@ import { adminPage } from "/admin.js";
 import { homePage } from "/home.js";
 import { streamsPage } from "/streams.js";
 import { labelingPage } from "/labeling-tasks.js";
+import { flowsPage, flowPage, stopFlows } from "/flows.js";
 
 
 async function login() {
@@ -196,6 +197,7 @@ async function route() {
   clearInterval(jobTimer);
   stopPolling();
   stopBrowse();
+  stopFlows();
   const [, page, arg, arg2] = location.hash.split("/");
   const wanted = location.hash; // the API helper moves to #/login on a 401: keep the deep link first
   if (page !== "login") {
@@ -235,6 +237,8 @@ async function route() {
       case "projects": return await projectsPage();
       case "project": return await projectPage(name);
       case "streams": return await streamsPage();
+      case "flows": return await flowsPage();
+      case "flow": return await flowPage(name);
       case "label": case "review": return await labelingPage(page, arg, arg2);
       default: return await homePage();
     }

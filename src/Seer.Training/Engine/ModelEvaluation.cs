@@ -16,6 +16,9 @@ public static class ModelEvaluation
     {
         ArgumentNullException.ThrowIfNull(registry);
         ModelRecord record = registry.Get(model);
+        if (record.External is not null)
+            throw new Seer.Core.Errors.SeerException(Seer.Core.Errors.ErrorCodes.InvalidInput,
+                $"model {record.Id} is external ({record.External.Source}); it is evaluated through its ONNX file (Seer.Inference's OnnxEvaluation), not rebuilt with TorchSharp");
         var options = record.Parameters with { Device = device ?? record.Parameters.Device };
         TrainerBase trainer = TaskRegistry.Get(record.Task).CreateTrainer(options, record.Classes);
         torch.Device target = TorchSetup.Prepare(trainer.Options);

@@ -58,6 +58,15 @@ public static class RegistryOnnxExport
     {
         ArgumentNullException.ThrowIfNull(registry);
         ModelRecord record = registry.Get(model);
+        if (record.External is not null)
+        {
+            // an external model's ONNX has no Seer metadata: its manifest goes beside the copy (NAME.seer.json)
+            File.Copy(ExternalOnnx(registry, record), path, overwrite: true);
+            if (record.External.Manifest is { } manifest)
+                File.Copy(Path.Combine(registry.Folder(record.Id), manifest),
+                    Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", Path.GetFileNameWithoutExtension(path) + ".seer.json"), overwrite: true);
+            return record;
+        }
         string weights = registry.WeightsPath(record);
         if (!File.Exists(weights))
             throw new SeerException(ErrorCodes.NotFound, $"model {record.Id} has no weights file '{weights}' (status {record.Status})", weights);
@@ -76,6 +85,7 @@ public static class RegistryOnnxExport
     {
         ArgumentNullException.ThrowIfNull(registry);
         ModelRecord record = registry.Get(model);
+        if (record.External is not null) return ExternalOnnx(registry, record);
         string path = Path.Combine(registry.Folder(record.Id), CachedFileName);
         string weights = registry.WeightsPath(record);
         if (File.Exists(path) && File.Exists(weights) && File.GetLastWriteTimeUtc(path) >= File.GetLastWriteTimeUtc(weights) && HasFeatures(path))
@@ -83,6 +93,13 @@ public static class RegistryOnnxExport
         Export(registry, record.Id, path);
         return path;
     }
+
+    /// <summary>An external model's own ONNX file (its manifest lies beside it as NAME.seer.json).</summary>
+    private static string ExternalOnnx(FileModelRegistry registry, ModelRecord record) =>
+        record.External!.Onnx is { } onnx
+            ? Path.Combine(registry.Folder(record.Id), onnx)
+            : throw new SeerException(ErrorCodes.InvalidInput,
+                $"model {record.Id} is an external model without an ONNX file (its files: {string.Join(", ", record.External.Files)}); Seer can only run external models as ONNX");
 
     /// <summary>
     /// True when a cached export carries the <c>features</c> output (exports written before it was added do not and

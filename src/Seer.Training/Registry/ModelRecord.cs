@@ -47,9 +47,19 @@ public sealed record ModelRecord
     public DateTimeOffset CreatedAt { get; init; }
     public double TrainingSeconds { get; init; }
 
-    /// <summary>Weights file name inside the model folder.</summary>
+    /// <summary>Weights file name inside the model folder (an external model: its ONNX file, or its first file).</summary>
     public string WeightsFile { get; init; } = "weights.bin";
+
+    /// <summary>Set when Seer did not train the model: an external trainer's stage registered with its files
+    /// (<see cref="ExternalModels"/>); null for Seer's own models.</summary>
+    public ExternalModelInfo? External { get; init; }
 }
+
+/// <summary>
+/// Where an external model came from and what it holds: the trainer that made it (e.g. a YMIR executor's command),
+/// the stage it is, its files (copied into the model folder), and the ONNX file and manifest when it has them.
+/// </summary>
+public sealed record ExternalModelInfo(string Source, string Stage, IReadOnlyList<string> Files, string? Onnx, string? Manifest);
 
 /// <summary>One parameter set of a job and how it did.</summary>
 public sealed record CandidateRecord(int Index, string? Source, double PrimaryValue, int BestEpoch, int EpochsRun, TrainingOptions Parameters);

@@ -128,7 +128,7 @@ public static class FlowLoader
 
     /// <summary>YAML → JSON nodes. Scalars keep YAML's plain-scalar types (numbers, true/false, null); quoted
     /// scalars stay strings.</summary>
-    private static JsonNode? YamlToJson(string text, string display)
+    internal static JsonNode? YamlToJson(string text, string display)
     {
         var stream = new YamlStream();
         try { stream.Load(new StringReader(text)); }
@@ -136,7 +136,7 @@ public static class FlowLoader
         {
             throw new SeerException(ErrorCodes.InvalidInput, $"invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}", display);
         }
-        if (stream.Documents.Count != 1) throw Invalid(display, "a flow file holds exactly one YAML document");
+        if (stream.Documents.Count != 1) throw Invalid(display, "the file must hold exactly one YAML document");
         return Convert(stream.Documents[0].RootNode, display, 0);
     }
 

@@ -13,11 +13,13 @@ public sealed class FlowOperations
             if (!byName.TryAdd(op.Name, op)) throw new ArgumentException($"two flow operations are named '{op.Name}'");
     }
 
-    /// <summary>echo, split, sample, train, evaluate, predict, best, collect, command, executor.</summary>
+    /// <summary>echo, import, split, sample, train, evaluate, predict, best, collect, command, executor, mine, export, synth, cluster, label-task.</summary>
     public static FlowOperations Default() => new(
     [
         new EchoOperation(), new ImportOperation(), new SplitOperation(), new SampleOperation(), new TrainOperation(), new EvaluateOperation(),
         new PredictOperation(), new BestOperation(), new CollectOperation(), new CommandOperation(),
+        new Executors.ExecutorOperation(), new MineOperation(), new ExportOperation(),
+        new SynthOperation(), new ClusterOperation(), new LabelTaskOperation(),
     ]);
 
     public IReadOnlyCollection<string> Names => byName.Keys;

@@ -78,7 +78,15 @@ public sealed class EvaluateOperation : IFlowOperation
         using var workspace = Workspace.Open(context.Home);
         DatasetSnapshot data = workspace.OpenSnapshot(DatasetRef.Parse(context.RequireString(inputs, "dataset")));
         var registry = new FileModelRegistry(workspace.Home);
-        var metrics = ModelEvaluation.Evaluate(registry, context.RequireString(inputs, "model"), data, null, context.Progress, cancellationToken);
+        string model = context.RequireString(inputs, "model");
+        Dictionary<string, object> metrics;
+        if (registry.Get(model).External is not null)
+        {
+            // an external model (e.g. a YMIR executor's stage) runs through its ONNX file
+            using var onnx = ModelOpener.Open(RegistryOnnxExport.ExportCached(registry, model));
+            metrics = Seer.Inference.Evaluation.OnnxEvaluation.Evaluate(onnx, data, context.Progress, cancellationToken);
+        }
+        else metrics = ModelEvaluation.Evaluate(registry, model, data, null, context.Progress, cancellationToken);
         var node = JsonSerializer.SerializeToNode(metrics) as JsonObject ?? [];
         if (node["per_class"] is JsonObject perClass)
         {
