@@ -99,6 +99,11 @@ public sealed class WebAppExtrasTests
         // A member who cannot see the dataset gets 404 from every route.
         Assert.Equal(HttpStatusCode.NotFound, (await host.Member().GetAsync("/api/datasets/fashion/map?model=fash")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await host.Member().PostAsJsonAsync("/api/datasets/fashion/select", new { indices = new[] { 1 } })).StatusCode);
+        // The stored vectors are as private as the dataset: the member neither lists nor reads their feature group.
+        string groupName = VersionEmbeddings.GroupName(version, "fash");
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Member().GetAsync($"/api/groups/{groupName}")).StatusCode);
+        Assert.DoesNotContain(groupName, await host.Member().GetStringAsync("/api/groups"), StringComparison.Ordinal);
+        Assert.Contains(groupName, await admin.GetStringAsync("/api/groups"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using Seer.Data;
 using Seer.Data.Browse;
 using Seer.Data.Operations;
 using Seer.Evaluation;
+using Seer.Hosting.Access;
 using Seer.Hosting.Models;
 using Seer.Hosting.Search;
 using Seer.Inference;
@@ -29,13 +30,15 @@ public sealed class FieldsJobHandler : IJobHandler
     private readonly ModelCatalog _models;
     private readonly ImageBrowser _browser;
     private readonly VersionEmbeddings _embeddings;
+    private readonly ResourceAccess _access;
 
-    public FieldsJobHandler(Workspace workspace, ModelCatalog models, ImageBrowser browser, VersionEmbeddings embeddings)
+    public FieldsJobHandler(Workspace workspace, ModelCatalog models, ImageBrowser browser, VersionEmbeddings embeddings, ResourceAccess access)
     {
         _workspace = workspace;
         _models = models;
         _browser = browser;
         _embeddings = embeddings;
+        _access = access;
     }
 
     public string Kind => "fields";
@@ -125,6 +128,9 @@ public sealed class FieldsJobHandler : IJobHandler
                 // Kept for "more like this" and the version's map (Seer.Search, one group per version and model).
                 _embeddings.Store(snapshot.Version, modelName, features);
                 embeddings = VersionEmbeddings.GroupName(snapshot.Version, modelName);
+                // The vectors describe the dataset's images: through /api/groups they are as private as the dataset.
+                var owner = _access.Find(ResourceKinds.Dataset, snapshot.Name);
+                _access.Claim(ResourceKinds.FeatureGroup, embeddings, owner?.Owner ?? Caller.LocalName, owner?.Shared ?? false);
                 _browser.RecordFieldRun(at, "uniqueness", "mean cosine distance to the k nearest neighbours in the model's features, scaled to max 1", new { k }, modelName,
                     Values(SampleFields.Uniqueness(features, k)));
                 recorded.Add("uniqueness");
