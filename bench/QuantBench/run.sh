@@ -9,7 +9,7 @@
 # Settings (environment): CLS_EPOCHS (3), DET_EPOCHS (8), DET_TRAIN (1000), BATCH (8), BENCH_SECONDS (3), OUT (a temp dir).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-seer="$root/seer"
+seer="${SEER:-$root/seer}"   # SEER: another launcher (e.g. a built copy of the CLI)
 out="${OUT:-$(mktemp -d /tmp/seer-quantbench.XXXXXX)}"
 export SEER_HOME="$out/home"
 CLS_EPOCHS="${CLS_EPOCHS:-3}" DET_EPOCHS="${DET_EPOCHS:-8}" DET_TRAIN="${DET_TRAIN:-1000}" BATCH="${BATCH:-8}" SECONDS_PER="${BENCH_SECONDS:-3}"

@@ -53,30 +53,30 @@ public static class ModelBenchmarkCommand
                 }
                 var rows = new List<Dictionary<string, object?>>();
                 var options = new BenchmarkOptions { Batch = n, Threads = t, MinTime = TimeSpan.FromSeconds(s) };
+                var resolved = new List<(string Model, string Path, string? Metric, double? Value, string? Source)>();
                 foreach (string m in parse.GetValue(models)!)
                 {
                     ct.ThrowIfCancellationRequested();
-                    string path;
-                    string? metricName = null;
-                    double? metricValue = null;
-                    string? metricSource = null;
                     if (File.Exists(m) || m.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
                     {
                         if (!File.Exists(m)) throw new SeerException(ErrorCodes.NotFound, $"model file '{m}' does not exist", m);
-                        path = Path.GetFullPath(m);
+                        resolved.Add((m, Path.GetFullPath(m), null, null, null));
                     }
                     else
                     {
                         var record = registry.Get(m);
-                        path = RegistryOnnxExport.ExportCached(registry, record.Id);
-                        if (record.PrimaryMetric.Length > 0)
-                        {
-                            metricName = record.PrimaryMetric;
-                            metricValue = record.PrimaryValue;
-                            metricSource = $"registry ({record.ValDataset})";
-                        }
+                        string path = RegistryOnnxExport.ExportCached(registry, record.Id);
+                        resolved.Add(record.PrimaryMetric.Length > 0
+                            ? (m, path, record.PrimaryMetric, record.PrimaryValue, $"registry ({record.ValDataset})")
+                            : (m, path, null, null, null));
                     }
-                    var r = ModelBenchmark.Run(path, options, null, ct);
+                }
+                // all models in one interleaved measurement: a load change on a shared machine falls on every model alike
+                var results = ModelBenchmark.RunAll(resolved.Select(x => x.Path).ToList(), options, null, ct);
+                for (int i = 0; i < resolved.Count; i++)
+                {
+                    var (m, path, metricName, metricValue, metricSource) = resolved[i];
+                    var r = results[i];
                     if (snapshot is not null)
                     {
                         using var onnx = OnnxModel.Load(path);
