@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using Seer.Inference.Models;
 
@@ -23,8 +24,11 @@ public sealed record BenchmarkOptions
 /// <param name="LatencyMs">median wall time of one batch-1 run (input already prepared: the network alone)</param>
 /// <param name="LatencyP90Ms">90th percentile of the batch-1 runs</param>
 /// <param name="Throughput">images per second at batch <see cref="Batch"/> (median run)</param>
+/// <param name="CpuMs">median CPU time of the process during one batch-1 run (every thread: ONNX Runtime's intra-op
+/// threads included); unlike the wall time it does not grow when a loaded machine takes the core away mid-run
+/// (NaN where the platform has no process CPU clock)</param>
 public sealed record BenchmarkResult(string Path, string Format, string Task, int InputWidth, int InputHeight, long Parameters,
-    double Gflops, double LatencyMs, double LatencyP90Ms, int Batch, double Throughput, int Threads);
+    double Gflops, double LatencyMs, double LatencyP90Ms, int Batch, double Throughput, int Threads, double CpuMs = double.NaN);
 
 /// <summary>
 /// Measures ONNX models on this machine with ONNX Runtime's CPU provider, as <see cref="OnnxModel"/> opens them for
@@ -83,7 +87,7 @@ public static class ModelBenchmark
                 double batchMedian = Percentile(a.Batched!.Times, 0.5);
                 return new BenchmarkResult(a.Model.Path, a.Cost!.Int8 ? "int8" : "fp32", spec.Task, spec.InputWidth, spec.InputHeight, a.Cost.Parameters,
                     a.Cost.Gflops, median, p90, a.Batch, a.Batch / (batchMedian / 1000.0),
-                    options.Threads > 0 ? options.Threads : Environment.ProcessorCount);
+                    options.Threads > 0 ? options.Threads : Environment.ProcessorCount, Percentile(a.One.CpuTimes, 0.5));
             }).ToList();
         }
         finally
@@ -113,12 +117,16 @@ public static class ModelBenchmark
         private readonly RunOptions _run = new();
         private readonly string[] _names = model.OutputNames.ToArray();
         public List<double> Times { get; } = [];
+        public List<double> CpuTimes { get; } = [];
 
-        public double RunOnce()
+        public void RunOnce(bool record)
         {
+            double cpu = ProcessCpu.Milliseconds();
             long start = Stopwatch.GetTimestamp();
             using (model.Session.Run(_run, [model.InputName], [_x], _names)) { }
-            return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            if (!record) return;
+            Times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            CpuTimes.Add(ProcessCpu.Milliseconds() - cpu);
         }
 
         public void Dispose()
@@ -149,7 +157,7 @@ public static class ModelBenchmark
     private static void Measure(List<Runner> runners, BenchmarkOptions options, CancellationToken ct)
     {
         foreach (var r in runners)
-            for (int i = 0; i < options.Warmup; i++) r.RunOnce();
+            for (int i = 0; i < options.Warmup; i++) r.RunOnce(record: false);
         int rounds = runners.Count == 1 ? 1 : Rounds;
         int minRuns = Math.Max(1, (options.MinRuns + rounds - 1) / rounds);
         var slice = options.MinTime / rounds;
@@ -163,7 +171,7 @@ public static class ModelBenchmark
                 while ((done < minRuns || clock.Elapsed < slice) && r.Times.Count < 100_000)
                 {
                     ct.ThrowIfCancellationRequested();
-                    r.Times.Add(r.RunOnce());
+                    r.RunOnce(record: true);
                     done++;
                 }
             }
@@ -172,7 +180,27 @@ public static class ModelBenchmark
 
     private static double Percentile(List<double> values, double q)
     {
+        if (values.Count == 0 || values.Any(double.IsNaN)) return double.NaN;
         var sorted = values.Order().ToList();
         return sorted[Math.Min(sorted.Count - 1, (int)Math.Floor(q * (sorted.Count - 1) + 0.5))];
+    }
+
+    /// <summary>The process's CPU time (all threads) in milliseconds: Linux CLOCK_PROCESS_CPUTIME_ID, nanosecond resolution.</summary>
+    private static class ProcessCpu
+    {
+        private const int ClockProcessCpuTimeId = 2;
+
+        [StructLayout(LayoutKind.Sequential)]
+        private struct TimeSpec
+        {
+            public long Seconds;
+            public long Nanoseconds;
+        }
+
+        [DllImport("libc", EntryPoint = "clock_gettime")]
+        private static extern int ClockGetTime(int clock, out TimeSpec time);
+
+        public static double Milliseconds() =>
+            OperatingSystem.IsLinux() && ClockGetTime(ClockProcessCpuTimeId, out var t) == 0 ? t.Seconds * 1000.0 + t.Nanoseconds / 1e6 : double.NaN;
     }
 }
