@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -10,8 +9,6 @@ using Seer.Core.Net;
 using Seer.Data;
 using Seer.Hosting;
 using Seer.Hosting.Access;
-using Seer.Hosting.Models;
-using Seer.Inference;
 using Seer.Server.Auth;
 using Seer.Video.Pipeline;
 using Seer.Video.Sinks;
