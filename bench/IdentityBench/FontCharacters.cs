@@ -11,6 +11,7 @@ namespace IdentityBench;
 internal sealed class FontCharacters
 {
     private readonly List<SKTypeface> fonts = [];
+    private readonly List<SKFont> measures = []; // each typeface at 100 px, for glyph look-ups and ink bounds
     private readonly List<string> fontPaths = [];
     private readonly Dictionary<int, List<int>> fontsOf = []; // code point → indices of fonts that have its glyph
 
@@ -24,6 +25,7 @@ internal sealed class FontCharacters
             var typeface = SKTypeface.FromFile(path);
             if (typeface is null) continue;
             fonts.Add(typeface);
+            measures.Add(new SKFont(typeface, 100));
             fontPaths.Add(path);
         }
     }
@@ -59,7 +61,7 @@ internal sealed class FontCharacters
                 if (s.Normalize(System.Text.NormalizationForm.FormD).Length > 1) continue; // accented: near-duplicates of the base letter
                 var have = new List<int>();
                 for (int f = 0; f < fonts.Count; f++)
-                    if (fonts[f].ContainsGlyph(cp) && InkBounds(fonts[f], s) is { Width: > 0.5f, Height: > 0.5f }) have.Add(f);
+                    if (measures[f].ContainsGlyph(cp) && InkBounds(measures[f], s) is { Width: > 0.5f, Height: > 0.5f }) have.Add(f);
                 if (have.Count < minFonts || !have.Contains(reference)) continue;
                 float[] shape = Render(reference, s, 24, 0, 0, 0, 1, 255, 0, 0, null);
                 if (shapes.Any(o => MeanAbsDiff(o, shape) < minDifference)) continue;
@@ -87,9 +89,8 @@ internal sealed class FontCharacters
         return bytes;
     }
 
-    private static SKRect InkBounds(SKTypeface typeface, string s)
+    private static SKRect InkBounds(SKFont font, string s)
     {
-        using var font = new SKFont(typeface, 100);
         font.MeasureText(s, out SKRect bounds);
         return bounds;
     }

@@ -18,8 +18,8 @@ public static class ClusteredPool
         var images = new List<ImageRecord>();
         for (int i = 0; i < clusterOf.Length; i++)
         {
-            using var mat = new Mat(24, 24, MatType.CV_8UC3, new Scalar(20 * i, 255 - 20 * i, 40 * clusterOf[i]));
-            Cv2.PutText(mat, i.ToString(System.Globalization.CultureInfo.InvariantCulture), new Point(4, 18), HersheyFonts.HersheySimplex, 0.6, Scalar.White);
+            using var mat = new Mat(24, 24, MatType.CV_8UC3, new OpenCvSharp.Scalar(20 * i, 255 - 20 * i, 40 * clusterOf[i]));
+            Cv2.PutText(mat, i.ToString(System.Globalization.CultureInfo.InvariantCulture), new Point(4, 18), HersheyFonts.HersheySimplex, 0.6, OpenCvSharp.Scalar.White);
             using var png = new MemoryStream(mat.ImEncode(".png"));
             var put = await ws.Blobs.PutAsync(png, CancellationToken.None);
             images.Add(clusterOf[i] == 0

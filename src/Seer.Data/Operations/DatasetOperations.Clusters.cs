@@ -119,11 +119,12 @@ public sealed partial class DatasetOperations
                 : $"cluster '{cluster}' is not in {snap}; it has {clusters.Count} clusters ({string.Join(", ", clusters.Take(5).Select(c => c.Cluster))}{(clusters.Count > 5 ? ", …" : "")})",
             cluster);
 
-    /// <summary>The next cluster number after every one the version's classes, its images and the label space hold.</summary>
+    /// <summary>The next cluster number after every one the version's classes, its images and the workspace's label space hold.</summary>
     private string NextCluster(DatasetSnapshot snap)
     {
         int max = 0;
-        foreach (string name in snap.Classes.Concat(snap.Images.SelectMany(i => i.Tags)))
+        // The label space too: a number a merge or drop retired stays retired (it may name another group in another version).
+        foreach (string name in snap.Classes.Concat(snap.Images.SelectMany(i => i.Tags)).Concat(_workspace.Labels.Labels))
             if (ClusterNames.TryParse(name, out int n)) max = Math.Max(max, n);
         return ClusterNames.Name(max + 1);
     }
