@@ -91,7 +91,7 @@ public sealed class Workspace : IDisposable
         {
             metadata = string.IsNullOrWhiteSpace(database)
                 ? new SqliteMetadataStore(Path.Combine(home, "seer.db"))
-                : new PostgresMetadataStore(new PostgresDatabase(database), ownsDatabase: true);
+                : OpenPostgres(home, database);
         }
         catch
         {
@@ -99,6 +99,16 @@ public sealed class Workspace : IDisposable
             throw;
         }
         return new Workspace(home, metadata, store);
+    }
+
+    /// <summary>
+    /// The metadata in PostgreSQL. The local seer.db keeps the data plane's (empty) schema, because the stores that
+    /// stay in SQLite (the data browser's index, projects) create their tables beside it.
+    /// </summary>
+    private static PostgresMetadataStore OpenPostgres(string home, string database)
+    {
+        using (new SqliteMetadataStore(Path.Combine(home, "seer.db"))) { }
+        return new PostgresMetadataStore(new PostgresDatabase(database), ownsDatabase: true);
     }
 
     public string Home { get; }

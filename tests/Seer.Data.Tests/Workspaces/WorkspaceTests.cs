@@ -37,8 +37,8 @@ public class WorkspaceTests
         string id = store.WorkspaceId;
         Assert.Matches("^[0-9a-f]{32}$", id);
         await t.Workspace.ImportAsync("cats", Labelled("a.jpg", TestImages.Jpeg(64, 48, 1), ("cat", Box(1, 1, 20, 20))));
-        // Nothing of the metadata is in the folder's SQLite file (it is not even created).
-        Assert.False(File.Exists(Path.Combine(t.Home, "seer.db")));
+        // Nothing of the metadata is in the folder's SQLite file (it keeps only the empty schema).
+        using (var local = new SqliteMetadataStore(Path.Combine(t.Home, "seer.db"))) Assert.Empty(local.ListDatasets());
         var again = t.Reopen();
         Assert.Equal(id, again.Metadata.WorkspaceId);
         Assert.Equal(["cats"], again.ListDatasets().Select(d => d.Name));
