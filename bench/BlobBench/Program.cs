@@ -2,10 +2,12 @@
 //  1. put and get throughput (MB/s and blobs/s) of N random blobs of S bytes, with P concurrent callers, on
 //     FileBlobStore (the embedded default: temp file, fsync, rename) and S3BlobStore (AWSSDK.S3 against s3rver);
 //  2. one large blob (multipart on S3) put and get;
-//  3. dataset import images/s of the same generated JPEGs into a workspace whose blobs are files vs S3 (the metadata
-//     is SQLite in both: the workspace metadata has no PostgreSQL backend yet, docs/scale-out.md).
+//  3. dataset import images/s of the same generated JPEGs into a workspace with metadata in SQLite or PostgreSQL and
+//     blobs in files or S3 (all four combinations; SQLite + files is the embedded default, the baseline);
+//  4. the metadata commit alone: one version of R image rows (no blobs) into SQLite vs PostgreSQL (binary COPY).
+// It prints the load average before and after (other processes on the machine).
 // It starts PostgreSQL + s3rver with scripts/services.sh under a temp folder and stops them at the end.
-//   dotnet run -c Release --project bench/BlobBench -- [--blobs 2000] [--size 100000] [--parallel 8] [--large-mb 64] [--images 1000]
+//   dotnet run -c Release --project bench/BlobBench -- [--blobs 2000] [--size 100000] [--parallel 8] [--large-mb 64] [--images 1000] [--rows 20000]
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -13,10 +15,15 @@ using OpenCvSharp;
 using Seer.Core.Interchange;
 using Seer.Core.Storage;
 using Seer.Data;
+using Seer.Core.Annotations;
+using Seer.Core.Datasets;
+using Seer.Core.Geometry;
 using Seer.Data.Import;
+using Seer.Data.Metadata;
+using Seer.Data.Postgres;
 using Seer.Data.Storage;
 
-int blobs = 2000, size = 100_000, parallel = 8, largeMb = 64, images = 1000;
+int blobs = 2000, size = 100_000, parallel = 8, largeMb = 64, images = 1000, rowCount = 20_000;
 for (int i = 0; i < args.Length; i++)
 {
     int Next() => int.Parse(args[++i], CultureInfo.InvariantCulture);
@@ -27,6 +34,7 @@ for (int i = 0; i < args.Length; i++)
         case "--parallel": parallel = Next(); break;
         case "--large-mb": largeMb = Next(); break;
         case "--images": images = Next(); break;
+        case "--rows": rowCount = Next(); break;
         default: throw new ArgumentException($"unknown argument {args[i]}");
     }
 }
@@ -41,7 +49,8 @@ try
     var s3Base = new Uri(env["SEER_BLOBS"]);
     BlobStoreLocation S3(string prefix) => BlobStoreLocation.Parse($"s3://{s3Base.Host}/{prefix}{s3Base.Query}", "bench", env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]);
     Console.WriteLine($"BlobBench {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores; S3 = s3rver 3.7.1 at {s3Base.Query.TrimStart('?')}");
-    Console.WriteLine($"{blobs} blobs of {size} bytes, {parallel} concurrent callers; large blob {largeMb} MiB; import of {images} JPEGs");
+    Console.WriteLine($"{blobs} blobs of {size} bytes, {parallel} concurrent callers; large blob {largeMb} MiB; import of {images} JPEGs; commit of {rowCount} rows");
+    Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
     Console.WriteLine();
 
     var data = Enumerable.Range(0, blobs).Select(i => RandomNumberGenerator.GetBytes(size)).ToArray();
@@ -105,23 +114,48 @@ try
     foreach (var f in files) File.ReadAllBytes(f); // page cache warm for both runs
     long jpegBytes = files.Sum(f => new FileInfo(f).Length);
     var importRows = new List<string[]>();
-    foreach (var backend in new[] { "files", "s3" })
+    foreach (var (blobBackend, metadata) in new[] { ("files", "sqlite"), ("s3", "sqlite"), ("files", "postgres"), ("s3", "postgres") })
     {
-        string home = Path.Combine(work, "home-" + backend);
+        string home = Path.Combine(work, $"home-{blobBackend}-{metadata}");
+        string? db = metadata == "postgres" ? NewDatabase(env["SEER_DB"]) : null;
         var sw = Stopwatch.StartNew();
         ImportResult result;
-        using (var ws = Workspace.Open(home, backend == "files" ? null : S3("bench-import")))
+        using (var ws = Workspace.Open(home, blobBackend == "files" ? null : S3($"bench-import-{metadata}"), db))
         {
             var items = files.Select(f => new ImportItem(Path.GetFileName(f), () => File.OpenRead(f), f)).ToList();
             result = await new ImportPipeline(ws).RunAsync(new ImportRead(items, []),
                 new ImportRequest("bench") { Format = "folder", Source = "bench" }, null, CancellationToken.None);
         }
         sw.Stop();
-        if (result.Images != images || result.Rejected.Count != 0) throw new InvalidOperationException($"{backend}: imported {result.Images}, rejected {result.Rejected.Count}");
-        importRows.Add([backend, "sqlite", $"{sw.Elapsed.TotalSeconds:0.00}", $"{images / sw.Elapsed.TotalSeconds:0}"]);
+        if (result.Images != images || result.Rejected.Count != 0) throw new InvalidOperationException($"{blobBackend}/{metadata}: imported {result.Images}, rejected {result.Rejected.Count}");
+        importRows.Add([blobBackend, metadata, $"{sw.Elapsed.TotalSeconds:0.00}", $"{images / sw.Elapsed.TotalSeconds:0}"]);
     }
     Console.WriteLine($"import of {images} JPEGs ({jpegBytes / 1e6:0.0} MB, mean {jpegBytes / images / 1024.0:0} KB):");
     Print(["blobs", "metadata", "seconds", "images/s"], importRows);
+    Console.WriteLine();
+
+    // The metadata commit alone: one version of `rowCount` image rows with a box each, straight into the store.
+    var records = Enumerable.Range(0, rowCount).Select(i => new ImageRecord(Convert.ToHexStringLower(SHA256.HashData(BitConverter.GetBytes(i))),
+        $"img{i:000000}.jpg", 640, 480) { Objects = [new ObjectAnnotation("car", new BoxXyxy(10, 20, 110, 220))] }).ToList();
+    var commitRows = new List<string[]>();
+    foreach (var metadata in new[] { "sqlite", "postgres" })
+    {
+        string? db = metadata == "postgres" ? NewDatabase(env["SEER_DB"]) : null;
+        using var ws = Workspace.Open(Path.Combine(work, "commit-" + metadata), null, db);
+        var commit = new VersionCommit("rows", new string('c', 64), "digest", [], "bench", "{}", ["car"], records, ["car"],
+            new Dictionary<string, string>(), DateTimeOffset.UtcNow);
+        var sw = Stopwatch.StartNew();
+        ws.Metadata.Commit(commit);
+        sw.Stop();
+        var read = Stopwatch.StartNew();
+        int back = ws.Metadata.ReadImages(commit.VersionId).Count;
+        read.Stop();
+        if (back != rowCount) throw new InvalidOperationException($"{metadata}: read {back} rows back");
+        commitRows.Add([metadata, $"{sw.Elapsed.TotalSeconds:0.000}", $"{rowCount / sw.Elapsed.TotalSeconds:0}", $"{rowCount / read.Elapsed.TotalSeconds:0}"]);
+    }
+    Console.WriteLine($"one version of {rowCount} image rows (metadata only):");
+    Print(["metadata", "commit s", "rows/s", "read rows/s"], commitRows);
+    Console.WriteLine($"load average at end: {File.ReadAllText("/proc/loadavg").Trim()}");
 }
 finally
 {
@@ -134,6 +168,20 @@ static void Print(string[] header, List<string[]> rows)
     var widths = header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
     Console.WriteLine(string.Join("  ", header.Select((h, i) => h.PadLeft(widths[i]))));
     foreach (var r in rows) Console.WriteLine(string.Join("  ", r.Select((c, i) => c.PadLeft(widths[i]))));
+}
+
+// A fresh database on the bench's PostgreSQL server; its URL.
+static string NewDatabase(string url)
+{
+    string name = "bench_" + Guid.NewGuid().ToString("N");
+    using (var c = new Npgsql.NpgsqlConnection(PostgresDatabase.ToConnectionString(url)))
+    {
+        c.Open();
+        using var cmd = new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", c);
+        cmd.ExecuteNonQuery();
+    }
+    var uri = new Uri(url);
+    return $"{uri.Scheme}://{uri.UserInfo}@{uri.Authority}/{name}";
 }
 
 static string FindRoot()

@@ -4,6 +4,7 @@ using Seer.Core.Errors;
 using Seer.Core.Storage;
 using Seer.Data.Labels;
 using Seer.Data.Metadata;
+using Seer.Data.Postgres;
 using Seer.Data.Storage;
 using Seer.Data.Versions;
 
@@ -26,15 +27,24 @@ public sealed class Workspace : IDisposable
 
     /// <summary>
     /// Opens (creating when needed) the workspace in <paramref name="home"/>, with its blobs where <c>SEER_BLOBS</c>
-    /// says (unset: <c>home/blobs</c>).
+    /// says (unset: <c>home/blobs</c>) and its metadata where <c>SEER_DB</c> says (unset: <c>home/seer.db</c>).
     /// </summary>
-    public static Workspace Open(string home) => Open(home, BlobStoreLocation.FromEnvironment());
+    public static Workspace Open(string home) =>
+        Open(home, BlobStoreLocation.FromEnvironment(), Environment.GetEnvironmentVariable(PostgresDatabase.Variable));
 
     /// <summary>
     /// Opens the workspace in <paramref name="home"/> with its blobs in the S3 location <paramref name="blobs"/>, or
-    /// in <c>home/blobs</c> when it is null.
+    /// in <c>home/blobs</c> when it is null; metadata in <c>home/seer.db</c>.
     /// </summary>
-    public static Workspace Open(string home, BlobStoreLocation? blobs)
+    public static Workspace Open(string home, BlobStoreLocation? blobs) => Open(home, blobs, null);
+
+    /// <summary>
+    /// Opens the workspace in <paramref name="home"/> with its blobs in <paramref name="blobs"/> (null: files in
+    /// <c>home/blobs</c>) and its metadata in the PostgreSQL database <paramref name="database"/>
+    /// (<c>postgres://USER:PASS@HOST:PORT/DB</c>; null or empty: SQLite in <c>home/seer.db</c>). The folder is
+    /// created and used in every case (local caches, the stores that stay in SQLite).
+    /// </summary>
+    public static Workspace Open(string home, BlobStoreLocation? blobs, string? database)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(home);
         home = Path.GetFullPath(home);
@@ -76,8 +86,29 @@ public sealed class Workspace : IDisposable
             }
             store = s3;
         }
-        var metadata = new SqliteMetadataStore(Path.Combine(home, "seer.db"));
+        IMetadataStore metadata;
+        try
+        {
+            metadata = string.IsNullOrWhiteSpace(database)
+                ? new SqliteMetadataStore(Path.Combine(home, "seer.db"))
+                : OpenPostgres(home, database);
+        }
+        catch
+        {
+            (store as IDisposable)?.Dispose();
+            throw;
+        }
         return new Workspace(home, metadata, store);
+    }
+
+    /// <summary>
+    /// The metadata in PostgreSQL. The local seer.db keeps the data plane's (empty) schema, because the stores that
+    /// stay in SQLite (the data browser's index, projects) create their tables beside it.
+    /// </summary>
+    private static PostgresMetadataStore OpenPostgres(string home, string database)
+    {
+        using (new SqliteMetadataStore(Path.Combine(home, "seer.db"))) { }
+        return new PostgresMetadataStore(new PostgresDatabase(database), ownsDatabase: true);
     }
 
     public string Home { get; }

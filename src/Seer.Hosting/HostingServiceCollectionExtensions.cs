@@ -22,7 +22,8 @@ public static class HostingServiceCollectionExtensions
         var builder = services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.Section).ValidateOnStart();
         if (configure is not null) builder.Configure(configure);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HostingOptions>, HostingOptionsValidator>());
-        services.TryAddSingleton(sp => Workspace.Open(sp.GetRequiredService<IOptions<HostingOptions>>().Value.Home));
+        services.TryAddSingleton(sp => Workspace.Open(sp.GetRequiredService<IOptions<HostingOptions>>().Value.Home,
+            Seer.Data.Storage.BlobStoreLocation.FromEnvironment(), sp.GetRequiredService<IOptions<HostingOptions>>().Value.Database));
         services.TryAddSingleton(sp => new HostingDatabase(sp.GetRequiredService<IOptions<HostingOptions>>().Value.Home));
         services.TryAddSingleton<PathPolicy>();
         services.TryAddSingleton<ResourceAccess>();
@@ -38,7 +39,7 @@ public static class HostingServiceCollectionExtensions
         services.TryAddSingleton<SqliteJobQueue>();
         services.TryAddSingleton<IJobQueue>(sp =>
             sp.GetRequiredService<IOptions<HostingOptions>>().Value.Database is { Length: > 0 } db
-                ? new Postgres.PostgresJobQueue(new Postgres.PostgresDatabase(db), ownsDatabase: true)
+                ? new Postgres.PostgresJobQueue(new Seer.Data.Postgres.PostgresDatabase(db), ownsDatabase: true)
                 : sp.GetRequiredService<SqliteJobQueue>());
         services.TryAddSingleton<IGpuDevices, ConfiguredGpuDevices>();
         services.TryAddSingleton(sp => new JobCapacity(sp.GetRequiredService<IOptions<HostingOptions>>(), sp.GetRequiredService<IGpuDevices>()));

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Npgsql;
 using Seer.Core.Errors;
 using Seer.Core.Progress;
+using Seer.Data.Postgres;
 using Seer.Hosting.Jobs;
 using Seer.Hosting.Postgres;
 using Seer.Hosting.Storage;
@@ -21,19 +22,7 @@ public sealed class JobQueueBackendTests : IDisposable
     public static TheoryData<string> Backends => new() { "sqlite", "postgres" };
 
     /// <summary>A fresh, empty database on the test PostgreSQL server; its URL.</summary>
-    internal static string NewDatabase()
-    {
-        string url = ScaleServices.Current.Database;
-        string name = "t_" + Guid.NewGuid().ToString("N");
-        using (var c = new NpgsqlConnection(PostgresDatabase.ToConnectionString(url)))
-        {
-            c.Open();
-            using var cmd = new NpgsqlCommand($"CREATE DATABASE {name}", c);
-            cmd.ExecuteNonQuery();
-        }
-        var uri = new Uri(url);
-        return $"{uri.Scheme}://{uri.UserInfo}@{uri.Authority}/{name}";
-    }
+    internal static string NewDatabase() => ScaleServices.NewDatabase();
 
     private IJobQueue Create(string backend) => backend switch
     {
@@ -162,12 +151,13 @@ public sealed class JobQueueBackendTests : IDisposable
     public void Postgres_MigrationsAreVersionedAppliedOnceAndARejectedUrlIsClear()
     {
         string url = NewDatabase();
-        using (var first = new PostgresDatabase(url))
-        using (var second = new PostgresDatabase(url))
+        using (var first = new PostgresJobQueue(new PostgresDatabase(url), ownsDatabase: true))
+        using (var second = new PostgresJobQueue(new PostgresDatabase(url), ownsDatabase: true))
+        using (var db = new PostgresDatabase(url))
         {
             Assert.Equal(PostgresMigrations.All[^1].Version, first.SchemaVersion);
             Assert.Equal(first.SchemaVersion, second.SchemaVersion);
-            using var c = first.Open();
+            using var c = db.Open();
             using var cmd = new NpgsqlCommand("SELECT version, name FROM seer_migrations ORDER BY version", c);
             using var r = cmd.ExecuteReader();
             var rows = new List<(int, string)>();
@@ -181,7 +171,7 @@ public sealed class JobQueueBackendTests : IDisposable
             using var cmd = new NpgsqlCommand("INSERT INTO seer_migrations (version, name) VALUES (999, 'future')", c);
             cmd.ExecuteNonQuery();
         }
-        Assert.Equal(ErrorCodes.Conflict, Assert.Throws<SeerException>(() => new PostgresDatabase(url)).Code);
+        Assert.Equal(ErrorCodes.Conflict, Assert.Throws<SeerException>(() => new PostgresJobQueue(new PostgresDatabase(url), ownsDatabase: true)).Code);
 
         var bad = Assert.Throws<SeerException>(() => new PostgresDatabase("mysql://u:secret@h/db"));
         Assert.Equal(ErrorCodes.InvalidOptions, bad.Code);

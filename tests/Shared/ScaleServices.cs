@@ -35,6 +35,24 @@ public sealed class ScaleServices
 
     public string SecretKey => Env["AWS_SECRET_ACCESS_KEY"];
 
+    /// <summary>
+    /// A fresh, empty database on the test PostgreSQL server (its own name, so tests never see each other's rows);
+    /// its postgres:// URL.
+    /// </summary>
+    public static string NewDatabase()
+    {
+        string url = Current.Database;
+        string name = "t_" + Guid.NewGuid().ToString("N");
+        using (var c = new Npgsql.NpgsqlConnection(Seer.Data.Postgres.PostgresDatabase.ToConnectionString(url)))
+        {
+            c.Open();
+            using var cmd = new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", c);
+            cmd.ExecuteNonQuery();
+        }
+        var uri = new Uri(url);
+        return $"{uri.Scheme}://{uri.UserInfo}@{uri.Authority}/{name}";
+    }
+
     /// <summary>The repository root (the folder holding scripts/services.sh).</summary>
     public static string RepositoryRoot()
     {

@@ -4,14 +4,27 @@ using Seer.Data.Labels;
 namespace Seer.Data.Metadata;
 
 /// <summary>
-/// The workspace's metadata: label space, datasets, versions (with lineage) and their images. SQLite now
-/// (<see cref="SqliteMetadataStore"/>); a PostgreSQL implementation plugs in behind the same calls.
+/// The workspace's metadata: label space, datasets, versions (with lineage) and their images: SQLite in the workspace
+/// folder (<see cref="SqliteMetadataStore"/>, the embedded default) or PostgreSQL when SEER_DB names a database
+/// (<see cref="Postgres.PostgresMetadataStore"/>).
 /// A version is written with all its image rows in one transaction (<see cref="Commit"/>): it exists whole or not.
 /// </summary>
 public interface IMetadataStore : IDisposable
 {
     /// <summary>The schema version after migrations.</summary>
     int SchemaVersion { get; }
+
+    /// <summary>
+    /// The workspace's identity: a random id made when its metadata was created (a migrated copy takes the id of
+    /// the workspace it copies, so a second migration can tell "the same workspace, resume" from "another one").
+    /// </summary>
+    string WorkspaceId { get; }
+
+    /// <summary>Gives an empty store (no datasets) the identity <paramref name="workspaceId"/>; a store holding datasets is refused (conflict).</summary>
+    void AdoptWorkspaceId(string workspaceId);
+
+    /// <summary>Every version id in the order they were committed (parents before children).</summary>
+    IReadOnlyList<string> ListVersionIds();
 
     LabelSpace ReadLabelSpace();
 

@@ -46,6 +46,39 @@ public sealed class SqliteMetadataStore : IMetadataStore
 
     public int SchemaVersion { get; }
 
+    public string WorkspaceId => Scalar<string>("SELECT id FROM workspace_identity LIMIT 1")!;
+
+    public void AdoptWorkspaceId(string workspaceId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(workspaceId);
+        lock (_gate)
+        {
+            using var tx = _connection.BeginTransaction();
+            using (var count = Command("SELECT COUNT(*) FROM datasets", tx))
+                if (Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture) > 0)
+                    throw new SeerException(ErrorCodes.Conflict,
+                        $"the workspace database {DatabasePath} already holds datasets; it cannot take another workspace's identity", DatabasePath);
+            using (var update = Command("UPDATE workspace_identity SET id = $id", tx))
+            {
+                update.Parameters.AddWithValue("$id", workspaceId);
+                update.ExecuteNonQuery();
+            }
+            tx.Commit();
+        }
+    }
+
+    public IReadOnlyList<string> ListVersionIds()
+    {
+        lock (_gate)
+        {
+            using var cmd = Command("SELECT id FROM versions ORDER BY seq");
+            using var r = cmd.ExecuteReader();
+            var ids = new List<string>();
+            while (r.Read()) ids.Add(r.GetString(0));
+            return ids;
+        }
+    }
+
     /// <summary>The journal mode SQLite reports (wal).</summary>
     public string JournalMode => Scalar<string>("PRAGMA journal_mode")!;
 

@@ -65,6 +65,12 @@ internal static class SqliteMigrations
         // and its tables (ActiveLearning's first migration creates them only where they are missing); new ones record
         // this no-op, so the data plane's numbering stays the same everywhere.
         (3, "reserved (active-learning tables: Seer.ActiveLearning's own migrations)", "SELECT 1;"),
+        (4, "workspace identity", """
+            CREATE TABLE workspace_identity (
+                id TEXT NOT NULL,
+                created_at TEXT NOT NULL);
+            INSERT INTO workspace_identity (id, created_at) VALUES (lower(hex(randomblob(16))), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+            """),
     ];
 
     public static int Apply(SqliteConnection connection) => SchemaMigrator.Apply(connection, "schema_version", All);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Npgsql;
 using Seer.Core.Errors;
 using Seer.Core.Progress;
+using Seer.Data.Postgres;
 using Seer.Hosting.Jobs;
 
 namespace Seer.Hosting.Postgres;
@@ -33,7 +34,19 @@ public sealed class PostgresJobQueue : IJobQueue, IDisposable
     {
         _db = db ?? throw new ArgumentNullException(nameof(db));
         _ownsDatabase = ownsDatabase;
+        try
+        {
+            SchemaVersion = _db.Migrate(PostgresMigrations.Ledger, PostgresMigrations.All);
+        }
+        catch
+        {
+            if (ownsDatabase) db.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>The job tables' schema version after migrations.</summary>
+    public int SchemaVersion { get; }
 
     public void Dispose()
     {

@@ -13,10 +13,11 @@ public class ImportPipelineTests
 {
     private static readonly byte[] Good = TestImages.Jpeg(120, 80, 11);
 
-    [Fact]
-    public async Task Import_StoresImagesLabelsAndUnlabelledPoolImages()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task Import_StoresImagesLabelsAndUnlabelledPoolImages(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         var result = await t.Workspace.ImportAsync("set",
             Labelled("a.jpg", Good, ("car", Box(10, 10, 50, 40)), ("person", Box(60, 5, 90, 70))),
             Image("pool/b.png", TestImages.Png(64, 64, 12)),
@@ -38,10 +39,11 @@ public class ImportPipelineTests
         Assert.Equal(Good, copy.ToArray());
     }
 
-    [Fact]
-    public async Task Import_SameContentAgainKeepsTheHeadVersion()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task Import_SameContentAgainKeepsTheHeadVersion(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         var first = await t.Workspace.ImportAsync("set", Labelled("a.jpg", Good, ("car", Box(1, 1, 9, 9))));
         var second = await t.Workspace.ImportAsync("set", Labelled("a.jpg", Good, ("car", Box(1, 1, 9, 9))));
         Assert.False(second.Created);
@@ -51,10 +53,11 @@ public class ImportPipelineTests
         Assert.Equal([first.Version], t.Workspace.Resolve(new DatasetRef("set", null)).Parents);
     }
 
-    [Fact]
-    public async Task Import_RejectsTruncatedJpeg()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task Import_RejectsTruncatedJpeg(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         var r = await t.Workspace.ImportAsync("s", Image("ok.jpg", Good), Image("cut.jpg", Good[..(Good.Length / 2)]));
         var issue = Assert.Single(r.Rejected);
         Assert.Equal("src/cut.jpg", issue.File);
@@ -62,20 +65,22 @@ public class ImportPipelineTests
         Assert.Equal(1, r.Images);
     }
 
-    [Fact]
-    public async Task Import_RejectsNonImageWithImageExtension()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task Import_RejectsNonImageWithImageExtension(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         var r = await t.Workspace.ImportAsync("s", Image("ok.jpg", Good), Image("notes.jpg", Encoding.UTF8.GetBytes("just some text, not a photo")));
         var issue = Assert.Single(r.Rejected);
         Assert.Contains("not an image", issue.Reason, StringComparison.Ordinal);
         Assert.Contains(".jpg extension", issue.Reason, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Import_RejectsCorruptPixelDataWhenVerifyingDecode()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task Import_RejectsCorruptPixelDataWhenVerifyingDecode(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         var corrupt = TestImages.CorruptPng(200, 150, 14);
         var request = new ImportRequest("s") { VerifyDecode = true };
         var r = await t.Workspace.ImportAsync(request, Image("ok.jpg", Good), Image("broken.png", corrupt));
@@ -84,10 +89,11 @@ public class ImportPipelineTests
         Assert.Contains("cannot be decoded", issue.Reason, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Import_RefusesDecompressionBombBeforeDecoding()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task Import_RefusesDecompressionBombBeforeDecoding(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         var bomb = TestImages.PngBomb(12_000, 10_000); // 120 Mpx of zeros, a few hundred KB on disk
         Assert.True(bomb.Length < 1_000_000);
         var request = new ImportRequest("s") { VerifyDecode = true };
@@ -98,10 +104,11 @@ public class ImportPipelineTests
         Assert.False(t.Workspace.Blobs.Exists(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bomb))));
     }
 
-    [Fact]
-    public async Task Import_RejectsDegenerateBoxes()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task Import_RejectsDegenerateBoxes(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         var r = await t.Workspace.ImportAsync("s",
             Labelled("ok.jpg", Good, ("car", Box(1, 1, 5, 5))),
             Labelled("flat.jpg", TestImages.Jpeg(40, 40, 15), ("car", Box(10, 10, 30, 10))),
@@ -112,10 +119,11 @@ public class ImportPipelineTests
         Assert.Contains("entirely outside", r.Rejected[2].Reason, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Import_ClipsBoxesOutsideTheImageWithAWarning()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task Import_ClipsBoxesOutsideTheImageWithAWarning(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         var r = await t.Workspace.ImportAsync("s", Labelled("a.jpg", Good, ("car", Box(-5, 10, 130, 90))));
         Assert.Empty(r.Rejected);
         var warning = Assert.Single(r.Warnings);
@@ -124,19 +132,21 @@ public class ImportPipelineTests
         Assert.Equal(Box(0, 10, 120, 80), box);
     }
 
-    [Fact]
-    public async Task Import_WarnsWhenDeclaredSizeDiffers()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task Import_WarnsWhenDeclaredSizeDiffers(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         var item = Labelled("a.jpg", Good, ("car", Box(1, 1, 9, 9))) with { DeclaredWidth = 640, DeclaredHeight = 480 };
         var r = await t.Workspace.ImportAsync("s", item);
         Assert.Contains("declares size 640x480 but the image is 120x80", Assert.Single(r.Warnings).Reason, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Import_RejectsDuplicateAndUnsafeFileNames()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task Import_RejectsDuplicateAndUnsafeFileNames(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         var r = await t.Workspace.ImportAsync("s",
             Image("dir/a.jpg", Good),
             Image("dir/a.jpg", TestImages.Jpeg(20, 20, 18)),
@@ -146,10 +156,11 @@ public class ImportPipelineTests
         Assert.Contains("'..'", r.Rejected[1].Reason, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Import_KeepsUnicodeNamesExactly()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task Import_KeepsUnicodeNamesExactly(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         string[] names = ["fotos/ñandú été 猫.jpg", "fotos/e\u0301te\u0301.jpg", "Ελληνικά/😀 smile.jpg", "日本/写真 (1).jpg"];
         var r = await t.Workspace.ImportAsync("s", names.Select((n, i) => Labelled(n, TestImages.Jpeg(20, 20, 200 + i), ("gato", Box(1, 1, 9, 9)))).ToArray());
         Assert.Empty(r.Rejected);
@@ -157,20 +168,22 @@ public class ImportPipelineTests
         Assert.Equal(names, read);
     }
 
-    [Fact]
-    public async Task Import_UnknownLabelsAreAddedAndListed()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task Import_UnknownLabelsAreAddedAndListed(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         await t.Workspace.ImportAsync("a", Labelled("a.jpg", Good, ("person", Box(1, 1, 9, 9))));
         var r = await t.Workspace.ImportAsync("b", Labelled("b.jpg", TestImages.Jpeg(30, 30, 21), ("person", Box(1, 1, 9, 9)), ("kite", Box(2, 2, 8, 8))));
         Assert.Equal(["kite"], r.NewLabels);
         Assert.Equal(["person", "kite"], t.Workspace.Labels.Labels);
     }
 
-    [Fact]
-    public async Task Import_RefusesUnknownLabelsNamingThemAndWritesNothing()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task Import_RefusesUnknownLabelsNamingThemAndWritesNothing(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         await t.Workspace.ImportAsync("a", Labelled("a.jpg", Good, ("person", Box(1, 1, 9, 9))));
         var request = new ImportRequest("b") { UnknownLabels = UnknownLabelPolicy.Refuse };
         var ex = await Assert.ThrowsAsync<SeerException>(() => t.Workspace.ImportAsync(request,
@@ -180,10 +193,11 @@ public class ImportPipelineTests
         Assert.Equal(["person"], t.Workspace.Labels.Labels);
     }
 
-    [Fact]
-    public async Task Import_MapsLabelsAndRecordsTheAlias()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task Import_MapsLabelsAndRecordsTheAlias(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         await t.Workspace.ImportAsync("a", Labelled("a.jpg", Good, ("person", Box(1, 1, 9, 9))));
         var request = new ImportRequest("b")
         {
@@ -201,10 +215,11 @@ public class ImportPipelineTests
         Assert.Equal(["person"], later.Classes);
     }
 
-    [Fact]
-    public async Task Import_FailingMidwayLeavesNoVersionAndNoNewBlobs()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task Import_FailingMidwayLeavesNoVersionAndNoNewBlobs(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         var first = await t.Workspace.ImportAsync("s", Labelled("a.jpg", Good, ("car", Box(1, 1, 9, 9))));
         int blobsBefore = CountBlobs(t.Home);
         var items = Enumerable.Range(0, 40).Select(i => Image($"n{i}.jpg", TestImages.Jpeg(32, 32, 100 + i)))
@@ -218,10 +233,11 @@ public class ImportPipelineTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(t.Home, "blobs", "tmp")));
     }
 
-    [Fact]
-    public async Task Import_WithEverythingRejectedFailsListingReasons()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task Import_WithEverythingRejectedFailsListingReasons(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         var ex = await Assert.ThrowsAsync<SeerException>(() => t.Workspace.ImportAsync("s", Image("x.jpg", [1, 2, 3])));
         Assert.Contains("src/x.jpg", ex.Message, StringComparison.Ordinal);
         Assert.Empty(t.Workspace.ListDatasets());

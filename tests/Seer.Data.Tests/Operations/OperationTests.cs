@@ -24,10 +24,11 @@ public class OperationTests
         await ws.ImportAsync(name, items);
     }
 
-    [Fact]
-    public async Task Merge_UnitesImagesAndResolvesConflictsPerStrategy()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task Merge_UnitesImagesAndResolvesConflictsPerStrategy(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         var ws = t.Workspace;
         var shared = TestImages.Jpeg(40, 40, 1);
         await ws.ImportAsync("a", Labelled("x.jpg", shared, ("cat", Box(1, 1, 10, 10))), Image("same-name.jpg", TestImages.Jpeg(40, 40, 2)));
@@ -53,10 +54,11 @@ public class OperationTests
         Assert.Equal(["cat", "dog"], ws.OpenSnapshot(Ref("m3")).Images.Single(i => i.ContentHash == Sha(shared)).Objects.Select(o => o.Label));
     }
 
-    [Fact]
-    public async Task Merge_LabelledCopyWinsOverUnlabelledWithoutConflict()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task Merge_LabelledCopyWinsOverUnlabelledWithoutConflict(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         var bytes = TestImages.Jpeg(40, 40, 4);
         await t.Workspace.ImportAsync("pool", Image("p.jpg", bytes));
         await t.Workspace.ImportAsync("labelled", Labelled("p.jpg", bytes, ("cat", Box(1, 1, 9, 9))));
@@ -65,10 +67,11 @@ public class OperationTests
         Assert.True(image.IsLabelled);
     }
 
-    [Fact]
-    public async Task Filter_KeepsImagesWithTheLabelsAndOnlyThoseObjects()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task Filter_KeepsImagesWithTheLabelsAndOnlyThoseObjects(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         var ws = t.Workspace;
         await ws.ImportAsync("s",
             Labelled("a.jpg", TestImages.Jpeg(40, 40, 5), ("cat", Box(1, 1, 9, 9)), ("dog", Box(2, 2, 9, 9))),
@@ -88,10 +91,11 @@ public class OperationTests
         Assert.Contains("'zebra'", unknown.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Filter_ExcludesAnotherVersionsImages()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task Filter_ExcludesAnotherVersionsImages(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         var ws = t.Workspace;
         await SeedAsync(ws, "all", 20);
         var ops = new DatasetOperations(ws);
@@ -105,10 +109,11 @@ public class OperationTests
         Assert.Equal(2, rest.Versions[0].Version.Parents.Count);
     }
 
-    [Fact]
-    public async Task Sample_IsSeededAndStratifiedKeepsShares()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task Sample_IsSeededAndStratifiedKeepsShares(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         var ws = t.Workspace;
         await SeedAsync(ws, "all", 70);
         var ops = new DatasetOperations(ws);
@@ -126,10 +131,11 @@ public class OperationTests
         foreach (var (key, n) in full) Assert.Equal(n / 2.0, strata[key], 0.5);
     }
 
-    [Fact]
-    public async Task Split_IsStratifiedDisjointCompleteAndSeeded()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task Split_IsStratifiedDisjointCompleteAndSeeded(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         var ws = t.Workspace;
         await SeedAsync(ws, "all", 100);
         var ops = new DatasetOperations(ws);
@@ -148,10 +154,11 @@ public class OperationTests
         Assert.All(result.Versions, v => Assert.Equal([source.Version], v.Version.Parents));
     }
 
-    [Fact]
-    public async Task Relabel_RenamesThroughAnAlias()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task Relabel_RenamesThroughAnAlias(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         var ws = t.Workspace;
         await ws.ImportAsync("s", Labelled("a.jpg", TestImages.Jpeg(40, 40, 8), ("pedestrian", Box(1, 1, 9, 9)), ("person", Box(2, 2, 9, 9))));
         new DatasetOperations(ws).Relabel(Ref("s"), new Dictionary<string, string> { ["pedestrian"] = "person" }, null);
@@ -162,10 +169,11 @@ public class OperationTests
         Assert.Equal("relabel", ws.Log(Ref("s"))[0].Operation);
     }
 
-    [Fact]
-    public async Task DedupExact_DropsIdenticalBytesKeepingTheLabelledCopy()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task DedupExact_DropsIdenticalBytesKeepingTheLabelledCopy(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         var bytes = TestImages.Jpeg(40, 40, 9);
         await t.Workspace.ImportAsync("s", Image("copy1.jpg", bytes), Labelled("copy2.jpg", bytes, ("cat", Box(1, 1, 9, 9))),
             Image("other.jpg", TestImages.Jpeg(40, 40, 10)));
@@ -174,10 +182,11 @@ public class OperationTests
         Assert.Equal("copy1.jpg", Assert.Single(r.Removed).File);
     }
 
-    [Fact]
-    public async Task DedupNear_FindsResizedReencodedCopiesOnly()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task DedupNear_FindsResizedReencodedCopiesOnly(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         using var mat = TestImages.Draw(320, 240, 11);
         Cv2.ImEncode(".jpg", mat, out var original, new ImageEncodingParam(ImwriteFlags.JpegQuality, 95));
         using var small = new Mat();

@@ -7,10 +7,11 @@ namespace Seer.Data.Tests.Operations;
 
 public class StatsTests
 {
-    [Fact]
-    public async Task Stats_CountsClassesBoxesSizesAndWarns()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task Stats_CountsClassesBoxesSizesAndWarns(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         var items = new List<Core.Interchange.ImportItem>();
         for (int i = 0; i < 160; i++)
             items.Add(Labelled($"c{i}.jpg", TestImages.Jpeg(64, 48, i, 50), ("car", Box(0, 0, 40, 40)), ("car", Box(1, 1, 10, 10))));
