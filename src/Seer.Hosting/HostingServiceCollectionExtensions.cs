@@ -36,16 +36,25 @@ public static class HostingServiceCollectionExtensions
     public static IServiceCollection AddSeerJobs(this IServiceCollection services)
     {
         services.TryAddSingleton<SqliteJobQueue>();
+        // SEER_DB / Seer:Database: one pooled PostgreSQL data source for the queue and the model files (resolved only when set).
+        services.TryAddSingleton(sp => new Postgres.PostgresDatabase(sp.GetRequiredService<IOptions<HostingOptions>>().Value.Database
+            ?? throw new InvalidOperationException("Seer:Database is not set")));
         services.TryAddSingleton<IJobQueue>(sp =>
-            sp.GetRequiredService<IOptions<HostingOptions>>().Value.Database is { Length: > 0 } db
-                ? new Postgres.PostgresJobQueue(new Postgres.PostgresDatabase(db), ownsDatabase: true)
+            sp.GetRequiredService<IOptions<HostingOptions>>().Value.Database is { Length: > 0 }
+                ? new Postgres.PostgresJobQueue(sp.GetRequiredService<Postgres.PostgresDatabase>())
                 : sp.GetRequiredService<SqliteJobQueue>());
         services.TryAddSingleton<IGpuDevices, ConfiguredGpuDevices>();
         services.TryAddSingleton(sp => new JobCapacity(sp.GetRequiredService<IOptions<HostingOptions>>(), sp.GetRequiredService<IGpuDevices>()));
         services.TryAddSingleton<JobAccess>();
         services.TryAddSingleton<JobService>();
         services.TryAddSingleton<JobWaiter>();
+        services.TryAddSingleton<JobExecution>();
         services.TryAddSingleton<LocalJobRunner>();
+        services.TryAddSingleton<IWorkerDirectory, LocalWorkerDirectory>();
+        services.TryAddSingleton<Training.IModelFiles>(sp =>
+            sp.GetRequiredService<IOptions<HostingOptions>>().Value.Database is { Length: > 0 }
+                ? new Postgres.PostgresModelFiles(sp.GetRequiredService<Postgres.PostgresDatabase>(), sp.GetRequiredService<Workspace>().Blobs)
+                : new Training.LocalModelFiles());
         services.TryAddSingleton<IJobRunner>(sp => sp.GetRequiredService<LocalJobRunner>());
         services.AddHostedService(sp => sp.GetRequiredService<LocalJobRunner>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, ImportJobHandler>());

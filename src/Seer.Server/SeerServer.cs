@@ -101,6 +101,7 @@ public static class SeerServer
         EmbeddingEndpoints.Map(api);
         DatasetActionEndpoints.Map(api);
         JobEndpoints.Map(api);
+        WorkerEndpoints.Map(api);
         ModelEndpoints.Map(api);
         TrainingEndpoints.Map(api);
         ModelPageEndpoints.Map(api);
