@@ -4,10 +4,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Serialization;
 using Seer.Core.Errors;
 using Seer.Hosting;
 using Seer.Hosting.Jobs;
@@ -51,8 +53,12 @@ public static class ClusterHostingExtensions
         services.AddHostedService(sp => sp.GetRequiredService<WorkerRuntime>());
         services.AddHostedService<SchedulerPump>();
         services.Replace(ServiceDescriptor.Singleton<IWorkerDirectory, ClusterWorkerDirectory>());
+        // Orleans' placement retries log every attempt (Polly) while a grain's silo is still joining: errors only.
+        builder.Logging.AddFilter("Polly", LogLevel.Error);
         builder.UseOrleans(silo =>
         {
+            // seer.dll (the host) has no Orleans code generation of its own: name the assembly with the grains.
+            silo.Services.AddSerializer(s => s.AddAssembly(typeof(SchedulerGrain).Assembly));
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = "Npgsql";

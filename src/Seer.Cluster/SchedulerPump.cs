@@ -10,7 +10,7 @@ namespace Seer.Cluster;
 /// job, else every second (jobs queued by other servers, dead workers). Whichever silo hosts the grain, and whichever
 /// silos are left after one dies, placement goes on.
 /// </summary>
-public sealed class SchedulerPump(IGrainFactory grains, IJobQueue queue, ILogger<SchedulerPump> log) : BackgroundService
+public sealed class SchedulerPump(IGrainFactory grains, IJobQueue queue, IHostApplicationLifetime lifetime, ILogger<SchedulerPump> log) : BackgroundService
 {
     private readonly SemaphoreSlim _wake = new(0);
 
@@ -19,6 +19,8 @@ public sealed class SchedulerPump(IGrainFactory grains, IJobQueue queue, ILogger
         queue.Changed += Wake;
         try
         {
+            // Not before the silo is up (the host has started every service, Orleans' included).
+            await Task.Delay(Timeout.Infinite, lifetime.ApplicationStarted).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(stoppingToken).ConfigureAwait(false);
             while (!stoppingToken.IsCancellationRequested)
             {
                 try

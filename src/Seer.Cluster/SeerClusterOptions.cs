@@ -27,6 +27,6 @@ public sealed class SeerClusterOptions
     /// <summary>Orleans cluster id: processes with the same database and id form one cluster.</summary>
     public string ClusterId { get; set; } = "seer";
 
-    /// <summary>How long a silo may miss probes before the others vote it dead (Orleans ProbeTimeout x NumMissedProbesLimit).</summary>
-    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>How long a silo may miss probes before the others vote it dead (Orleans ProbeTimeout, 10 s, x NumMissedProbesLimit, 3): a loaded machine answers probes late.</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }
