@@ -29,6 +29,12 @@ public sealed class HostingOptions
     /// </summary>
     public TimeSpan ReserveAfter { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Whether this process's own runner (<see cref="Jobs.LocalJobRunner"/>) takes jobs from the queue. True for the
+    /// embedded default; a server that joined a cluster sets it false (the cluster's workers run the jobs).
+    /// </summary>
+    public bool LocalRunner { get; set; } = true;
+
     /// <summary>How many jobs the local runner runs at once at most (slots permitting).</summary>
     public int MaxConcurrentJobs { get; set; } = 2;
 

@@ -37,16 +37,31 @@ public static class HostingServiceCollectionExtensions
     public static IServiceCollection AddSeerJobs(this IServiceCollection services)
     {
         services.TryAddSingleton<SqliteJobQueue>();
+        // SEER_DB / Seer:Database: one pooled PostgreSQL data source for the queue, the cluster and the model files
+        // (resolved only when set); the job ledger's migrations (jobs, then the cluster's tables) run when it is made.
+        services.TryAddSingleton(sp =>
+        {
+            var db = new Seer.Data.Postgres.PostgresDatabase(sp.GetRequiredService<IOptions<HostingOptions>>().Value.Database
+                ?? throw new InvalidOperationException("Seer:Database is not set"));
+            db.Migrate(Postgres.PostgresMigrations.Ledger, Postgres.PostgresMigrations.All);
+            return db;
+        });
         services.TryAddSingleton<IJobQueue>(sp =>
-            sp.GetRequiredService<IOptions<HostingOptions>>().Value.Database is { Length: > 0 } db
-                ? new Postgres.PostgresJobQueue(new Seer.Data.Postgres.PostgresDatabase(db), ownsDatabase: true)
+            sp.GetRequiredService<IOptions<HostingOptions>>().Value.Database is { Length: > 0 }
+                ? new Postgres.PostgresJobQueue(sp.GetRequiredService<Seer.Data.Postgres.PostgresDatabase>())
                 : sp.GetRequiredService<SqliteJobQueue>());
         services.TryAddSingleton<IGpuDevices, ConfiguredGpuDevices>();
         services.TryAddSingleton(sp => new JobCapacity(sp.GetRequiredService<IOptions<HostingOptions>>(), sp.GetRequiredService<IGpuDevices>()));
         services.TryAddSingleton<JobAccess>();
         services.TryAddSingleton<JobService>();
         services.TryAddSingleton<JobWaiter>();
+        services.TryAddSingleton<JobExecution>();
         services.TryAddSingleton<LocalJobRunner>();
+        services.TryAddSingleton<IWorkerDirectory, LocalWorkerDirectory>();
+        services.TryAddSingleton<Training.IModelFiles>(sp =>
+            sp.GetRequiredService<IOptions<HostingOptions>>().Value.Database is { Length: > 0 }
+                ? new Postgres.PostgresModelFiles(sp.GetRequiredService<Postgres.PostgresDatabase>(), sp.GetRequiredService<Workspace>().Blobs)
+                : new Training.LocalModelFiles());
         services.TryAddSingleton<IJobRunner>(sp => sp.GetRequiredService<LocalJobRunner>());
         services.AddHostedService(sp => sp.GetRequiredService<LocalJobRunner>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, ImportJobHandler>());

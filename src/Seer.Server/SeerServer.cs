@@ -102,6 +102,7 @@ public static class SeerServer
         DatasetActionEndpoints.Map(api);
         ClusterReviewEndpoints.Map(api);
         JobEndpoints.Map(api);
+        WorkerEndpoints.Map(api);
         ModelEndpoints.Map(api);
         TrainingEndpoints.Map(api);
         ModelPageEndpoints.Map(api);

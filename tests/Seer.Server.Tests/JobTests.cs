@@ -77,6 +77,15 @@ public sealed class JobTests
         long b = await Submit();
         await host.WaitAsync(a, j => j.State == JobState.Running);
         Assert.Equal(JobState.Queued, host.Service<IJobQueue>().Get(b).State);
+        // GET /api/workers in the embedded default: one worker, the in-process runner, running job a; the job names it.
+        var workers = await client.GetFromJsonAsync<JsonElement>("/api/workers");
+        var local = Assert.Single(workers.EnumerateArray());
+        Assert.Equal("active", local.GetProperty("state").GetString());
+        Assert.Equal(1, local.GetProperty("cpu").GetInt32());
+        Assert.Empty(local.GetProperty("gpus").EnumerateArray());
+        Assert.Equal([a], local.GetProperty("jobs").EnumerateArray().Select(j => j.GetInt64()));
+        var running = await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{a}");
+        Assert.Equal(local.GetProperty("name").GetString(), running.GetProperty("worker").GetString());
 
         var cancel = await client.PostAsync($"/api/jobs/{a}/cancel", null);
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);

@@ -56,7 +56,7 @@ internal static class LabelTaskCommands
                 predictions = await PreAnnotator.AnnotateAsync(ws.OpenSnapshot(reference), predictor, null, ct).ConfigureAwait(false);
             }
             var store = new LabelingStore(ws);
-            var request = new TaskRequest(reference.Name, reference.Version, NullIfEmpty(CliParsing.List(parse.GetValue(classes))),
+            var request = new Seer.Labeling.TaskRequest(reference.Name, reference.Version, NullIfEmpty(CliParsing.List(parse.GetValue(classes))),
                 NullIfEmpty(CliParsing.List(parse.GetValue(assignees))), parse.GetValue(reviewer), parse.GetValue(model), parse.GetValue(into), parse.GetValue(kind));
             var task = store.Create(request, Environment.UserName, predictions);
             Print(task, parse.GetValue(GlobalOptions.Json));

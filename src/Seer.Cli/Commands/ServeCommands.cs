@@ -1,7 +1,11 @@
+using Seer.Data.Postgres;
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Seer.Cluster;
+using Seer.Core.Errors;
 using Seer.Hosting.Accounts;
+using Seer.Hosting.Postgres;
 using Seer.Server;
 
 namespace Seer.Cli.Commands;
@@ -17,12 +21,27 @@ public sealed class ServeCommands : ICommandFactory
 
     public Command Create()
     {
-        var serve = new Command("serve", "Start the Seer server: REST API (/api, /openapi/v1.json, /scalar), web UI and job runner");
+        var worker = new Option<bool>("--worker") { Description = "With SEER_DB (a cluster): also run jobs here (Seer:CpuThreads, Seer:GpuIds), as a worker does" };
+        var name = new Option<string?>("--name") { Description = "With SEER_DB: this server's name in the cluster (default: server@HOST-PID)" };
+        var serve = new Command("serve", "Start the Seer server: REST API (/api, /openapi/v1.json, /scalar), web UI and job runner (with SEER_DB: joins the cluster)");
         serve.Options.Add(Urls);
+        serve.Options.Add(worker);
+        serve.Options.Add(name);
         CommandRunner.SetAction(serve, async (parse, ct) =>
         {
             string home = GlobalOptions.ResolveHome(parse);
-            await RunAsync(home, parse.GetValue(Urls)!, ct).ConfigureAwait(false);
+            string database = Environment.GetEnvironmentVariable(PostgresDatabase.Variable) ?? "";
+            bool runsJobs = parse.GetValue(worker);
+            string? serverName = parse.GetValue(name);
+            if (database.Length == 0 && (runsJobs || serverName is not null))
+                throw new SeerException(ErrorCodes.InvalidOptions, "--worker and --name need a cluster: set SEER_DB or --db to postgres://USER:PASS@HOST:PORT/DB", "--worker");
+            // With SEER_DB the server is a silo of the cluster on that database; it runs jobs only with --worker.
+            Action<WebApplicationBuilder>? cluster = database.Length == 0 ? null : b => b.AddSeerCluster(database, o =>
+            {
+                o.RunsJobs = runsJobs;
+                o.Name = serverName ?? $"server@{Environment.MachineName}-{Environment.ProcessId}";
+            });
+            await RunAsync(home, parse.GetValue(Urls)!, ct, configure: cluster).ConfigureAwait(false);
             return 0;
         });
         return serve;
@@ -30,9 +49,9 @@ public sealed class ServeCommands : ICommandFactory
 
     /// <summary>Starts the server and blocks until <paramref name="cancellationToken"/> fires (Ctrl+C).</summary>
     public static async Task RunAsync(string home, string urls, CancellationToken cancellationToken, string? loginHint = null,
-        Action<WebApplication>? started = null)
+        Action<WebApplication>? started = null, Action<WebApplicationBuilder>? configure = null)
     {
-        var app = SeerServer.Build(home, urls);
+        var app = SeerServer.Build(home, urls, configure);
         await using (app.ConfigureAwait(false))
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -1,23 +1,20 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Seer.Core.Errors;
-using Seer.Hosting.Access;
 
 namespace Seer.Hosting.Jobs;
 
 /// <summary>
 /// The in-process worker: claims jobs from the queue while its slots allow, runs each with its handler and records
-/// the outcome (which job starts next: <see cref="JobScheduler"/>). On start it settles the jobs the queue still shows running here from an earlier process (a crash or
+/// the outcome with <see cref="JobExecution"/> (which job starts next: <see cref="JobScheduler"/>). On start it settles the jobs the queue still shows running here from an earlier process (a crash or
 /// kill): resumable kinds are requeued, the others are marked failed with the reason. On shutdown it does the same
 /// for the jobs it is running, so none is ever left "running".
 /// </summary>
 public sealed class LocalJobRunner : BackgroundService, IJobRunner
 {
     private readonly IJobQueue _queue;
-    private readonly IReadOnlyDictionary<string, IJobHandler> _handlers;
+    private readonly JobExecution _execution;
     private readonly ResourceSlots _slots;
     private readonly JobCapacity _capacity;
     private readonly HostingOptions _options;
@@ -25,17 +22,11 @@ public sealed class LocalJobRunner : BackgroundService, IJobRunner
     private readonly ConcurrentDictionary<long, (Task Task, CancellationTokenSource Cancel)> _running = new();
     private readonly SemaphoreSlim _wake = new(0);
 
-    private readonly JobAccess _access;
-    private readonly ResourceAccess _resources;
-
-    public LocalJobRunner(IJobQueue queue, IEnumerable<IJobHandler> handlers, IOptions<HostingOptions> options, JobCapacity capacity, ILogger<LocalJobRunner> log,
-        JobAccess access, ResourceAccess resources)
+    public LocalJobRunner(IJobQueue queue, JobExecution execution, IOptions<HostingOptions> options, JobCapacity capacity, ILogger<LocalJobRunner> log)
     {
         ArgumentNullException.ThrowIfNull(capacity);
-        _access = access;
-        _resources = resources;
         _queue = queue;
-        _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
+        _execution = execution;
         _options = options.Value;
         _capacity = capacity;
         _slots = new ResourceSlots(capacity.CpuThreads, capacity.GpuIds);
@@ -57,13 +48,16 @@ public sealed class LocalJobRunner : BackgroundService, IJobRunner
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var job in _queue.RunningOn(WorkerId)) Settle(job, "the server stopped (crash or kill) while the job was running");
+        // In a cluster the workers run the jobs (Seer:LocalRunner is false): this runner stays idle.
+        if (!_options.LocalRunner) return Task.CompletedTask;
+        foreach (var job in _queue.RunningOn(WorkerId)) _execution.Settle(job, "the server stopped (crash or kill) while the job was running");
         foreach (long id in _queue.FailNeverFitting(_capacity)) _log.LogWarning("job {Id} can never start on this server's capacity; failed", id);
         return base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!_options.LocalRunner) return;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -100,47 +94,7 @@ public sealed class LocalJobRunner : BackgroundService, IJobRunner
     {
         try
         {
-            if (!_handlers.TryGetValue(job.Kind, out var handler))
-            {
-                _queue.Complete(job.Id, JobState.Failed, null, $"no handler for job kind '{job.Kind}' on worker {WorkerId}");
-                return;
-            }
-            var context = new JobContext(job, _queue);
-            context.Log($"started on {WorkerId} (attempt {job.Attempt}, {job.CpuThreads} CPU thread(s)" +
-                        (job.AssignedGpus.Count > 0 ? $", GPUs {string.Join(',', job.AssignedGpus)})" : ")"));
-            try
-            {
-                // Rights are checked again when the job runs: a dataset may have been un-shared or a role changed since.
-                _access.Check(job.Kind, job.Parameters, _resources.CallerOf(job.CreatedBy));
-                object? result = await handler.RunAsync(context, cts.Token).ConfigureAwait(false);
-                if (job.Kind == "training" && _queue.Get(job.Id).Checkpoint is { } model)
-                {
-                    // The trained model (and the name it is served under) belong to the job's owner.
-                    _resources.Claim(ResourceKinds.Model, model, job.CreatedBy);
-                    _resources.Claim(ResourceKinds.ServedModel, JobParameters.ParseWithTraining<Kinds.TrainingParameters>(job.Parameters, job.Kind).Value.ServeAs ?? model, job.CreatedBy);
-                }
-                if (result is JobWaitingResult waiting)
-                    _queue.Complete(job.Id, JobState.Waiting, JsonSerializer.Serialize(waiting.Result, JobJson.Options), null);
-                else
-                    _queue.Complete(job.Id, JobState.Succeeded, JsonSerializer.Serialize(result, JobJson.Options), null);
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                Settle(_queue.Get(job.Id), "the server shut down while the job was running");
-            }
-            catch (OperationCanceledException) when (cts.IsCancellationRequested)
-            {
-                _queue.Complete(job.Id, JobState.Cancelled, null, "cancelled while running");
-            }
-            catch (SeerException ex)
-            {
-                _queue.Complete(job.Id, JobState.Failed, null, ServerPaths.Hide(ex.Path is null ? ex.Message : $"{ex.Message} ({ex.Path})", _options.Home));
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                _log.LogError(ex, "job {Id} ({Kind}) failed", job.Id, job.Kind);
-                _queue.Complete(job.Id, JobState.Failed, null, ServerPaths.Hide($"{ex.GetType().Name}: {ex.Message}", _options.Home));
-            }
+            await _execution.RunAsync(job, WorkerId, cts.Token, stopping).ConfigureAwait(false);
         }
         finally
         {
@@ -149,15 +103,6 @@ public sealed class LocalJobRunner : BackgroundService, IJobRunner
             cts.Dispose();
             Wake();
         }
-    }
-
-    private void Settle(JobInfo job, string reason)
-    {
-        if (job.State != JobState.Running) return;
-        if (_handlers.TryGetValue(job.Kind, out var handler) && handler.Resumable && !job.CancelRequested)
-            _queue.Requeue(job.Id, $"{reason}; {job.Kind} jobs resume" + (job.Checkpoint is null ? " by running again (idempotent)" : " from their checkpoint"));
-        else
-            _queue.Complete(job.Id, JobState.Failed, null, $"interrupted: {reason}");
     }
 
     public override void Dispose()

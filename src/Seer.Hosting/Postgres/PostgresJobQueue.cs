@@ -1,8 +1,5 @@
-using System.Globalization;
-using System.Text.Json;
+using System.Data.Common;
 using Npgsql;
-using Seer.Core.Errors;
-using Seer.Core.Progress;
 using Seer.Data.Postgres;
 using Seer.Hosting.Jobs;
 
@@ -10,19 +7,12 @@ namespace Seer.Hosting.Postgres;
 
 /// <summary>
 /// The job queue in PostgreSQL (tables jobs and job_logs of <see cref="PostgresMigrations"/>), with the SQLite queue's
-/// rules: every call is one committed write; a claim reads the queued jobs and marks the one
-/// <see cref="JobScheduler"/> picks as running in one transaction that holds an advisory lock, so two workers on two
-/// machines never claim the same job; log lines of a job are numbered under a row lock on that job.
+/// rules (<see cref="RelationalJobQueue"/>): a claim's transaction holds an advisory lock, so two workers on two
+/// machines never claim the same job; log lines of a job are numbered under a row lock on that job; times are
+/// TIMESTAMPTZ set by the database (now()).
 /// </summary>
-public sealed class PostgresJobQueue : IJobQueue, IDisposable
+public sealed class PostgresJobQueue : RelationalJobQueue, IDisposable
 {
-    private const string Columns = "id, kind, state, parameters_json, cpu_threads, gpus, assigned_gpus, created_by, created_at, started_at, " +
-                                   "finished_at, worker, attempt, retry_of, progress_stage, progress_done, progress_total, result_json, error, " +
-                                   "cancel_requested, checkpoint";
-
-    /// <summary>How many of the oldest queued jobs one claim considers (as SQLite's queue).</summary>
-    private const int ClaimWindow = 1000;
-
     /// <summary>The advisory lock key claims hold ("jobs" in ASCII).</summary>
     private const long ClaimLock = 0x6a6f6273;
 
@@ -45,7 +35,7 @@ public sealed class PostgresJobQueue : IJobQueue, IDisposable
         }
     }
 
-    /// <summary>The job tables' schema version after migrations.</summary>
+    /// <summary>The job tables' schema version after migrations (jobs, then the cluster's tables).</summary>
     public int SchemaVersion { get; }
 
     public void Dispose()
@@ -53,244 +43,19 @@ public sealed class PostgresJobQueue : IJobQueue, IDisposable
         if (_ownsDatabase) _db.Dispose();
     }
 
-    /// <summary>Raised after this process queued, claimed, completed or requeued a job or asked for a cancel.</summary>
-    public event Action? Changed;
+    protected override DbConnection Open() => _db.Open();
 
-    public JobInfo Enqueue(JobRequest request)
+    protected override DbTransaction BeginWrite(DbConnection connection) => connection.BeginTransaction();
+
+    protected override string Now => "now()";
+
+    protected override string ForUpdate => " FOR UPDATE";
+
+    protected override void LockClaims(DbConnection connection, DbTransaction transaction)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.Parameters.ValueKind != JsonValueKind.Object)
-            throw new SeerException(ErrorCodes.InvalidInput, $"job parameters must be a JSON object, not {request.Parameters.ValueKind}");
-        if (request.CpuThreads < 1) throw new SeerException(ErrorCodes.InvalidInput, "a job needs at least 1 CPU thread");
-        if (request.Gpus < 0) throw new SeerException(ErrorCodes.InvalidInput, "a job cannot ask for a negative number of GPUs");
-        long id = Insert(request, attempt: 1, retryOf: null);
-        AppendLog(id, "info", $"queued by {request.CreatedBy} ({request.CpuThreads} CPU thread(s), {request.Gpus} GPU(s))");
-        Changed?.Invoke();
-        return Get(id);
-    }
-
-    public JobInfo Get(long id)
-    {
-        using var c = _db.Open();
-        return Find(c, null, id) ?? throw new SeerException(ErrorCodes.NotFound, $"job {id} does not exist", id.ToString(CultureInfo.InvariantCulture));
-    }
-
-    public IReadOnlyList<JobInfo> List(JobState? state = null, int limit = 200)
-    {
-        using var c = _db.Open();
-        using var cmd = new NpgsqlCommand($"SELECT {Columns} FROM jobs {(state is null ? "" : "WHERE state = @s")} ORDER BY id DESC LIMIT @n", c);
-        if (state is { } s) cmd.Parameters.AddWithValue("s", JobStates.Name(s));
-        cmd.Parameters.AddWithValue("n", Math.Clamp(limit, 1, 10_000));
-        return ReadAll(cmd);
-    }
-
-    public IReadOnlyList<JobLogEntry> ReadLogs(long id, long afterSeq = 0)
-    {
-        Get(id);
-        using var c = _db.Open();
-        using var cmd = new NpgsqlCommand("SELECT seq, at, level, message FROM job_logs WHERE job_id = @id AND seq > @after ORDER BY seq", c);
-        cmd.Parameters.AddWithValue("id", id);
-        cmd.Parameters.AddWithValue("after", afterSeq);
-        using var r = cmd.ExecuteReader();
-        var list = new List<JobLogEntry>();
-        while (r.Read()) list.Add(new JobLogEntry(r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.GetString(2), r.GetString(3)));
-        return list;
-    }
-
-    public JobInfo Cancel(long id, string by)
-    {
-        using (var c = _db.Open())
-        using (var tx = c.BeginTransaction())
-        {
-            var job = Find(c, tx, id, forUpdate: true) ?? throw new SeerException(ErrorCodes.NotFound, $"job {id} does not exist");
-            if (JobStates.IsFinal(job.State))
-                throw new SeerException(ErrorCodes.Conflict, $"job {id} is already {JobStates.Name(job.State)}; only queued or running jobs can be cancelled");
-            if (job.State == JobState.Queued)
-                Exec(c, tx, "UPDATE jobs SET state = 'cancelled', finished_at = now(), error = @e WHERE id = @id",
-                    ("e", $"cancelled by {by} before it started"), ("id", id));
-            else
-                Exec(c, tx, "UPDATE jobs SET cancel_requested = TRUE WHERE id = @id", ("id", id));
-            tx.Commit();
-        }
-        AppendLog(id, "info", $"cancel requested by {by}");
-        Changed?.Invoke();
-        return Get(id);
-    }
-
-    public JobInfo Retry(long id, string by)
-    {
-        var old = Get(id);
-        if (old.State is not (JobState.Failed or JobState.Cancelled))
-            throw new SeerException(ErrorCodes.Conflict, $"job {id} is {JobStates.Name(old.State)}; only failed or cancelled jobs can be retried");
-        long newId = Insert(new JobRequest(old.Kind, old.Parameters, by) { CpuThreads = old.CpuThreads, Gpus = old.Gpus },
-            attempt: old.Attempt + 1, retryOf: id);
-        AppendLog(newId, "info", $"retry of job {id} (attempt {old.Attempt + 1}) queued by {by}");
-        Changed?.Invoke();
-        return Get(newId);
-    }
-
-    public JobInfo? TryClaimNext(string worker, int freeCpuThreads, IReadOnlyList<int> freeGpus, JobCapacity capacity)
-    {
-        ArgumentNullException.ThrowIfNull(capacity);
-        long claimed;
-        using (var c = _db.Open())
-        using (var tx = c.BeginTransaction())
-        {
-            Exec(c, tx, $"SELECT pg_advisory_xact_lock({ClaimLock})");
-            List<JobInfo> queued;
-            using (var cmd = new NpgsqlCommand($"SELECT {Columns} FROM jobs WHERE state = 'queued' ORDER BY id LIMIT {ClaimWindow}", c, tx))
-                queued = ReadAll(cmd);
-            if (JobScheduler.Pick(queued, freeCpuThreads, freeGpus, capacity, DateTimeOffset.UtcNow) is not var (next, gpus))
-            {
-                tx.Commit();
-                return null;
-            }
-            Exec(c, tx, "UPDATE jobs SET state = 'running', started_at = now(), worker = @w, assigned_gpus = @g WHERE id = @id AND state = 'queued'",
-                ("w", worker), ("g", string.Join(',', gpus)), ("id", next.Id));
-            tx.Commit();
-            claimed = next.Id;
-        }
-        Changed?.Invoke();
-        return Get(claimed);
-    }
-
-    public IReadOnlyList<long> FailNeverFitting(JobCapacity capacity)
-    {
-        ArgumentNullException.ThrowIfNull(capacity);
-        var failed = new List<long>();
-        foreach (var job in List(JobState.Queued, 10_000))
-        {
-            if (capacity.WhyNever(job.CpuThreads, job.Gpus) is not { } why) continue;
-            Exec("UPDATE jobs SET state = 'failed', finished_at = now(), error = @e WHERE id = @id AND state = 'queued'",
-                ("e", $"can never start: {why}"), ("id", job.Id));
-            AppendLog(job.Id, "error", $"failed: can never start: {why}");
-            failed.Add(job.Id);
-        }
-        if (failed.Count > 0) Changed?.Invoke();
-        return failed;
-    }
-
-    public void ReportProgress(long id, WorkProgress progress) =>
-        Exec("UPDATE jobs SET progress_stage = @s, progress_done = @d, progress_total = @n WHERE id = @id",
-            ("s", progress.Message is null ? progress.Stage : $"{progress.Stage}: {progress.Message}"), ("d", progress.Done),
-            ("n", (object?)progress.Total ?? DBNull.Value), ("id", id));
-
-    public void AppendLog(long id, string level, string message)
-    {
-        using var c = _db.Open();
-        using var tx = c.BeginTransaction();
-        // The job's row lock orders concurrent writers (a worker and the server) so seq numbers never collide.
-        Exec(c, tx, "SELECT 1 FROM jobs WHERE id = @id FOR UPDATE", ("id", id));
-        Exec(c, tx, "INSERT INTO job_logs (job_id, seq, at, level, message) " +
-                    "VALUES (@id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM job_logs WHERE job_id = @id), now(), @l, @m)",
-            ("id", id), ("l", level), ("m", message));
-        tx.Commit();
-    }
-
-    public void SaveCheckpoint(long id, string checkpoint) =>
-        Exec("UPDATE jobs SET checkpoint = @c WHERE id = @id", ("c", checkpoint), ("id", id));
-
-    public bool IsCancelRequested(long id) => Get(id).CancelRequested;
-
-    public void Complete(long id, JobState state, string? resultJson, string? error)
-    {
-        if (!JobStates.IsFinal(state)) throw new ArgumentException("a job completes in a final state", nameof(state));
-        Exec("UPDATE jobs SET state = @s, finished_at = now(), result_json = @r, error = @e WHERE id = @id AND state = 'running'",
-            ("s", JobStates.Name(state)), ("r", (object?)resultJson ?? DBNull.Value), ("e", (object?)error ?? DBNull.Value), ("id", id));
-        AppendLog(id, state == JobState.Succeeded ? "info" : state == JobState.Waiting ? "warning" : "error",
-            error is null ? JobStates.Name(state) : $"{JobStates.Name(state)}: {error}");
-        Changed?.Invoke();
-    }
-
-    public void Requeue(long id, string reason)
-    {
-        Exec("UPDATE jobs SET state = 'queued', worker = NULL, started_at = NULL, assigned_gpus = '', attempt = attempt + 1 WHERE id = @id AND state = 'running'",
-            ("id", id));
-        AppendLog(id, "warning", $"requeued: {reason}");
-        Changed?.Invoke();
-    }
-
-    public IReadOnlyList<JobInfo> RunningOn(string worker)
-    {
-        using var c = _db.Open();
-        using var cmd = new NpgsqlCommand($"SELECT {Columns} FROM jobs WHERE state = 'running' AND worker = @w ORDER BY id", c);
-        cmd.Parameters.AddWithValue("w", worker);
-        return ReadAll(cmd);
-    }
-
-    private long Insert(JobRequest request, int attempt, long? retryOf)
-    {
-        using var c = _db.Open();
-        using var cmd = new NpgsqlCommand("""
-            INSERT INTO jobs (kind, state, parameters_json, cpu_threads, gpus, created_by, created_at, attempt, retry_of)
-            VALUES (@k, 'queued', @p, @c, @g, @b, now(), @a, @r) RETURNING id
-            """, c);
-        cmd.Parameters.AddWithValue("k", request.Kind);
-        cmd.Parameters.AddWithValue("p", request.Parameters.GetRawText());
-        cmd.Parameters.AddWithValue("c", request.CpuThreads);
-        cmd.Parameters.AddWithValue("g", request.Gpus);
-        cmd.Parameters.AddWithValue("b", request.CreatedBy);
-        cmd.Parameters.AddWithValue("a", attempt);
-        cmd.Parameters.Add(new NpgsqlParameter<long?>("r", retryOf) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
-        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
-    }
-
-    private static JobInfo? Find(NpgsqlConnection c, NpgsqlTransaction? tx, long id, bool forUpdate = false)
-    {
-        using var cmd = new NpgsqlCommand($"SELECT {Columns} FROM jobs WHERE id = @id{(forUpdate ? " FOR UPDATE" : "")}", c, tx);
-        cmd.Parameters.AddWithValue("id", id);
-        var all = ReadAll(cmd);
-        return all.Count == 0 ? null : all[0];
-    }
-
-    private static List<JobInfo> ReadAll(NpgsqlCommand cmd)
-    {
-        using var r = cmd.ExecuteReader();
-        var list = new List<JobInfo>();
-        while (r.Read()) list.Add(Read(r));
-        return list;
-    }
-
-    private static JobInfo Read(NpgsqlDataReader r)
-    {
-        string? Str(int i) => r.IsDBNull(i) ? null : r.GetString(i);
-        DateTimeOffset? Time(int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateTimeOffset>(i);
-        return new JobInfo
-        {
-            Id = r.GetInt64(0),
-            Kind = r.GetString(1),
-            State = JobStates.Parse(r.GetString(2)),
-            Parameters = JsonDocument.Parse(r.GetString(3)).RootElement.Clone(),
-            CpuThreads = r.GetInt32(4),
-            Gpus = r.GetInt32(5),
-            AssignedGpus = r.GetString(6).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList(),
-            CreatedBy = r.GetString(7),
-            CreatedAt = r.GetFieldValue<DateTimeOffset>(8),
-            StartedAt = Time(9),
-            FinishedAt = Time(10),
-            Worker = Str(11),
-            Attempt = r.GetInt32(12),
-            RetryOf = r.IsDBNull(13) ? null : r.GetInt64(13),
-            ProgressStage = Str(14),
-            ProgressDone = r.GetInt64(15),
-            ProgressTotal = r.IsDBNull(16) ? null : r.GetInt64(16),
-            Result = Str(17) is { } json ? JsonDocument.Parse(json).RootElement.Clone() : null,
-            Error = Str(18),
-            CancelRequested = r.GetBoolean(19),
-            Checkpoint = Str(20),
-        };
-    }
-
-    private void Exec(string sql, params (string Name, object Value)[] args)
-    {
-        using var c = _db.Open();
-        Exec(c, null, sql, args);
-    }
-
-    private static void Exec(NpgsqlConnection c, NpgsqlTransaction? tx, string sql, params (string Name, object Value)[] args)
-    {
-        using var cmd = new NpgsqlCommand(sql, c, tx);
-        foreach (var (name, value) in args) cmd.Parameters.AddWithValue(name, value);
+        using var cmd = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({ClaimLock})", (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
         cmd.ExecuteNonQuery();
     }
+
+    protected override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
 }

@@ -47,5 +47,6 @@ public static class PostgresMigrations
                 message TEXT NOT NULL,
                 PRIMARY KEY (job_id, seq));
             """),
+        new(2, "cluster", ClusterSchema.Sql),
     ];
 }

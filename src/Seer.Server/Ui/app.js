@@ -1,6 +1,6 @@
 // Seer web UI: plain ES module, no build step. Hash routes: #/login, #/datasets, #/dataset/NAME, #/gallery/NAME,
 // #/import, #/jobs, #/job/ID, #/train, #/models, #/model/ID, #/compare/A/B, #/verify[/MODEL], #/labels, #/projects, #/project/NAME,
-// #/home, #/browse/NAME[?filters], #/image/NAME@VERSION/INDEX, #/map/NAME[?model=], #/admin, #/streams, #/flows, #/flow/RUN, #/label[/TASK[/IMAGE]], #/review/TASK/IMAGE, #/clusters/NAME.
+// #/home, #/browse/NAME[?filters], #/image/NAME@VERSION/INDEX, #/map/NAME[?model=], #/admin, #/streams, #/workers, #/flows, #/flow/RUN, #/label[/TASK[/IMAGE]], #/review/TASK/IMAGE, #/clusters/NAME.
 // Every call goes to the REST API with the session cookie.
 import { barChart, lineageGraph, colorOf } from "/charts.js";
 import { view, h, api, json, card, fail } from "/dom.js";
@@ -12,6 +12,7 @@ import { actionsCard, IMPORT_FORMATS, IMPORT_FORMAT_NAMES, importReport } from "
 import { adminPage } from "/admin.js";
 import { homePage } from "/home.js";
 import { streamsPage } from "/streams.js";
+import { workersPage } from "/workers.js";
 import { labelingPage } from "/labeling-tasks.js";
 import { flowsPage, flowPage, stopFlows } from "/flows.js";
 import { clustersPage } from "/clusters.js";
@@ -141,10 +142,11 @@ async function jobs() {
         h("div", { class: "bar", style: `width:${j.state === "succeeded" ? 100 : j.progress_total ? Math.round(100 * j.progress_done / j.progress_total) : 0}%` })),
         j.progress_stage ?? ""),
       h("td", {}, j.run_seconds != null ? `${j.run_seconds.toFixed(1)} s` : `queued ${j.queued_seconds.toFixed(0)} s`),
+      h("td", { class: "worker" }, j.worker ?? ""),
       h("td", {}, j.error ?? ""),
       h("td", {}, j.state === "queued" || j.state === "running" ? h("button", { class: "secondary", onclick: () => api(`/api/jobs/${j.id}/cancel`, { method: "POST" }).then(render) }, "Cancel")
         : j.state !== "succeeded" ? h("button", { onclick: () => api(`/api/jobs/${j.id}/retry`, { method: "POST" }).then(render) }, "Retry") : "")));
-    view.replaceChildren(card("Jobs", h("table", { id: "jobs" }, h("tr", {}, ["#", "Kind", "State", "Progress", "Time", "Error", ""].map(t => h("th", {}, t))), rows)));
+    view.replaceChildren(card("Jobs", h("table", { id: "jobs" }, h("tr", {}, ["#", "Kind", "State", "Progress", "Time", "Worker", "Error", ""].map(t => h("th", {}, t))), rows)));
   };
   await render();
   jobTimer = setInterval(() => { if (location.hash.startsWith("#/jobs")) render().catch(() => {}); }, 1000);
@@ -240,6 +242,7 @@ async function route() {
       case "projects": return await projectsPage();
       case "project": return await projectPage(name);
       case "streams": return await streamsPage();
+      case "workers": return await workersPage();
       case "flows": return await flowsPage();
       case "flow": return await flowPage(name);
       case "label": case "review": return await labelingPage(page, arg, arg2);

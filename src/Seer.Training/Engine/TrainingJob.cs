@@ -23,6 +23,17 @@ public sealed class TrainingJob
         typeof(TrainingJob).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
         ?? typeof(TrainingJob).Assembly.GetName().Version?.ToString() ?? "unknown";
 
+    /// <summary>
+    /// Which parameter set wins a sweep: the highest primary validation metric, the earliest set on a tie. One rule
+    /// for <c>seer train --params</c> with several sets and for sweeps run as separate jobs on a cluster (bench/SweepBench).
+    /// </summary>
+    public static int PickBest(IReadOnlyList<double> primaryValues)
+    {
+        ArgumentNullException.ThrowIfNull(primaryValues);
+        if (primaryValues.Count == 0) throw new ArgumentException("a sweep needs at least one result", nameof(primaryValues));
+        return Enumerable.Range(0, primaryValues.Count).OrderByDescending(i => primaryValues[i]).ThenBy(i => i).First();
+    }
+
     public ModelRecord Run(TrainingJobRequest request, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -85,19 +96,19 @@ public sealed class TrainingJob
         if (results.Any(r => !r.Result.Completed))
             return registry.Get(id); // interrupted: checkpoints hold the progress; resume with the same id
 
-        var best = results.Select((r, i) => (r, i)).OrderByDescending(p => p.r.Result.PrimaryValue).ThenBy(p => p.i).First();
+        var best = results[PickBest(results.Select(r => r.Result.PrimaryValue).ToList())];
         string weights = Path.Combine(registry.Folder(id), "weights.bin");
-        File.Copy(best.r.Result.BestWeightsPath, weights + ".tmp", overwrite: true);
+        File.Copy(best.Result.BestWeightsPath, weights + ".tmp", overwrite: true);
         File.Move(weights + ".tmp", weights, overwrite: true);
         // the resolved recipe: a time budget's planned epochs replace the upper bound
-        var chosen = best.r.Set.Options.TimeMinutes > 0 ? best.r.Set with { Options = best.r.Set.Options with { Epochs = best.r.Result.PlannedEpochs } } : best.r.Set;
+        var chosen = best.Set.Options.TimeMinutes > 0 ? best.Set with { Options = best.Set.Options with { Epochs = best.Result.PlannedEpochs } } : best.Set;
         ModelRecord record = Record(chosen) with
         {
             Status = "ready",
-            Metrics = best.r.Result.Metrics,
-            PrimaryValue = best.r.Result.PrimaryValue,
-            BestEpoch = best.r.Result.BestEpoch,
-            Curves = best.r.Result.Curves,
+            Metrics = best.Result.Metrics,
+            PrimaryValue = best.Result.PrimaryValue,
+            BestEpoch = best.Result.BestEpoch,
+            Curves = best.Result.Curves,
             Candidates = results.Select((r, i) => new CandidateRecord(i + 1, r.Set.Source, r.Result.PrimaryValue, r.Result.BestEpoch, r.Result.EpochsRun, r.Set.Options)).ToList(),
             TrainingSeconds = clock.Elapsed.TotalSeconds,
         };

@@ -20,12 +20,14 @@ public sealed class TrainingJobHandler : IJobHandler
     private readonly Workspace _workspace;
     private readonly ModelCatalog _catalog;
     private readonly IEnumerable<ITrainingEpochListener> _listeners;
+    private readonly IModelFiles _modelFiles;
 
-    public TrainingJobHandler(Workspace workspace, ModelCatalog catalog, IEnumerable<ITrainingEpochListener> listeners)
+    public TrainingJobHandler(Workspace workspace, ModelCatalog catalog, IEnumerable<ITrainingEpochListener> listeners, IModelFiles modelFiles)
     {
         _workspace = workspace;
         _catalog = catalog;
         _listeners = listeners;
+        _modelFiles = modelFiles;
     }
 
     public string Kind => "training";
@@ -62,10 +64,14 @@ public sealed class TrainingJobHandler : IJobHandler
             context.Log($"model {id} reserved; its checkpoints are under models/{id}/checkpoints");
         });
         string? resume = null;
+        // Resumed on another worker (or this machine lost the folder): the last published checkpoint comes from the shared store.
+        if (context.Checkpoint is { } lost && !File.Exists(Path.Combine(files.Folder(lost), "model.json")) && _modelFiles.Fetch(lost, files.Folder(lost)))
+            context.Log($"model {lost}: fetched its published files (last checkpoint) from the blob store");
         if (context.Checkpoint is { } saved && File.Exists(Path.Combine(files.Folder(saved), "model.json")))
         {
             resume = model = saved;
             var done = TrainingCurves.Read(files.Folder(saved)).Values.Select(c => c.Count).DefaultIfEmpty(0).Min();
+            context.Log($"resumed on {context.Job.Worker ?? "this worker"} from checkpoint epoch {done}");
             context.Log($"resuming model {saved} from its checkpoint: {done} of {p.Options.Epochs} epoch(s) already done");
         }
         context.Log($"training {p.Options.Task} ({p.Options.Architecture}, {p.Options.ImageSize} px, {p.Options.Epochs} epochs, batch {p.Options.BatchSize}) on {p.Options.Device} " +
@@ -77,7 +83,7 @@ public sealed class TrainingJobHandler : IJobHandler
             context.Report(report);
             if (model is null || report.Total is not long total || report.Done < total) return;
             var curves = TrainingCurves.Read(files.Folder(model)).Values.FirstOrDefault();
-            if (curves is null) return;
+            if (curves is null || logged >= curves.Count) return;
             for (; logged < curves.Count; logged++)
             {
                 var e = curves[logged];
@@ -86,6 +92,8 @@ public sealed class TrainingJobHandler : IJobHandler
                 context.Log(FormattableString.Invariant($"epoch {e.Epoch}/{p.Options.Epochs}: loss {e.Loss:0.0000}, lr {e.LearningRate:0.######}{val}, {e.Seconds:0.0} s"));
                 foreach (var listener in _listeners) listener.EpochCompleted(context.Job, model, e, cancellationToken);
             }
+            // The epoch's checkpoint is on disk: publish it, so another worker can resume from here.
+            _modelFiles.Publish(model, files.Folder(model));
         });
         var request = new TrainingJobRequest(train, val, [new ParameterSet(p.Options, $"job {context.Job.Id}")]) { ResumeModel = resume };
         ModelRecord record;
@@ -119,6 +127,7 @@ public sealed class TrainingJobHandler : IJobHandler
         if (_catalog.List().FirstOrDefault(m => m.Name == served) is not { } existing || existing.OnnxPath != Path.GetFullPath(onnx))
             _catalog.Register(served, onnx, null, context.Job.CreatedBy);
         context.Log($"exported {onnx}; served as '{served}' (image API: POST /api/models/{served}/analyze)");
+        _modelFiles.Publish(record.Id, files.Folder(record.Id));
         return new
         {
             Model = record.Id, record.Status, record.Task, record.Architecture, record.Classes, record.PrimaryMetric, record.PrimaryValue,

@@ -1,0 +1,239 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using Seer.Hosting.Postgres;
+using Seer.Training.Engine;
+
+// bench/SweepBench: a parameter sweep of N training sets (default 8), each a training job with one CPU thread,
+// submitted to a cluster of ONE single-thread worker, then to a cluster of TWO, in one run: wall time of each, their
+// ratio, and the best set picked as `seer train` picks it (TrainingJob.PickBest: highest validation metric, earliest
+// on a tie). The server and the workers are the real CLI (seer.dll) as child processes on loopback, on PostgreSQL +
+// S3 (s3rver) started with scripts/services.sh. Each cluster gets its own database, S3 prefix and workspace copies.
+//
+//   dotnet run -c Release --project bench/SweepBench -- [--sets 8] [--images 400] [--epochs 2]
+
+int sets = Arg("--sets", 8), images = Arg("--images", 400), epochs = Arg("--epochs", 2);
+string root = RepoRoot();
+string work = Path.Combine(Path.GetTempPath(), $"seer-sweepbench-{Environment.ProcessId}");
+Directory.CreateDirectory(work);
+string services = Path.Combine(work, "services");
+var env = StartServices(root, services);
+try
+{
+    Console.WriteLine($"SweepBench {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {LoadAverage()} at start");
+    Console.WriteLine($"sweep: {sets} sets (learning rate x batch), classify, {images} Fashion-MNIST images 28 px, {epochs} epochs, 1 CPU thread per job");
+    string data = Seer.Tests.Shared.FashionSubset.Write(work, images);
+    var parameterSets = Enumerable.Range(0, sets).Select(i => new Dictionary<string, object>
+    {
+        ["train"] = "fashion",
+        ["task"] = "classify",
+        ["image_size"] = 28,
+        ["epochs"] = epochs,
+        ["batch_size"] = i % 2 == 0 ? 16 : 32,
+        ["learning_rate"] = 1e-3 * Math.Pow(2, i / 2),
+        ["seed"] = 1,
+    }).ToList();
+    var one = await RunClusterAsync(1);
+    var two = await RunClusterAsync(2);
+    Console.WriteLine();
+    Console.WriteLine($"| cluster | wall seconds | jobs/min |");
+    Console.WriteLine($"|---|---|---|");
+    Console.WriteLine(FormattableString.Invariant($"| 1 worker x 1 thread (baseline) | {one.Seconds:0.0} | {sets / one.Seconds * 60:0.00} |"));
+    Console.WriteLine(FormattableString.Invariant($"| 2 workers x 1 thread | {two.Seconds:0.0} | {sets / two.Seconds * 60:0.00} |"));
+    Console.WriteLine(FormattableString.Invariant($"ratio two/one = {two.Seconds / one.Seconds:0.000} (aim <= 0.55)"));
+    foreach (var (label, run) in new[] { ("1 worker", one), ("2 workers", two) })
+        Console.WriteLine(FormattableString.Invariant(
+            $"best set ({label}): #{run.Best + 1} {JsonSerializer.Serialize(parameterSets[run.Best])} → model {run.Models[run.Best]}, val metric {run.Values[run.Best]:0.0000}; jobs per worker: {string.Join(", ", run.PerWorker.Select(p => $"{p.Key} {p.Value}"))}"));
+    Console.WriteLine($"load average at the end: {LoadAverage()} (other engineers' builds and tests share the 2 cores)");
+
+    async Task<SweepRun> RunClusterAsync(int workers)
+    {
+        string name = $"sweep{workers}_{Environment.ProcessId}";
+        using (var c = new NpgsqlConnection(PostgresDatabase.ToConnectionString(env["SEER_DB"])))
+        {
+            c.Open();
+            using var cmd = new NpgsqlCommand($"CREATE DATABASE {name}", c);
+            cmd.ExecuteNonQuery();
+        }
+        var clusterEnv = new Dictionary<string, string>(env)
+        {
+            ["SEER_DB"] = new UriBuilder(env["SEER_DB"]) { Path = "/" + name }.Uri.ToString().TrimEnd('/'),
+            ["SEER_BLOBS"] = new UriBuilder(env["SEER_BLOBS"]) { Path = "/" + name }.Uri.ToString(),
+        };
+        string home = Path.Combine(work, name, "server");
+        Directory.CreateDirectory(home);
+        Cli(home, clusterEnv, "admin-password\n", "user", "add", "admin", "--role", "admin", "--password-stdin");
+        string token = Cli(home, clusterEnv, null, "token", "create", "--user", "admin").Trim();
+        Cli(home, clusterEnv, null, "dataset", "import", data, "--format", "idx", "--name", "fashion");
+        var processes = new List<Process>();
+        try
+        {
+            for (int w = 1; w <= workers; w++)
+            {
+                string wh = Path.Combine(work, name, $"w{w}");
+                CopyTree(home, wh);
+                processes.Add(Start(wh, clusterEnv, "worker", "--name", $"w{w}", "--cpu", "1"));
+            }
+            int port = FreePort();
+            var server = new Uri($"http://127.0.0.1:{port}");
+            processes.Add(Start(home, clusterEnv, "serve", "--urls", server.ToString().TrimEnd('/'), "--name", "server"));
+            using var http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromMinutes(2) };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            await WaitAsync($"{workers} active worker(s)", async () =>
+            {
+                try
+                {
+                    using var list = JsonDocument.Parse(await http.GetStringAsync("/api/workers"));
+                    return list.RootElement.EnumerateArray().Count(w => w.GetProperty("state").GetString() == "active") == workers;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            });
+            var clock = Stopwatch.StartNew();
+            var ids = new List<long>();
+            foreach (var p in parameterSets)
+            {
+                var response = await http.PostAsync("/api/jobs", new StringContent(
+                    JsonSerializer.Serialize(new { kind = "training", parameters = p, cpu_threads = 1 }), Encoding.UTF8, "application/json"));
+                string body = await response.Content.ReadAsStringAsync();
+                if (response.StatusCode != HttpStatusCode.Accepted) throw new InvalidOperationException($"submit: {(int)response.StatusCode} {body}");
+                ids.Add(JsonDocument.Parse(body).RootElement.GetProperty("id").GetInt64());
+            }
+            var jobs = new JsonElement[ids.Count];
+            await WaitAsync($"{sets} jobs to end", async () =>
+            {
+                for (int i = 0; i < ids.Count; i++)
+                    jobs[i] = JsonDocument.Parse(await http.GetStringAsync($"/api/jobs/{ids[i]}")).RootElement.Clone();
+                return jobs.All(j => j.GetProperty("state").GetString() is "succeeded" or "failed" or "cancelled");
+            });
+            double seconds = clock.Elapsed.TotalSeconds;
+            if (jobs.FirstOrDefault(j => j.GetProperty("state").GetString() != "succeeded") is { ValueKind: JsonValueKind.Object } bad)
+                throw new InvalidOperationException($"job {bad.GetProperty("id")} did not succeed: {bad.GetProperty("error")}");
+            var values = jobs.Select(j => j.GetProperty("result").GetProperty("primary_value").GetDouble()).ToList();
+            var models = jobs.Select(j => j.GetProperty("result").GetProperty("model").GetString()!).ToList();
+            var perWorker = jobs.GroupBy(j => j.GetProperty("worker").GetString()!).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Count());
+            Console.WriteLine(FormattableString.Invariant($"{workers} worker(s): {sets} jobs in {seconds:0.0} s"));
+            return new SweepRun(seconds, TrainingJob.PickBest(values), values, models, perWorker);
+        }
+        finally
+        {
+            foreach (var p in processes)
+            {
+                if (!p.HasExited) p.Kill(entireProcessTree: true);
+                p.WaitForExit();
+                p.Dispose();
+            }
+        }
+    }
+}
+finally
+{
+    Run("bash", Path.Combine(root, "scripts", "services.sh"), "stop", services);
+    try { Directory.Delete(work, recursive: true); } catch (IOException) { }
+}
+
+int Arg(string name, int fallback)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+static async Task WaitAsync(string what, Func<Task<bool>> condition)
+{
+    var watch = Stopwatch.StartNew();
+    while (!await condition())
+    {
+        if (watch.Elapsed > TimeSpan.FromMinutes(60)) throw new TimeoutException($"waited an hour for {what}");
+        await Task.Delay(500);
+    }
+}
+
+static string Cli(string home, IReadOnlyDictionary<string, string> env, string? stdin, params string[] args)
+{
+    var info = Info(home, env, args);
+    info.RedirectStandardInput = true;
+    using var p = Process.Start(info)!;
+    if (stdin is not null) p.StandardInput.Write(stdin);
+    p.StandardInput.Close();
+    var err = p.StandardError.ReadToEndAsync();
+    string output = p.StandardOutput.ReadToEnd();
+    p.WaitForExit();
+    if (p.ExitCode != 0) throw new InvalidOperationException($"seer {string.Join(' ', args)} exited {p.ExitCode}: {err.Result}");
+    return output;
+}
+
+static Process Start(string home, IReadOnlyDictionary<string, string> env, params string[] args)
+{
+    var info = Info(home, env, args);
+    var p = Process.Start(info)!;
+    p.OutputDataReceived += (_, _) => { };
+    p.ErrorDataReceived += (_, e) => { if (e.Data is { } line && line.Contains("error", StringComparison.OrdinalIgnoreCase)) Console.Error.WriteLine($"[{args[0]}] {line}"); };
+    p.BeginOutputReadLine();
+    p.BeginErrorReadLine();
+    return p;
+}
+
+static ProcessStartInfo Info(string home, IReadOnlyDictionary<string, string> env, string[] args)
+{
+    var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+    info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "seer.dll"));
+    foreach (string a in args) info.ArgumentList.Add(a);
+    info.ArgumentList.Add("--home");
+    info.ArgumentList.Add(home);
+    foreach (var (k, v) in env) info.Environment[k] = v;
+    return info;
+}
+
+static void CopyTree(string from, string to)
+{
+    Directory.CreateDirectory(to);
+    foreach (string dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+        Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
+    foreach (string file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)), overwrite: true);
+}
+
+static int FreePort()
+{
+    using var l = new TcpListener(IPAddress.Loopback, 0);
+    l.Start();
+    return ((IPEndPoint)l.LocalEndpoint).Port;
+}
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+static string RepoRoot()
+{
+    for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        if (File.Exists(Path.Combine(d.FullName, "scripts", "services.sh"))) return d.FullName;
+    throw new InvalidOperationException("scripts/services.sh not found");
+}
+
+static Dictionary<string, string> StartServices(string root, string dir)
+{
+    string output = Run("bash", Path.Combine(root, "scripts", "services.sh"), "start", dir, "--owner", Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+    return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Where(l => l.StartsWith("export ", StringComparison.Ordinal))
+        .Select(l => l[7..].Split('=', 2))
+        .ToDictionary(p => p[0], p => p[1].Trim('\''));
+}
+
+static string Run(string file, params string[] args)
+{
+    var psi = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, UseShellExecute = false };
+    using var p = Process.Start(psi)!;
+    string output = p.StandardOutput.ReadToEnd();
+    p.WaitForExit();
+    if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {p.ExitCode}");
+    return output;
+}
+
+internal sealed record SweepRun(double Seconds, int Best, IReadOnlyList<double> Values, IReadOnlyList<string> Models, IReadOnlyDictionary<string, int> PerWorker);

@@ -1,0 +1,11 @@
+namespace Seer.Hosting.Training;
+
+/// <summary>The embedded default: a model's files stay in HOME/models; there is nothing to publish or fetch.</summary>
+public sealed class LocalModelFiles : IModelFiles
+{
+    public void Publish(string modelId, string folder)
+    {
+    }
+
+    public bool Fetch(string modelId, string folder) => false;
+}

@@ -1,0 +1,128 @@
+using Seer.Data.Postgres;
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Npgsql;
+using Seer.Data.Storage;
+using Seer.Hosting.Postgres;
+
+namespace Seer.Cli.Tests.Cluster;
+
+/// <summary>
+/// Issue 22's done-when test: PostgreSQL + S3, a server and two workers as separate processes on loopback; a training
+/// job is killed with its worker (SIGKILL) after its first checkpoint and finishes on the other worker from that
+/// checkpoint, fetched from the blob store (each worker has its own workspace folder, so nothing else could carry it).
+/// </summary>
+public sealed class ClusterKillTests : IAsyncLifetime
+{
+    private const int Epochs = 6;
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "seer-cluster-kill-" + Guid.NewGuid().ToString("N")[..8]);
+    private ClusterFixture _cluster = null!;
+
+    public async Task InitializeAsync() => _cluster = await ClusterFixture.CreateAsync(_root);
+
+    [Fact]
+    public async Task TrainingJob_WhoseWorkerIsKilled_ResumesOnTheOtherWorkerFromItsLastCheckpoint()
+    {
+        string data = Seer.Tests.Shared.FashionSubset.Write(_root, 480);
+        await _cluster.RunAsync(_cluster.Home, null, "dataset", "import", data, "--format", "idx", "--name", "fashion");
+        var workers = new Dictionary<string, Process>
+        {
+            ["w1"] = _cluster.StartWorker("w1", cpu: 1),
+            ["w2"] = _cluster.StartWorker("w2", cpu: 1),
+        };
+        await _cluster.StartServerAsync();
+        await _cluster.WaitForAsync("both workers active in GET /api/workers", async () =>
+            (await _cluster.GetAsync("/api/workers")).EnumerateArray().Count(w => w.GetProperty("state").GetString() == "active") == 2,
+            TimeSpan.FromMinutes(3));
+        var listed = await _cluster.GetAsync("/api/workers");
+        Assert.All(listed.EnumerateArray(), w => Assert.Equal(1, w.GetProperty("cpu").GetInt32()));
+
+        // A job that fits no worker is refused at submission, naming the workers.
+        var (refusedStatus, refused) = await _cluster.PostAsync("/api/jobs", new { kind = "training", parameters = new { train = "fashion" }, cpu_threads = 2 });
+        Assert.Equal(HttpStatusCode.BadRequest, refusedStatus);
+        Assert.Contains("no worker can ever run the job", refused.GetProperty("detail").GetString());
+
+        var (status, submitted) = await _cluster.PostAsync("/api/jobs", new
+        {
+            kind = "training",
+            parameters = new { train = "fashion", task = "classify", image_size = 28, epochs = Epochs, batch_size = 16, seed = 7 },
+            cpu_threads = 1,
+        });
+        Assert.True(status == HttpStatusCode.Accepted, submitted.ToString());
+        long id = submitted.GetProperty("id").GetInt64();
+
+        // Kill the worker running it once its first epoch is checkpointed (and published), well before the last.
+        string? first = null;
+        await _cluster.WaitForAsync("the first epoch of the job to be logged", async () =>
+        {
+            var job = await _cluster.GetAsync($"/api/jobs/{id}");
+            first = job.GetProperty("worker").GetString();
+            var logs = await _cluster.GetAsync($"/api/jobs/{id}/logs");
+            return first is not null && logs.EnumerateArray().Any(l => l.GetProperty("message").GetString()!.StartsWith("epoch 1/", StringComparison.Ordinal));
+        }, TimeSpan.FromMinutes(10));
+        // ... and published to the blob store (the record in PostgreSQL names its last.ckpt): what another worker resumes from.
+        await _cluster.WaitForAsync("the first checkpoint to be published", () =>
+        {
+            using var db = new PostgresDatabase(_cluster.Database);
+            using var c = db.Open();
+            using var cmd = new NpgsqlCommand("SELECT count(*) FROM model_files WHERE path LIKE '%last.ckpt'", c);
+            return Task.FromResult(Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0);
+        }, TimeSpan.FromMinutes(10));
+        var running = await _cluster.GetAsync($"/api/jobs/{id}");
+        Assert.Equal("running", running.GetProperty("state").GetString());
+        first = running.GetProperty("worker").GetString()!;
+        Assert.Contains(first, workers.Keys);
+        string other = workers.Keys.Single(k => k != first);
+        workers[first].Kill(); // SIGKILL
+        await workers[first].WaitForExitAsync();
+
+        await _cluster.WaitForAsync("the job to end", async () =>
+            (await _cluster.GetAsync($"/api/jobs/{id}")).GetProperty("state").GetString() is "succeeded" or "failed" or "cancelled",
+            TimeSpan.FromMinutes(15));
+        var done = await _cluster.GetAsync($"/api/jobs/{id}");
+        var messages = (await _cluster.GetAsync($"/api/jobs/{id}/logs")).EnumerateArray().Select(l => l.GetProperty("message").GetString()!).ToList();
+        Assert.True(done.GetProperty("state").GetString() == "succeeded", $"{done}\n{string.Join('\n', messages)}\n{_cluster.Logs()}");
+        Assert.Equal(other, done.GetProperty("worker").GetString());
+        Assert.Contains(messages, m => m.Contains($"worker {first} was declared dead by the cluster", StringComparison.Ordinal));
+        string? resumed = messages.SingleOrDefault(m => m.StartsWith($"resumed on {other} from checkpoint epoch ", StringComparison.Ordinal));
+        Assert.True(resumed is not null, string.Join('\n', messages));
+        int fromEpoch = int.Parse(resumed![$"resumed on {other} from checkpoint epoch ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(fromEpoch, 1, Epochs - 1);
+        Assert.Contains(messages, m => m.Contains("fetched its published files", StringComparison.Ordinal));
+
+        // The model: its record in PostgreSQL (ready, every epoch exactly once), its files in S3, one model for the job.
+        string model = done.GetProperty("result").GetProperty("model").GetString()!;
+        using var db = new PostgresDatabase(_cluster.Database);
+        using var s3 = S3Blobs();
+        using (var c = db.Open())
+        using (var cmd = new NpgsqlCommand("SELECT id, record_json FROM models", c))
+        using (var r = cmd.ExecuteReader())
+        {
+            Assert.True(r.Read());
+            Assert.Equal(model, r.GetString(0));
+            using var record = JsonDocument.Parse(r.GetString(1));
+            Assert.Equal("ready", record.RootElement.GetProperty("status").GetString());
+            Assert.False(r.Read(), "one job, one model");
+        }
+        var files = new PostgresModelFiles(db, s3);
+        var published = files.Files(model);
+        Assert.Contains(published, f => f.Path == "model.json");
+        Assert.Contains(published, f => f.Path.EndsWith("last.ckpt", StringComparison.Ordinal));
+        Assert.All(published, f => Assert.True(s3.Exists(f.Sha256), $"{f.Path} ({f.Sha256}) is not in S3"));
+        string folder = Path.Combine(_root, "fetched", model);
+        Assert.True(files.Fetch(model, folder));
+        var curves = Seer.Hosting.Training.TrainingCurves.Read(folder).Values.Single();
+        Assert.Equal(Enumerable.Range(1, Epochs), curves.Select(e => e.Epoch));
+        Assert.Equal(2, done.GetProperty("attempt").GetInt32());
+    }
+
+    private S3BlobStore S3Blobs() =>
+        new(BlobStoreLocation.Parse(_cluster.Env["SEER_BLOBS"], "SEER_BLOBS", _cluster.Env["AWS_ACCESS_KEY_ID"], _cluster.Env["AWS_SECRET_ACCESS_KEY"]));
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+    }
+}
