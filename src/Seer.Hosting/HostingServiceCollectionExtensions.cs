@@ -60,7 +60,7 @@ public static class HostingServiceCollectionExtensions
         services.TryAddSingleton<IWorkerDirectory, LocalWorkerDirectory>();
         services.TryAddSingleton<Training.IModelFiles>(sp =>
             sp.GetRequiredService<IOptions<HostingOptions>>().Value.Database is { Length: > 0 }
-                ? new Postgres.PostgresModelFiles(sp.GetRequiredService<Postgres.PostgresDatabase>(), sp.GetRequiredService<Workspace>().Blobs)
+                ? new Postgres.PostgresModelFiles(sp.GetRequiredService<Seer.Data.Postgres.PostgresDatabase>(), sp.GetRequiredService<Workspace>().Blobs)
                 : new Training.LocalModelFiles());
         services.TryAddSingleton<IJobRunner>(sp => sp.GetRequiredService<LocalJobRunner>());
         services.AddHostedService(sp => sp.GetRequiredService<LocalJobRunner>());
