@@ -132,9 +132,10 @@ public sealed class LocalJobRunner : BackgroundService, IJobRunner
             {
                 _queue.Complete(job.Id, JobState.Cancelled, null, "cancelled while running");
             }
-            catch (SeerException ex)
+            catch (Exception ex) when (LibraryErrors.Translate(ex) is { } seer)
             {
-                _queue.Complete(job.Id, JobState.Failed, null, ServerPaths.Hide(ex.Path is null ? ex.Message : $"{ex.Message} ({ex.Path})", _options.Home));
+                // Bad input (a SeerException, or a library's parser or file error): the message, no stack trace, HOME hidden.
+                _queue.Complete(job.Id, JobState.Failed, null, ServerPaths.Hide(seer.Path is null ? seer.Message : $"{seer.Message} ({seer.Path})", _options.Home));
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

@@ -1,0 +1,88 @@
+using Microsoft.Data.Sqlite;
+using Seer.Search;
+using Xunit;
+
+namespace Seer.Tests.BadInput;
+
+/// <summary>
+/// The workspace side of a bad-input case, shared by the CLI and the server suites: a fresh copy of the seeded
+/// workspace, the check that it is intact after the case, and the folder helpers (listing, cleaning up after
+/// cases that take permissions away).
+/// </summary>
+public static class CaseWorkspace
+{
+    /// <summary>Copies the fixture's seeded workspace into <paramref name="home"/>.</summary>
+    public static void CopyTemplate(BadInputFixture fixture, string home) => CopyTree(fixture.Template, home);
+
+    /// <summary>Earlier versions unchanged, every blob referenced by a version, no temp files, the feature group whole.</summary>
+    public static void CheckIntact(BadInputFixture fixture, string home, string context)
+    {
+        string blobs = Path.Combine(home, "blobs");
+        string tmp = Path.Combine(blobs, "tmp");
+        Assert.True(!Directory.Exists(tmp) || !Directory.EnumerateFileSystemEntries(tmp).Any(),
+            $"temp files left: {string.Join(", ", Directory.Exists(tmp) ? Directory.EnumerateFileSystemEntries(tmp, "*", SearchOption.AllDirectories) : [])}\n{context}");
+        var stored = Directory.EnumerateFiles(blobs, "*", SearchOption.AllDirectories)
+            .Where(f => !f.StartsWith(tmp + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            .Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal);
+        var referenced = new HashSet<string>(StringComparer.Ordinal);
+        using (var db = new SqliteConnection($"Data Source={Path.Combine(home, "seer.db")};Mode=ReadOnly;Pooling=False"))
+        {
+            db.Open();
+            using (var cmd = db.CreateCommand())
+            {
+                cmd.CommandText = "SELECT DISTINCT content_hash FROM version_images";
+                using var reader = cmd.ExecuteReader();
+                while (reader.Read()) referenced.Add(reader.GetString(0));
+            }
+            using (var cmd = db.CreateCommand())
+            {
+                cmd.CommandText = "SELECT head_version FROM datasets WHERE name = 'base'";
+                Assert.True(fixture.BaseVersion == (string?)cmd.ExecuteScalar(), $"dataset 'base' head moved\n{context}");
+            }
+            using (var cmd = db.CreateCommand())
+            {
+                cmd.CommandText = "SELECT count(*) FROM version_images WHERE version_id = $v";
+                cmd.Parameters.AddWithValue("$v", fixture.BaseVersion);
+                Assert.True(2L == (long)cmd.ExecuteScalar()!, $"version {fixture.BaseVersion} changed\n{context}");
+            }
+        }
+        var orphans = stored.Where(s => !referenced.Contains(s!)).ToList();
+        Assert.True(orphans.Count == 0, $"orphaned blobs: {string.Join(", ", orphans)}\n{context}");
+        using var group = new SearchWorkspace(home).Open("g");
+        Assert.True(group.Ids().Order(StringComparer.Ordinal).SequenceEqual(["x", "y", "z"]), $"feature group g changed: {string.Join(",", group.Ids())}\n{context}");
+    }
+
+    /// <summary>Every entry below <paramref name="root"/> (links and special files included), relative and sorted.</summary>
+    public static List<string> Listing(string root) =>
+        Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 })
+            .Select(p => Path.GetRelativePath(root, p)).Order(StringComparer.Ordinal).ToList();
+
+    public static void CopyTree(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
+    }
+
+    /// <summary>Gives back the permissions a case took away, then deletes the folder.</summary>
+    public static void Delete(string root)
+    {
+        if (!Directory.Exists(root)) return;
+        foreach (var dir in Directory.EnumerateDirectories(root, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true }).Prepend(root))
+        {
+            try
+            {
+                if (new DirectoryInfo(dir).LinkTarget is null)
+                    File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+            catch (IOException)
+            {
+            }
+        }
+        Directory.Delete(root, recursive: true);
+    }
+
+    public static string Cut(string s) => s.Length > 3000 ? s[..3000] + "…" : s;
+}
