@@ -49,7 +49,7 @@ public static class ServerReplay
             ("dataset", "import") => Import(args[2], OptionOrNull(args, "--format"), OptionOrNull(args, "--name") ?? "bad", Extras(args, "--format", "--name")),
             ("label", "import") => Import(args[2], Option("--tool") + "-task", Option("--name"), []),
             ("dataset", "export") => [Json("export", HttpMethod.Post, $"/api/datasets/{args[2]}/export",
-                new JsonObject { ["format"] = Option("--format"), ["output"] = Option("--out") })],
+                new JsonObject { ["format"] = Option("--format"), ["output"] = ExportTarget(Option("--out"), home) })],
             ("search", "add") => [SearchAdd(args[2], Option("--vectors"), OptionOrNull(args, "--ids"))],
             ("search", "query") => [Json("search", HttpMethod.Post, $"/api/groups/{args[2]}/search?k={Option("--k")}",
                 new JsonObject { ["vectors"] = Rows(Option("--vectors")) })],
@@ -68,6 +68,21 @@ public static class ServerReplay
             ("train", _) => [Training(args)],
             _ => throw new ArgumentException($"no server replay for '{string.Join(' ', args)}': add one, or name the case in CliOnly"),
         };
+    }
+
+    /// <summary>
+    /// Exports are written under HOME/exports: an output the case made inside the workspace (e.g. a file where the
+    /// folder should go) is moved there, keeping its name; any other (e.g. /proc/x) is sent as it is.
+    /// </summary>
+    private static string ExportTarget(string output, string home)
+    {
+        string imports = Path.Combine(home, "imports") + Path.DirectorySeparatorChar;
+        if (!output.StartsWith(imports, StringComparison.Ordinal)) return output;
+        string target = Path.Combine(home, "exports", Path.GetFileName(output));
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        if (File.Exists(output)) File.Move(output, target);
+        else if (Directory.Exists(output)) Directory.Move(output, target);
+        return target;
     }
 
     private static string? OptionOrNull(string[] args, string name)
