@@ -27,7 +27,7 @@ public sealed class TrainKillTests : IDisposable
         string id;
         try
         {
-            id = await ModelRecordAppearsAsync(train, TimeSpan.FromMinutes(5));
+            id = await ModelRecordAppearsAsync(train, stderr, TimeSpan.FromMinutes(5));
 
             var live = await ListAsync();
             Assert.Equal("training", live[id]);
@@ -55,14 +55,14 @@ public sealed class TrainKillTests : IDisposable
     }
 
     /// <summary>Waits until the training process has written its model record (status training), or fails saying so.</summary>
-    private async Task<string> ModelRecordAppearsAsync(Process train, TimeSpan timeout)
+    private async Task<string> ModelRecordAppearsAsync(Process train, Task<string> stderr, TimeSpan timeout)
     {
         string models = Path.Combine(_home, "models");
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < timeout)
         {
             if (train.HasExited)
-                throw new Xunit.Sdk.XunitException($"seer train ended (exit {train.ExitCode}) before it wrote a model record: {await train.StandardError.ReadToEndAsync()}");
+                throw new Xunit.Sdk.XunitException($"seer train ended (exit {train.ExitCode}) before it wrote a model record: {await stderr}");
             var record = Directory.Exists(models) ? Directory.GetFiles(models, "model.json", SearchOption.AllDirectories).FirstOrDefault() : null;
             if (record is not null) return Path.GetFileName(Path.GetDirectoryName(record))!;
             await Task.Delay(100);

@@ -34,12 +34,7 @@ public sealed class BadInputCliTests(BadInputFixture fixture) : IClassFixture<Ba
     [MemberData(nameof(Names))]
     public async Task BadInput_FailsCleanly(string name)
     {
-        var bad = BadInputCases.All.Single(c => c.Name == name);
-        string root = Path.Combine(fixture.Root, "case-" + name);
-        string home = Path.Combine(root, "home");
-        CaseWorkspace.CopyTemplate(fixture, home);
-        var dir = new CaseDir(Path.Combine(root, "in"), fixture);
-        Directory.CreateDirectory(dir.Root);
+        var (bad, root, home, dir) = CaseWorkspace.Prepare(fixture, name, "case-", inputInImports: false);
         try
         {
             string[] args = bad.Build(dir);

@@ -56,12 +56,8 @@ public sealed class BadInputServerTests(BadInputFixture fixture) : IClassFixture
     [MemberData(nameof(Names))]
     public async Task BadInput_ThroughTheServer_Answers4xxOrFailsItsJobCleanly_Never500(string name)
     {
-        var bad = BadInputCases.All.Single(c => c.Name == name);
-        string root = Path.Combine(fixture.Root, "server-" + name);
-        string home = Path.Combine(root, "home");
-        CaseWorkspace.CopyTemplate(fixture, home);
-        var dir = new CaseDir(Path.Combine(home, "imports", "case"), fixture);
-        Directory.CreateDirectory(dir.Root);
+        // The input is built inside the workspace's imports/ folder, where a member's server-side paths may point.
+        var (bad, root, home, dir) = CaseWorkspace.Prepare(fixture, name, "server-", inputInImports: true);
         try
         {
             string[] args = bad.Build(dir);

@@ -9,10 +9,25 @@ namespace Seer.Tests.BadInput;
 /// workspace, the check that it is intact after the case, and the folder helpers (listing, cleaning up after
 /// cases that take permissions away).
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public static class CaseWorkspace
 {
-    /// <summary>Copies the fixture's seeded workspace into <paramref name="home"/>.</summary>
-    public static void CopyTemplate(BadInputFixture fixture, string home) => CopyTree(fixture.Template, home);
+    /// <summary>
+    /// Sets a case up under the fixture's folder (<paramref name="prefix"/> + name): a fresh copy of the seeded workspace
+    /// in ROOT/home, and the folder the case builds its input in — ROOT/in, or inside the workspace's imports/ folder
+    /// when the input must be where a server may read it. Delete ROOT with <see cref="Delete"/> after.
+    /// </summary>
+    public static CaseSetup Prepare(BadInputFixture fixture, string name, string prefix, bool inputInImports)
+    {
+        ArgumentNullException.ThrowIfNull(fixture);
+        var bad = BadInputCases.All.Single(c => c.Name == name);
+        string root = Path.Combine(fixture.Root, prefix + name);
+        string home = Path.Combine(root, "home");
+        CopyTree(fixture.Template, home);
+        var dir = new CaseDir(inputInImports ? Path.Combine(home, "imports", "case") : Path.Combine(root, "in"), fixture);
+        Directory.CreateDirectory(dir.Root);
+        return new CaseSetup(bad, root, home, dir);
+    }
 
     /// <summary>Earlier versions unchanged, every blob referenced by a version, no temp files, the feature group whole.</summary>
     public static void CheckIntact(BadInputFixture fixture, string home, string context)
@@ -86,3 +101,6 @@ public static class CaseWorkspace
 
     public static string Cut(string s) => s.Length > 3000 ? s[..3000] + "…" : s;
 }
+
+/// <summary>A prepared case: the case, its folder, its workspace and its input folder.</summary>
+public sealed record CaseSetup(BadCase Case, string Root, string Home, CaseDir Dir);
