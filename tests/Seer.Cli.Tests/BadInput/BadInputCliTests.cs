@@ -34,7 +34,7 @@ public sealed class BadInputCliTests(BadInputFixture fixture) : IClassFixture<Ba
     [MemberData(nameof(Names))]
     public async Task BadInput_FailsCleanly(string name)
     {
-        var (bad, root, home, dir) = CaseWorkspace.Prepare(fixture, name, "case-", inputInImports: false);
+        var (bad, root, home, dir) = CaseWorkspace.Prepare(fixture, name);
         try
         {
             string[] args = bad.Build(dir);

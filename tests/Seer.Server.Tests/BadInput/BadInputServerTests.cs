@@ -7,15 +7,16 @@ namespace Seer.Server.Tests.BadInput;
 
 /// <summary>
 /// The CLI's bad-input suite (<see cref="BadInputCases"/>, one set of cases) replayed through the server
-/// (<see cref="ServerReplay"/>): the input is built under the workspace's imports/ folder and sent as the requests
-/// that do the same thing (by path, and as an upload where the source is a .zip). Every answer is below 500; where the
-/// CLI fails, the server answers 4xx naming the reason, or — when the problem is only found while the job runs — the
-/// job ends failed with the same reason; where the CLI rejects a file, the job succeeds and its log names the file
-/// and the reason. No answer or job error carries a stack trace or an absolute server path, and the workspace is
-/// intact after (the same check as the CLI suite's).
+/// (<see cref="ServerReplay"/>), one server for all cases (<see cref="BadInputServer"/>): each case's input is built
+/// under the workspace's imports/ folder and sent as the requests that do the same thing (by path, and as an upload
+/// where the source is a .zip). Every answer is below 500; where the CLI fails, the server answers 4xx naming the
+/// reason, or — when the problem is only found while the job runs — the job ends failed with the same reason; where
+/// the CLI rejects a file, the job succeeds and its log names the file and the reason. No error answer, job error or
+/// job log carries a stack trace or (for a member) an absolute server path, no upload is left behind, and the
+/// workspace is intact after every case (the same check as the CLI suite's).
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class BadInputServerTests(BadInputFixture fixture) : IClassFixture<BadInputFixture>
+public sealed class BadInputServerTests(BadInputServer server) : IClassFixture<BadInputServer>
 {
     private static readonly bool Root = Environment.UserName == "root";
 
@@ -56,55 +57,46 @@ public sealed class BadInputServerTests(BadInputFixture fixture) : IClassFixture
     [MemberData(nameof(Names))]
     public async Task BadInput_ThroughTheServer_Answers4xxOrFailsItsJobCleanly_Never500(string name)
     {
+        var bad = BadInputCases.All.Single(c => c.Name == name);
+        var host = server.Host;
         // The input is built inside the workspace's imports/ folder, where a member's server-side paths may point.
-        var (bad, root, home, dir) = CaseWorkspace.Prepare(fixture, name, "server-", inputInImports: true);
+        var dir = new CaseDir(Path.Combine(server.Home, "imports", name), server.Fixture);
+        Directory.CreateDirectory(dir.Root);
         try
         {
             string[] args = bad.Build(dir);
             var expect = Differs.TryGetValue(name, out var differs) ? differs.Expect : bad.Expect;
-            var host = await ServerHost.StartAsync(home);
-            try
+            foreach (var replay in ServerReplay.Requests(args, server.Home))
             {
-                // The fixture's classifier, served and shared with members (predict and mine cases use it).
-                var admin = host.Admin();
-                var served = await admin.PostAsJsonAsync("/api/models", new { name = ServerReplay.Model, onnx_path = fixture.Model });
-                Assert.True(served.IsSuccessStatusCode, await served.Content.ReadAsStringAsync());
-                (await admin.PostAsJsonAsync($"/api/models/{ServerReplay.Model}/share", new { shared = true })).EnsureSuccessStatusCode();
-                foreach (var replay in ServerReplay.Requests(args, home))
+                var client = replay.AsAdmin ? host.Admin() : host.Member();
+                using var request = replay.Request();
+                var response = await client.SendAsync(request);
+                string body = await response.Content.ReadAsStringAsync();
+                string context = $"case {name} ({replay.Label}): {(int)response.StatusCode}\n{CaseWorkspace.Cut(body)}";
+                Assert.True((int)response.StatusCode < 500, context);
+                if (response.StatusCode == HttpStatusCode.Accepted)
                 {
-                    var client = replay.AsAdmin ? host.Admin() : host.Member();
-                    using var request = replay.Request();
-                    var response = await client.SendAsync(request);
-                    string body = await response.Content.ReadAsStringAsync();
-                    string context = $"case {name} ({replay.Label}): {(int)response.StatusCode}\n{CaseWorkspace.Cut(body)}";
-                    Assert.True((int)response.StatusCode < 500, context);
-                    CheckClean(body, host.Home, replay.AsAdmin, context);
-                    if (response.StatusCode == HttpStatusCode.Accepted)
-                    {
-                        long id = JsonDocument.Parse(body).RootElement.GetProperty("id").GetInt64();
-                        var job = await FinalAsync(host, client, id);
-                        string logs = await client.GetStringAsync($"/api/jobs/{id}/logs");
-                        context += $"\njob: {job}\nlogs: {CaseWorkspace.Cut(logs)}";
-                        CheckClean(job.ToString() + logs, host.Home, replay.AsAdmin, context);
-                        CheckJob(expect, job, logs, replay.Upload, context);
-                    }
-                    else
-                    {
-                        CheckAnswer(expect, (int)response.StatusCode, body, context);
-                    }
+                    long id = JsonDocument.Parse(body).RootElement.GetProperty("id").GetInt64();
+                    var job = await FinalAsync(host, client, id);
+                    string logs = await client.GetStringAsync($"/api/jobs/{id}/logs");
+                    context += $"\njob: {job}\nlogs: {CaseWorkspace.Cut(logs)}";
+                    CheckClean((job.TryGetProperty("error", out var e) ? e.ToString() : "") + logs, replay.AsAdmin, context);
+                    CheckJob(expect, job, logs, replay.Upload, context);
+                }
+                else
+                {
+                    CheckClean(body, replay.AsAdmin, context);
+                    CheckAnswer(expect, (int)response.StatusCode, body, context);
                 }
             }
-            finally
-            {
-                await host.DisposeAsync();
-            }
-            CaseWorkspace.CheckIntact(fixture, home, $"case {name}");
-            Assert.False(Directory.Exists(Path.Combine(home, "uploads")) && Directory.EnumerateFileSystemEntries(Path.Combine(home, "uploads")).Any(),
-                $"case {name}: uploads left behind");
+            CaseWorkspace.CheckIntact(server.Fixture, server.Home, $"case {name}", server.GroupIds());
+            string uploads = Path.Combine(server.Home, "uploads");
+            Assert.False(Directory.Exists(uploads) && Directory.EnumerateFileSystemEntries(uploads).Any(),
+                $"case {name}: uploads left behind: {string.Join(", ", Directory.Exists(uploads) ? Directory.EnumerateFileSystemEntries(uploads) : [])}");
         }
         finally
         {
-            CaseWorkspace.Delete(root);
+            CaseWorkspace.Delete(dir.Root);
         }
     }
 
@@ -117,12 +109,13 @@ public sealed class BadInputServerTests(BadInputFixture fixture) : IClassFixture
     }
 
     /// <summary>No stack trace, and for members no absolute path of the server's workspace or the test's folders (admins see paths).</summary>
-    private void CheckClean(string text, string home, bool admin, string context)
+    private void CheckClean(string text, bool admin, string context)
     {
+        string home = server.Home;
         Assert.False(text.Contains("\n   at ", StringComparison.Ordinal) || text.Contains("\\n   at ", StringComparison.Ordinal), $"stack trace\n{context}");
         if (admin) return;
         Assert.False(text.Contains(home, StringComparison.Ordinal), $"absolute workspace path\n{context}");
-        Assert.False(text.Contains(fixture.Root, StringComparison.Ordinal), $"absolute server path\n{context}");
+        Assert.False(text.Contains(server.Fixture.Root, StringComparison.Ordinal), $"absolute server path\n{context}");
     }
 
     /// <summary>The server names options and parameters without the CLI's leading dashes.</summary>

@@ -78,7 +78,7 @@ public static class ServerReplay
     {
         string imports = Path.Combine(home, "imports") + Path.DirectorySeparatorChar;
         if (!output.StartsWith(imports, StringComparison.Ordinal)) return output;
-        string target = Path.Combine(home, "exports", Path.GetFileName(output));
+        string target = Path.Combine(home, "exports", Path.GetRelativePath(imports, output));
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         if (File.Exists(output)) File.Move(output, target);
         else if (Directory.Exists(output)) Directory.Move(output, target);

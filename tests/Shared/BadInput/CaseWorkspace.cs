@@ -12,26 +12,36 @@ namespace Seer.Tests.BadInput;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public static class CaseWorkspace
 {
+    /// <summary>Copies the fixture's seeded workspace into <paramref name="home"/>.</summary>
+    public static void CopyTemplate(BadInputFixture fixture, string home)
+    {
+        ArgumentNullException.ThrowIfNull(fixture);
+        CopyTree(fixture.Template, home);
+    }
+
     /// <summary>
-    /// Sets a case up under the fixture's folder (<paramref name="prefix"/> + name): a fresh copy of the seeded workspace
-    /// in ROOT/home, and the folder the case builds its input in — ROOT/in, or inside the workspace's imports/ folder
-    /// when the input must be where a server may read it. Delete ROOT with <see cref="Delete"/> after.
+    /// Sets a case up under the fixture's folder (case-NAME): a fresh copy of the seeded workspace in ROOT/home, and the
+    /// folder the case builds its input in, ROOT/in. Delete ROOT with <see cref="Delete"/> after.
     /// </summary>
-    public static CaseSetup Prepare(BadInputFixture fixture, string name, string prefix, bool inputInImports)
+    public static CaseSetup Prepare(BadInputFixture fixture, string name)
     {
         ArgumentNullException.ThrowIfNull(fixture);
         var bad = BadInputCases.All.Single(c => c.Name == name);
-        string root = Path.Combine(fixture.Root, prefix + name);
+        string root = Path.Combine(fixture.Root, "case-" + name);
         string home = Path.Combine(root, "home");
-        CopyTree(fixture.Template, home);
-        var dir = new CaseDir(inputInImports ? Path.Combine(home, "imports", "case") : Path.Combine(root, "in"), fixture);
+        CopyTemplate(fixture, home);
+        var dir = new CaseDir(Path.Combine(root, "in"), fixture);
         Directory.CreateDirectory(dir.Root);
         return new CaseSetup(bad, root, home, dir);
     }
 
-    /// <summary>Earlier versions unchanged, every blob referenced by a version, no temp files, the feature group whole.</summary>
-    public static void CheckIntact(BadInputFixture fixture, string home, string context)
+    /// <summary>
+    /// Earlier versions unchanged, every blob referenced by a version, no temp files, the feature group whole (its ids:
+    /// <paramref name="groupIds"/> when a running server holds the group open, else read from the workspace).
+    /// </summary>
+    public static void CheckIntact(BadInputFixture fixture, string home, string context, IEnumerable<string>? groupIds = null)
     {
+        ArgumentNullException.ThrowIfNull(fixture);
         string blobs = Path.Combine(home, "blobs");
         string tmp = Path.Combine(blobs, "tmp");
         Assert.True(!Directory.Exists(tmp) || !Directory.EnumerateFileSystemEntries(tmp).Any(),
@@ -63,8 +73,14 @@ public static class CaseWorkspace
         }
         var orphans = stored.Where(s => !referenced.Contains(s!)).ToList();
         Assert.True(orphans.Count == 0, $"orphaned blobs: {string.Join(", ", orphans)}\n{context}");
-        using var group = new SearchWorkspace(home).Open("g");
-        Assert.True(group.Ids().Order(StringComparer.Ordinal).SequenceEqual(["x", "y", "z"]), $"feature group g changed: {string.Join(",", group.Ids())}\n{context}");
+        List<string> ids;
+        if (groupIds is not null) ids = [.. groupIds];
+        else
+        {
+            using var group = new SearchWorkspace(home).Open("g");
+            ids = [.. group.Ids()];
+        }
+        Assert.True(ids.Order(StringComparer.Ordinal).SequenceEqual(["x", "y", "z"]), $"feature group g changed: {string.Join(",", ids)}\n{context}");
     }
 
     /// <summary>Every entry below <paramref name="root"/> (links and special files included), relative and sorted.</summary>
