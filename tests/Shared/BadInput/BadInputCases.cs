@@ -489,7 +489,8 @@ public static class BadInputCases
         new("cvat-dtd-entity", d => Import(Cvat(d, "<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY x \"y\">]><annotations>&x;</annotations>"), "cvat"),
             new Expect.Error(2, "annotations.xml", "DTD")),
         new("labelstudio-malformed-json", d => Import(LabelStudio(d, "[{\"data\": "), "labelstudio"), new Expect.Error(2, "tasks.json", "malformed JSON")),
-        new("labelstudio-not-an-array", d => Import(LabelStudio(d, "{\"data\": {}}"), "labelstudio"), new Expect.Error(2, "tasks.json", "JSON array")),
+        new("labelstudio-task-without-image", d => Import(LabelStudio(d, "{\"data\": {}}"), "labelstudio"),
+            new Expect.Rejected("tasks.json", "task without an image")), // one task object is read as a list of one
         new("label-task-cvat-malformed-xml", d => LabelTask(Cvat(d, "<annotations><image"), "cvat"), new Expect.Error(2, "annotations.xml", "malformed XML")),
         new("label-task-cvat-wrong-root", d => LabelTask(Cvat(d, "<project/>"), "cvat"), new Expect.Error(2, "annotations.xml", "root element")),
         new("label-task-labelstudio-malformed-json", d => LabelTask(LabelStudio(d, "[{"), "labelstudio"), new Expect.Error(2, "tasks.json", "malformed JSON")),
