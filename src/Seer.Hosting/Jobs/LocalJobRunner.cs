@@ -105,7 +105,7 @@ public sealed class LocalJobRunner : BackgroundService, IJobRunner
                 _queue.Complete(job.Id, JobState.Failed, null, $"no handler for job kind '{job.Kind}' on worker {WorkerId}");
                 return;
             }
-            var context = new JobContext(job, _queue);
+            var context = new JobContext(job, _queue, _options.Home);
             context.Log($"started on {WorkerId} (attempt {job.Attempt}, {job.CpuThreads} CPU thread(s)" +
                         (job.AssignedGpus.Count > 0 ? $", GPUs {string.Join(',', job.AssignedGpus)})" : ")"));
             try

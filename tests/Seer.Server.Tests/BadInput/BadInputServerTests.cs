@@ -34,8 +34,10 @@ public sealed class BadInputServerTests(BadInputServer server) : IClassFixture<B
         ["import-negative-max-pixels"] = (new Expect.Error(2, "max_pixels", "max_pixels"), "no such key on the server"),
         // Server paths are confined to HOME/imports, HOME/exports and the admin's folders.
         ["source-missing"] = (new Expect.Error(3, "nothing", "does not exist"), "same"),
-        ["path-over-4096-bytes"] = (new Expect.Error(2, "bbbb", "longer than"), "same"),
         ["export-out-proc"] = (new Expect.Error(2, "/proc/x", "outside the folders"), "exports are confined"),
+        ["export-out-is-a-file"] = (new Expect.Error(4, "out", "already exists"), "409: exports write a new folder"),
+        ["path-over-4096-bytes"] = (new Expect.Error(3, "bbbb", "not_found"), "the path policy answers 404 for a path that does not exist"),
+        ["predict-corrupt-image"] = (new Expect.Error(2, "bad.png", "not a readable image"), "the image API reads the header first"),
     };
 
     public static TheoryData<string> Names() => new(BadInputCases.All.Select(c => c.Name).Where(n => !ServerReplay.CliOnly.ContainsKey(n)));

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Seer.Search;
 using Seer.Tests.BadInput;
 
 namespace Seer.Server.Tests.BadInput;
@@ -186,15 +185,26 @@ public static class ServerReplay
             AsAdmin: asAdmin);
     }
 
-    /// <summary>The rows of a vector file as JSON arrays (NaN and infinities as the named literals the server reads).</summary>
+    /// <summary>
+    /// The rows of a case's .npy file (float32, shape (rows, dim) in its header) as JSON arrays, read raw — NaN and
+    /// infinities included, as the named literals the server reads — so the server is the one that checks them.
+    /// </summary>
     private static JsonArray Rows(string path)
     {
-        var matrix = VectorFiles.Read(path);
+        byte[] bytes = File.ReadAllBytes(path);
+        int headerLength = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8));
+        string header = Encoding.ASCII.GetString(bytes, 10, headerLength);
+        var shape = System.Text.RegularExpressions.Regex.Match(header, @"'shape': \((\d+), (\d+)\)");
+        int count = int.Parse(shape.Groups[1].Value, CultureInfo.InvariantCulture), dim = int.Parse(shape.Groups[2].Value, CultureInfo.InvariantCulture);
         var rows = new JsonArray();
-        for (int r = 0; r < matrix.Rows; r++)
+        for (int r = 0; r < count; r++)
         {
             var row = new JsonArray();
-            foreach (float v in matrix.Row(r)) row.Add(float.IsFinite(v) ? JsonValue.Create(v) : JsonValue.Create(v.ToString(CultureInfo.InvariantCulture)));
+            for (int c = 0; c < dim; c++)
+            {
+                float v = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(10 + headerLength + 4 * (r * dim + c)));
+                row.Add(float.IsFinite(v) ? JsonValue.Create(v) : JsonValue.Create(v.ToString(CultureInfo.InvariantCulture)));
+            }
             rows.Add(row);
         }
         return rows;
