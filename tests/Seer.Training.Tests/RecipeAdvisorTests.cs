@@ -27,6 +27,7 @@ public sealed class RecipeAdvisorTests
         Assert.Equal(640, o.ImageSize); // 16 px objects on 640 px images: no shrinking
         Assert.Equal(0, o.FlipProbability); // digits
         Assert.Equal(300, o.Epochs); // the budget plans the epochs
+        Assert.Equal(0.1, o.BackboneLrScale); // the detector's pretrained backbone trains at a tenth of the rate
         Assert.All(choices, c => Assert.False(string.IsNullOrWhiteSpace(c.Reason)));
         TrainingOptionsValidator.Validate(TrainingOptionsLoader.WithTaskDefaults(o));
 
@@ -51,6 +52,8 @@ public sealed class RecipeAdvisorTests
         Assert.Equal("balanced", o.Sampling);
         Assert.Equal(2, o.FocalGamma);
         Assert.Equal("resnet18", o.Architecture);
+        Assert.Equal(1.0, o.BackboneLrScale); // the classifier's backbone adapts at the full rate
+        Assert.Contains(choices, c => c.Setting == "backboneLrScale");
         Assert.Contains(choices, c => c.Setting == "sampling" && c.Reason.Contains("100", StringComparison.Ordinal));
     }
 }

@@ -33,13 +33,15 @@ public static class ArchitectureRegistry
     {
         if (o.Pretrained.Length > 0 && model is IBackboneModel bm)
         {
-            foreach (var (_, m) in bm.Backbone.named_modules())
-                if (m is Nn.BatchNormLayer bn) bn.Frozen = true;
+            if (o.FreezeBatchNorm)
+                foreach (var (_, m) in bm.Backbone.named_modules())
+                    if (m is Nn.BatchNormLayer bn) bn.Frozen = true;
             // the stem and the first stage stay as pretrained (generic edges and textures; as torchvision's default of
             // three trainable stages): no gradients are computed for them, a quarter less backward work
-            foreach (var (name, p) in bm.Backbone.named_parameters())
-                if (name.StartsWith("stem.", StringComparison.Ordinal) || name.StartsWith("layer1_", StringComparison.Ordinal))
-                    p.requires_grad = false;
+            if (o.FreezeStem)
+                foreach (var (name, p) in bm.Backbone.named_parameters())
+                    if (name.StartsWith("stem.", StringComparison.Ordinal) || name.StartsWith("layer1_", StringComparison.Ordinal))
+                        p.requires_grad = false;
         }
         return model;
     }

@@ -39,14 +39,17 @@ public static partial class OnnxExporter
         string p4 = Block("smooth4", g.Add(Block("lat4", c4), g.UpsampleNearest(p5, 2)));
         string p3 = Block("smooth3", g.Add(Block("lat3", c3), g.UpsampleNearest(p4, 2)));
         var levels = new List<string>(3);
-        foreach (string p in new[] { p3, p4, p5 })
+        string[] ps = [p3, p4, p5];
+        for (int li = 0; li < ps.Length; li++)
         {
-            string r = Block("reg_tower", p);
-            for (int i = 2; children.ContainsKey($"reg_tower{i}"); i++) r = Block($"reg_tower{i}", r);
-            string c = Block("cls_tower", p);
-            for (int i = 2; children.ContainsKey($"cls_tower{i}"); i++) c = Block($"cls_tower{i}", c);
-            string level = g.Concat([Head(g, r, "reg_out", state), Head(g, r, "ctr_out", state), Head(g, c, "cls_out", state)], 1);
-            levels.Add(g.Reshape(level, 0, 0, -1));
+            int l = li;
+            string Tower(string name, string input) => HeadLayer(g, input, name, (SharedHeadConv)children[name], l, state);
+            string r = Tower("reg_tower", ps[li]);
+            for (int i = 2; children.ContainsKey($"reg_tower{i}"); i++) r = Tower($"reg_tower{i}", r);
+            string c = Tower("cls_tower", ps[li]);
+            for (int i = 2; children.ContainsKey($"cls_tower{i}"); i++) c = Tower($"cls_tower{i}", c);
+            string output = g.Concat([Head(g, r, "reg_out", state), Head(g, r, "ctr_out", state), Head(g, c, "cls_out", state)], 1);
+            levels.Add(g.Reshape(output, 0, 0, -1));
         }
         string raw = g.Transpose(g.Concat(levels, 2), 0, 2, 1); // [N, A, 5 + classes]
 
@@ -72,6 +75,19 @@ public static partial class OnnxExporter
         string classes = g.Sigmoid(g.Slice(raw, 2, 5, long.MaxValue));
         string scores = g.AddNode("Sqrt", [g.Mul(classes, centerness)]);
         return (boxes, scores, g.Flatten(g.GlobalAveragePool(c5)));
+    }
+
+    /// <summary>
+    /// One <see cref="SharedHeadConv"/> layer at FPN level <paramref name="level"/>: the shared convolution with that
+    /// level's batch norm folded in (one Conv per level, the weights differing only by the fold), then SiLU.
+    /// </summary>
+    private static string HeadLayer(OnnxGraphBuilder g, string x, string name, SharedHeadConv layer, int level, Dictionary<string, float[]> state)
+    {
+        string bn = $"{name}.{SharedHeadConv.LevelNorms[level]}";
+        var (w, b) = BatchNormFolding.Fold(state[$"{name}.conv.weight"], [], state[$"{bn}.weight"], state[$"{bn}.bias"],
+            state[$"{bn}.running_mean"], state[$"{bn}.running_var"], 1e-5);
+        int c = layer.Channels;
+        return g.Silu(g.Conv(x, g.AddInitializer($"{bn}.folded_weight", w, c, c, 3, 3), g.AddInitializer($"{bn}.folded_bias", b, c), 3, 3, 1, 1, 1));
     }
 
     /// <summary>A plain 1x1 Conv2d with bias (the head's output layers).</summary>

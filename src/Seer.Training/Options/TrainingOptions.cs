@@ -124,6 +124,12 @@ public sealed record TrainingOptions
     /// <summary>With pretrained weights: the backbone's learning rate as a fraction of LearningRate.</summary>
     public double BackboneLrScale { get; init; } = 0.1;
 
+    /// <summary>With pretrained weights: the backbone's batch norms keep their imported statistics (false: they learn the new data's).</summary>
+    public bool FreezeBatchNorm { get; init; } = true;
+
+    /// <summary>With pretrained weights: the stem and the first stage stay as imported, without gradients (false: they train too).</summary>
+    public bool FreezeStem { get; init; } = true;
+
     /// <summary>Wall-time budget in minutes (0 = none): the epochs are planned to fit (see TimeBudget); Epochs is then an upper bound.</summary>
     public double TimeMinutes { get; init; }
 }
