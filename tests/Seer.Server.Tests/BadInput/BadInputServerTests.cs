@@ -38,6 +38,7 @@ public sealed class BadInputServerTests(BadInputServer server) : IClassFixture<B
         ["export-out-is-a-file"] = (new Expect.Error(4, "out", "already exists"), "409: exports write a new folder"),
         ["path-over-4096-bytes"] = (new Expect.Error(3, "bbbb", "not_found"), "the path policy answers 404 for a path that does not exist"),
         ["train-params-malformed"] = (new Expect.Error(2, "parameters", "malformed JSON"), "the params file is the job's body: the answer names its place"),
+        ["search-compare-nan"] = (new Expect.Error(2, "first vector", "NaN"), "the vectors are the body's \"a\" and \"b\", named so"),
         ["predict-corrupt-image"] = (new Expect.Error(2, "bad.png", "not a readable image"), "the image API reads the header first"),
     };
 
