@@ -1,14 +1,15 @@
-// IdentityBench: metric learning and clustering on Fashion-MNIST with classes held out of training.
-// Train on classes 0-4 (t-shirt, trouser, pullover, dress, coat); evaluate retrieval and clustering on classes 5-9
-// (sandal, shirt, sneaker, bag, boot) of the test split. Seer's softmax, ArcFace, CosFace and triplet on the same
-// backbone and budget, beside PyTorch 1.13's ArcFace of the same network (arcface_torch.py) in the same run; then
-// clustering of Seer's ArcFace embeddings: connected components and Chinese Whispers, each at the threshold that
-// gives the best pairwise F on validation identities (classes 5-9 of the training split).
-// Usage: dotnet run -c Release --project bench/IdentityBench -- [--per-class 600] [--test-per-class 300] [--epochs 4] [--threads 2]
+// IdentityBench: metric learning and clustering with identities held out of training. An identity is a character
+// rendered from the fonts Debian packages (FontCharacters: font, size, rotation, position, contrast and noise vary
+// between its instances); training, validation and test identities are disjoint. Seer's softmax, ArcFace, CosFace and
+// triplet on the same backbone and budget, beside PyTorch 1.13's ArcFace of the same network (arcface_torch.py) in
+// the same run; then clustering of Seer's ArcFace embeddings of the test identities with every method, each at the
+// threshold that gives the best pairwise F on the validation identities.
+// Usage: dotnet run -c Release --project bench/IdentityBench -- [--train-ids 300] [--val-ids 100] [--test-ids 150]
+//        [--per-id 16] [--eval-per-id 10] [--epochs 4] [--threads 2] [--losses arcface,softmax,...] [--no-peer] [--no-loop]
 using System.Diagnostics;
 using System.Globalization;
-using System.IO.Compression;
 using System.Text.Json;
+using IdentityBench;
 using OpenCvSharp;
 using Seer.Core.Datasets;
 using Seer.Core.Inference;
@@ -28,138 +29,218 @@ int Arg(string name, int fallback)
     int i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 }
-int perClass = Arg("--per-class", 600), testPerClass = Arg("--test-per-class", 300), valPerClass = Arg("--val-per-class", 200);
+int trainIds = Arg("--train-ids", 300), valIds = Arg("--val-ids", 100), testIds = Arg("--test-ids", 150);
+int perId = Arg("--per-id", 16), evalPerId = Arg("--eval-per-id", 10);
 // --losses softmax,arcface (default all four); --no-peer skips the PyTorch run (clustering studies).
 string[] losses = Array.IndexOf(args, "--losses") is int li and >= 0 && li + 1 < args.Length
-    ? args[li + 1].Split(',', StringSplitOptions.RemoveEmptyEntries) : ["softmax", "arcface", "cosface", "triplet"];
-bool peer = !args.Contains("--no-peer");
-int epochs = Arg("--epochs", 4), threads = Arg("--threads", 2), width = 32, dim = 64, batch = 64, p = 4;
+    ? args[li + 1].Split(',', StringSplitOptions.RemoveEmptyEntries) : ["arcface", "softmax", "cosface", "triplet"];
+bool peer = !args.Contains("--no-peer"), loop = !args.Contains("--no-loop");
+int epochs = Arg("--epochs", 4), threads = Arg("--threads", 2), width = 32, dim = 64, batch = 64, p = 8, size = 32;
 string root = FindRoot();
-string fm = Path.Combine(root, ".data", "fashion-mnist");
-var (trainImages, trainLabels) = ReadIdx(fm, "train");
-var (testImages, testLabels) = ReadIdx(fm, "t10k");
-string[] names = ["tshirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "boot"];
-List<int> Pick(byte[] labels, int from, int to, int count, int skip = 0) =>
-    Enumerable.Range(from, to - from).SelectMany(c => Enumerable.Range(0, labels.Length).Where(i => labels[i] == c).Skip(skip).Take(count)).ToList();
-var trainIdx = Pick(trainLabels, 0, 5, perClass);
-var valIdx = Pick(trainLabels, 5, 10, valPerClass);
-var testIdx = Pick(testLabels, 5, 10, testPerClass);
-var train = Snapshot("fm-seen", trainImages, trainLabels, trainIdx, names[..5]);
-var val = Snapshot("fm-unseen-val", trainImages, trainLabels, valIdx, names[5..]);
-var test = Snapshot("fm-unseen-test", testImages, testLabels, testIdx, names[5..]);
+var clock0 = Stopwatch.StartNew();
+var glyphs = new FontCharacters();
+var identities = glyphs.Identities(minFonts: 8, minDifference: 0.05);
+// Disjoint identity sets from one seeded shuffle: test, then validation, then training.
+var shuffled = identities.ToList();
+new Random(7).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(shuffled));
+if (trainIds + valIds + testIds > shuffled.Count)
+    throw new InvalidOperationException($"{shuffled.Count} identities available, {trainIds + valIds + testIds} asked for");
+var testSet = shuffled.Take(testIds).ToList();
+var valSet = shuffled.Skip(testIds).Take(valIds).ToList();
+var trainSet = shuffled.Skip(testIds + valIds).Take(trainIds).ToList();
+var blobs = new InMemoryBlobs();
+var (train, trainRaw) = Snapshot("chars-train", glyphs, trainSet, perId, size, seed: 1, blobs);
+var (val, _) = Snapshot("chars-val", glyphs, valSet, evalPerId, size, seed: 2, blobs);
+var (test, testRaw) = Snapshot("chars-test", glyphs, testSet, evalPerId, size, seed: 3, blobs);
 Console.WriteLine($"IdentityBench {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
-Console.WriteLine($"train {trainIdx.Count} images of 5 seen classes; validation {valIdx.Count} and test {testIdx.Count} images of 5 held-out classes; {epochs} epochs, batch {batch} (P {p}), small-cnn width {width}, dim {dim}, {threads} threads");
+Console.WriteLine($"{identities.Count} character identities from {glyphs.FontsUsed} of {glyphs.FontCount} font files (generated in {clock0.Elapsed.TotalSeconds:0.0} s); " +
+    $"train {trainSet.Count} identities x {perId}, validation {valSet.Count} x {evalPerId}, test {testSet.Count} x {evalPerId} (disjoint); " +
+    $"{epochs} epochs, batch {batch} (P {p}), small-cnn width {width}, {size} px, dim {dim}, {threads} threads");
 
 string work = Path.Combine(Path.GetTempPath(), "identity-bench-" + Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(work);
 var rows = new List<(string Name, double Seconds, EmbeddingMetrics M)>();
-(float[] Test, float[] Val)? arcfaceEmbeddings = null;
+var valTruth = Labels(val).Select(l => l.ToString(CultureInfo.InvariantCulture)).ToList();
+var testTruth = Labels(test).Select(l => l.ToString(CultureInfo.InvariantCulture)).ToList();
 try
 {
-    foreach (string loss in losses)
+    // ArcFace first and the PyTorch peer right after it (the two compared run under the same load), then the
+    // clustering of ArcFace's embeddings, the labelling loop, then the other losses.
+    (Predictor Predictor, OnnxModel Model)? arcface = null;
+    if (losses.Contains("arcface")) arcface = TrainAndScore("arcface");
+    if (peer) RunPeer();
+    if (arcface.HasValue)
     {
-        var options = new TrainingOptions
-        {
-            Task = "embed", Architecture = "small-cnn", Width = width, ImageSize = 28, Epochs = epochs, BatchSize = batch,
-            LearningRate = 2e-3, WeightDecay = 5e-4, WarmupEpochs = 1, FlipProbability = 0, Translate = 0, Threads = threads,
-            MetricLoss = loss, EmbeddingDim = dim, ClassesPerBatch = p, EvalEvery = epochs, Seed = 42,
-        };
-        var trainer = new EmbeddingTrainer(options, train.Classes);
-        string run = Path.Combine(work, loss);
-        var clock = Stopwatch.StartNew();
-        var result = trainer.Run(new TrainingRunContext(train, val, run), CancellationToken.None);
-        double seconds = clock.Elapsed.TotalSeconds;
-        // The product path: ONNX export → Predictor → embeddings of every test image.
-        string onnx = Path.Combine(run, "model.onnx");
-        using (var net = trainer.CreateModel())
-        {
-            Checkpoint.LoadWeights(result.BestWeightsPath, net);
-            net.eval();
-            OnnxExporter.Export(net, new InferenceSpec
-            {
-                Task = "embed", ClassNames = train.Classes, InputWidth = 28, InputHeight = 28, Channels = 3, ChannelOrder = "rgb",
-                Mean = [0.485f * 255, 0.456f * 255, 0.406f * 255], Std = [0.229f * 255, 0.224f * 255, 0.225f * 255], Resize = ResizeMode.Stretch,
-            }, onnx);
-        }
-        using var model = OnnxModel.Load(onnx, null, threads);
-        var predictor = new Predictor(model);
-        var testEmb = SnapshotEmbeddings.Compute(test, predictor, null, CancellationToken.None);
-        var m = EmbeddingEvaluator.Evaluate(testEmb.Vectors, testEmb.Dimension, Labels(test));
-        rows.Add(($"seer {loss}", seconds, m));
-        Console.WriteLine($"  seer {loss,-8} {seconds,7:0.0} s  R@1 {m.RecallAt1:0.0000}  MAP@R {m.MapAtR:0.0000}  (loss {result.Curves[0].Loss:0.000} → {result.Curves[^1].Loss:0.000})");
-        if (loss == "arcface")
-            arcfaceEmbeddings = (testEmb.Vectors, SnapshotEmbeddings.Compute(val, predictor, null, CancellationToken.None).Vectors);
+        var arcPredictor = arcface.Value.Predictor;
+        var valVectors = SnapshotEmbeddings.Compute(val, arcPredictor, null, CancellationToken.None).Vectors;
+        var testVectors = SnapshotEmbeddings.Compute(test, arcPredictor, null, CancellationToken.None).Vectors;
+        var best = ClusteringStudy(valVectors, testVectors);
+        if (loop) LabellingLoop(best.Method, best.K, valVectors, testVectors);
     }
-
-    // PyTorch 1.13 ArcFace of the same network, same data, same budget.
-    if (peer)
-    {
-    File.WriteAllBytes(Path.Combine(work, "train_x.u8"), trainIdx.SelectMany(i => trainImages[i]).ToArray());
-    File.WriteAllBytes(Path.Combine(work, "train_y.u8"), trainIdx.Select(i => trainLabels[i]).ToArray());
-    File.WriteAllBytes(Path.Combine(work, "test_x.u8"), testIdx.SelectMany(i => testImages[i]).ToArray());
-    var psi = new ProcessStartInfo("/usr/bin/python3", [Path.Combine(root, "bench", "IdentityBench", "arcface_torch.py"), "--dir", work,
-        "--epochs", $"{epochs}", "--batch", $"{batch}", "--p", $"{p}", "--width", $"{width}", "--dim", $"{dim}", "--threads", $"{threads}"])
-    { RedirectStandardOutput = true, RedirectStandardError = true };
-    using (var python = Process.Start(psi)!)
-    {
-        string stdout = python.StandardOutput.ReadToEnd(), stderr = python.StandardError.ReadToEnd();
-        python.WaitForExit();
-        if (python.ExitCode != 0) Console.WriteLine($"  pytorch arcface failed: {stderr.Trim()}");
-        else
-        {
-            double seconds = JsonDocument.Parse(stdout).RootElement.GetProperty("seconds").GetDouble();
-            byte[] raw = File.ReadAllBytes(Path.Combine(work, "torch_test.f32"));
-            var vectors = new float[raw.Length / 4];
-            Buffer.BlockCopy(raw, 0, vectors, 0, raw.Length);
-            var m = EmbeddingEvaluator.Evaluate(vectors, dim, Labels(test));
-            rows.Add(("pytorch arcface", seconds, m));
-            Console.WriteLine($"  pytorch arcface {seconds,7:0.0} s  R@1 {m.RecallAt1:0.0000}  MAP@R {m.MapAtR:0.0000}");
-        }
-    }
-    }
-
+    foreach (string loss in losses.Where(l => l != "arcface")) TrainAndScore(loss).Model.Dispose();
+    arcface?.Model.Dispose();
     Console.WriteLine();
     Console.WriteLine("| method | train s | Recall@1 | Recall@5 | MAP@R | TAR@FAR 1e-3 | EER |");
     Console.WriteLine("|---|---|---|---|---|---|---|");
     foreach (var (name, seconds, m) in rows)
         Console.WriteLine($"| {name} | {seconds:0.0} | {m.RecallAt1:0.0000} | {m.RecallAt5:0.0000} | {m.MapAtR:0.0000} | {m.TarAtFar["1e-3"]:0.0000} | {m.Eer:0.0000} |");
-
-    // Clustering of Seer's ArcFace embeddings of the held-out classes: thresholds tuned on validation identities.
-    if (arcfaceEmbeddings is var (testVectors, valVectors))
-    {
-        Console.WriteLine();
-        Console.WriteLine("| clustering (seer arcface embeddings) | k | merge | threshold (tuned on val) | clusters | singletons | pairwise P | pairwise R | pairwise F | BCubed F |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
-        var valTruth = Labels(val).Select(l => l.ToString(CultureInfo.InvariantCulture)).ToList();
-        var testTruth = Labels(test).Select(l => l.ToString(CultureInfo.InvariantCulture)).ToList();
-        // Variations: k of the graph (5, 10, 20), the centre merge on and off; thresholds 0.30-0.99 by 0.01.
-        foreach (int k in new[] { 5, 10, 20 })
-        {
-            var valGraph = KnnGraph.Build(valVectors, dim, k);
-            var testGraph = KnnGraph.Build(testVectors, dim, k);
-            foreach (bool merge in new[] { true, false })
-            foreach (var method in new[] { ClusterMethod.Components, ClusterMethod.ChineseWhispers })
-            {
-                if (method == ClusterMethod.Components && !merge) continue; // merging components changes nothing
-                float best = 0;
-                double bestF = -1;
-                for (int step = 30; step <= 99; step++)
-                {
-                    float t = step / 100f;
-                    var r = Clusterer.Run(valGraph, new ClusteringOptions { Method = method, Threshold = t, K = k, MergeCentres = merge });
-                    double f = ClusteringEvaluator.Evaluate(valTruth, Predicted(r)).PairwiseF;
-                    if (f > bestF) (best, bestF) = (t, f);
-                }
-                var result = Clusterer.Run(testGraph, new ClusteringOptions { Method = method, Threshold = best, K = k, MergeCentres = merge });
-                var cm = ClusteringEvaluator.Evaluate(testTruth, Predicted(result));
-                Console.WriteLine($"| {ClusterMethods.Name(method)} | {k} | {(merge ? "on" : "off")} | {best:0.00} | {cm.Clusters} | {cm.Singletons} | {cm.PairwisePrecision:0.0000} | {cm.PairwiseRecall:0.0000} | {cm.PairwiseF:0.0000} | {cm.BCubedF:0.0000} |");
-            }
-        }
-    }
 }
 finally
 {
     Directory.Delete(work, recursive: true);
+}
+
+// Trains on `on` (default: the training identities) and exports through the product path (ONNX → Predictor).
+(Predictor Predictor, OnnxModel Model, double Seconds) Train(string loss, DatasetSnapshot on, string name)
+{
+    var options = new TrainingOptions
+    {
+        Task = "embed", Architecture = "small-cnn", Width = width, ImageSize = size, Epochs = epochs, BatchSize = batch,
+        LearningRate = 2e-3, WeightDecay = 5e-4, WarmupEpochs = 1, FlipProbability = 0, Translate = 0, Threads = threads,
+        MetricLoss = loss, EmbeddingDim = dim, ClassesPerBatch = p, EvalEvery = epochs, Seed = 42,
+    };
+    var trainer = new EmbeddingTrainer(options, on.Classes);
+    string run = Path.Combine(work, name);
+    var clock = Stopwatch.StartNew();
+    var result = trainer.Run(new TrainingRunContext(on, val, run), CancellationToken.None);
+    double seconds = clock.Elapsed.TotalSeconds;
+    string onnx = Path.Combine(run, "model.onnx");
+    using (var net = trainer.CreateModel())
+    {
+        Checkpoint.LoadWeights(result.BestWeightsPath, net);
+        net.eval();
+        OnnxExporter.Export(net, new InferenceSpec
+        {
+            Task = "embed", ClassNames = on.Classes, InputWidth = size, InputHeight = size, Channels = 3, ChannelOrder = "rgb",
+            Mean = [0.485f * 255, 0.456f * 255, 0.406f * 255], Std = [0.229f * 255, 0.224f * 255, 0.225f * 255], Resize = ResizeMode.Stretch,
+        }, onnx);
+    }
+    Console.WriteLine($"  trained {name}: {seconds:0.0} s (loss {result.Curves[0].Loss:0.000} → {result.Curves[^1].Loss:0.000}), load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+    var model = OnnxModel.Load(onnx, null, threads);
+    return (new Predictor(model), model, seconds);
+}
+
+(Predictor Predictor, OnnxModel Model) TrainAndScore(string loss)
+{
+    var (predictor, model, seconds) = Train(loss, train, loss);
+    var testEmb = SnapshotEmbeddings.Compute(test, predictor, null, CancellationToken.None);
+    var m = EmbeddingEvaluator.Evaluate(testEmb.Vectors, testEmb.Dimension, Labels(test));
+    rows.Add(($"seer {loss}", seconds, m));
+    Console.WriteLine($"  seer {loss,-8} {seconds,7:0.0} s  R@1 {m.RecallAt1:0.0000}  MAP@R {m.MapAtR:0.0000}");
+    return (predictor, model);
+}
+
+// PyTorch 1.13 ArcFace of the same network, same data, same budget.
+void RunPeer()
+{
+    File.WriteAllBytes(Path.Combine(work, "train_x.u8"), trainRaw.SelectMany(r => r.Pixels).ToArray());
+    File.WriteAllBytes(Path.Combine(work, "train_y.i32"), trainRaw.SelectMany(r => BitConverter.GetBytes(r.Label)).ToArray());
+    File.WriteAllBytes(Path.Combine(work, "test_x.u8"), testRaw.SelectMany(r => r.Pixels).ToArray());
+    var psi = new ProcessStartInfo("/usr/bin/python3", [Path.Combine(root, "bench", "IdentityBench", "arcface_torch.py"), "--dir", work,
+        "--epochs", $"{epochs}", "--batch", $"{batch}", "--p", $"{p}", "--width", $"{width}", "--dim", $"{dim}", "--threads", $"{threads}", "--size", $"{size}"])
+    { RedirectStandardOutput = true, RedirectStandardError = true };
+    using var python = Process.Start(psi)!;
+    string stdout = python.StandardOutput.ReadToEnd(), stderr = python.StandardError.ReadToEnd();
+    python.WaitForExit();
+    if (python.ExitCode != 0)
+    {
+        Console.WriteLine($"  pytorch arcface failed: {stderr.Trim()}");
+        return;
+    }
+    double seconds = JsonDocument.Parse(stdout).RootElement.GetProperty("seconds").GetDouble();
+    byte[] raw = File.ReadAllBytes(Path.Combine(work, "torch_test.f32"));
+    var vectors = new float[raw.Length / 4];
+    Buffer.BlockCopy(raw, 0, vectors, 0, raw.Length);
+    var m = EmbeddingEvaluator.Evaluate(vectors, dim, Labels(test));
+    rows.Add(("pytorch arcface", seconds, m));
+    Console.WriteLine($"  pytorch arcface {seconds,7:0.0} s  R@1 {m.RecallAt1:0.0000}  MAP@R {m.MapAtR:0.0000}, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+}
+
+// The threshold (0.30-0.99 by 0.01) with the best pairwise F on the validation identities.
+float Tune(KnnGraph valGraph, ClusteringOptions options)
+{
+    float best = 0;
+    double bestF = -1;
+    for (int step = 30; step <= 99; step++)
+    {
+        var r = Clusterer.Run(valGraph, options with { Threshold = step / 100f });
+        double f = ClusteringEvaluator.Evaluate(valTruth, Predicted(r)).PairwiseF;
+        if (f > bestF) (best, bestF) = (step / 100f, f);
+    }
+    return best;
+}
+
+// Every clustering method (and k, centre merge on/off) on ArcFace's embeddings of the test identities, each at the
+// threshold tuned on the validation identities. Returns the method and k with the best validation F.
+(ClusterMethod Method, int K) ClusteringStudy(float[] valVectors, float[] testVectors)
+{
+    Console.WriteLine();
+    Console.WriteLine("| clustering (seer arcface embeddings) | k | merge | threshold (tuned on val) | val pairwise F | clusters | singletons | pairwise P | pairwise R | pairwise F | BCubed F |");
+    Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+    var bestSetting = (Method: ClusterMethod.ChineseWhispers, K: 10);
+    double bestValF = -1;
+    foreach (int k in new[] { 5, 10, 20 })
+    {
+        var valGraph = KnnGraph.Build(valVectors, dim, k);
+        var testGraph = KnnGraph.Build(testVectors, dim, k);
+        foreach (bool merge in new[] { true, false })
+        foreach (var method in Enum.GetValues<ClusterMethod>())
+        {
+            if (method == ClusterMethod.Components && !merge) continue; // merging components changes nothing
+            var options = new ClusteringOptions { Method = method, K = k, MergeCentres = merge };
+            float t = Tune(valGraph, options);
+            double valF = ClusteringEvaluator.Evaluate(valTruth, Predicted(Clusterer.Run(valGraph, options with { Threshold = t }))).PairwiseF;
+            var cm = ClusteringEvaluator.Evaluate(testTruth, Predicted(Clusterer.Run(testGraph, options with { Threshold = t })));
+            Console.WriteLine($"| {ClusterMethods.Name(method)} | {k} | {(merge ? "on" : "off")} | {t:0.00} | {valF:0.0000} | {cm.Clusters} | {cm.Singletons} | {cm.PairwisePrecision:0.0000} | {cm.PairwiseRecall:0.0000} | {cm.PairwiseF:0.0000} | {cm.BCubedF:0.0000} |");
+            if (merge && valF > bestValF) (bestSetting, bestValF) = ((method, k), valF);
+        }
+    }
+    return bestSetting;
+}
+
+// The seed-000 loop on a pool of unlabelled images (the validation and test identities together): round 1 clusters
+// the pool with the ArcFace model trained on the training identities; the clusters of three or more become new
+// identities to train on beside the training set (an embedding model trained on the clusters); round 2 re-extracts the
+// pool with that model and re-clusters. Each round's F on the test identities (the labelled check set); the threshold
+// of each round tuned on the validation identities' part of the pool.
+void LabellingLoop(ClusterMethod method, int k, float[] valVectors, float[] testVectors)
+{
+    Console.WriteLine();
+    Console.WriteLine($"| labelling loop ({ClusterMethods.Name(method)}, k {k}, pool = {val.Images.Count} validation + {test.Images.Count} test images) | threshold | clusters used for training | check-set pairwise F | check-set BCubed F |");
+    Console.WriteLine("|---|---|---|---|---|");
+    var pool = val.Images.Concat(test.Images).ToList();
+    int nVal = val.Images.Count;
+    ClusteringResult Round(float[] poolVectors, out float threshold)
+    {
+        var valGraph = KnnGraph.Build(poolVectors.AsMemory(0, nVal * dim), dim, k);
+        threshold = Tune(valGraph, new ClusteringOptions { Method = method, K = k });
+        return Clusterer.Run(poolVectors, dim, new ClusteringOptions { Method = method, K = k, Threshold = threshold });
+    }
+    (double F, double B) Check(ClusteringResult r)
+    {
+        var m = ClusteringEvaluator.Evaluate(testTruth, Predicted(r).Skip(nVal).ToList());
+        return (m.PairwiseF, m.BCubedF);
+    }
+    var r1 = Round([.. valVectors, .. testVectors], out float t1);
+    var usable = r1.Clusters.Where(c => c.Size >= 3).Select(c => c.Number).ToHashSet();
+    var (f1, b1) = Check(r1);
+    Console.WriteLine($"| round 1: model trained on the training identities | {t1:0.00} | {usable.Count} | {f1:0.0000} | {b1:0.0000} |");
+    // Training set of round 2: the training identities plus the pool's clusters as identities (pseudo-labels).
+    var clusterImages = new List<ImageRecord>();
+    for (int i = 0; i < pool.Count; i++)
+        if (r1.Labels[i] >= 0 && usable.Contains(r1.Clusters[r1.Labels[i]].Number))
+            clusterImages.Add(pool[i] with { Tags = [ClusterNames.Name(r1.Clusters[r1.Labels[i]].Number)] });
+    var classes = train.Classes.Concat(usable.Order().Select(ClusterNames.Name)).ToList();
+    var round2 = new DatasetSnapshot("loop-r1", "1", classes, [.. train.Images, .. clusterImages], blobs);
+    var (predictor, model, seconds) = Train("arcface", round2, "loop-r2");
+    using (model)
+    {
+        var v2 = SnapshotEmbeddings.Compute(val, predictor, null, CancellationToken.None).Vectors;
+        var t2v = SnapshotEmbeddings.Compute(test, predictor, null, CancellationToken.None).Vectors;
+        var r2 = Round([.. v2, .. t2v], out float t2);
+        var (f2, b2) = Check(r2);
+        Console.WriteLine($"| round 2: re-trained on training identities + round-1 clusters ({seconds:0} s), re-extracted, re-clustered | {t2:0.00} | {r2.Clusters.Count(c => c.Size >= 3)} | {f2:0.0000} | {b2:0.0000} |");
+    }
 }
 
 static List<string?> Predicted(ClusteringResult r) => r.Labels.Select(l => l < 0 ? null : l.ToString(CultureInfo.InvariantCulture)).ToList();
@@ -170,36 +251,22 @@ static int[] Labels(DatasetSnapshot s)
     return s.Images.Select(i => index[i.Tags[0]]).ToArray();
 }
 
-static DatasetSnapshot Snapshot(string name, byte[][] images, byte[] labels, List<int> indices, string[] classes)
+static (DatasetSnapshot Snapshot, List<(byte[] Pixels, int Label)> Raw) Snapshot(string name, FontCharacters glyphs, List<int> identities,
+    int perIdentity, int size, int seed, InMemoryBlobs blobs)
 {
-    string[] all = ["tshirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "boot"];
-    var blobs = new InMemoryBlobs();
-    var records = new List<ImageRecord>(indices.Count);
-    foreach (int i in indices)
-    {
-        using var mat = Mat.FromPixelData(28, 28, MatType.CV_8UC1, images[i]);
-        string hash = blobs.Add(mat.ImEncode(".png"));
-        records.Add(new ImageRecord(hash, $"{name}/{i}.png", 28, 28) { IsLabelled = true, Tags = [all[labels[i]]] });
-    }
-    return new DatasetSnapshot(name, "1", classes, records, blobs);
-}
-
-static (byte[][] Images, byte[] Labels) ReadIdx(string folder, string split)
-{
-    static byte[] Gunzip(string path)
-    {
-        using var file = File.OpenRead(path);
-        using var gz = new GZipStream(file, CompressionMode.Decompress);
-        using var m = new MemoryStream();
-        gz.CopyTo(m);
-        return m.ToArray();
-    }
-    byte[] images = Gunzip(Path.Combine(folder, $"{split}-images-idx3-ubyte.gz"));
-    byte[] labels = Gunzip(Path.Combine(folder, $"{split}-labels-idx1-ubyte.gz"));
-    int n = (labels[4] << 24) | (labels[5] << 16) | (labels[6] << 8) | labels[7];
-    var pixels = new byte[n][];
-    for (int i = 0; i < n; i++) pixels[i] = images.AsSpan(16 + i * 784, 784).ToArray();
-    return (pixels, labels.AsSpan(8, n).ToArray());
+    var records = new List<ImageRecord>(identities.Count * perIdentity);
+    var raw = new List<(byte[], int)>(records.Capacity);
+    var classes = identities.Select(c => $"u{c:X4}").ToList();
+    for (int id = 0; id < identities.Count; id++)
+        for (int j = 0; j < perIdentity; j++)
+        {
+            byte[] pixels = glyphs.Instance(identities[id], j, size, seed);
+            using var mat = Mat.FromPixelData(size, size, MatType.CV_8UC1, pixels);
+            string hash = blobs.Add(mat.ImEncode(".png"));
+            records.Add(new ImageRecord(hash, $"{name}/{classes[id]}-{j}.png", size, size) { IsLabelled = true, Tags = [classes[id]] });
+            raw.Add((pixels, id));
+        }
+    return (new DatasetSnapshot(name, "1", classes, records, blobs), raw);
 }
 
 static string FindRoot()

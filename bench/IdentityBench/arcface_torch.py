@@ -1,6 +1,6 @@
 """The peer of IdentityBench: the same ArcFace training in PyTorch 1.13 (Debian python3-torch).
 
-Reads the bench's arrays (uint8 28x28 grey images, uint8 labels) from --dir, trains the same network (small-cnn:
+Reads the bench's arrays (uint8 SIZE x SIZE grey images, int32 labels) from --dir, trains the same network (small-cnn:
 ConvBnReLU w, w, pool, 2w, 2w, pool, 4w, global average pool; BatchNorm1d, linear to --dim, L2 norm) with the same
 ArcFace loss (s, m as insightface), P x K batches, AdamW (decay on weights of more than one dimension), linear warm-up
 for one epoch then cosine decay to 1% of the peak, ImageNet normalisation of the grey image as RGB. Writes the test
@@ -26,6 +26,7 @@ p.add_argument("--scale", type=float, default=30.0)
 p.add_argument("--margin", type=float, default=0.3)
 p.add_argument("--threads", type=int, default=2)
 p.add_argument("--seed", type=int, default=42)
+p.add_argument("--size", type=int, default=32)
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 torch.manual_seed(a.seed)
@@ -34,9 +35,9 @@ random.seed(a.seed)
 def load(name):
     return np.fromfile(os.path.join(a.dir, name), dtype=np.uint8)
 
-train_x = load("train_x.u8").reshape(-1, 28, 28)
-train_y = load("train_y.u8").astype(np.int64)
-test_x = load("test_x.u8").reshape(-1, 28, 28)
+train_x = load("train_x.u8").reshape(-1, a.size, a.size)
+train_y = np.fromfile(os.path.join(a.dir, "train_y.i32"), dtype="<i4").astype(np.int64)
+test_x = load("test_x.u8").reshape(-1, a.size, a.size)
 mean = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
 std = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
 

@@ -100,6 +100,7 @@ public static class SeerServer
         BrowseEndpoints.Map(api);
         EmbeddingEndpoints.Map(api);
         DatasetActionEndpoints.Map(api);
+        ClusterReviewEndpoints.Map(api);
         JobEndpoints.Map(api);
         ModelEndpoints.Map(api);
         TrainingEndpoints.Map(api);

@@ -83,7 +83,7 @@ public sealed class QuantizeCliTests : IDisposable
             Assert.Equal("int8", root.GetProperty("quantize").GetString());
             Assert.Equal(16, root.GetProperty("calibration").GetProperty("images").GetInt32());
             Assert.StartsWith("cal@", root.GetProperty("calibration").GetProperty("dataset").GetString(), StringComparison.Ordinal);
-            Assert.True(root.GetProperty("quantized_weights").GetInt32() >= 6);
+            Assert.Equal(5, root.GetProperty("quantized_weights").GetInt32()); // four convs and the fc; the RGB stem stays float
             Assert.True(root.GetProperty("bytes").GetInt64() < root.GetProperty("source_bytes").GetInt64());
         }
 
@@ -111,7 +111,7 @@ public sealed class QuantizeCliTests : IDisposable
             Assert.Equal("int8", rows[1].GetProperty("format").GetString());
             foreach (var row in rows)
             {
-                foreach (string key in new[] { "model", "path", "format", "task", "input_size", "parameters", "gflops", "latency_ms", "latency_p90_ms", "batch", "throughput", "threads", "metric", "metric_value", "metric_source" })
+                foreach (string key in new[] { "model", "path", "format", "task", "input_size", "parameters", "gflops", "latency_ms", "latency_p90_ms", "cpu_ms", "batch", "throughput", "threads", "metric", "metric_value", "metric_source" })
                     Assert.True(row.TryGetProperty(key, out _), $"key {key} in {row}");
                 Assert.Equal("classify", row.GetProperty("task").GetString());
                 Assert.Equal([32, 32], row.GetProperty("input_size").EnumerateArray().Select(e => e.GetInt32()));
@@ -119,6 +119,9 @@ public sealed class QuantizeCliTests : IDisposable
                 double latency = row.GetProperty("latency_ms").GetDouble();
                 Assert.True(latency > 0 && latency < 10_000, $"latency {latency}");
                 Assert.True(row.GetProperty("latency_p90_ms").GetDouble() >= latency);
+                // the process's CPU time per batch-1 run: positive, and not more than the threads could spend in the slowest runs
+                double cpu = row.GetProperty("cpu_ms").GetDouble();
+                Assert.True(cpu > 0 && cpu <= row.GetProperty("latency_p90_ms").GetDouble() * (row.GetProperty("threads").GetInt32() + 2), $"cpu {cpu} ms, latency {latency} ms");
                 Assert.True(row.GetProperty("throughput").GetDouble() > 0);
                 Assert.True(row.GetProperty("gflops").GetDouble() > 0);
                 Assert.Equal("top1", row.GetProperty("metric").GetString());

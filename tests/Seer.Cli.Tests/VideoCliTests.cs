@@ -89,4 +89,31 @@ public sealed class VideoCliTests : IDisposable
         Assert.Equal(2, mined.GetProperty("items").GetArrayLength());
         Assert.All(mined.GetProperty("items").EnumerateArray(), i => Assert.StartsWith("sample", i.GetProperty("file_name").GetString()));
     }
+
+    [Fact]
+    public void Run_WithAFaceBundle_SnapshotsFaces_WithTheAlignedFacesEmbeddingAsFeature()
+    {
+        string bundle = Path.Combine(_dir, "faces.face.json");
+        File.WriteAllText(bundle, $$"""
+            { "kind": "face", "detector": "{{Data("faces", "fr_detect.onnx")}}", "detector_format": "ultraface",
+              "landmarks": "{{Data("faces", "fr_landmark.onnx")}}", "embedding": "{{Data("faces", "fr_feature.onnx")}}" }
+            """);
+        string video = FaceVideo("sample5.jpg"), snaps = Path.Combine(_dir, "face-snaps");
+        var run = Seer("video", "run", video, "--model", bundle, "--sink", "disk:" + snaps, "--json");
+        Assert.True(run.Exit == 0, run.Err);
+        var stream = JsonDocument.Parse(run.Out).RootElement.GetProperty("streams")[0];
+        Assert.Equal(5, stream.GetProperty("snapshots").GetInt64()); // one per face, at the bundle's own threshold
+        var events = File.ReadAllLines(Path.Combine(snaps, "snapshots.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(5, events.Count);
+        Assert.All(events, e =>
+        {
+            Assert.Equal("face", e.GetProperty("label").GetString());
+            Assert.Equal(512, e.GetProperty("feature").GetArrayLength());
+        });
+
+        // The bundle's embedding is the feature: a --features model beside it is refused before anything runs.
+        var both = Seer("video", "run", video, "--model", bundle, "--features", Data("faces", "fr_feature.onnx"), "--json");
+        Assert.Equal(2, both.Exit);
+        Assert.Contains("--features", both.Out + both.Err);
+    }
 }

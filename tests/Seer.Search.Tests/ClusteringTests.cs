@@ -76,6 +76,32 @@ public sealed class ClusteringTests
     }
 
     [Fact]
+    public void AChainOfSparseImages_JoinsComponents_ButNotDensity()
+    {
+        // On a circle: group A at 0-8 degrees, group B at 56-64, and a chain at 20, 32, 44 degrees whose links (12
+        // degrees) pass the threshold cos 13 degrees. Each chain image has two links (not a core at 3); A and B's
+        // images have four each (cores).
+        float[] angles = [0, 2, 4, 6, 8, 56, 58, 60, 62, 64, 20, 32, 44];
+        var vectors = Rows([.. angles.Select(a => { var v = new float[8]; v[0] = MathF.Cos(a * MathF.PI / 180); v[1] = MathF.Sin(a * MathF.PI / 180); return v; })]);
+        var options = new ClusteringOptions { Threshold = MathF.Cos(13 * MathF.PI / 180), K = 8, Index = IndexKind.Exact };
+
+        var components = Clusterer.Run(vectors, 8, options with { Method = ClusterMethod.Components });
+        var density = Clusterer.Run(vectors, 8, options with { Method = ClusterMethod.Density });
+
+        Assert.Single(components.Clusters);
+        Assert.Equal(13, components.Clusters[0].Size);
+        Assert.Equal(2, density.Clusters.Count);
+        // The chain's ends join the group whose core they touch (borders); its middle touches no core and stays alone.
+        Assert.Single(density.Labels.Take(5).Append(density.Labels[10]).Distinct());
+        Assert.Single(density.Labels.Skip(5).Take(5).Append(density.Labels[12]).Distinct());
+        Assert.NotEqual(density.Labels[0], density.Labels[5]);
+        Assert.Equal(-1, density.Labels[11]);
+        Assert.Equal(1, density.Singletons);
+        Assert.Equal(ClusterMethod.Density, ClusterMethods.Parse("density"));
+        Assert.Equal("density", ClusterMethods.Name(ClusterMethod.Density));
+    }
+
+    [Fact]
     public void ClustersWithCloseCentres_AreMerged()
     {
         // Two pairs: (1, ±0.1) and (1, 0.3), (1, 0.5). Centres (1, 0) and ~(0.930, 0.368): cosine ~0.930.

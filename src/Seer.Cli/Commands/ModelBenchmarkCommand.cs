@@ -53,30 +53,30 @@ public static class ModelBenchmarkCommand
                 }
                 var rows = new List<Dictionary<string, object?>>();
                 var options = new BenchmarkOptions { Batch = n, Threads = t, MinTime = TimeSpan.FromSeconds(s) };
+                var resolved = new List<(string Model, string Path, string? Metric, double? Value, string? Source)>();
                 foreach (string m in parse.GetValue(models)!)
                 {
                     ct.ThrowIfCancellationRequested();
-                    string path;
-                    string? metricName = null;
-                    double? metricValue = null;
-                    string? metricSource = null;
                     if (File.Exists(m) || m.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
                     {
                         if (!File.Exists(m)) throw new SeerException(ErrorCodes.NotFound, $"model file '{m}' does not exist", m);
-                        path = Path.GetFullPath(m);
+                        resolved.Add((m, Path.GetFullPath(m), null, null, null));
                     }
                     else
                     {
                         var record = registry.Get(m);
-                        path = RegistryOnnxExport.ExportCached(registry, record.Id);
-                        if (record.PrimaryMetric.Length > 0)
-                        {
-                            metricName = record.PrimaryMetric;
-                            metricValue = record.PrimaryValue;
-                            metricSource = $"registry ({record.ValDataset})";
-                        }
+                        string path = RegistryOnnxExport.ExportCached(registry, record.Id);
+                        resolved.Add(record.PrimaryMetric.Length > 0
+                            ? (m, path, record.PrimaryMetric, record.PrimaryValue, $"registry ({record.ValDataset})")
+                            : (m, path, null, null, null));
                     }
-                    var r = ModelBenchmark.Run(path, options, null, ct);
+                }
+                // all models in one interleaved measurement: a load change on a shared machine falls on every model alike
+                var results = ModelBenchmark.RunAll(resolved.Select(x => x.Path).ToList(), options, null, ct);
+                for (int i = 0; i < resolved.Count; i++)
+                {
+                    var (m, path, metricName, metricValue, metricSource) = resolved[i];
+                    var r = results[i];
                     if (snapshot is not null)
                     {
                         using var onnx = OnnxModel.Load(path);
@@ -90,7 +90,8 @@ public static class ModelBenchmarkCommand
                         ["model"] = m, ["path"] = r.Path, ["format"] = r.Format, ["task"] = r.Task,
                         ["input_size"] = new[] { r.InputWidth, r.InputHeight }, ["parameters"] = r.Parameters,
                         ["gflops"] = Math.Round(r.Gflops, 4), ["latency_ms"] = Math.Round(r.LatencyMs, 3),
-                        ["latency_p90_ms"] = Math.Round(r.LatencyP90Ms, 3), ["batch"] = r.Batch,
+                        ["latency_p90_ms"] = Math.Round(r.LatencyP90Ms, 3),
+                        ["cpu_ms"] = double.IsNaN(r.CpuMs) ? null : Math.Round(r.CpuMs, 4), ["batch"] = r.Batch,
                         ["throughput"] = Math.Round(r.Throughput, 2), ["threads"] = r.Threads,
                         ["metric"] = metricName, ["metric_value"] = metricValue, ["metric_source"] = metricSource,
                     });
@@ -106,7 +107,7 @@ public static class ModelBenchmarkCommand
 
     private static void Print(List<Dictionary<string, object?>> rows)
     {
-        var table = new Table().AddColumns("model", "format", "input", "params", "GFLOPs", "latency b1 (ms)", "throughput (img/s)", "metric");
+        var table = new Table().AddColumns("model", "format", "input", "params", "GFLOPs", "latency b1 (ms)", "CPU b1 (ms)", "throughput (img/s)", "metric");
         foreach (var r in rows)
         {
             var size = (int[])r["input_size"]!;
@@ -116,6 +117,7 @@ public static class ModelBenchmarkCommand
                 string.Create(CultureInfo.InvariantCulture, $"{(long)r["parameters"]! / 1e6:0.00}M"),
                 string.Create(CultureInfo.InvariantCulture, $"{(double)r["gflops"]!:0.000}"),
                 string.Create(CultureInfo.InvariantCulture, $"{(double)r["latency_ms"]!:0.00}"),
+                r["cpu_ms"] is double cpu ? string.Create(CultureInfo.InvariantCulture, $"{cpu:0.000}") : "-",
                 string.Create(CultureInfo.InvariantCulture, $"{(double)r["throughput"]!:0.0} (b{r["batch"]})"), Markup.Escape(metric));
         }
         AnsiConsole.Write(table);

@@ -3,6 +3,7 @@ using System.Globalization;
 using Seer.Core.Errors;
 using Seer.Data;
 using Seer.Inference;
+using Seer.Inference.Faces;
 using Seer.Inference.Models;
 using Seer.Video.Pipeline;
 using Seer.Video.Sinks;
@@ -14,7 +15,7 @@ public sealed partial class VideoCommands
     private static Command RunCommand()
     {
         var sources = new Argument<string[]>("SOURCE") { Description = "Video files or rtsp:// URLs", Arity = ArgumentArity.OneOrMore };
-        var model = new Option<string>("--model") { Description = "Detector: registry model id or path to an .onnx file", Required = true };
+        var model = new Option<string>("--model") { Description = "Detector: registry model id or path to an .onnx file; or a face bundle (NAME.face.json): faces, face quality, embedding as feature", Required = true };
         var fps = new Option<double?>("--fps") { Description = "Frames analysed per second (default: every frame)" };
         var classes = new Option<string?>("--classes") { Description = "Comma-separated class names to keep (default: all)" };
         var minSize = new Option<double>("--min-size") { Description = "Ignore boxes narrower or lower than this many pixels", DefaultValueFactory = _ => 0 };
@@ -23,7 +24,7 @@ public sealed partial class VideoCommands
         var sinks = new Option<string[]>("--sink") { Description = "disk:DIR | webhook:URL | mqtt://HOST:PORT/TOPIC | dataset:NAME (repeatable)" };
         var tracks = new Option<string?>("--tracks") { Description = "Write MOTChallenge results (frame,id,x,y,w,h,score,-1,-1,-1); several sources: FILE gets .STREAM before its extension" };
         var maxSeconds = new Option<double?>("--max-seconds") { Description = "Stop after this many seconds (RTSP streams otherwise run until Ctrl+C)" };
-        var threshold = new Option<float>("--threshold") { Description = "Detector score threshold (default 0.1: the tracker's second stage uses weak boxes)", DefaultValueFactory = _ => 0.1f };
+        var threshold = new Option<float?>("--threshold") { Description = "Detector score threshold (default 0.1: the tracker's second stage uses weak boxes; a face bundle: its own score_threshold)" };
         var manifest = new Option<string?>("--manifest") { Description = "Manifest of an external model" };
         var allow = new Option<string[]>("--allow-host") { Description = "Allow webhooks to this loopback/private address, network (CIDR) or host name (repeatable)" };
         var attributes = new Option<string?>("--attributes") { Description = "Classifier (registry id or .onnx) run on each snapshot's crop: its classes and probabilities become the event's \"attributes\"" };
@@ -61,14 +62,23 @@ public sealed partial class VideoCommands
             Func<string, string?>? resolver = PredictCommands.ResolveRegistryId is { } r ? id => r(home, id) : null;
             int intraOp = parse.GetValue(threads) ?? Math.Min(4, Environment.ProcessorCount);
             if (intraOp <= 0) throw new SeerException(ErrorCodes.InvalidOptions, $"--threads must be > 0 (was {intraOp})");
-            using var onnx = ModelOpener.Open(parse.GetValue(model)!, parse.GetValue(manifest), resolver, intraOp);
-            if (onnx.Spec.Task != "detect")
-                throw new SeerException(ErrorCodes.InvalidOptions, $"--model '{parse.GetValue(model)}' is a {onnx.Spec.Task} model; video run needs a detector");
+            string modelName = parse.GetValue(model)!;
+            float? scoreThreshold = parse.GetValue(threshold);
+            if (scoreThreshold is { } st && !(st is >= 0 and <= 1)) throw new SeerException(ErrorCodes.InvalidOptions, $"--threshold must be in [0, 1] (was {st})");
+            bool faceBundle = FaceBundle.IsBundlePath(modelName);
+            using var faces = faceBundle ? FacePipeline.Open(modelName, intraOp) : null;
+            using var onnx = faceBundle ? null : ModelOpener.Open(modelName, parse.GetValue(manifest), resolver, intraOp);
+            if (onnx is not null && onnx.Spec.Task != "detect")
+                throw new SeerException(ErrorCodes.InvalidOptions, $"--model '{modelName}' is a {onnx.Spec.Task} model; video run needs a detector or a face bundle");
+            if (faces is { EmbeddingDimension: not null } && parse.GetValue(features) is not null)
+                throw new SeerException(ErrorCodes.InvalidOptions, $"--features cannot be combined with face bundle '{modelName}': its embedding model gives each face snapshot its \"feature\"");
             // One session for every source; frames of different streams share a Run (up to 16 images).
-            var predictor = new Predictor(onnx, new PredictorOptions { ScoreThreshold = parse.GetValue(threshold), BatchSize = Math.Clamp(srcs.Length, 1, 16) });
+            var detector = faces is not null
+                ? new FrameDetector(faces, scoreThreshold, parse.GetValue(minSize))
+                : new FrameDetector(new Predictor(onnx!, new PredictorOptions { ScoreThreshold = scoreThreshold ?? 0.1f, BatchSize = Math.Clamp(srcs.Length, 1, 16) }));
             using var attributeModel = parse.GetValue(attributes) is { } am ? ModelOpener.Open(am, null, resolver, 1) : null;
             using var featureModel = parse.GetValue(features) is { } fm ? ModelOpener.Open(fm, null, resolver, 1) : null;
-            var models = SnapshotModelsFor(attributeModel, featureModel, parse.GetValue(attributes), parse.GetValue(features));
+            var models = SnapshotModels.From(attributeModel, featureModel, parse.GetValue(attributes), parse.GetValue(features));
             var context = new SinkContext
             {
                 OpenWorkspace = () => Workspace.Open(home),
@@ -85,7 +95,7 @@ public sealed partial class VideoCommands
                 foreach (var s in opened) await s.DisposeAsync().ConfigureAwait(false);
                 throw;
             }
-            var runner = new VideoRunner(streams, predictor, opened, models);
+            var runner = new VideoRunner(streams, detector, opened, models);
             var result = await runner.RunAsync(parse.GetValue(maxSeconds), ct).ConfigureAwait(false);
             if (parse.GetValue(GlobalOptions.Json))
             {
@@ -108,25 +118,5 @@ public sealed partial class VideoCommands
             return 0;
         });
         return command;
-    }
-
-    /// <summary>The crop models of --attributes (a classifier) and --features (an embed model, or a model with a feature output).</summary>
-    private static SnapshotModels SnapshotModelsFor(OnnxModel? attributes, OnnxModel? features, string? attributesName, string? featuresName)
-    {
-        Predictor? a = null, f = null;
-        if (attributes is not null)
-        {
-            if (attributes.Spec.Task != "classify")
-                throw new SeerException(ErrorCodes.InvalidOptions, $"--attributes '{attributesName}' is a {attributes.Spec.Task} model; it needs a classifier");
-            a = new Predictor(attributes, new PredictorOptions { BatchSize = 1, TopK = attributes.Spec.ClassNames.Count });
-        }
-        if (features is not null)
-        {
-            if (features.Spec.Task != "embed" && features.Spec.FeaturesOutput is null)
-                throw new SeerException(ErrorCodes.InvalidOptions,
-                    $"--features '{featuresName}' is a {features.Spec.Task} model without a feature output; it needs an embed model");
-            f = new Predictor(features, new PredictorOptions { BatchSize = 1, Features = features.Spec.Task != "embed" });
-        }
-        return new SnapshotModels(a, f);
     }
 }

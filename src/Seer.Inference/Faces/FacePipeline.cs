@@ -162,6 +162,18 @@ public sealed class FacePipeline : IDisposable
         return faces;
     }
 
+    /// <summary>
+    /// The L2-normalised embedding of the face whose five points (<see cref="Face.Landmarks"/>) are given, in
+    /// <paramref name="bgr"/>: aligned to 112×112 as <see cref="Detect(Mat, string, FaceOptions?)"/> aligns, then the
+    /// bundle's embedding model; null when the bundle has no embedding model. Video snapshots embed only their best shot.
+    /// </summary>
+    public float[]? Embed(Mat bgr, IReadOnlyList<FacePoint> fivePoints, string name)
+    {
+        if (_embedding is null) return null;
+        var (aligned, _) = FaceAlignment.Align(bgr, fivePoints);
+        using (aligned) return Normalize(_embedding.PredictDecoded([aligned], [name])[0].Embedding!);
+    }
+
     private List<(BoxXyxy Box, float Score, IReadOnlyList<FacePoint>? Keypoints)> DetectUltra(Mat bgr, string name, float threshold)
     {
         var predictor = _ultra.GetOrAdd(threshold, t => new Predictor(_ultraModel!, new PredictorOptions

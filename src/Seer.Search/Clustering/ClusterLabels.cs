@@ -7,7 +7,7 @@ namespace Seer.Search.Clustering;
 /// its cluster as its one tag (<c>cluster-0001</c>, numbered by size), singletons are left unlabelled.</summary>
 public static class ClusterLabels
 {
-    public static string Name(int number) => $"cluster-{number:0000}";
+    public static string Name(int number) => ClusterNames.Name(number);
 
     public static (IReadOnlyList<ImageRecord> Images, IReadOnlyList<string> Classes) Apply(
         IReadOnlyList<ImageRecord> images, ClusteringResult result)
@@ -25,5 +25,20 @@ public static class ClusterLabels
                 : images[i] with { IsLabelled = true, Tags = [Name(result.Clusters[label].Number)], Objects = [] };
         }
         return (records, result.Clusters.Select(c => Name(c.Number)).ToList());
+    }
+
+    /// <summary>
+    /// The parameters a clustered version records: model, method, threshold, k, and <c>cohesion</c> (each cluster's
+    /// mean cosine similarity of its members to their centre), which cluster review lists and carries forward.
+    /// </summary>
+    public static Dictionary<string, object?> Parameters(string model, ClusteringOptions options, ClusteringResult result)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(result);
+        return new Dictionary<string, object?>
+        {
+            ["model"] = model, ["method"] = ClusterMethods.Name(options.Method), ["threshold"] = options.Threshold, ["k"] = options.K,
+            [ClusterNames.CohesionParameter] = result.Clusters.ToDictionary(c => Name(c.Number), c => Math.Round(c.Cohesion, 6), StringComparer.Ordinal),
+        };
     }
 }

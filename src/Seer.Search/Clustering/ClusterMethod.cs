@@ -10,6 +10,11 @@ public enum ClusterMethod
     /// <summary>Chinese Whispers (Biemann 2006): label propagation where each node takes the label with the largest summed
     /// edge similarity among its neighbours; weak bridges between dense groups do not merge them.</summary>
     ChineseWhispers,
+    /// <summary>Density-based (DBSCAN on the k-NN graph): an image with at least
+    /// <see cref="ClusteringOptions.MinNeighbours"/> neighbours at or above the threshold is a core; cores linked by such
+    /// an edge form a cluster; any other image joins the cluster of its most similar core neighbour, or stays a singleton.
+    /// Sparse images between two groups neither join them nor pass a link on.</summary>
+    Density,
 }
 
 /// <summary>Parsing and naming of <see cref="ClusterMethod"/> for the CLI.</summary>
@@ -19,8 +24,14 @@ public static class ClusterMethods
     {
         "components" or "cc" or "connected-components" => ClusterMethod.Components,
         "chinese-whispers" or "cw" or "whispers" => ClusterMethod.ChineseWhispers,
-        _ => throw new SeerException(ErrorCodes.InvalidOptions, $"--method '{text}' is not a clustering method; use chinese-whispers or components"),
+        "density" or "dbscan" => ClusterMethod.Density,
+        _ => throw new SeerException(ErrorCodes.InvalidOptions, $"--method '{text}' is not a clustering method; use chinese-whispers, density or components"),
     };
 
-    public static string Name(ClusterMethod method) => method == ClusterMethod.Components ? "components" : "chinese-whispers";
+    public static string Name(ClusterMethod method) => method switch
+    {
+        ClusterMethod.Components => "components",
+        ClusterMethod.Density => "density",
+        _ => "chinese-whispers",
+    };
 }

@@ -32,9 +32,12 @@ public static class Clusterer
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        int[] raw = options.Method == ClusterMethod.Components
-            ? Components(graph, options.Threshold)
-            : ChineseWhispers(graph, options.Threshold, options.Iterations, options.Seed);
+        int[] raw = options.Method switch
+        {
+            ClusterMethod.Components => Components(graph, options.Threshold),
+            ClusterMethod.Density => Density(graph, options.Threshold, options.MinNeighbours),
+            _ => ChineseWhispers(graph, options.Threshold, options.Iterations, options.Seed),
+        };
         int merged = 0;
         if (options.MergeCentres) (raw, merged) = MergeCentres(graph, raw, options.Threshold);
         return Finish(graph, raw, merged);
@@ -49,6 +52,49 @@ public static class Clusterer
                 if (graph.Similarities[i][j] >= threshold) uf.Union(i, graph.Neighbours[i][j]);
         var labels = new int[graph.Count];
         for (int i = 0; i < labels.Length; i++) labels[i] = uf.Find(i);
+        return labels;
+    }
+
+    /// <summary>
+    /// DBSCAN over the k-NN graph: cores (at least <paramref name="minNeighbours"/> neighbours at or above the threshold)
+    /// joined by union-find along such edges between two cores; every other image takes the root of its most similar
+    /// core neighbour at or above the threshold, else stays alone. Returns a root per node.
+    /// </summary>
+    internal static int[] Density(KnnGraph graph, float threshold, int minNeighbours)
+    {
+        int n = graph.Count;
+        var core = new bool[n];
+        for (int i = 0; i < n; i++)
+        {
+            int strong = 0;
+            foreach (float s in graph.Similarities[i])
+                if (s >= threshold) strong++;
+            core[i] = strong >= minNeighbours;
+        }
+        var uf = new UnionFind(n);
+        for (int i = 0; i < n; i++)
+        {
+            if (!core[i]) continue;
+            for (int j = 0; j < graph.Neighbours[i].Length; j++)
+                if (graph.Similarities[i][j] >= threshold && core[graph.Neighbours[i][j]]) uf.Union(i, graph.Neighbours[i][j]);
+        }
+        var labels = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            labels[i] = i;
+            if (core[i])
+            {
+                labels[i] = uf.Find(i);
+                continue;
+            }
+            // Neighbours are most similar first: the first core at or above the threshold is the most similar one.
+            for (int j = 0; j < graph.Neighbours[i].Length && graph.Similarities[i][j] >= threshold; j++)
+                if (core[graph.Neighbours[i][j]])
+                {
+                    labels[i] = uf.Find(graph.Neighbours[i][j]);
+                    break;
+                }
+        }
         return labels;
     }
 

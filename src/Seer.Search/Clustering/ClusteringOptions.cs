@@ -24,11 +24,15 @@ public sealed record ClusteringOptions
 
     public int Seed { get; init; } = 42;
 
+    /// <summary>Density method: neighbours at or above the threshold that make an image a core (default 3).</summary>
+    public int MinNeighbours { get; init; } = 3;
+
     public void Validate()
     {
         if (!float.IsFinite(Threshold) || Threshold is < -1 or > 1)
             throw new SeerException(ErrorCodes.InvalidOptions, $"--threshold must be a cosine similarity between -1 and 1 (was {Threshold})");
         if (K < 1) throw new SeerException(ErrorCodes.InvalidOptions, $"--k must be > 0 (was {K})");
+        if (MinNeighbours < 1) throw new SeerException(ErrorCodes.InvalidOptions, $"--min-neighbours must be > 0 (was {MinNeighbours})");
         if (Iterations < 1) throw new SeerException(ErrorCodes.InvalidOptions, $"iterations must be > 0 (was {Iterations})");
         if (!Enum.IsDefined(Method)) throw new SeerException(ErrorCodes.InvalidOptions, $"unknown clustering method {Method}");
     }

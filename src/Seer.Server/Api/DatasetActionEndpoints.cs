@@ -134,13 +134,13 @@ public static class DatasetActionEndpoints
         });
     }
 
-    private static string? Empty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+    internal static string? Empty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
     /// <summary>
     /// Runs an operation when the caller may: sees every source, may change every existing target (a target that does
     /// not exist yet must not be someone else's claim); then claims the targets it created for the caller.
     /// </summary>
-    private static IResult Guarded(HttpContext http, ResourceAccess access, Workspace ws, IReadOnlyList<DatasetRef> sources,
+    internal static IResult Guarded(HttpContext http, ResourceAccess access, Workspace ws, IReadOnlyList<DatasetRef> sources,
         IReadOnlyList<string> targets, Func<IResult> run)
     {
         var caller = http.User.Caller();
@@ -160,16 +160,19 @@ public static class DatasetActionEndpoints
     }
 
     /// <summary>The CLI's report as JSON: every version written (new or existing), the images left out with the reason, and notes.</summary>
-    private static IResult Report(string operation, OperationResult result) => Results.Ok(new
+    internal static IResult Report(string operation, OperationResult result) => Results.Ok(ReportBody(operation, result));
+
+    /// <summary>The body of <see cref="Report"/>, for routes that add a key.</summary>
+    internal static Dictionary<string, object?> ReportBody(string operation, OperationResult result) => new(StringComparer.Ordinal)
     {
-        operation,
-        versions = result.Versions.Select(c => new
+        ["operation"] = operation,
+        ["versions"] = result.Versions.Select(c => new
         {
             dataset = c.Version.Dataset, version = c.Version.Version, created = c.Created, images = c.Version.ImageCount, labelled = c.Version.LabelledCount,
-        }),
-        removed = result.Removed.Select(i => new { file = i.File, reason = i.Reason }),
-        notes = result.Notes.Select(i => new { file = i.File, reason = i.Reason }),
-    });
+        }).ToList(),
+        ["removed"] = result.Removed.Select(i => new { file = i.File, reason = i.Reason }).ToList(),
+        ["notes"] = result.Notes.Select(i => new { file = i.File, reason = i.Reason }).ToList(),
+    };
 
     private sealed class TempFolder(string path) : IDisposable
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -10,8 +9,6 @@ using Seer.Core.Net;
 using Seer.Data;
 using Seer.Hosting;
 using Seer.Hosting.Access;
-using Seer.Hosting.Models;
-using Seer.Inference;
 using Seer.Server.Auth;
 using Seer.Video.Pipeline;
 using Seer.Video.Sinks;
@@ -23,31 +20,27 @@ namespace Seer.Server.Api;
 /// stop and delete; a stream is private to its creator until shared (POST /api/streams/{id}/share), then every member
 /// lists it and reads its health and latest snapshots (<see cref="OwnedRoutes"/>; admins see all). Configurations persist in
 /// HOME/video/streams.json and running streams start again with the server. The model is a served model's name
-/// (/api/models); file sources and disk sinks must be paths the server's path policy allows.
+/// (/api/models; a detector or a face bundle), as are "attributes" (a classifier) and "features" (an embed model), checked
+/// when the configuration is submitted (<see cref="StreamModels"/>); file sources and disk sinks must be paths the
+/// server's path policy allows.
 /// </summary>
 public static class StreamEndpoints
 {
     /// <summary>Registers the stream manager and the hosted service that restores running streams at start-up.</summary>
     public static IServiceCollection AddSeerStreams(this IServiceCollection services)
     {
+        services.AddSingleton<StreamModels>();
         services.AddSingleton(sp =>
         {
             string home = sp.GetRequiredService<IOptions<HostingOptions>>().Value.Home;
-            var catalog = sp.GetRequiredService<ModelCatalog>();
-            var loaded = new ConcurrentDictionary<string, Lazy<Inference.Models.OnnxModel>>(StringComparer.Ordinal);
-            Predictor Open(string model, float threshold)
-            {
-                var onnx = loaded.GetOrAdd(model, m => new Lazy<Inference.Models.OnnxModel>(() => catalog.Get(m).Load())).Value;
-                if (onnx.Spec.Task != "detect") throw new SeerException(ErrorCodes.InvalidInput, $"model '{model}' is not a detector");
-                return new Predictor(onnx, new PredictorOptions { ScoreThreshold = threshold, BatchSize = 1 });
-            }
+            var models = sp.GetRequiredService<StreamModels>();
             var context = new SinkContext
             {
                 OpenWorkspace = () => Workspace.Open(home),
                 WebhookSecret = SinkSpec.SecretFrom(Environment.GetEnvironmentVariable("SEER_WEBHOOK_SECRET")),
                 UrlPolicy = new OutboundUrlPolicy(),
             };
-            return new StreamManager(Path.Combine(home, "video", "streams.json"), Open, context);
+            return new StreamManager(Path.Combine(home, "video", "streams.json"), models.Open, context);
         });
         services.AddHostedService<StreamHost>();
         return services;
@@ -79,10 +72,10 @@ public static class StreamEndpoints
                 _ => throw new SeerException(ErrorCodes.NotFound, $"'{image}' is not crop.jpg or frame.jpg"),
             };
         });
-        streams.MapPost("", async (StreamConfig body, StreamManager m, PathPolicy paths, ModelCatalog catalog, HttpContext http, CancellationToken ct) =>
+        streams.MapPost("", async (StreamConfig body, StreamManager m, PathPolicy paths, StreamModels models, HttpContext http, CancellationToken ct) =>
         {
             if (!FfmpegProbe.IsNetwork(body.Source)) body = body with { Source = paths.CheckReadable(body.Source) };
-            catalog.Get(body.Model); // exists
+            models.Check(body); // served, and fit for their fields (400 otherwise)
             foreach (var sink in body.Sinks ?? [])
                 if (sink.StartsWith("disk:", StringComparison.Ordinal))
                 {

@@ -1,6 +1,6 @@
 // Seer web UI: plain ES module, no build step. Hash routes: #/login, #/datasets, #/dataset/NAME, #/gallery/NAME,
 // #/import, #/jobs, #/job/ID, #/train, #/models, #/model/ID, #/compare/A/B, #/verify[/MODEL], #/labels, #/projects, #/project/NAME,
-// #/home, #/browse/NAME[?filters], #/image/NAME@VERSION/INDEX, #/map/NAME[?model=], #/admin, #/streams, #/flows, #/flow/RUN, #/label[/TASK[/IMAGE]], #/review/TASK/IMAGE.
+// #/home, #/browse/NAME[?filters], #/image/NAME@VERSION/INDEX, #/map/NAME[?model=], #/admin, #/streams, #/flows, #/flow/RUN, #/label[/TASK[/IMAGE]], #/review/TASK/IMAGE, #/clusters/NAME.
 // Every call goes to the REST API with the session cookie.
 import { barChart, lineageGraph, colorOf } from "/charts.js";
 import { view, h, api, json, card, fail } from "/dom.js";
@@ -14,6 +14,7 @@ import { homePage } from "/home.js";
 import { streamsPage } from "/streams.js";
 import { labelingPage } from "/labeling-tasks.js";
 import { flowsPage, flowPage, stopFlows } from "/flows.js";
+import { clustersPage } from "/clusters.js";
 
 
 async function login() {
@@ -52,7 +53,8 @@ async function dataset(name) {
   const warnings = stats.warnings.map(w => h("div", { class: "warn" }, w));
   view.replaceChildren(
     card(`${name}`, h("p", {}, `${stats.images} images, ${stats.labelled} labelled, ${stats.instances} objects, ${stats.classes.length} classes; imbalance ratio ${stats.imbalance_ratio.toFixed(1)}. `,
-      h("a", { href: `#/browse/${encodeURIComponent(name)}` }, "Browse the images"), " · ", h("a", { href: `#/gallery/${encodeURIComponent(name)}` }, "Open the gallery")), ...warnings),
+      h("a", { href: `#/browse/${encodeURIComponent(name)}` }, "Browse the images"), " · ", h("a", { href: `#/gallery/${encodeURIComponent(name)}` }, "Open the gallery"),
+      stats.classes.some(c => /^cluster-\d+$/.test(c)) ? [" · ", h("a", { id: "review-clusters", href: `#/clusters/${encodeURIComponent(name)}` }, "Review clusters")] : null), ...warnings),
     h("div", { class: "row" },
       card("Objects per label", barChart(stats.instances_per_class, { id: "chart-labels" })),
       card("Box sizes (area)", barChart(stats.box_area_ranges, { id: "chart-sizes", color: "#8a5cd1" })),
@@ -225,6 +227,7 @@ async function route() {
       case "admin": return await adminPage();
       case "dataset": return await dataset(name);
       case "gallery": return await gallery(name);
+      case "clusters": return await clustersPage(name);
       case "import": return await importPage();
       case "jobs": return await jobs();
       case "verify": return await verify(name);

@@ -70,4 +70,6 @@ internal sealed class TrackShot
     public BoxXyxy BestBox;
     public float BestScore;
     public VideoFrame? BestImage;
+    /// <summary>The best shot's face (five points for the embedding) when the stream detects with a face bundle.</summary>
+    public Seer.Inference.Faces.Face? BestFace;
 }

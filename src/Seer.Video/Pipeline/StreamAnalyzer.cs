@@ -7,13 +7,6 @@ using Seer.Video.Tracking;
 
 namespace Seer.Video.Pipeline;
 
-/// <summary>Models run on each emitted snapshot's crop: a classifier whose classes become the event's "attributes", and a
-/// feature model (an embed model, or any model with a feature output) whose vector becomes its "feature".</summary>
-public sealed record SnapshotModels(Predictor? Attributes = null, Predictor? Features = null)
-{
-    public static readonly SnapshotModels None = new();
-}
-
 /// <summary>
 /// One stream's pipeline: ffmpeg frames (only those due for analysis, full resolution, I420) → shrunk to the detector's
 /// resize size and detected through the shared <see cref="FrameDetector"/> (batched across streams; Seer's one
@@ -25,8 +18,8 @@ public sealed record SnapshotModels(Predictor? Attributes = null, Predictor? Fea
 public sealed class StreamAnalyzer
 {
     private readonly StreamOptions _o;
-    private readonly Predictor _predictor;
-    private readonly FrameDetector? _sharedDetector;
+    private readonly FrameDetector _detector;
+    private readonly bool _ownsDetector;
     private readonly SnapshotModels _models;
     private readonly IReadOnlyList<ISnapshotSink> _sinks;
     private readonly FfmpegFrameSource _source;
@@ -40,32 +33,35 @@ public sealed class StreamAnalyzer
     private int _liveTracks;
     private readonly HashSet<int> _allTracks = [];
 
-    /// <summary>A stream with its own detector (one image per Run).</summary>
+    /// <summary>A stream with its own detector (one image per Run), disposed when the stream ends.</summary>
     public StreamAnalyzer(StreamOptions options, Predictor predictor, IReadOnlyList<ISnapshotSink> sinks, SnapshotModels? models = null)
-        : this(options, predictor, null, sinks, models) { }
+        : this(options, new FrameDetector(predictor ?? throw new ArgumentNullException(nameof(predictor))), true, sinks, models) { }
 
-    /// <summary>A stream sharing <paramref name="detector"/> (and its batches) with other streams.</summary>
+    /// <summary>A stream using <paramref name="detector"/> (shared with other streams and their batches; the caller disposes it).</summary>
     public StreamAnalyzer(StreamOptions options, FrameDetector detector, IReadOnlyList<ISnapshotSink> sinks, SnapshotModels? models = null)
-        : this(options, (detector ?? throw new ArgumentNullException(nameof(detector))).Predictor, detector, sinks, models) { }
+        : this(options, detector ?? throw new ArgumentNullException(nameof(detector)), false, sinks, models) { }
 
-    private StreamAnalyzer(StreamOptions options, Predictor predictor, FrameDetector? detector, IReadOnlyList<ISnapshotSink> sinks, SnapshotModels? models)
+    private StreamAnalyzer(StreamOptions options, FrameDetector detector, bool owns, IReadOnlyList<ISnapshotSink> sinks, SnapshotModels? models)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        _predictor = predictor ?? throw new ArgumentNullException(nameof(predictor));
-        _sharedDetector = detector;
+        _detector = detector;
+        _ownsDetector = owns;
         _o = options;
         _models = models ?? SnapshotModels.None;
+        if (detector.Faces is { EmbeddingDimension: not null } && _models.Features is not null)
+            throw new Core.Errors.SeerException(Core.Errors.ErrorCodes.InvalidOptions,
+                $"face bundle '{detector.ModelPath}' gives snapshots its own embedding as \"feature\"; drop the features model");
         _sinks = sinks;
         var decoder = options.Decoder with { AnalysisFps = options.AnalysisFps };
         _source = new FfmpegFrameSource(options.Source, decoder);
         _classes = options.Classes is { Count: > 0 } c ? new HashSet<string>(c, StringComparer.Ordinal) : null;
         if (_classes is not null)
         {
-            var unknown = _classes.Where(x => !predictor.Spec.ClassNames.Contains(x)).ToList();
+            var unknown = _classes.Where(x => !detector.ClassNames.Contains(x)).ToList();
             if (unknown.Count > 0)
                 throw new Core.Errors.SeerException(Core.Errors.ErrorCodes.InvalidOptions,
-                    $"--classes names {string.Join(", ", unknown)}, which model '{predictor.Model.Path}' does not have (it has {string.Join(", ", predictor.Spec.ClassNames)})");
+                    $"--classes names {string.Join(", ", unknown)}, which model '{detector.ModelPath}' does not have (it has {string.Join(", ", detector.ClassNames)})");
         }
     }
 
@@ -79,6 +75,9 @@ public sealed class StreamAnalyzer
     /// <summary>The largest lag (ms) since the stream started or <see cref="ResetMaxLag"/> (benchmarks).</summary>
     public double MaxLagMs => Volatile.Read(ref _maxLagMs);
     public void ResetMaxLag() => Volatile.Write(ref _maxLagMs, 0);
+    /// <summary>Called with each analysed frame's lag in ms (arrival from the decoder to the end of its analysis), on
+    /// the stream's thread (benchmarks: lag distributions).</summary>
+    public Action<double>? LagObserver { get; set; }
 
     public StreamHealth Health => new()
     {
@@ -100,7 +99,7 @@ public sealed class StreamAnalyzer
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var detector = _sharedDetector ?? new FrameDetector(_predictor);
+        var detector = _detector;
         var decode = Task.Run(() => _source.RunAsync(cancellationToken), CancellationToken.None);
         StreamWriter? tracks = null;
         string? tracksTmp = null;
@@ -141,7 +140,7 @@ public sealed class StreamAnalyzer
         }
         finally
         {
-            if (_sharedDetector is null) await detector.DisposeAsync().ConfigureAwait(false);
+            if (_ownsDetector) await detector.DisposeAsync().ConfigureAwait(false);
             _finished = true;
             if (tracks is not null) await tracks.DisposeAsync().ConfigureAwait(false);
             if (tracksTmp is not null && File.Exists(tracksTmp)) File.Delete(tracksTmp);
@@ -152,23 +151,23 @@ public sealed class StreamAnalyzer
 
     private async Task AnalyseAsync(FrameDetector detector, VideoFrame frame, ByteTracker tracker, StreamWriter? tracks, CancellationToken ct)
     {
-        var (aw, ah) = _predictor.InputImageSize(frame.Width, frame.Height);
-        ImagePrediction prediction;
-        using (var small = frame.ToBgr(aw, ah))
-            prediction = await detector.DetectAsync(small, frame.Width, frame.Height, _o.Name).ConfigureAwait(false);
+        var found = await detector.DetectAsync(frame, _o.Name).ConfigureAwait(false);
         using var grey = frame.Grey();
-        var kept = new List<Detection>();
-        foreach (var d in prediction.Detections)
+        var kept = new List<FrameObject>(found.Count);
+        var inputs = new List<TrackerInput>(found.Count);
+        foreach (var o in found)
         {
+            var d = o.Detection;
             if (_classes is not null && !_classes.Contains(d.Label)) continue;
             if (d.Box.Width < _o.MinSize || d.Box.Height < _o.MinSize) continue;
             if (_o.Zones.Count > 0 && !_o.Zones.Any(z => z.Contains(d.Box.CenterX, d.Box.CenterY))) continue;
-            kept.Add(d);
+            kept.Add(o);
+            inputs.Add(new TrackerInput(d.Box, d.Score, d.ClassId));
         }
-        var outputs = tracker.Update(kept.Select(d => new TrackerInput(d.Box, d.Score, d.ClassId)).ToList());
+        var outputs = tracker.Update(inputs);
         foreach (var t in outputs)
         {
-            var det = kept[t.DetectionIndex];
+            var (det, face) = kept[t.DetectionIndex];
             tracks?.WriteLine(MotFile.FormatResult((int)frame.Number, t.TrackId, t.Box, t.Score));
             if (!_shots.TryGetValue(t.TrackId, out var shot))
             {
@@ -177,10 +176,11 @@ public sealed class StreamAnalyzer
             }
             shot.LastFrame = frame.Number;
             var box = det.Box.Clip(frame.Width, frame.Height);
-            double q = ShotQuality.Of(grey, det.Box, det.Score);
+            // A face's quality is the face pipeline's (size, sharpness of the aligned crop, pose from the landmarks, brightness).
+            double q = face?.Quality.Score ?? ShotQuality.Of(grey, det.Box, det.Score);
             if (q > shot.BestQuality)
             {
-                shot.BestQuality = q; shot.BestFrame = frame.Number; shot.BestBox = box; shot.BestScore = det.Score;
+                shot.BestQuality = q; shot.BestFrame = frame.Number; shot.BestBox = box; shot.BestScore = det.Score; shot.BestFace = face;
                 shot.BestImage?.Release();
                 shot.BestImage = frame.Retain(); shot.Label = det.Label;
             }
@@ -195,6 +195,7 @@ public sealed class StreamAnalyzer
         double lag = (DateTimeOffset.UtcNow - frame.ReceivedAt).TotalMilliseconds;
         Volatile.Write(ref _lagMs, lag);
         if (lag > Volatile.Read(ref _maxLagMs)) Volatile.Write(ref _maxLagMs, lag);
+        LagObserver?.Invoke(lag);
     }
 
     private async Task EmitAsync(int trackId, bool final, CancellationToken ct)
@@ -237,8 +238,10 @@ public sealed class StreamAnalyzer
                     $"--features model '{features.Model.Path}' gave no feature vector", features.Model.Path);
             ev = ev with { Feature = vector };
         }
+        else if (_detector.Faces is { } faces && shot.BestFace is { } face && faces.Embed(mat, face.Landmarks, _o.Name) is { } embedding)
+            ev = ev with { Feature = embedding }; // the aligned 112×112 face's embedding (L2-normalised)
         var jpeg = new ImageEncodingParam(ImwriteFlags.JpegQuality, 90);
-        var snapshot = new Snapshot(ev, crop.ImEncode(".jpg", jpeg), mat.ImEncode(".jpg", jpeg), _predictor.Model.Path);
+        var snapshot = new Snapshot(ev, crop.ImEncode(".jpg", jpeg), mat.ImEncode(".jpg", jpeg), _detector.ModelPath);
         foreach (var sink in _sinks) await sink.WriteAsync(snapshot, ct).ConfigureAwait(false);
         Interlocked.Increment(ref _snapshots);
     }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Seer.Core.Errors;
-using Seer.Inference;
 using Seer.Video.Sinks;
 
 namespace Seer.Video.Pipeline;
@@ -11,7 +10,7 @@ public sealed record StreamConfig
 {
     [JsonPropertyName("id")] public string Id { get; init; } = "";
     [JsonPropertyName("source")] public required string Source { get; init; }
-    /// <summary>A served model's name (the server's model catalog) or an .onnx path, resolved by the host.</summary>
+    /// <summary>A served model's name (the server's model catalog): a detector or a face bundle.</summary>
     [JsonPropertyName("model")] public required string Model { get; init; }
     [JsonPropertyName("fps")] public double? Fps { get; init; }
     [JsonPropertyName("classes")] public IReadOnlyList<string>? Classes { get; init; }
@@ -20,10 +19,21 @@ public sealed record StreamConfig
     /// <summary>Polygons as <c>x,y,x,y,...</c> strings, as the CLI's --zone.</summary>
     [JsonPropertyName("zones")] public IReadOnlyList<string>? Zones { get; init; }
     [JsonPropertyName("sinks")] public IReadOnlyList<string>? Sinks { get; init; }
-    [JsonPropertyName("threshold")] public float Threshold { get; init; } = 0.1f;
+    /// <summary>Detector score threshold (null: 0.1 for a detector, the bundle's own for a face bundle).</summary>
+    [JsonPropertyName("threshold")] public float? Threshold { get; init; }
+    /// <summary>A served classifier run on each snapshot's crop (the event's "attributes"), as the CLI's --attributes.</summary>
+    [JsonPropertyName("attributes")] public string? Attributes { get; init; }
+    /// <summary>A served embed model (or a model with a feature output) run on each snapshot's crop (the event's "feature"), as --features.</summary>
+    [JsonPropertyName("features")] public string? Features { get; init; }
+    /// <summary>Also emit a snapshot of each live track every this many seconds of source time, as --interval.</summary>
+    [JsonPropertyName("interval")] public double? Interval { get; init; }
     /// <summary>Whether the stream should be running; running streams start again when the host restarts.</summary>
     [JsonPropertyName("running")] public bool Running { get; init; }
 }
+
+/// <summary>What a stream configuration's models open to: the detector (object detector or face bundle; the stream
+/// disposes it when it stops) and the crop models.</summary>
+public sealed record StreamModelSet(FrameDetector Detector, SnapshotModels Snapshot);
 
 /// <summary>A stream as listed: its configuration and its health (null when it has never run in this process).</summary>
 public sealed record StreamStatus([property: JsonPropertyName("config")] StreamConfig Config, [property: JsonPropertyName("health")] StreamHealth? Health);
@@ -32,11 +42,12 @@ public sealed record StreamStatus([property: JsonPropertyName("config")] StreamC
 /// The server's streams: configurations persisted in one JSON file (written whole through a temporary file and a
 /// rename), each startable and stoppable; <see cref="RestoreAsync"/> starts the ones that were running when the host
 /// stopped. Each running stream keeps its last snapshots in memory for the UI beside its configured sinks.
+/// The host opens the models a configuration names (<see cref="StreamModelSet"/>) and checks them when it is submitted.
 /// </summary>
 public sealed class StreamManager : IAsyncDisposable
 {
     private readonly string _file;
-    private readonly Func<string, float, Predictor> _predictor;
+    private readonly Func<StreamConfig, StreamModelSet> _open;
     private readonly SinkContext _sinkContext;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly Dictionary<string, StreamConfig> _configs;
@@ -47,11 +58,12 @@ public sealed class StreamManager : IAsyncDisposable
     private sealed record Running(StreamAnalyzer Analyzer, CancellationTokenSource Stop, Task Task, IReadOnlyList<ISnapshotSink> Sinks);
 
     /// <param name="file">The configurations file (e.g. HOME/video/streams.json).</param>
-    /// <param name="predictor">Opens a detector by the config's model name and score threshold.</param>
-    public StreamManager(string file, Func<string, float, Predictor> predictor, SinkContext sinkContext)
+    /// <param name="open">Opens the detector (a new <see cref="FrameDetector"/>, disposed when the stream stops) and the
+    /// crop models a configuration names (model, threshold, attributes, features).</param>
+    public StreamManager(string file, Func<StreamConfig, StreamModelSet> open, SinkContext sinkContext)
     {
         _file = file;
-        _predictor = predictor;
+        _open = open;
         _sinkContext = sinkContext;
         _configs = Load(file);
     }
@@ -87,6 +99,7 @@ public sealed class StreamManager : IAsyncDisposable
         if (string.IsNullOrWhiteSpace(config.Model)) throw new SeerException(ErrorCodes.InvalidInput, "a stream needs a model");
         foreach (var s in config.Sinks ?? []) SinkSpec.Validate(s);
         foreach (var z in config.Zones ?? []) Zone.Parse(z);
+        if (config.Threshold is { } t && !(t is >= 0 and <= 1)) throw new SeerException(ErrorCodes.InvalidInput, $"threshold must be in [0, 1] (was {t})");
         ToOptions(config with { Id = "check" }).Validate();
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -131,7 +144,7 @@ public sealed class StreamManager : IAsyncDisposable
     private static StreamOptions ToOptions(StreamConfig c) => new()
     {
         Name = c.Id, Source = c.Source, AnalysisFps = c.Fps, Classes = c.Classes, MinSize = c.MinSize, MinQuality = c.MinQuality,
-        Zones = (c.Zones ?? []).Select(Zone.Parse).ToList(),
+        Zones = (c.Zones ?? []).Select(Zone.Parse).ToList(), SnapshotIntervalSeconds = c.Interval,
     };
 
     public async Task<StreamStatus> StartAsync(string id, CancellationToken cancellationToken)
@@ -141,7 +154,7 @@ public sealed class StreamManager : IAsyncDisposable
         {
             var c = Config(id);
             lock (_running) if (_running.ContainsKey(id)) return new StreamStatus(c, HealthOf(id));
-            var predictor = _predictor(c.Model, c.Threshold);
+            var models = _open(c);
             var sinks = new List<ISnapshotSink>();
             var latest = new LatestSnapshots();
             sinks.Add(latest);
@@ -152,15 +165,27 @@ public sealed class StreamManager : IAsyncDisposable
             catch
             {
                 foreach (var s in sinks) await s.DisposeAsync().ConfigureAwait(false);
+                await models.Detector.DisposeAsync().ConfigureAwait(false);
                 throw;
             }
-            var analyzer = new StreamAnalyzer(ToOptions(c), predictor, sinks);
+            StreamAnalyzer analyzer;
+            try { analyzer = new StreamAnalyzer(ToOptions(c), models.Detector, sinks, models.Snapshot); }
+            catch
+            {
+                foreach (var s in sinks) await s.DisposeAsync().ConfigureAwait(false);
+                await models.Detector.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
             var stop = new CancellationTokenSource();
             var task = Task.Run(async () =>
             {
                 try { await analyzer.RunAsync(stop.Token).ConfigureAwait(false); }
                 catch (SeerException) { } // the health's state and last_error say what happened
-                finally { foreach (var s in sinks) await s.DisposeAsync().ConfigureAwait(false); }
+                finally
+                {
+                    foreach (var s in sinks) await s.DisposeAsync().ConfigureAwait(false);
+                    await models.Detector.DisposeAsync().ConfigureAwait(false);
+                }
             }, CancellationToken.None);
             lock (_running)
             {

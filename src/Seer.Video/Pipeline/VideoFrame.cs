@@ -53,9 +53,38 @@ public sealed record VideoFrame(long Number, byte[] I420, int Width, int Height,
     }
 
     /// <summary>
+    /// Area-shrinks one plane into <paramref name="destination"/> (its size is the target): halved by OpenCV's vectorised
+    /// 2×2 area path while the plane is even-sized and at least twice the target, then area-resized the rest of the way.
+    /// For 1280×720 → 320×180 that is two halvings; OpenCV's direct area resize by 4 runs a scalar loop (measured 0.7 CPU
+    /// ms per frame for the three planes). Each halving rounds, so a pixel may differ by one level from a direct 4×4 mean.
+    /// </summary>
+    private static void ShrinkPlane(Mat source, Mat destination)
+    {
+        int tw = destination.Width, th = destination.Height;
+        Mat current = source;
+        Mat? owned = null;
+        int w = source.Width, h = source.Height;
+        try
+        {
+            while (w % 2 == 0 && h % 2 == 0 && w / 2 >= tw && h / 2 >= th && !(w / 2 == tw && h / 2 == th))
+            {
+                w /= 2;
+                h /= 2;
+                var half = new Mat();
+                Cv2.Resize(current, half, new Size(w, h), 0, 0, InterpolationFlags.Area);
+                owned?.Dispose();
+                owned = half;
+                current = half;
+            }
+            Cv2.Resize(current, destination, new Size(tw, th), 0, 0, InterpolationFlags.Area);
+        }
+        finally { owned?.Dispose(); }
+    }
+
+    /// <summary>
     /// The frame shrunk to <paramref name="width"/>×<paramref name="height"/> BGR for the detector: each plane is
-    /// area-resized on its own (the Y plane to the target, U and V to half of it), then only the small image is converted
-    /// to BGR, so the full-resolution frame is never colour-converted.
+    /// area-shrunk on its own (<see cref="ShrinkPlane"/>: the Y plane to the target, U and V to half of it), then only the
+    /// small image is converted to BGR, so the full-resolution frame is never colour-converted.
     /// </summary>
     public Mat ToBgr(int width, int height)
     {
@@ -69,12 +98,12 @@ public sealed record VideoFrame(long Number, byte[] I420, int Width, int Height,
             int cw = Width / 2, ch = Height / 2;
             using (var y = Mat.FromPixelData(Height, Width, MatType.CV_8UC1, Plane(0)))
             using (var yd = Mat.FromPixelData(eh, ew, MatType.CV_8UC1, dst))
-                Cv2.Resize(y, yd, new Size(ew, eh), 0, 0, InterpolationFlags.Area);
+                ShrinkPlane(y, yd);
             for (int k = 0; k < 2; k++)
             {
                 using var c = Mat.FromPixelData(ch, cw, MatType.CV_8UC1, Plane(Width * Height + k * cw * ch));
                 using var cd = Mat.FromPixelData(eh / 2, ew / 2, MatType.CV_8UC1, dst + ew * eh + k * (ew / 2) * (eh / 2));
-                Cv2.Resize(c, cd, new Size(ew / 2, eh / 2), 0, 0, InterpolationFlags.Area);
+                ShrinkPlane(c, cd);
             }
             using var yuv = Mat.FromPixelData(eh * 3 / 2, ew, MatType.CV_8UC1, dst);
             var bgr = new Mat();

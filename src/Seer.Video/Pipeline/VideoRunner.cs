@@ -7,7 +7,7 @@ public sealed record VideoRunResult(IReadOnlyList<StreamHealth> Streams, IReadOn
 
 /// <summary>
 /// Runs several streams at once with one shared predictor behind one <see cref="FrameDetector"/> (frames of different
-/// streams batched into one ONNX Runtime Run, up to the predictor's batch size) and shared sinks, until every file has
+/// streams batched into one ONNX Runtime Run, up to the predictor's batch size; or one face bundle) and shared sinks, until every file has
 /// ended or <c>maxSeconds</c> has passed (network streams run until then or until cancelled).
 /// The sinks are flushed and disposed at the end.
 /// </summary>
@@ -18,11 +18,15 @@ public sealed class VideoRunner
     private readonly FrameDetector _detector;
 
     public VideoRunner(IEnumerable<StreamOptions> streams, Predictor predictor, IReadOnlyList<ISnapshotSink> sinks, SnapshotModels? models = null)
+        : this(streams, new FrameDetector(predictor), sinks, models) { }
+
+    /// <summary>Streams detecting with <paramref name="detector"/> (an object detector or a face bundle); the runner disposes it at the end.</summary>
+    public VideoRunner(IEnumerable<StreamOptions> streams, FrameDetector detector, IReadOnlyList<ISnapshotSink> sinks, SnapshotModels? models = null)
     {
         _sinks = sinks;
         var options = streams.ToList();
         foreach (var o in options) o.Validate();
-        _detector = new FrameDetector(predictor);
+        _detector = detector ?? throw new ArgumentNullException(nameof(detector));
         _streams = options.Select(s => new StreamAnalyzer(s, _detector, sinks, models)).ToList();
         var dup = _streams.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null)

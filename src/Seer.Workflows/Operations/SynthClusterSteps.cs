@@ -77,10 +77,7 @@ public sealed class ClusterOperation : IFlowOperation
         var result = Clusterer.Run(embeddings.Vectors, embeddings.Dimension, options);
         var (images, classes) = ClusterLabels.Apply(snapshot.Images, result);
         string target = context.OptionalString(inputs, "name") ?? snapshot.Name;
-        var parameters = new Dictionary<string, object?>
-        {
-            ["model"] = model, ["method"] = ClusterMethods.Name(options.Method), ["threshold"] = options.Threshold, ["k"] = options.K,
-        };
+        var parameters = ClusterLabels.Parameters(model, options, result);
         var commit = workspace.CommitVersion(target, images, [snapshot.Version], "cluster", parameters, classes);
         context.Card.Table(["cluster", "size", "cohesion"],
             result.Clusters.Take(50).Select(c => (IReadOnlyList<object?>)[ClusterLabels.Name(c.Number), c.Size, Math.Round(c.Cohesion, 4)]), "clusters");
