@@ -29,11 +29,11 @@ public static class CommandRunner
                 ReportError(parse, "cancelled", "cancelled", null);
                 return 130;
             }
-            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+            catch (Exception ex) when (LibraryErrors.Translate(ex) is { } mapped)
             {
-                // A file the command had to read or write: the message names it (permission denied, disk full, ...).
-                ReportError(parse, ErrorCodes.InvalidInput, $"cannot read or write a file: {ex.Message}", null);
-                return ErrorCodes.ExitCode(ErrorCodes.InvalidInput);
+                // Bad input that a library (parser, file API) found: the same mapping as the server's and the job runner's.
+                ReportError(parse, mapped.Code, mapped.Message, mapped.Path);
+                return ErrorCodes.ExitCode(mapped.Code);
             }
             catch (Exception ex) when (Environment.GetEnvironmentVariable("SEER_DEBUG") != "1")
             {

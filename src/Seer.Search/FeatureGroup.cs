@@ -88,6 +88,31 @@ public sealed unsafe class FeatureGroup : IDisposable
     /// <summary>Adds items or replaces the vector and metadata of ids already present.</summary>
     public void Upsert(IReadOnlyList<FeatureItem> items) => Write(items, LogOp.Upsert);
 
+    /// <summary>
+    /// Adds the vectors of a file (.npy or .fvecs float32, <see cref="VectorFiles"/>) under the ids of an id file (one
+    /// per line; null: row numbers 0..n-1): all or nothing. The one way the CLI (<c>seer search add</c>) and the server
+    /// (a vector file uploaded to <c>POST /api/groups/{g}/items</c>) add a file. Returns the number of rows added.
+    /// </summary>
+    public int AddFile(string vectorsPath, string? idsPath, bool upsert = false)
+    {
+        var matrix = VectorFiles.Read(vectorsPath);
+        var ids = idsPath is not null
+            ? VectorFiles.ReadIds(idsPath, matrix.Rows)
+            : Enumerable.Range(0, matrix.Rows).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        CheckDimension(matrix, vectorsPath);
+        AddRows(ids, matrix.Data, upsert, vectorsPath);
+        return matrix.Rows;
+    }
+
+    /// <summary>Refuses a matrix (read from <paramref name="file"/>) whose rows are not of this group's dimension.</summary>
+    public void CheckDimension(VectorMatrix matrix, string file)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        if (matrix.Rows > 0 && matrix.Dimension != Dimension)
+            throw new SeerException(ErrorCodes.InvalidInput,
+                $"{file} holds vectors of dimension {matrix.Dimension} but feature group '{Name}' expects dimension {Dimension}", file);
+    }
+
     /// <summary>Adds rows of a matrix under the given ids (the fast path for files): <paramref name="vectors"/> holds
     /// ids.Count × Dimension floats, row-major.</summary>
     public void AddRows(IReadOnlyList<string> ids, ReadOnlyMemory<float> vectors, bool upsert = false, string? source = null)

@@ -7,7 +7,11 @@ using Seer.Hosting;
 
 namespace Seer.Server;
 
-/// <summary>Turns a SeerException into RFC 7807 problem details: the code picks the status, the message names the cause.</summary>
+/// <summary>
+/// Turns a SeerException — or a bad request body, or a library's bad-input exception (<see cref="LibraryErrors"/>) — into
+/// RFC 7807 problem details: the code picks the status, the message names the cause (server paths hidden from members).
+/// Anything else is a bug and stays a 500.
+/// </summary>
 public sealed class SeerExceptionHandler : IExceptionHandler
 {
     private readonly IProblemDetailsService _problems;
@@ -44,8 +48,9 @@ public sealed class SeerExceptionHandler : IExceptionHandler
                 bad.InnerException is System.Text.Json.JsonException inner ? $"malformed JSON body: {inner.Message}"
                 : $"bad request body: {bad.InnerException?.Message ?? bad.Message}"),
             System.Text.Json.JsonException json => new SeerException(ErrorCodes.InvalidInput, $"malformed JSON body: {json.Message}"),
-            InvalidDataException data => new SeerException(ErrorCodes.InvalidInput, $"request body cannot be decoded: {data.Message}"),
-            _ => null,
+            // What a library found wrong with the input (format, file and parser errors): the one mapping the CLI and
+            // the job runner share (Seer.Core.Errors.LibraryErrors), never a 500.
+            _ => LibraryErrors.Translate(exception),
         };
         if (seer is null) return false;
         int status = StatusOf(seer.Code);

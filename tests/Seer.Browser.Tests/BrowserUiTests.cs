@@ -1,10 +1,6 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Seer.Hosting.Accounts;
-using Seer.Server;
 
 namespace Seer.Browser.Tests;
 
@@ -22,52 +18,19 @@ public sealed class BrowserUiTests
     [Fact]
     public async Task LogIn_Import_OpenTheGallery_TrainTwoModels_CompareThem_AndVerifyImages()
     {
-        string home = Path.Combine(Path.GetTempPath(), "seer-browser-tests", Guid.NewGuid().ToString("N"));
-        string shots = Path.Combine(TestPaths.Root, "TestResults", "screenshots");
-        Directory.CreateDirectory(shots);
-        var app = SeerServer.Build(home, "http://127.0.0.1:0");
-        await app.StartAsync();
-        try
-        {
-            string url = app.Urls.Single();
-            var accounts = app.Services.GetRequiredService<AccountStore>();
-            accounts.AddUser("ada", UserRole.Admin, Password);
-            // As an admin would: allow imports by path from the shared data folder (PUT /api/settings/AllowedPaths).
-            app.Services.GetRequiredService<SettingsStore>().Set("AllowedPaths", TestPaths.Data(), "ada");
-            await RegisterFaceModelAsync(url, accounts.CreateToken("ada"), home);
-
-            using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-            {
-                ExecutablePath = "/usr/bin/chromium",
-                Headless = true,
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-            });
-            var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-
-            try
-            {
-                await WalkThroughAsync(page, url, shots);
-            }
-            catch (Exception)
-            {
-                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "failure.png"), FullPage = true });
-                throw;
-            }
-        }
-        finally
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
+        await using var site = await BrowserSite.StartAsync();
+        site.Accounts.AddUser("ada", UserRole.Admin, Password);
+        // As an admin would: allow imports by path from the shared data folder (PUT /api/settings/AllowedPaths).
+        site.Service<SettingsStore>().Set("AllowedPaths", TestPaths.Data(), "ada");
+        await RegisterFaceModelAsync(site, "ada");
+        var page = await site.NewPageAsync();
+        await BrowserSite.WalkAsync(page, "failure.png", () => WalkThroughAsync(page, site.Url, BrowserSite.Shots));
     }
 
     private static async Task WalkThroughAsync(IPage page, string url, string shots)
     {
         await page.GotoAsync(url + "/");
-        await page.Locator("#login-name").FillAsync("ada");
-        await page.Locator("#login-password").FillAsync("wrong password");
-        await page.Locator("#login-submit").ClickAsync();
+        await BrowserSite.SignInAsync(page, "ada", "wrong password");
         await Assertions.Expect(page.Locator(".error")).ToContainTextAsync("wrong user name or password");
         await page.Locator("#login-password").FillAsync(Password);
         await page.Locator("#login-submit").ClickAsync();
@@ -86,7 +49,7 @@ public sealed class BrowserUiTests
         await Assertions.Expect(page.Locator("#chart-labels text", new() { HasText = "person" })).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("#lineage circle")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator(".warn").First).ToBeVisibleAsync();
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "3-dataset-stats.png"), FullPage = true });
+        await BrowserSite.ShotAsync(page, "3-dataset-stats.png");
 
         await page.GotoAsync(url + "/#/gallery/labelme");
         await Assertions.Expect(page.Locator("#gallery .tile")).ToHaveCountAsync(3);
@@ -94,7 +57,7 @@ public sealed class BrowserUiTests
         await page.Locator("#random-image").ClickAsync();
         await Assertions.Expect(page.Locator("#random canvas")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("#gallery canvas[data-loaded='true']")).ToHaveCountAsync(3, new() { Timeout = 60_000 });
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "4-gallery.png"), FullPage = true });
+        await BrowserSite.ShotAsync(page, "4-gallery.png");
 
         await page.GotoAsync(url + "/#/jobs");
         await Assertions.Expect(page.Locator("#jobs .state-succeeded")).ToHaveCountAsync(1);
@@ -107,18 +70,18 @@ public sealed class BrowserUiTests
         await Assertions.Expect(page.Locator("#model-summary")).ToContainTextAsync("labelme@");
         await Assertions.Expect(page.Locator("#chart-pr path[data-series]").First).ToBeAttachedAsync();
         await Assertions.Expect(page.Locator("#model-loss circle[data-series]")).ToHaveCountAsync(2);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "8-model.png"), FullPage = true });
+        await BrowserSite.ShotAsync(page, "8-model.png");
         await TrainAsync(page, url, epochs: 1, name: "tiny-b", shots, "9");
 
         await page.GotoAsync(url + "/#/models");
         await Assertions.Expect(page.Locator("#models input[data-model]")).ToHaveCountAsync(2);
         await page.Locator("#models input[data-model]").Nth(0).CheckAsync();
         await page.Locator("#models input[data-model]").Nth(1).CheckAsync();
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "11-models.png"), FullPage = true });
+        await BrowserSite.ShotAsync(page, "11-models.png");
         await page.Locator("#compare").ClickAsync();
         await Assertions.Expect(page.Locator("#compare-table th", new() { HasText = "AP50" })).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("#compare-loss circle[data-series]")).ToHaveCountAsync(3); // 2 + 1 epochs
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "12-compare.png"), FullPage = true });
+        await BrowserSite.ShotAsync(page, "12-compare.png");
 
         // Verify the trained model on an uploaded image, at a low threshold (a 2-step model is barely trained).
         await page.GotoAsync(url + "/#/verify/tiny-a");
@@ -152,24 +115,24 @@ public sealed class BrowserUiTests
         await page.Locator("#train-batch").FillAsync("2");
         await page.Locator("#train-max-batches").FillAsync("1");
         await page.Locator("#train-name").FillAsync(name);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, $"{shot}-train-launcher.png"), FullPage = true });
+        await BrowserSite.ShotAsync(page, $"{shot}-train-launcher.png");
         await page.Locator("#train-submit").ClickAsync();
         await Assertions.Expect(page.Locator("#job-state")).ToHaveTextAsync("succeeded", new() { Timeout = 900_000 });
         await Assertions.Expect(page.Locator("#chart-loss circle[data-series]")).ToHaveCountAsync(epochs);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, $"{int.Parse(shot, System.Globalization.CultureInfo.InvariantCulture) + 1}-training-done.png"), FullPage = true });
+        await BrowserSite.ShotAsync(page, $"{int.Parse(shot, System.Globalization.CultureInfo.InvariantCulture) + 1}-training-done.png");
     }
 
-    internal static async Task RegisterFaceModelAsync(string url, string token, string home)
+    /// <summary>Serves the face detector of the shared data folder as "faces" (as <paramref name="admin"/>).</summary>
+    internal static async Task RegisterFaceModelAsync(BrowserSite site, string admin)
     {
-        string manifest = Path.Combine(home, "fr_detect.seer.json");
+        string manifest = Path.Combine(site.Home, "fr_detect.seer.json");
         await File.WriteAllTextAsync(manifest, """
             {"task": "detect", "class_names": ["face"], "input_width": 320, "input_height": 240, "input_layout": "nchw",
              "channel_order": "rgb", "mean": [127, 127, 127], "std": [128, 128, 128], "resize": "stretch",
              "output_layout": "boxes_scores", "output_names": ["boxes", "scores"], "box_format": "xyxy",
              "boxes_normalized": true, "background_column": 0}
             """);
-        using var http = new HttpClient { BaseAddress = new Uri(url) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var http = site.Api(admin);
         var response = await http.PostAsJsonAsync("/api/models", new { name = "faces", onnx_path = TestPaths.Data("faces", "fr_detect.onnx"), manifest_path = manifest });
         response.EnsureSuccessStatusCode();
     }

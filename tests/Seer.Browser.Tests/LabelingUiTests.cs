@@ -1,8 +1,5 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using OpenCvSharp;
 using Seer.Core.Annotations;
@@ -10,7 +7,6 @@ using Seer.Core.Datasets;
 using Seer.Core.Geometry;
 using Seer.Data;
 using Seer.Hosting.Accounts;
-using Seer.Server;
 
 namespace Seer.Browser.Tests;
 
@@ -28,78 +24,49 @@ public sealed class LabelingUiTests
     [Fact]
     public async Task ALabellerDrawsAcceptsAndSubmits_TheReviewerRejectsOnce_TheFixedTaskCommitsExactlyTheseBoxes()
     {
-        string home = TestPaths.TempDir();
-        string shots = Path.Combine(TestPaths.Root, "TestResults", "screenshots");
-        Directory.CreateDirectory(shots);
-        var app = SeerServer.Build(home, "http://127.0.0.1:0");
-        await app.StartAsync();
-        try
-        {
-            string url = app.Urls.Single();
-            var accounts = app.Services.GetRequiredService<AccountStore>();
-            accounts.AddUser("mia", UserRole.Member, Password);
-            accounts.AddUser("lena", UserRole.Labeller, Password);
-            accounts.AddUser("rita", UserRole.Labeller, Password);
-            var ws = app.Services.GetRequiredService<Workspace>();
-            var source = CommitImages(ws);
-            using var http = new HttpClient { BaseAddress = new Uri(url) };
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accounts.CreateToken("mia"));
-            var created = await http.PostAsJsonAsync("/api/labeling/tasks", new { dataset = "street", assignees = new[] { "lena" }, reviewer = "rita", into = "street-labelled" });
-            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
-            long task = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        await using var site = await BrowserSite.StartAsync();
+        string url = site.Url, shots = BrowserSite.Shots;
+        var accounts = site.Accounts;
+        accounts.AddUser("mia", UserRole.Member, Password);
+        accounts.AddUser("lena", UserRole.Labeller, Password);
+        accounts.AddUser("rita", UserRole.Labeller, Password);
+        var ws = site.Service<Workspace>();
+        var source = CommitImages(ws);
+        using var http = site.Api("mia");
+        var created = await http.PostAsJsonAsync("/api/labeling/tasks", new { dataset = "street", assignees = new[] { "lena" }, reviewer = "rita", into = "street-labelled" });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        long task = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
 
-            using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-            {
-                ExecutablePath = "/usr/bin/chromium",
-                Headless = true,
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-            });
-            var viewport = new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } };
-            var lena = await (await browser.NewContextAsync(viewport)).NewPageAsync();
-            var rita = await (await browser.NewContextAsync(viewport)).NewPageAsync();
-            try
-            {
-                await LogInAsync(lena, url, "lena");
-                await LabelAsync(lena, task, shots);
-                await LogInAsync(rita, url, "rita");
-                await ReviewRejectingImageZeroAsync(rita, task, shots);
-                await FixAsync(lena, url, task, shots);
-                await AcceptAndCommitAsync(rita, url, task, shots);
-            }
-            catch (Exception)
-            {
-                await lena.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "l-failure-labeller.png"), FullPage = true });
-                await rita.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "l-failure-reviewer.png"), FullPage = true });
-                throw;
-            }
-
-            var labelled = ws.OpenSnapshot(DatasetRef.Parse("street-labelled"));
-            string Boxes(string file) => string.Join(" ", labelled.Images.Single(i => i.FileName == file).Objects
-                .Select(o => $"{o.Label}[{o.Box.X1},{o.Box.Y1},{o.Box.X2},{o.Box.Y2}]"));
-            Assert.Equal(2, labelled.Images.Count);
-            Assert.Equal("bird[300,200,360,260] cat[20,300,90,400] dog[500,20,600,120] cat[10,10,110,90] dog[200,50,300,150]", Boxes("street-0.png"));
-            Assert.Equal("cat[100,100,200,200]", Boxes("street-1.png"));
-            Assert.All(labelled.Images.SelectMany(i => i.Objects), o => Assert.Equal(AnnotationSource.GroundTruth, o.Source));
-            var lineage = ws.Log(DatasetRef.Parse("street-labelled"));
-            Assert.Equal("label", lineage[0].Operation);
-            Assert.Equal([source.Version], lineage[0].Parents.ToArray());
-            Assert.Equal(task, JsonDocument.Parse(lineage[0].ParametersJson).RootElement.GetProperty("task").GetInt64());
-            Assert.Contains(lineage, v => v.Version == source.Version);
-        }
-        finally
+        var lena = await site.NewPageAsync();
+        var rita = await site.NewPageAsync();
+        await BrowserSite.WalkAsync(rita, "l-failure-reviewer.png", () => BrowserSite.WalkAsync(lena, "l-failure-labeller.png", async () =>
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
+            await LogInAsync(lena, url, "lena");
+            await LabelAsync(lena, task, shots);
+            await LogInAsync(rita, url, "rita");
+            await ReviewRejectingImageZeroAsync(rita, task, shots);
+            await FixAsync(lena, url, task, shots);
+            await AcceptAndCommitAsync(rita, url, task, shots);
+        }));
+
+        var labelled = ws.OpenSnapshot(DatasetRef.Parse("street-labelled"));
+        string Boxes(string file) => string.Join(" ", labelled.Images.Single(i => i.FileName == file).Objects
+            .Select(o => $"{o.Label}[{o.Box.X1},{o.Box.Y1},{o.Box.X2},{o.Box.Y2}]"));
+        Assert.Equal(2, labelled.Images.Count);
+        Assert.Equal("bird[300,200,360,260] cat[20,300,90,400] dog[500,20,600,120] cat[10,10,110,90] dog[200,50,300,150]", Boxes("street-0.png"));
+        Assert.Equal("cat[100,100,200,200]", Boxes("street-1.png"));
+        Assert.All(labelled.Images.SelectMany(i => i.Objects), o => Assert.Equal(AnnotationSource.GroundTruth, o.Source));
+        var lineage = ws.Log(DatasetRef.Parse("street-labelled"));
+        Assert.Equal("label", lineage[0].Operation);
+        Assert.Equal([source.Version], lineage[0].Parents.ToArray());
+        Assert.Equal(task, JsonDocument.Parse(lineage[0].ParametersJson).RootElement.GetProperty("task").GetInt64());
+        Assert.Contains(lineage, v => v.Version == source.Version);
     }
 
     private static async Task LogInAsync(IPage page, string url, string user)
     {
         await page.GotoAsync(url + "/#/login");
-        await page.Locator("#login-name").FillAsync(user);
-        await page.Locator("#login-password").FillAsync(Password);
-        await page.Locator("#login-submit").ClickAsync();
+        await BrowserSite.SignInAsync(page, user, Password);
         await Assertions.Expect(page.Locator("#who")).ToHaveTextAsync($"{user} (labeller)");
         // a labeller lands on its tasks, whatever it asked for
         await Assertions.Expect(page.Locator("#labeling-tasks tr[data-task]")).ToHaveCountAsync(1);

@@ -1,12 +1,8 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Seer.Hosting.Accounts;
-using Seer.Server;
 
 namespace Seer.Browser.Tests;
 
@@ -25,81 +21,53 @@ public sealed class StreamsUiTests
     public async Task StreamsPage_ListsAStreamWithItsHealthAndLatestSnapshots_AndStopsIt()
     {
         string home = TestPaths.TempDir();
-        string shots = Path.Combine(TestPaths.Root, "TestResults", "screenshots");
-        Directory.CreateDirectory(shots);
+        string shots = BrowserSite.Shots;
         Directory.CreateDirectory(Path.Combine(home, "imports"));
         string video = MakeFacesVideo(Path.Combine(home, "imports"));
-        var app = SeerServer.Build(home, "http://127.0.0.1:0");
-        await app.StartAsync();
-        try
+        await using var site = await BrowserSite.StartAsync(home);
+        string url = site.Url;
+        site.Accounts.AddUser("ada", UserRole.Admin, Password);
+        await BrowserUiTests.RegisterFaceModelAsync(site, "ada");
+        using var http = site.Api("ada");
+        var created = await http.PostAsJsonAsync("/api/streams", new { source = video, model = "faces", fps = 5.0, threshold = 0.7 });
+        created.EnsureSuccessStatusCode();
+        string id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("config").GetProperty("id").GetString()!;
+        (await http.PostAsync($"/api/streams/{id}/start", null)).EnsureSuccessStatusCode();
+
+        var page = await site.NewPageAsync();
+        await BrowserSite.WalkAsync(page, "s-failure.png", async () =>
         {
-            string url = app.Urls.Single();
-            var accounts = app.Services.GetRequiredService<AccountStore>();
-            accounts.AddUser("ada", UserRole.Admin, Password);
-            string token = accounts.CreateToken("ada");
-            await BrowserUiTests.RegisterFaceModelAsync(url, token, home);
-            using var http = new HttpClient { BaseAddress = new Uri(url) };
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            var created = await http.PostAsJsonAsync("/api/streams", new { source = video, model = "faces", fps = 5.0, threshold = 0.7 });
-            created.EnsureSuccessStatusCode();
-            string id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("config").GetProperty("id").GetString()!;
-            (await http.PostAsync($"/api/streams/{id}/start", null)).EnsureSuccessStatusCode();
+            await page.GotoAsync(url + "/#/streams");
+            await BrowserSite.SignInAsync(page, "ada", Password);
+            await Assertions.Expect(page.Locator("#who")).ToHaveTextAsync("ada (admin)");
+            await page.GotoAsync(url + "/#/streams");
 
-            using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-            {
-                ExecutablePath = "/usr/bin/chromium",
-                Headless = true,
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-            });
-            var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-            try
-            {
-                await page.GotoAsync(url + "/#/streams");
-                await page.Locator("#login-name").FillAsync("ada");
-                await page.Locator("#login-password").FillAsync(Password);
-                await page.Locator("#login-submit").ClickAsync();
-                await Assertions.Expect(page.Locator("#who")).ToHaveTextAsync("ada (admin)");
-                await page.GotoAsync(url + "/#/streams");
+            // Health: the page refreshes every 2 s; the 10-frame video ends with one snapshot per face.
+            var row = page.Locator($"#streams tr[data-stream='{id}']");
+            await Assertions.Expect(row.Locator("td.source")).ToHaveTextAsync(video);
+            await Assertions.Expect(row.Locator("td.state")).ToHaveTextAsync("ended", new() { Timeout = 90_000 });
+            var cells = row.Locator("td");
+            await Assertions.Expect(cells.Nth(2)).ToHaveTextAsync("faces");
+            await Assertions.Expect(cells.Nth(7)).ToHaveTextAsync("0");   // dropped
+            await Assertions.Expect(cells.Nth(9)).ToHaveTextAsync("5");   // snapshots
 
-                // Health: the page refreshes every 2 s; the 10-frame video ends with one snapshot per face.
-                var row = page.Locator($"#streams tr[data-stream='{id}']");
-                await Assertions.Expect(row.Locator("td.source")).ToHaveTextAsync(video);
-                await Assertions.Expect(row.Locator("td.state")).ToHaveTextAsync("ended", new() { Timeout = 90_000 });
-                var cells = row.Locator("td");
-                await Assertions.Expect(cells.Nth(2)).ToHaveTextAsync("faces");
-                await Assertions.Expect(cells.Nth(7)).ToHaveTextAsync("0");   // dropped
-                await Assertions.Expect(cells.Nth(9)).ToHaveTextAsync("5");   // snapshots
+            // Latest snapshots: five crops, each a real JPEG the browser decoded, captioned with the track and label.
+            var tiles = page.Locator($".snapshots[data-stream='{id}'] figure");
+            await Assertions.Expect(tiles).ToHaveCountAsync(5);
+            await Assertions.Expect(tiles.First.Locator("figcaption")).ToContainTextAsync("face");
+            var widths = await page.Locator($".snapshots[data-stream='{id}'] img").EvaluateAllAsync<int[]>(
+                "imgs => Promise.all(imgs.map(i => i.decode().then(() => i.naturalWidth)))");
+            Assert.Equal(5, widths.Length);
+            Assert.All(widths, w => Assert.InRange(w, 16, 640));
+            await BrowserSite.ShotAsync(page, "s1-streams.png");
 
-                // Latest snapshots: five crops, each a real JPEG the browser decoded, captioned with the track and label.
-                var tiles = page.Locator($".snapshots[data-stream='{id}'] figure");
-                await Assertions.Expect(tiles).ToHaveCountAsync(5);
-                await Assertions.Expect(tiles.First.Locator("figcaption")).ToContainTextAsync("face");
-                var widths = await page.Locator($".snapshots[data-stream='{id}'] img").EvaluateAllAsync<int[]>(
-                    "imgs => Promise.all(imgs.map(i => i.decode().then(() => i.naturalWidth)))");
-                Assert.Equal(5, widths.Length);
-                Assert.All(widths, w => Assert.InRange(w, 16, 640));
-                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "s1-streams.png"), FullPage = true });
-
-                // The admin stops it: the stored flag flips and the row offers Start.
-                await row.Locator("button", new() { HasText = "Stop" }).ClickAsync();
-                await Assertions.Expect(row.Locator("button")).ToHaveTextAsync("Start");
-                var list = await http.GetFromJsonAsync<JsonElement>("/api/streams");
-                Assert.False(list[0].GetProperty("config").GetProperty("running").GetBoolean());
-                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "s2-stream-stopped.png"), FullPage = true });
-            }
-            catch (Exception)
-            {
-                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "s-failure.png"), FullPage = true });
-                throw;
-            }
-        }
-        finally
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-            Directory.Delete(home, recursive: true);
-        }
+            // The admin stops it: the stored flag flips and the row offers Start.
+            await row.Locator("button", new() { HasText = "Stop" }).ClickAsync();
+            await Assertions.Expect(row.Locator("button")).ToHaveTextAsync("Start");
+            var list = await http.GetFromJsonAsync<JsonElement>("/api/streams");
+            Assert.False(list[0].GetProperty("config").GetProperty("running").GetBoolean());
+            await BrowserSite.ShotAsync(page, "s2-stream-stopped.png");
+        });
     }
 
     /// <summary>2 s at 5 fps of a real group photo (sample5.jpg, five faces), MJPEG, made by Debian's ffmpeg.</summary>

@@ -3,11 +3,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Seer.Hosting.Accounts;
-using Seer.Server;
 
 namespace Seer.Browser.Tests;
 
@@ -28,54 +25,31 @@ public sealed class WebAppUiTests
     public async Task BrowseFilterScroll_ImagePage_ConfusionMatrix_Split_Tokens_AndNarrowScreens()
     {
         string home = TestPaths.TempDir();
-        string shots = Path.Combine(TestPaths.Root, "TestResults", "screenshots");
-        Directory.CreateDirectory(shots);
-        var app = SeerServer.Build(home, "http://127.0.0.1:0");
-        await app.StartAsync();
-        try
-        {
-            string url = app.Urls.Single();
-            var accounts = app.Services.GetRequiredService<AccountStore>();
-            accounts.AddUser("ada", UserRole.Admin, Password);
-            // As an admin would: allow imports by path from the folder the test writes its data to.
-            string data = TestPaths.TempDir();
-            app.Services.GetRequiredService<SettingsStore>().Set("AllowedPaths", data, "ada");
-            using var http = new HttpClient { BaseAddress = new Uri(url) };
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accounts.CreateToken("ada"));
-            var (bags, model) = await SetUpAsync(http, data);
+        string shots = BrowserSite.Shots;
+        await using var site = await BrowserSite.StartAsync(home);
+        string url = site.Url;
+        var accounts = site.Accounts;
+        accounts.AddUser("ada", UserRole.Admin, Password);
+        // As an admin would: allow imports by path from the folder the test writes its data to.
+        string data = TestPaths.TempDir();
+        site.Service<SettingsStore>().Set("AllowedPaths", data, "ada");
+        using var http = site.Api("ada");
+        var (bags, model) = await SetUpAsync(http, data);
 
-            using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-            {
-                ExecutablePath = "/usr/bin/chromium",
-                Headless = true,
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-            });
-            var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 900 } });
-            var page = await context.NewPageAsync();
-            try
-            {
-                await BrowseAsync(page, url, shots, bags);
-                await ImageAndModelAsync(page, url, shots, model);
-                await SplitAsync(page, url, shots);
-                await SynthAsync(page, url, data, http);
-                await MoreLikeThisAsync(page, url, shots);
-                await MapLassoAsync(page, url, shots, http);
-                await TokensAsync(page, url, shots, http);
-                await RolesAsync(page, url, accounts);
-                await NarrowAsync(context, url, shots, model);
-            }
-            catch (Exception)
-            {
-                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "webapp-failure.png"), FullPage = true });
-                throw;
-            }
-        }
-        finally
+        var context = await site.NewContextAsync(1366, 900);
+        var page = await context.NewPageAsync();
+        await BrowserSite.WalkAsync(page, "webapp-failure.png", async () =>
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
+            await BrowseAsync(page, url, shots, bags);
+            await ImageAndModelAsync(page, url, shots, model);
+            await SplitAsync(page, url, shots);
+            await SynthAsync(page, url, data, http);
+            await MoreLikeThisAsync(page, url, shots);
+            await MapLassoAsync(page, url, shots, http);
+            await TokensAsync(page, url, shots, http);
+            await RolesAsync(page, url, accounts);
+            await NarrowAsync(context, url, shots, model);
+        });
     }
 
     /// <summary>Imports the 2,000 images and trains a tiny classifier on them (served as "fash"); returns the Bag count and the model id.</summary>
@@ -121,9 +95,7 @@ public sealed class WebAppUiTests
     {
         // A deep link opened before signing in comes back after the sign-in.
         await page.GotoAsync(url + "/#/browse/fashion?label=Bag");
-        await page.Locator("#login-name").FillAsync("ada");
-        await page.Locator("#login-password").FillAsync(Password);
-        await page.Locator("#login-submit").ClickAsync();
+        await BrowserSite.SignInAsync(page, "ada", Password);
         await Assertions.Expect(page.Locator("#browse-status")).ToContainTextAsync($"of {bags}");
         Assert.EndsWith("#/browse/fashion?label=Bag", page.Url, StringComparison.Ordinal);
         await Assertions.Expect(page.Locator("#browse-label")).ToHaveValueAsync("Bag");
@@ -181,7 +153,7 @@ public sealed class WebAppUiTests
         await page.Locator("#predict-submit").ClickAsync();
         await Assertions.Expect(page.Locator("#prediction-verdict")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("^(Correct: Sneaker|Wrong: predicted .+, truth Sneaker)$"));
         await Assertions.Expect(page.Locator("#prediction-classes tr")).ToHaveCountAsync(6); // header + top 5
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "webapp-3-image.png"), FullPage = true });
+        await BrowserSite.ShotAsync(page, "webapp-3-image.png");
 
         await page.GotoAsync(url + $"/#/model/{model}");
         await Assertions.Expect(page.Locator("#confusion tr")).ToHaveCountAsync(11); // header + 10 classes
@@ -190,7 +162,7 @@ public sealed class WebAppUiTests
         await Assertions.Expect(page.Locator("#per-class tr")).ToHaveCountAsync(11);
         await Assertions.Expect(page.Locator("#evaluations tr")).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator("#onnx-download")).ToHaveAttributeAsync("href", $"/api/trained-models/{model}/model.onnx");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "webapp-4-model.png"), FullPage = true });
+        await BrowserSite.ShotAsync(page, "webapp-4-model.png");
 
         // The train form picks the task from the data.
         await page.GotoAsync(url + "/#/train/fashion");
@@ -211,7 +183,7 @@ public sealed class WebAppUiTests
         int Count(string part) => int.Parse(System.Text.RegularExpressions.Regex.Match(part, @"· (\d+) images").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(Images, parts.Sum(Count));
         Assert.All(parts, p => Assert.InRange(Count(p), Images / 2 - 10, Images / 2 + 10));
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "webapp-5-split.png"), FullPage = true });
+        await BrowserSite.ShotAsync(page, "webapp-5-split.png");
         await page.GotoAsync(url + "/#/datasets");
         await Assertions.Expect(page.Locator("#datasets a", new() { HasText = "fashion-train" })).ToHaveCountAsync(1);
     }
@@ -233,7 +205,7 @@ public sealed class WebAppUiTests
         }
         await page.Locator($"button[data-revoke='{id}']").ClickAsync();
         await Assertions.Expect(page.Locator($"#tokens tr[data-token='{id}'] td", new() { HasText = "revoked" })).ToHaveCountAsync(1);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "webapp-6-tokens.png"), FullPage = true });
+        await BrowserSite.ShotAsync(page, "webapp-6-tokens.png");
         using var again = new HttpRequestMessage(HttpMethod.Get, "/api/auth/me");
         again.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(again)).StatusCode);
@@ -275,7 +247,7 @@ public sealed class WebAppUiTests
         Assert.DoesNotContain(links, l => l.EndsWith("/0", StringComparison.Ordinal)); // the image itself is left out
         var scores = (await page.Locator("#similar .btile-score").AllInnerTextsAsync()).Select(t => double.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(scores.OrderDescending(), scores);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "webapp-7-similar.png"), FullPage = true });
+        await BrowserSite.ShotAsync(page, "webapp-7-similar.png");
     }
 
     /// <summary>
@@ -321,7 +293,7 @@ public sealed class WebAppUiTests
         await page.Mouse.UpAsync();
         await Assertions.Expect(page.Locator("#map-selected")).ToHaveTextAsync($"{expected.Count} image{(expected.Count == 1 ? "" : "s")} selected");
         Assert.Equal(string.Join(",", expected), await canvas.GetAttributeAsync("data-selected"));
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "webapp-8-map.png"), FullPage = true });
+        await BrowserSite.ShotAsync(page, "webapp-8-map.png");
 
         await page.Locator("#map-target").FillAsync("lassoed");
         await page.Locator("#map-create").ClickAsync();
@@ -379,7 +351,7 @@ public sealed class WebAppUiTests
             var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
             int doc = widths[0], viewport = widths[1];
             string name = hash.TrimStart('#', '/').Replace('/', '-');
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, $"webapp-375-{name}.png"), FullPage = true });
+            await BrowserSite.ShotAsync(page, $"webapp-375-{name}.png");
             Assert.True(doc == viewport, $"{hash}: document width {doc} px at a {viewport} px viewport");
         }
     }

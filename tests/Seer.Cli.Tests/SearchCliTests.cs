@@ -63,7 +63,7 @@ public class SearchCliTests
         VectorFiles.Write(wide, new VectorMatrix(1, 8, new float[8]));
         var wrongDim = Seer("search", "query", "g", "--vectors", wide, "--k", "1");
         Assert.Equal(2, wrongDim.Exit);
-        Assert.Contains("expects 16", wrongDim.Err);
+        Assert.Contains("expects dimension 16", wrongDim.Err);
 
         var compare = Seer("search", "compare", "--a", probes, "--b", probes, "--json");
         Assert.Equal(0, compare.Exit);

@@ -7,14 +7,15 @@ using Spectre.Console;
 
 namespace Seer.Cli.Commands;
 
-/// <summary><c>seer model list|show|compare|eval</c>: the model registry under &lt;home&gt;/models.</summary>
+/// <summary><c>seer model list|show|delete|compare|eval</c>: the model registry under &lt;home&gt;/models.</summary>
 public sealed class ModelCommands : ICommandFactory
 {
     public Command Create()
     {
-        var command = new Command("model", "Trained models: list, show, compare, evaluate, export to ONNX");
+        var command = new Command("model", "Trained models: list, show, delete, compare, evaluate, export to ONNX");
         command.Subcommands.Add(List());
         command.Subcommands.Add(Show());
+        command.Subcommands.Add(Delete());
         command.Subcommands.Add(Compare());
         command.Subcommands.Add(Eval());
         command.Subcommands.Add(ModelExportCommand.Create());
@@ -52,6 +53,23 @@ public sealed class ModelCommands : ICommandFactory
         {
             var record = new FileModelRegistry(GlobalOptions.ResolveHome(parse)).Get(parse.GetValue(id)!);
             Console.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(record, FileModelRegistry.Json));
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static Command Delete()
+    {
+        var id = new Argument<string>("MODEL") { Description = "Model id (or unique prefix)" };
+        var command = new Command("delete", "Delete a model (record, weights, checkpoints), e.g. an interrupted training; refused while it trains");
+        command.Arguments.Add(id);
+        CommandRunner.SetAction(command, (parse, ct) =>
+        {
+            var registry = new FileModelRegistry(GlobalOptions.ResolveHome(parse));
+            var record = registry.Get(parse.GetValue(id)!);
+            registry.Delete(record.Id);
+            if (parse.GetValue(GlobalOptions.Json)) Output.Json(new Dictionary<string, object> { ["deleted"] = record.Id, ["status"] = record.Status });
+            else Console.WriteLine($"deleted model {record.Id} ({record.Status})");
             return Task.FromResult(0);
         });
         return command;

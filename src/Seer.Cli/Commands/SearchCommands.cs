@@ -102,16 +102,10 @@ public sealed class SearchCommands : ICommandFactory
         add.Options.Add(upsert);
         CommandRunner.SetAction(add, (parse, ct) =>
         {
-            string file = parse.GetValue(vectors)!;
-            var matrix = VectorFiles.Read(file);
-            var itemIds = parse.GetValue(ids) is { } idFile
-                ? VectorFiles.ReadIds(idFile, matrix.Rows)
-                : Enumerable.Range(0, matrix.Rows).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
             using var group = Workspace(parse).Open(parse.GetValue(name)!);
-            CheckDimension(group, matrix, file);
-            group.AddRows(itemIds, matrix.Data, parse.GetValue(upsert), file);
-            if (Json(parse)) Output.Json(new Dictionary<string, object> { ["group"] = group.Name, ["added"] = matrix.Rows, ["items"] = group.Count });
-            else Console.WriteLine($"added {matrix.Rows} vectors to '{group.Name}' ({group.Count} items)");
+            int added = group.AddFile(parse.GetValue(vectors)!, parse.GetValue(ids), parse.GetValue(upsert));
+            if (Json(parse)) Output.Json(new Dictionary<string, object> { ["group"] = group.Name, ["added"] = added, ["items"] = group.Count });
+            else Console.WriteLine($"added {added} vectors to '{group.Name}' ({group.Count} items)");
             return Task.FromResult(0);
         });
         return add;
@@ -153,7 +147,7 @@ public sealed class SearchCommands : ICommandFactory
             string file = parse.GetValue(vectors)!;
             var matrix = VectorFiles.Read(file);
             using var group = Workspace(parse).Open(parse.GetValue(name)!);
-            CheckDimension(group, matrix, file);
+            group.CheckDimension(matrix, file);
             if (parse.GetValue(ef) is { } e)
             {
                 if (e < 1) throw new SeerException(ErrorCodes.InvalidOptions, $"--ef-search must be > 0 (was {e})");
@@ -231,13 +225,6 @@ public sealed class SearchCommands : ICommandFactory
             "0" or "false" or "different" => false,
             _ => throw new SeerException(ErrorCodes.InvalidInput, $"label file {file}: line {i + 1} is '{l}', expected 1 or 0", file),
         }).ToArray();
-    }
-
-    private static void CheckDimension(FeatureGroup group, VectorMatrix matrix, string file)
-    {
-        if (matrix.Rows > 0 && matrix.Dimension != group.Dimension)
-            throw new SeerException(ErrorCodes.InvalidInput,
-                $"{file} holds {matrix.Dimension}-d vectors but feature group '{group.Name}' expects {group.Dimension}", file);
     }
 
     private static VectorQuantization ParseQuantization(string text) => text.Trim().ToLowerInvariant() switch

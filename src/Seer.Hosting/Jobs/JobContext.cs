@@ -7,12 +7,15 @@ namespace Seer.Hosting.Jobs;
 public sealed class JobContext : IProgress<WorkProgress>
 {
     private readonly IJobQueue _queue;
+    private readonly string? _home;
     private long _lastReport;
 
-    public JobContext(JobInfo job, IJobQueue queue)
+    /// <param name="home">The workspace folder: written as HOME in the job's log lines (members read them).</param>
+    public JobContext(JobInfo job, IJobQueue queue, string? home = null)
     {
         Job = job;
         _queue = queue;
+        _home = home;
     }
 
     public JobInfo Job { get; }
@@ -26,9 +29,11 @@ public sealed class JobContext : IProgress<WorkProgress>
     /// <summary>The checkpoint saved by an earlier attempt, when the job is being resumed.</summary>
     public string? Checkpoint => Job.Checkpoint;
 
-    public void Log(string message) => _queue.AppendLog(Job.Id, "info", message);
+    public void Log(string message) => _queue.AppendLog(Job.Id, "info", Hide(message));
 
-    public void Warn(string message) => _queue.AppendLog(Job.Id, "warning", message);
+    public void Warn(string message) => _queue.AppendLog(Job.Id, "warning", Hide(message));
+
+    private string Hide(string message) => _home is null ? message : ServerPaths.Hide(message, _home);
 
     public void SaveCheckpoint(string checkpoint) => _queue.SaveCheckpoint(Job.Id, checkpoint);
 

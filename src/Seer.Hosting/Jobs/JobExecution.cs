@@ -44,7 +44,7 @@ public sealed class JobExecution
             _queue.Complete(job.Id, JobState.Failed, null, $"no handler for job kind '{job.Kind}' on worker {worker}");
             return;
         }
-        var context = new JobContext(job, _queue);
+        var context = new JobContext(job, _queue, _options.Home);
         context.Log($"started on {worker} (attempt {job.Attempt}, {job.CpuThreads} CPU thread(s)" +
                     (job.AssignedGpus.Count > 0 ? $", GPUs {string.Join(',', job.AssignedGpus)})" : ")"));
         try
@@ -72,9 +72,10 @@ public sealed class JobExecution
         {
             _queue.Complete(job.Id, JobState.Cancelled, null, "cancelled while running");
         }
-        catch (SeerException ex)
+        catch (Exception ex) when (LibraryErrors.Translate(ex) is { } seer)
         {
-            _queue.Complete(job.Id, JobState.Failed, null, ServerPaths.Hide(ex.Path is null ? ex.Message : $"{ex.Message} ({ex.Path})", _options.Home));
+            // Bad input (a SeerException, or a library's parser or file error): the message, no stack trace, HOME hidden.
+            _queue.Complete(job.Id, JobState.Failed, null, ServerPaths.Hide(seer.Path is null ? seer.Message : $"{seer.Message} ({seer.Path})", _options.Home));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

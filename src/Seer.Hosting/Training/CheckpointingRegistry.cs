@@ -24,4 +24,6 @@ internal sealed class CheckpointingRegistry(IModelRegistry inner, Action<string>
     public string Folder(string id) => inner.Folder(id);
 
     public string WeightsPath(ModelRecord record) => inner.WeightsPath(record);
+
+    public void Delete(string idOrPrefix) => inner.Delete(idOrPrefix);
 }

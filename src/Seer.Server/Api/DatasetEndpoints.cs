@@ -166,7 +166,13 @@ public static class DatasetEndpoints
     internal static void Demand(string reference, Workspace ws, HttpContext http, ResourceAccess access) =>
         access.DemandDataset(ws, DatasetRef.Parse(reference).Name, http.User.Caller());
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, PropertyNameCaseInsensitive = true };
+    // Unknown keys are refused by name (a misspelt or CLI-only option such as "verify" must not be dropped silently).
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        PropertyNameCaseInsensitive = true,
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
 
     private static object ImageJson(ImageRecord i) => new
     {

@@ -68,7 +68,7 @@ public static class ModelEndpoints
                 ?? throw new SeerException(ErrorCodes.InvalidInput, "the form holds no file; send the image in a field named 'image'");
             bool faces = catalog.IsFaceBundle(name);
             float t = threshold ?? (faces ? catalog.Faces(name).Bundle.ScoreThreshold : 0.25f);
-            if (t is < 0 or > 1) throw new SeerException(ErrorCodes.InvalidInput, $"threshold {t} is outside 0..1");
+            if (t is not (>= 0 and <= 1)) throw new SeerException(ErrorCodes.InvalidInput, $"threshold {t} is outside 0..1", "threshold"); // NaN too
             using var buffer = new MemoryStream();
             await file.CopyToAsync(buffer, ct).ConfigureAwait(false);
             // The pixel cap from the header, before any decoding allocates width x height pixels.

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Seer.Core.Errors;
+using Seer.Hosting;
 using Seer.Hosting.Access;
 using Seer.Hosting.Search;
 using Seer.Inference.Processing;
@@ -69,13 +70,19 @@ public static class SearchEndpoints
             return Results.NoContent();
         });
 
-        // Items: JSON {items: [{id, vector, metadata}], upsert} or multipart files (id = file name) + field "model".
-        groups.MapPost("/{g}/items", async (string g, HttpRequest request, FeatureGroupHost host, bool? upsert, CancellationToken ct) =>
+        // Items: JSON {items: [{id, vector, metadata}], upsert}, multipart files (id = file name) + field "model", or a
+        // multipart vector file (field "vectors": .npy / .fvecs float32, optional "ids": one per line) as `seer search add` reads.
+        groups.MapPost("/{g}/items", async (string g, HttpRequest request, FeatureGroupHost host, PathPolicy paths, bool? upsert, CancellationToken ct) =>
         {
             FeatureGroupAccess.DemandWrite(request.HttpContext.User, g);
             var group = host.Get(g);
             List<FeatureItem> items;
             bool replace = upsert ?? false;
+            if (request.HasFormContentType && await request.ReadFormAsync(ct).ConfigureAwait(false) is { } form && form.Files.GetFile("vectors") is not null)
+            {
+                int added = await AddVectorFileAsync(group, form, paths, replace, ct).ConfigureAwait(false);
+                return Results.Ok(new { group = g, added, items_total = group.Count });
+            }
             if (request.HasFormContentType)
             {
                 var (model, images) = await ReadImagesAsync(request, ct).ConfigureAwait(false);
@@ -208,6 +215,37 @@ public static class SearchEndpoints
                 same = threshold is { } t ? FeatureComparer.Accepts(score, t, metric) : (bool?)null,
             });
         }).WithTags("search").DisableAntiforgery();
+    }
+
+    /// <summary>
+    /// Saves the uploaded vector (and id) file under the workspace's uploads folder, keeping the client's file names so
+    /// errors name them, adds it with <see cref="FeatureGroup.AddFile"/> (all or nothing) and deletes the upload.
+    /// </summary>
+    private static async Task<int> AddVectorFileAsync(FeatureGroup group, IFormCollection form, PathPolicy paths, bool upsert, CancellationToken ct)
+    {
+        string folder = Path.Combine(paths.Uploads, "vectors-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            async Task<string?> SaveAsync(string field, string fallback)
+            {
+                if (form.Files.GetFile(field) is not { } file) return null;
+                string name = Path.GetFileName(file.FileName);
+                string path = Path.Combine(folder, string.IsNullOrWhiteSpace(name) || name is "." or ".." ? fallback : name);
+                if (File.Exists(path)) path = Path.Combine(folder, fallback);
+                await using var output = File.Create(path);
+                await file.CopyToAsync(output, ct).ConfigureAwait(false);
+                return path;
+            }
+            string vectors = (await SaveAsync("vectors", "vectors.npy").ConfigureAwait(false))!;
+            string? ids = await SaveAsync("ids", "ids.txt").ConfigureAwait(false);
+            bool replace = upsert || string.Equals(form["upsert"].FirstOrDefault(), "true", StringComparison.OrdinalIgnoreCase);
+            return group.AddFile(vectors, ids, replace);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     private static object Json(FeatureGroupInfo info) => new

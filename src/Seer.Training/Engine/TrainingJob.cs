@@ -57,6 +57,8 @@ public sealed class TrainingJob
         }
 
         string id = request.ResumeModel is { } resume ? registry.Get(resume).Id : registry.Create();
+        // Held while this process trains: a record left "training" by a process that is gone reads as "interrupted".
+        using var running = TrainingLock.Acquire(registry.Folder(id), id);
         var clock = Stopwatch.StartNew();
         IReadOnlyList<string> classes = request.Train.Classes;
         ModelRecord Record(ParameterSet chosen) => new()

@@ -82,6 +82,18 @@ public sealed class FileModelRegistry : IModelRegistry
 
     public string Folder(string id) => Path.Combine(root, id);
 
+    public void Delete(string idOrPrefix)
+    {
+        var record = Get(idOrPrefix);
+        string folder = Folder(record.Id);
+        // Taking the training lock both proves no process trains it and keeps one from starting while the folder goes.
+        using (TrainingLock.Acquire(folder, record.Id))
+        {
+            File.Delete(Path.Combine(folder, "model.json"));
+        }
+        Directory.Delete(folder, recursive: true);
+    }
+
     public string WeightsPath(ModelRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -92,8 +104,10 @@ public sealed class FileModelRegistry : IModelRegistry
     {
         try
         {
-            return JsonSerializer.Deserialize<ModelRecord>(File.ReadAllText(path), Json)
+            var record = JsonSerializer.Deserialize<ModelRecord>(File.ReadAllText(path), Json)
                 ?? throw new SeerException(ErrorCodes.InvalidInput, $"model record '{path}' is empty", path);
+            // "training" whose process is gone (killed, crashed, machine restarted) reads as "interrupted".
+            return TrainingLock.Live(record, Path.GetDirectoryName(path)!);
         }
         catch (JsonException ex)
         {

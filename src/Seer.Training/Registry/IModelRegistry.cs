@@ -20,4 +20,7 @@ public interface IModelRegistry
 
     /// <summary>Full path of a model's weights file.</summary>
     string WeightsPath(ModelRecord record);
+
+    /// <summary>Deletes a model (record, weights, checkpoints); refuses one whose training is running (conflict).</summary>
+    void Delete(string idOrPrefix);
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
-using Seer.Search;
+using Seer.Tests.BadInput;
 using Xunit;
 
 namespace Seer.Cli.Tests.BadInput;
@@ -35,31 +34,25 @@ public sealed class BadInputCliTests(BadInputFixture fixture) : IClassFixture<Ba
     [MemberData(nameof(Names))]
     public async Task BadInput_FailsCleanly(string name)
     {
-        var bad = BadInputCases.All.Single(c => c.Name == name);
-        string root = Path.Combine(fixture.Root, "case-" + name);
-        string home = Path.Combine(root, "home");
-        CopyTree(fixture.Template, home);
-        var dir = new CaseDir(Path.Combine(root, "in"), fixture);
-        Directory.CreateDirectory(dir.Root);
+        var (bad, root, home, dir) = CaseWorkspace.Prepare(fixture, name);
         try
         {
             string[] args = bad.Build(dir);
-            var before = Listing(dir.Root);
+            var before = CaseWorkspace.Listing(dir.Root);
             var run = await RunAsync(dir.HomeOverride ?? home, [.. args, "--json"]);
-            string context = $"case {name}: exit {run.Code}\nstdout: {Cut(run.Stdout)}\nstderr: {Cut(run.Stderr)}";
+            string context = $"case {name}: exit {run.Code}\nstdout: {CaseWorkspace.Cut(run.Stdout)}\nstderr: {CaseWorkspace.Cut(run.Stderr)}";
 
             Assert.False(run.TimedOut, $"case {name} did not finish within {Limit.TotalSeconds} s (killed)\n{context}");
             Assert.DoesNotContain("Unhandled exception", run.Stderr, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("\n   at ", "\n" + run.Stderr, StringComparison.Ordinal);
             Assert.True(run.PeakRss < MaxRssBytes, $"peak RSS {run.PeakRss:N0} bytes\n{context}");
             CheckOutcome(bad.Expect, run, context);
-            CheckWorkspace(home, context);
-            Assert.Equal(before, Listing(dir.Root)); // nothing left beside the input (temp files, half exports)
+            CaseWorkspace.CheckIntact(fixture, home, context);
+            Assert.Equal(before, CaseWorkspace.Listing(dir.Root)); // nothing left beside the input (temp files, half exports)
         }
         finally
         {
-            MakeDeletable(root);
-            Directory.Delete(root, recursive: true);
+            CaseWorkspace.Delete(root);
         }
     }
 
@@ -110,44 +103,6 @@ public sealed class BadInputCliTests(BadInputFixture fixture) : IClassFixture<Ba
         }
     }
 
-    /// <summary>Earlier versions unchanged, every blob referenced by a version, no temp files, the feature group whole.</summary>
-    private void CheckWorkspace(string home, string context)
-    {
-        string blobs = Path.Combine(home, "blobs");
-        string tmp = Path.Combine(blobs, "tmp");
-        Assert.True(!Directory.Exists(tmp) || !Directory.EnumerateFileSystemEntries(tmp).Any(),
-            $"temp files left: {string.Join(", ", Directory.Exists(tmp) ? Directory.EnumerateFileSystemEntries(tmp, "*", SearchOption.AllDirectories) : [])}\n{context}");
-        var stored = Directory.EnumerateFiles(blobs, "*", SearchOption.AllDirectories)
-            .Where(f => !f.StartsWith(tmp + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            .Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal);
-        var referenced = new HashSet<string>(StringComparer.Ordinal);
-        using (var db = new SqliteConnection($"Data Source={Path.Combine(home, "seer.db")};Mode=ReadOnly;Pooling=False"))
-        {
-            db.Open();
-            using (var cmd = db.CreateCommand())
-            {
-                cmd.CommandText = "SELECT DISTINCT content_hash FROM version_images";
-                using var reader = cmd.ExecuteReader();
-                while (reader.Read()) referenced.Add(reader.GetString(0));
-            }
-            using (var cmd = db.CreateCommand())
-            {
-                cmd.CommandText = "SELECT head_version FROM datasets WHERE name = 'base'";
-                Assert.True(fixture.BaseVersion == (string?)cmd.ExecuteScalar(), $"dataset 'base' head moved\n{context}");
-            }
-            using (var cmd = db.CreateCommand())
-            {
-                cmd.CommandText = "SELECT count(*) FROM version_images WHERE version_id = $v";
-                cmd.Parameters.AddWithValue("$v", fixture.BaseVersion);
-                Assert.True(2L == (long)cmd.ExecuteScalar()!, $"version {fixture.BaseVersion} changed\n{context}");
-            }
-        }
-        var orphans = stored.Where(s => !referenced.Contains(s!)).ToList();
-        Assert.True(orphans.Count == 0, $"orphaned blobs: {string.Join(", ", orphans)}\n{context}");
-        using var group = new SearchWorkspace(home).Open("g");
-        Assert.True(group.Ids().Order(StringComparer.Ordinal).SequenceEqual(["x", "y", "z"]), $"feature group g changed: {string.Join(",", group.Ids())}\n{context}");
-    }
-
     private sealed record Run(int Code, string Stdout, string Stderr, bool TimedOut, long PeakRss);
 
     private static async Task<Run> RunAsync(string home, string[] args)
@@ -191,34 +146,4 @@ public sealed class BadInputCliTests(BadInputFixture fixture) : IClassFixture<Ba
         }
         return 0;
     }
-
-    private static List<string> Listing(string root) =>
-        Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 })
-            .Select(p => Path.GetRelativePath(root, p)).Order(StringComparer.Ordinal).ToList();
-
-    private static void CopyTree(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
-            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
-    }
-
-    private static void MakeDeletable(string root)
-    {
-        foreach (var dir in Directory.EnumerateDirectories(root, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true }).Prepend(root))
-        {
-            try
-            {
-                if (new DirectoryInfo(dir).LinkTarget is null)
-                    File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-            catch (IOException)
-            {
-            }
-        }
-    }
-
-    private static string Cut(string s) => s.Length > 3000 ? s[..3000] + "…" : s;
 }

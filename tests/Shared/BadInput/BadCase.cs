@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using OpenCvSharp;
 using CvScalar = OpenCvSharp.Scalar;
 
-namespace Seer.Cli.Tests.BadInput;
+namespace Seer.Tests.BadInput;
 
 /// <summary>What a bad input must lead to.</summary>
 public abstract record Expect

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 
-namespace Seer.Cli.Tests.BadInput;
+namespace Seer.Tests.BadInput;
 
 /// <summary>The bad inputs: every importer (folder and zip sources) and the CLI's entry points.</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -37,6 +37,22 @@ public static class BadInputCases
         d.Text("yolo/labels/a.txt", labels);
         d.Text("yolo/classes.txt", classes);
         return d.P("yolo");
+    }
+
+    private static string[] LabelTask(string source, string tool) => ["label", "import", source, "--tool", tool, "--name", "bad"];
+
+    private static string Cvat(CaseDir d, string xml)
+    {
+        d.Png("cvat/images/a.png");
+        d.Text("cvat/annotations.xml", xml);
+        return d.P("cvat");
+    }
+
+    private static string LabelStudio(CaseDir d, string json)
+    {
+        d.Png("ls/images/a.png");
+        d.Text("ls/tasks.json", json);
+        return d.P("ls");
     }
 
     private static string LabelMe(CaseDir d, string json)
@@ -466,6 +482,20 @@ public static class BadInputCases
         new("import-bad-verify", d => Import(d.Dir("f"), "folders", "--verify", "maybe"), new Expect.Error(2, "--verify", "maybe")),
         new("import-bad-map", d => Import(d.Dir("f"), "folders", "--map", "noequals"), new Expect.Error(2, "--map", "noequals")),
         new("import-negative-max-pixels", d => Import(d.Dir("f"), "folders", "--max-pixels", "-5"), new Expect.Error(2, "--max-pixels", "-5")),
+
+        // ---- CVAT and Label Studio: as dataset imports and as finished labelling tasks (seer label import; the server's cvat-task / labelstudio-task)
+        new("cvat-malformed-xml", d => Import(Cvat(d, "<annotations><image name=\"a.png\">"), "cvat"), new Expect.Error(2, "annotations.xml", "malformed XML")),
+        new("cvat-wrong-root", d => Import(Cvat(d, "<tasks/>"), "cvat"), new Expect.Error(2, "annotations.xml", "root element")),
+        new("cvat-dtd-entity", d => Import(Cvat(d, "<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY x \"y\">]><annotations>&x;</annotations>"), "cvat"),
+            new Expect.Error(2, "annotations.xml", "DTD")),
+        new("labelstudio-malformed-json", d => Import(LabelStudio(d, "[{\"data\": "), "labelstudio"), new Expect.Error(2, "tasks.json", "malformed JSON")),
+        new("labelstudio-task-without-image", d => Import(LabelStudio(d, "{\"data\": {}}"), "labelstudio"),
+            new Expect.Rejected("tasks.json", "task without an image")), // one task object is read as a list of one
+        new("label-task-cvat-malformed-xml", d => LabelTask(Cvat(d, "<annotations><image"), "cvat"), new Expect.Error(2, "annotations.xml", "malformed XML")),
+        new("label-task-cvat-wrong-root", d => LabelTask(Cvat(d, "<project/>"), "cvat"), new Expect.Error(2, "annotations.xml", "root element")),
+        new("label-task-labelstudio-malformed-json", d => LabelTask(LabelStudio(d, "[{"), "labelstudio"), new Expect.Error(2, "tasks.json", "malformed JSON")),
+        new("label-task-labelstudio-not-an-array", d => LabelTask(LabelStudio(d, "7"), "labelstudio"), new Expect.Error(2, "tasks.json", "JSON array")),
+        new("label-task-zip-slip", d => LabelTask(d.Zip("task.zip", ("../annotations.xml", "<annotations/>"u8.ToArray())), "cvat"), new Expect.Error(2, "task.zip", "..")),
 
         // ---- predict, eval, search, mine, train, export
         new("predict-fifo-image", d => ["predict", d.Fixture.Model, d.Fifo("pipe.png")], new Expect.Error(2, "pipe.png", "not a regular file")),

@@ -6,7 +6,7 @@ using Seer.Data;
 using Seer.Search;
 using Seer.Training.Onnx;
 
-namespace Seer.Cli.Tests.BadInput;
+namespace Seer.Tests.BadInput;
 
 /// <summary>
 /// Built once for the bad-input suite: a seeded workspace (dataset "base" with two images, feature group "g" with
