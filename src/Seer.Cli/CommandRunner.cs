@@ -62,7 +62,7 @@ public static class CommandRunner
         if (args.Contains("--json", StringComparer.Ordinal))
             WriteJsonError(ErrorCodes.InvalidOptions, message, null);
         else
-            Console.Error.WriteLine($"error: {message} (see 'seer {string.Join(' ', CommandPath(parse))} --help')");
+            Console.Error.WriteLine($"error: {message} (see '{string.Join(' ', CommandPath(parse).Prepend("seer"))} --help')");
         return ErrorCodes.ExitCode(ErrorCodes.InvalidOptions);
     }
 
