@@ -34,9 +34,9 @@ public sealed class JobExecution
     /// <summary>
     /// Runs <paramref name="job"/> (claimed by <paramref name="worker"/>) to a final state. <paramref name="cancel"/>
     /// is the job's own token (a user's cancel); when <paramref name="stopping"/> fires instead, the job is settled
-    /// (resumable kinds go back to the queue).
+    /// (resumable kinds go back to the queue) with "<paramref name="stoppedBy"/> shut down" (default: the worker's name).
     /// </summary>
-    public async Task RunAsync(JobInfo job, string worker, CancellationToken cancel, CancellationToken stopping)
+    public async Task RunAsync(JobInfo job, string worker, CancellationToken cancel, CancellationToken stopping, string? stoppedBy = null)
     {
         ArgumentNullException.ThrowIfNull(job);
         if (!_handlers.TryGetValue(job.Kind, out var handler))
@@ -66,7 +66,7 @@ public sealed class JobExecution
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // Settled only while the job is still ours (a cluster may have requeued it to another worker meanwhile).
-            if (_queue.Get(job.Id) is { } now && now.Worker == worker) Settle(now, $"{worker} shut down while the job was running");
+            if (_queue.Get(job.Id) is { } now && now.Worker == worker) Settle(now, $"{stoppedBy ?? worker} shut down while the job was running");
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {

@@ -94,7 +94,7 @@ public sealed class LocalJobRunner : BackgroundService, IJobRunner
     {
         try
         {
-            await _execution.RunAsync(job, WorkerId, cts.Token, stopping).ConfigureAwait(false);
+            await _execution.RunAsync(job, WorkerId, cts.Token, stopping, stoppedBy: "the server").ConfigureAwait(false);
         }
         finally
         {
