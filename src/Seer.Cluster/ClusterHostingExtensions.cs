@@ -40,7 +40,11 @@ public static class ClusterHostingExtensions
         if (options.GatewayPort == 0) options.GatewayPort = FreePort(address);
         // Migrations first (membership tables and their statements), so Orleans finds them when it starts.
         string connectionString;
-        using (var db = new PostgresDatabase(database)) connectionString = db.ConnectionString;
+        using (var db = new PostgresDatabase(database))
+        {
+            db.Migrate(Seer.Hosting.Postgres.PostgresMigrations.Ledger, Seer.Hosting.Postgres.PostgresMigrations.All);
+            connectionString = db.ConnectionString;
+        }
 
         var services = builder.Services;
         services.Configure<HostingOptions>(o =>
