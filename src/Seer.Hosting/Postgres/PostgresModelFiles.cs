@@ -33,6 +33,8 @@ public sealed class PostgresModelFiles : IModelFiles
         foreach (string path in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             if (path.EndsWith(".tmp", StringComparison.Ordinal)) continue;
+            // the running training's OS lock: held (unreadable) by this process, and meaningless on another machine
+            if (Path.GetFileName(path) == Seer.Training.Registry.TrainingLock.FileName) continue;
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             var put = _blobs.PutAsync(stream, CancellationToken.None).GetAwaiter().GetResult();
             files.Add(new PublishedModelFile(Path.GetRelativePath(folder, path).Replace('\\', '/'), put.Sha256, put.Length));
