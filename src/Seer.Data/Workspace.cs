@@ -5,6 +5,7 @@ using Seer.Core.Storage;
 using Seer.Data.Labels;
 using Seer.Data.Metadata;
 using Seer.Data.Postgres;
+using Seer.Data.Relational;
 using Seer.Data.Storage;
 using Seer.Data.Versions;
 
@@ -18,11 +19,12 @@ namespace Seer.Data;
 /// </summary>
 public sealed class Workspace : IDisposable
 {
-    private Workspace(string home, IMetadataStore metadata, IBlobStore blobs)
+    private Workspace(string home, IMetadataStore metadata, IBlobStore blobs, RelationalDatabase database)
     {
         Home = home;
         Metadata = metadata;
         Blobs = blobs;
+        Database = database;
     }
 
     /// <summary>
@@ -87,29 +89,45 @@ public sealed class Workspace : IDisposable
             store = s3;
         }
         IMetadataStore metadata;
+        RelationalDatabase relational;
         try
         {
-            metadata = string.IsNullOrWhiteSpace(database)
-                ? new SqliteMetadataStore(Path.Combine(home, "seer.db"))
-                : OpenPostgres(home, database);
+            if (string.IsNullOrWhiteSpace(database))
+            {
+                metadata = new SqliteMetadataStore(Path.Combine(home, "seer.db"));
+                relational = new SqliteDatabase(Path.Combine(home, "seer.db"));
+            }
+            else
+            {
+                var postgres = OpenPostgres(home, database);
+                metadata = postgres;
+                relational = postgres.Database;
+            }
         }
         catch
         {
             (store as IDisposable)?.Dispose();
             throw;
         }
-        return new Workspace(home, metadata, store);
+        return new Workspace(home, metadata, store, relational);
     }
 
     /// <summary>
     /// The metadata in PostgreSQL. The local seer.db keeps the data plane's (empty) schema, because the stores that
-    /// stay in SQLite (the data browser's index, projects) create their tables beside it.
+    /// stay in SQLite (accounts and settings, labelling tasks, flow runs) create their tables beside it.
     /// </summary>
     private static PostgresMetadataStore OpenPostgres(string home, string database)
     {
         using (new SqliteMetadataStore(Path.Combine(home, "seer.db"))) { }
         return new PostgresMetadataStore(new PostgresDatabase(database), ownsDatabase: true);
     }
+
+    /// <summary>
+    /// The relational database the metadata is in, for the stores beside it (the data browser's index, projects):
+    /// <c>home/seer.db</c>, or the PostgreSQL database when SEER_DB / <c>--db</c> names one (owned by the metadata
+    /// store: it closes with the workspace).
+    /// </summary>
+    public RelationalDatabase Database { get; }
 
     public string Home { get; }
 

@@ -1,5 +1,6 @@
-using Microsoft.Data.Sqlite;
 using Seer.Data.Metadata;
+using Seer.Data.Postgres;
+using Seer.Data.Relational;
 
 namespace Seer.ActiveLearning.Projects;
 
@@ -8,6 +9,8 @@ namespace Seer.ActiveLearning.Projects;
 /// migrations recorded in <c>active_learning_schema_version</c> (<see cref="SchemaMigrator"/>); applied when a
 /// <see cref="ProjectStore"/> opens. Until this library had its own migrations, the data plane's migration 3 created
 /// these tables: migration 1 creates them only where they are missing, so those workspaces open unchanged.
+/// With SEER_DB the same tables live in PostgreSQL (<see cref="PostgresSteps"/>, ledger
+/// <c>active_learning_migrations</c>), beside the dataset metadata their version columns refer to.
 /// Append new migrations; never edit one that has shipped.
 /// </summary>
 public static class ActiveLearningMigrations
@@ -54,5 +57,46 @@ public static class ActiveLearningMigrations
             """),
     ];
 
-    public static int Apply(SqliteConnection connection) => SchemaMigrator.Apply(connection, VersionTable, All);
+    /// <summary>The same tables in PostgreSQL (types: BIGSERIAL, TIMESTAMPTZ).</summary>
+    public static readonly IReadOnlyList<PostgresMigration> PostgresSteps =
+    [
+        new(1, "projects, iterations and their steps", """
+            CREATE TABLE projects (
+                id BIGSERIAL PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                task TEXT NOT NULL,
+                owner TEXT,
+                classes_json TEXT NOT NULL,
+                train_version TEXT NOT NULL REFERENCES versions(id),
+                val_version TEXT NOT NULL REFERENCES versions(id),
+                test_version TEXT REFERENCES versions(id),
+                pool_version TEXT NOT NULL REFERENCES versions(id),
+                created_at TIMESTAMPTZ NOT NULL);
+            CREATE TABLE iterations (
+                project_id BIGINT NOT NULL REFERENCES projects(id),
+                round INTEGER NOT NULL,
+                state TEXT NOT NULL,
+                settings_json TEXT NOT NULL,
+                train_version TEXT,
+                model TEXT,
+                labelled INTEGER,
+                metrics_json TEXT,
+                started_at TIMESTAMPTZ NOT NULL,
+                finished_at TIMESTAMPTZ,
+                PRIMARY KEY (project_id, round));
+            CREATE TABLE iteration_steps (
+                project_id BIGINT NOT NULL REFERENCES projects(id),
+                round INTEGER NOT NULL,
+                step TEXT NOT NULL,
+                state TEXT NOT NULL,
+                attempts INTEGER NOT NULL,
+                result_json TEXT,
+                started_at TIMESTAMPTZ NOT NULL,
+                finished_at TIMESTAMPTZ,
+                PRIMARY KEY (project_id, round, step));
+            """),
+    ];
+
+    /// <summary>The project tables on both databases (<see cref="RelationalDatabase.ApplySchema"/>).</summary>
+    public static readonly StoreSchema Schema = new(VersionTable, All, "active_learning_migrations", PostgresSteps);
 }

@@ -1,38 +1,34 @@
-using System.Globalization;
+using System.Data.Common;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
 using Seer.Core.Errors;
 using Seer.Data;
+using Seer.Data.Relational;
 
 namespace Seer.ActiveLearning.Projects;
 
 /// <summary>
-/// Projects, their iterations and every step, in the workspace's <c>seer.db</c> (tables <c>projects</c>,
-/// <c>iterations</c>, <c>iteration_steps</c>, made by this library's <see cref="ActiveLearningMigrations"/> when the store opens). Every change is one committed write, so a process killed
-/// at any point leaves the last finished step recorded and the next run starts at the first unfinished one.
+/// Projects, their iterations and every step, in the workspace's database beside its dataset metadata
+/// (<see cref="Workspace.Database"/>: <c>seer.db</c>, or PostgreSQL with SEER_DB; tables <c>projects</c>,
+/// <c>iterations</c>, <c>iteration_steps</c>, made by this library's <see cref="ActiveLearningMigrations"/> when the
+/// store opens). One implementation for both databases: the SQL is shared, the differences are
+/// <see cref="RelationalDatabase"/>'s. Every change is one committed write, so a process killed at any point leaves the
+/// last finished step recorded and the next run starts at the first unfinished one.
 /// </summary>
 public sealed class ProjectStore : IDisposable
 {
-    private readonly SqliteConnection _connection;
+    /// <summary>The advisory lock name of project writes that check before they insert (PostgreSQL).</summary>
+    private const string WriteLock = "projects";
+
+    private readonly RelationalDatabase _db;
     private readonly Lock _gate = new();
 
     /// <summary>Opens the project tables of an open workspace, creating or migrating them first.</summary>
     public ProjectStore(Workspace workspace)
     {
         ArgumentNullException.ThrowIfNull(workspace);
-        var builder = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.Combine(workspace.Home, "seer.db"),
-            Mode = SqliteOpenMode.ReadWrite,
-            ForeignKeys = true,
-            DefaultTimeout = 60,
-            Pooling = false,
-        };
-        _connection = new SqliteConnection(builder.ToString());
-        _connection.Open();
-        Execute("PRAGMA busy_timeout=60000; PRAGMA synchronous=FULL;");
-        ActiveLearningMigrations.Apply(_connection);
+        _db = workspace.Database;
+        _db.ApplySchema(ActiveLearningMigrations.Schema);
     }
 
     /// <summary>Project names: 1–80 characters of letters, digits, '-', '_' and '.'.</summary>
@@ -49,23 +45,17 @@ public sealed class ProjectStore : IDisposable
         ValidateName(project.Name);
         lock (_gate)
         {
-            if (Find(project.Name) is not null)
+            using var c = _db.Open();
+            using var tx = _db.BeginWrite(c, WriteLock);
+            if (Find(c, tx, project.Name) is not null)
                 throw new SeerException(ErrorCodes.Conflict, $"project '{project.Name}' already exists; see seer project show {project.Name}", project.Name);
-            using var cmd = Command("""
+            var now = Now();
+            long id = RelationalDatabase.Scalar(c, tx, """
                 INSERT INTO projects (name, task, owner, classes_json, train_version, val_version, test_version, pool_version, created_at)
-                VALUES ($n, $t, $o, $c, $tr, $v, $te, $p, $at) RETURNING id
-                """);
-            cmd.Parameters.AddWithValue("$n", project.Name);
-            cmd.Parameters.AddWithValue("$t", project.Task);
-            cmd.Parameters.AddWithValue("$o", (object?)project.Owner ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$c", JsonSerializer.Serialize(project.Classes));
-            cmd.Parameters.AddWithValue("$tr", project.TrainVersion);
-            cmd.Parameters.AddWithValue("$v", project.ValVersion);
-            cmd.Parameters.AddWithValue("$te", (object?)project.TestVersion ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$p", project.PoolVersion);
-            var now = DateTimeOffset.UtcNow;
-            cmd.Parameters.AddWithValue("$at", now.ToString("O", CultureInfo.InvariantCulture));
-            long id = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+                VALUES (@n, @t, @o, @c, @tr, @v, @te, @p, @at) RETURNING id
+                """, ("n", project.Name), ("t", project.Task), ("o", project.Owner), ("c", JsonSerializer.Serialize(project.Classes)),
+                ("tr", project.TrainVersion), ("v", project.ValVersion), ("te", project.TestVersion), ("p", project.PoolVersion), ("at", _db.Time(now)));
+            tx.Commit();
             return project with { Id = id, CreatedAt = now };
         }
     }
@@ -75,7 +65,8 @@ public sealed class ProjectStore : IDisposable
     {
         lock (_gate)
         {
-            return Find(name) ?? throw new SeerException(ErrorCodes.NotFound,
+            using var c = _db.Open();
+            return Find(c, null, name) ?? throw new SeerException(ErrorCodes.NotFound,
                 $"project '{name}' does not exist; {(List().Count == 0 ? "create one with seer project create" : "projects: " + string.Join(", ", List().Select(p => p.Name)))}", name);
         }
     }
@@ -84,7 +75,8 @@ public sealed class ProjectStore : IDisposable
     {
         lock (_gate)
         {
-            using var cmd = Command(SelectProject + " ORDER BY name");
+            using var c = _db.Open();
+            using var cmd = RelationalDatabase.Command(c, null, SelectProject + " ORDER BY name" + _db.ByteOrder);
             return ReadProjects(cmd);
         }
     }
@@ -94,22 +86,26 @@ public sealed class ProjectStore : IDisposable
     {
         lock (_gate)
         {
+            using var c = _db.Open();
             var steps = new Dictionary<int, List<StepRecord>>();
-            using (var cmd = Command("SELECT round, step, state, attempts, result_json, started_at, finished_at FROM iteration_steps WHERE project_id = $p ORDER BY round, started_at, rowid"))
+            // Steps are put in the iteration's order below; started_at and the name only make the read stable.
+            using (var cmd = RelationalDatabase.Command(c, null,
+                "SELECT round, step, state, attempts, result_json, started_at, finished_at FROM iteration_steps WHERE project_id = @p ORDER BY round, started_at, step",
+                ("p", projectId)))
             {
-                cmd.Parameters.AddWithValue("$p", projectId);
                 using var r = cmd.ExecuteReader();
                 while (r.Read())
                 {
                     int round = r.GetInt32(0);
                     if (!steps.TryGetValue(round, out var list)) steps[round] = list = [];
-                    list.Add(new StepRecord(r.GetString(1), r.GetString(2), r.GetInt32(3), ParseObject(r, 4), Time(r, 5)!.Value, Time(r, 6)));
+                    list.Add(new StepRecord(r.GetString(1), r.GetString(2), r.GetInt32(3), ParseObject(r, 4), _db.ReadTime(r, 5), _db.ReadTimeOrNull(r, 6)));
                 }
             }
             var rounds = new List<IterationRecord>();
-            using (var cmd = Command("SELECT round, state, settings_json, train_version, model, labelled, metrics_json, started_at, finished_at FROM iterations WHERE project_id = $p ORDER BY round"))
+            using (var cmd = RelationalDatabase.Command(c, null,
+                "SELECT round, state, settings_json, train_version, model, labelled, metrics_json, started_at, finished_at FROM iterations WHERE project_id = @p ORDER BY round",
+                ("p", projectId)))
             {
-                cmd.Parameters.AddWithValue("$p", projectId);
                 using var r = cmd.ExecuteReader();
                 while (r.Read())
                 {
@@ -124,8 +120,8 @@ public sealed class ProjectStore : IDisposable
                         Model = r.IsDBNull(4) ? null : r.GetString(4),
                         Labelled = r.IsDBNull(5) ? null : r.GetInt32(5),
                         Metrics = ParseObject(r, 6),
-                        StartedAt = Time(r, 7)!.Value,
-                        FinishedAt = Time(r, 8),
+                        StartedAt = _db.ReadTime(r, 7),
+                        FinishedAt = _db.ReadTimeOrNull(r, 8),
                         Steps = steps.TryGetValue(round, out var list) ? list.OrderBy(s => order.IndexOf(s.Step)).ToList() : [],
                     });
                 }
@@ -139,12 +135,10 @@ public sealed class ProjectStore : IDisposable
     {
         lock (_gate)
         {
-            using var cmd = Command("INSERT OR IGNORE INTO iterations (project_id, round, state, settings_json, started_at) VALUES ($p, $r, 'running', $s, $t)");
-            cmd.Parameters.AddWithValue("$p", projectId);
-            cmd.Parameters.AddWithValue("$r", round);
-            cmd.Parameters.AddWithValue("$s", settings.ToJsonString());
-            cmd.Parameters.AddWithValue("$t", Now());
-            cmd.ExecuteNonQuery();
+            using var c = _db.Open();
+            RelationalDatabase.Execute(c, null,
+                "INSERT INTO iterations (project_id, round, state, settings_json, started_at) VALUES (@p, @r, 'running', @s, @t) ON CONFLICT DO NOTHING",
+                ("p", projectId), ("r", round), ("s", settings.ToJsonString()), ("t", _db.Time(Now())));
         }
     }
 
@@ -152,11 +146,9 @@ public sealed class ProjectStore : IDisposable
     {
         lock (_gate)
         {
-            using var cmd = Command("UPDATE iterations SET state = $s WHERE project_id = $p AND round = $r");
-            cmd.Parameters.AddWithValue("$p", projectId);
-            cmd.Parameters.AddWithValue("$r", round);
-            cmd.Parameters.AddWithValue("$s", state);
-            cmd.ExecuteNonQuery();
+            using var c = _db.Open();
+            RelationalDatabase.Execute(c, null, "UPDATE iterations SET state = @s WHERE project_id = @p AND round = @r",
+                ("p", projectId), ("r", round), ("s", state));
         }
     }
 
@@ -165,18 +157,12 @@ public sealed class ProjectStore : IDisposable
     {
         lock (_gate)
         {
-            using var cmd = Command("""
-                UPDATE iterations SET state = 'done', train_version = $tv, model = $m, labelled = $l, metrics_json = $mj, finished_at = $t
-                WHERE project_id = $p AND round = $r
-                """);
-            cmd.Parameters.AddWithValue("$p", projectId);
-            cmd.Parameters.AddWithValue("$r", round);
-            cmd.Parameters.AddWithValue("$tv", trainVersion);
-            cmd.Parameters.AddWithValue("$m", model);
-            cmd.Parameters.AddWithValue("$l", labelled);
-            cmd.Parameters.AddWithValue("$mj", metrics.ToJsonString());
-            cmd.Parameters.AddWithValue("$t", Now());
-            cmd.ExecuteNonQuery();
+            using var c = _db.Open();
+            RelationalDatabase.Execute(c, null, """
+                UPDATE iterations SET state = 'done', train_version = @tv, model = @m, labelled = @l, metrics_json = @mj, finished_at = @t
+                WHERE project_id = @p AND round = @r
+                """, ("p", projectId), ("r", round), ("tv", trainVersion), ("m", model), ("l", labelled), ("mj", metrics.ToJsonString()),
+                ("t", _db.Time(Now())));
         }
     }
 
@@ -185,15 +171,11 @@ public sealed class ProjectStore : IDisposable
     {
         lock (_gate)
         {
-            using var cmd = Command("""
-                INSERT INTO iteration_steps (project_id, round, step, state, attempts, started_at) VALUES ($p, $r, $s, 'running', 1, $t)
-                ON CONFLICT (project_id, round, step) DO UPDATE SET state = 'running', attempts = attempts + 1, started_at = $t, finished_at = NULL
-                """);
-            cmd.Parameters.AddWithValue("$p", projectId);
-            cmd.Parameters.AddWithValue("$r", round);
-            cmd.Parameters.AddWithValue("$s", step);
-            cmd.Parameters.AddWithValue("$t", Now());
-            cmd.ExecuteNonQuery();
+            using var c = _db.Open();
+            RelationalDatabase.Execute(c, null, """
+                INSERT INTO iteration_steps (project_id, round, step, state, attempts, started_at) VALUES (@p, @r, @s, 'running', 1, @t)
+                ON CONFLICT (project_id, round, step) DO UPDATE SET state = 'running', attempts = iteration_steps.attempts + 1, started_at = @t, finished_at = NULL
+                """, ("p", projectId), ("r", round), ("s", step), ("t", _db.Time(Now())));
         }
     }
 
@@ -202,31 +184,29 @@ public sealed class ProjectStore : IDisposable
     {
         lock (_gate)
         {
-            using var cmd = Command("UPDATE iteration_steps SET state = $st, result_json = $j, finished_at = $t WHERE project_id = $p AND round = $r AND step = $s");
-            cmd.Parameters.AddWithValue("$p", projectId);
-            cmd.Parameters.AddWithValue("$r", round);
-            cmd.Parameters.AddWithValue("$s", step);
-            cmd.Parameters.AddWithValue("$st", state);
-            cmd.Parameters.AddWithValue("$j", result.ToJsonString());
-            cmd.Parameters.AddWithValue("$t", Now());
-            if (cmd.ExecuteNonQuery() != 1)
+            using var c = _db.Open();
+            if (RelationalDatabase.Execute(c, null,
+                    "UPDATE iteration_steps SET state = @st, result_json = @j, finished_at = @t WHERE project_id = @p AND round = @r AND step = @s",
+                    ("p", projectId), ("r", round), ("s", step), ("st", state), ("j", result.ToJsonString()), ("t", _db.Time(Now()))) != 1)
                 throw new SeerException(ErrorCodes.Conflict, $"step {step} of round {round} was not started");
         }
     }
 
-    public void Dispose() => _connection.Dispose();
+    /// <summary>Nothing to close: connections are pooled by the workspace's database. Kept so callers' <c>using</c> stays valid.</summary>
+    public void Dispose()
+    {
+    }
 
     private const string SelectProject =
         "SELECT id, name, task, owner, classes_json, train_version, val_version, test_version, pool_version, created_at FROM projects";
 
-    private Project? Find(string name)
+    private Project? Find(DbConnection c, DbTransaction? tx, string name)
     {
-        using var cmd = Command(SelectProject + " WHERE name = $n");
-        cmd.Parameters.AddWithValue("$n", name);
+        using var cmd = RelationalDatabase.Command(c, tx, SelectProject + " WHERE name = @n", ("n", name));
         return ReadProjects(cmd).FirstOrDefault();
     }
 
-    private static List<Project> ReadProjects(SqliteCommand cmd)
+    private List<Project> ReadProjects(DbCommand cmd)
     {
         var list = new List<Project>();
         using var r = cmd.ExecuteReader();
@@ -243,29 +223,18 @@ public sealed class ProjectStore : IDisposable
                 ValVersion = r.GetString(6),
                 TestVersion = r.IsDBNull(7) ? null : r.GetString(7),
                 PoolVersion = r.GetString(8),
-                CreatedAt = Time(r, 9)!.Value,
+                CreatedAt = _db.ReadTime(r, 9),
             });
         }
         return list;
     }
 
-    private static JsonObject? ParseObject(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : JsonNode.Parse(r.GetString(i)) as JsonObject;
+    private static JsonObject? ParseObject(DbDataReader r, int i) => r.IsDBNull(i) ? null : JsonNode.Parse(r.GetString(i)) as JsonObject;
 
-    private static DateTimeOffset? Time(SqliteDataReader r, int i) =>
-        r.IsDBNull(i) ? null : DateTimeOffset.Parse(r.GetString(i), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-
-    private static string Now() => DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-
-    private SqliteCommand Command(string sql)
+    /// <summary>Now, to the microsecond (what both databases keep).</summary>
+    private static DateTimeOffset Now()
     {
-        var cmd = _connection.CreateCommand();
-        cmd.CommandText = sql;
-        return cmd;
-    }
-
-    private void Execute(string sql)
-    {
-        using var cmd = Command(sql);
-        cmd.ExecuteNonQuery();
+        var now = DateTimeOffset.UtcNow;
+        return now.AddTicks(-(now.Ticks % 10));
     }
 }

@@ -1,5 +1,7 @@
+using System.Data.Common;
 using System.Globalization;
 using Npgsql;
+using Seer.Data.Relational;
 using Seer.Core.Errors;
 
 namespace Seer.Data.Postgres;
@@ -10,9 +12,10 @@ namespace Seer.Data.Postgres;
 /// metadata here, the job queue in Seer.Hosting, ...). Each owner records its numbered steps in its own ledger table
 /// (as SQLite's <see cref="Metadata.SchemaMigrator"/> does); each step runs in its own transaction under an advisory
 /// lock, so several servers and workers starting at once apply it exactly once, and a failed step leaves the previous
-/// version.
+/// version. As a <see cref="RelationalDatabase"/> it is also where the stores beside the metadata (the data browser's
+/// index, projects, ...) keep their tables when SEER_DB is set.
 /// </summary>
-public sealed class PostgresDatabase : IDisposable
+public sealed class PostgresDatabase : RelationalDatabase, IDisposable
 {
     public const string Variable = "SEER_DB";
 
@@ -55,7 +58,11 @@ public sealed class PostgresDatabase : IDisposable
     /// <summary>Where the URL came from (SEER_DB, --db, --to): errors name it.</summary>
     public string Source { get; }
 
-    public NpgsqlConnection Open()
+    public override SqlDialect Dialect => SqlDialect.Postgres;
+
+    public override string Location => Display;
+
+    public override NpgsqlConnection Open()
     {
         try
         {
@@ -66,6 +73,52 @@ public sealed class PostgresDatabase : IDisposable
             throw Unavailable(ex);
         }
     }
+
+    public override DbTransaction BeginWrite(DbConnection connection, string lockName)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var tx = ((NpgsqlConnection)connection).BeginTransaction();
+        try
+        {
+            using var cmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended(@name, 0))", (NpgsqlConnection)connection, tx);
+            cmd.Parameters.AddWithValue("name", "seer:" + lockName);
+            cmd.ExecuteNonQuery();
+            return tx;
+        }
+        catch
+        {
+            tx.Dispose();
+            throw;
+        }
+    }
+
+    public override int ApplySchema(StoreSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        return Migrate(schema.PostgresLedger, schema.PostgresSteps);
+    }
+
+    /// <summary>TIMESTAMPTZ takes UTC times (to the microsecond).</summary>
+    public override object Time(DateTimeOffset time) => time.ToUniversalTime();
+
+    public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return reader.GetFieldValue<DateTimeOffset>(ordinal);
+    }
+
+    public override string CaseInsensitiveLike => "ILIKE";
+
+    public override string ByteOrder => " COLLATE \"C\"";
+
+    public override string JsonText(string json, params string[] path) =>
+        $"(({json})::jsonb #>> '{{{string.Join(',', path.Select(SqliteDatabase.Checked))}}}')";
+
+    public override string JsonArrayLength(string json, string key) =>
+        $"jsonb_array_length(({json})::jsonb -> '{SqliteDatabase.Checked(key)}')";
+
+    public override string JsonArrayElements(string json, string key, string alias, bool asText) =>
+        $"jsonb_array_elements{(asText ? "_text" : "")}(({json})::jsonb -> '{SqliteDatabase.Checked(key)}') AS {alias}(value)";
 
     /// <summary>postgres://USER:PASS@HOST[:PORT]/DB[?sslmode=...] as an Npgsql connection string.</summary>
     public static string ToConnectionString(string url, string source = Variable)

@@ -43,6 +43,9 @@ public sealed class PostgresMetadataStore : IMetadataStore
     /// <summary>The database URL without its password.</summary>
     public string Display => _db.Display;
 
+    /// <summary>The database the metadata is in (the stores beside it keep their tables there too).</summary>
+    public PostgresDatabase Database => _db;
+
     public int SchemaVersion { get; }
 
     /// <summary>
