@@ -12,14 +12,17 @@ namespace Seer.Server.Tests;
 /// <summary>
 /// /api/projects on a real workspace: ownership (members see their own and shared projects, admins all; 401 without a
 /// user, 403 on someone else's project), creation errors, and an iteration job that takes a project on real
-/// Fashion-MNIST images (a 160-image cut) through round 0 and one round with an oracle, with a tiny network.
+/// Fashion-MNIST images (a 160-image cut) through round 0 and one round with an oracle, with a tiny network; on both
+/// workspace databases (SQLite, and PostgreSQL with Seer:Database set: projects beside the metadata there).
 /// </summary>
 public sealed class ProjectApiTests
 {
-    [Fact]
-    public async Task Projects_BelongToTheirCreator_MembersSeeTheirOwnAndShared_OthersAreRefused()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Projects_BelongToTheirCreator_MembersSeeTheirOwnAndShared_OthersAreRefused(string backend)
     {
-        await using var host = await ServerHost.StartAsync();
+        await using var host = await StartAsync(backend);
         await ImportFashionAsync(host);
         var anon = host.Anonymous();
         foreach (var route in new[] { "/api/projects", "/api/projects/mine", "/api/projects/mine/iterations" })
@@ -75,10 +78,12 @@ public sealed class ProjectApiTests
         Assert.Equal(HttpStatusCode.NotFound, (await member.GetAsync("/api/projects/nope")).StatusCode);
     }
 
-    [Fact]
-    public async Task IterationJob_TakesAProjectThroughRoundZeroAndOneRound_AndTheHistoryShowsTheTrend()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task IterationJob_TakesAProjectThroughRoundZeroAndOneRound_AndTheHistoryShowsTheTrend(string backend)
     {
-        await using var host = await ServerHost.StartAsync();
+        await using var host = await StartAsync(backend);
         await ImportFashionAsync(host);
         var member = host.Member();
         Assert.Equal(HttpStatusCode.Created, (await member.PostAsJsonAsync("/api/projects", NewProject("fashion"))).StatusCode);
@@ -159,9 +164,21 @@ public sealed class ProjectApiTests
         Assert.DoesNotContain(host.Service<IJobQueue>().ReadLogs(again.GetProperty("id").GetInt64()), l => l.Message.EndsWith(" started", StringComparison.Ordinal));
     }
 
-    private sealed record ProjectBody(string Name, string Task, string Train, string Val, string Pool);
+    /// <summary>A server on SQLite (the embedded default) or on a fresh PostgreSQL database (metadata, projects, jobs).</summary>
+    private static Task<ServerHost> StartAsync(string backend)
+    {
+        string? database = backend switch
+        {
+            "sqlite" => null,
+            "postgres" => JobQueueBackendTests.NewDatabase(),
+            _ => throw new ArgumentOutOfRangeException(nameof(backend), backend, "sqlite or postgres"),
+        };
+        return ServerHost.StartAsync(options: o => o.Database = database);
+    }
 
-    private static ProjectBody NewProject(string name) => new(name, "classify", "f-train", "f-val", "f-pool");
+    internal sealed record ProjectBody(string Name, string Task, string Train, string Val, string Pool);
+
+    internal static ProjectBody NewProject(string name) => new(name, "classify", "f-train", "f-val", "f-pool");
 
     private static async Task<string[]> NamesAsync(HttpClient client) =>
         (await client.GetFromJsonAsync<JsonElement>("/api/projects")).EnumerateArray().Select(p => p.GetProperty("name").GetString()!).ToArray();
@@ -170,7 +187,7 @@ public sealed class ProjectApiTests
     /// 160 Fashion-MNIST test images imported as "f" (labelled: the oracle), and versions cut from it: f-train (40),
     /// f-val (40), f-pool (the other 80, unlabelled).
     /// </summary>
-    private static async Task ImportFashionAsync(ServerHost host)
+    internal static async Task ImportFashionAsync(ServerHost host)
     {
         string folder = IdxSample.Write(TestPaths.Data("fashion-mnist"), "t10k", 0, 160, Path.Combine(host.Home, "imports", "fashion-cut"), "fashion",
             IdxSample.FashionMnistClasses);

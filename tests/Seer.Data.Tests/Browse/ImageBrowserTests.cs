@@ -6,7 +6,7 @@ using static Seer.Data.Tests.Support.Items;
 
 namespace Seer.Data.Tests.Browse;
 
-/// <summary>The images query against real SQLite: every answer is compared with the same filter and sort done in memory over the snapshot.</summary>
+/// <summary>The images query against real SQLite and real PostgreSQL (<see cref="TempWorkspace.Backends"/>): every answer is compared with the same filter and sort done in memory over the snapshot.</summary>
 public class ImageBrowserTests
 {
     private static readonly DatasetRef Set = new("mix", null);
@@ -26,10 +26,11 @@ public class ImageBrowserTests
         await ws.ImportAsync("mix", items);
     }
 
-    [Fact]
-    public async Task Query_FiltersSortsAndPagesLikeTheSameQueryInMemory()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task Query_FiltersSortsAndPagesLikeTheSameQueryInMemory(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         await SeedAsync(t.Workspace);
         var browser = new ImageBrowser(t.Workspace);
         var all = t.Workspace.OpenSnapshot(Set).Images.Select((img, i) => (img, i)).ToList();
@@ -68,10 +69,11 @@ public class ImageBrowserTests
         Assert.Equal(0, browser.Query(Set, new ImageQuery { Text = "100%_" }).Total); // LIKE wildcards are literal
     }
 
-    [Fact]
-    public async Task RecordedFields_AreKeptAsRuns_AndTheLatestIsSortableAndFilterable()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task RecordedFields_AreKeptAsRuns_AndTheLatestIsSortableAndFilterable(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         await SeedAsync(t.Workspace);
         var browser = new ImageBrowser(t.Workspace);
         var old = browser.RecordFieldRun(Set, "uniqueness", "test", new { k = 3 }, null, Enumerable.Range(0, 40).ToDictionary(i => i, i => (double)i));
@@ -96,10 +98,11 @@ public class ImageBrowserTests
         Assert.Throws<SeerException>(() => browser.Query(Set, new ImageQuery { State = "maybe" }));
     }
 
-    [Fact]
-    public async Task LabelSortedByField_AndTheVersionsOrder_AnswerFromIndexRanges_LikeTheSameQueryInMemory()
+    [Theory]
+    [MemberData(nameof(TempWorkspace.Backends), MemberType = typeof(TempWorkspace))]
+    public async Task LabelSortedByField_AndTheVersionsOrder_AnswerFromIndexRanges_LikeTheSameQueryInMemory(string backend)
     {
-        using var t = new TempWorkspace();
+        using var t = new TempWorkspace(backend);
         await SeedAsync(t.Workspace);
         var browser = new ImageBrowser(t.Workspace);
         // Values with ties for 30 of the 40 images (the rest have none): ties break by index, images without a value come last.
@@ -142,5 +145,52 @@ public class ImageBrowserTests
         Assert.Empty(past.Images);
         Assert.Equal(40, past.Total);
         Assert.Equal(all[5].img.FileName, browser.Query(Set, new ImageQuery { Offset = 5, Limit = 1 }).Images[0].Image.FileName);
+    }
+
+    [Fact]
+    public async Task Postgres_TheIndexAndFieldRunsLiveInTheDatabase_NotInTheLocalSeerDb()
+    {
+        using var t = new TempWorkspace("postgres");
+        await SeedAsync(t.Workspace);
+        var browser = new ImageBrowser(t.Workspace);
+        browser.RecordFieldRun(Set, "score", "test", null, null, new Dictionary<int, double> { [0] = 1, [4] = 2 });
+        Assert.Equal(2, browser.Query(Set, new ImageQuery { Field = "score", Min = 0 }).Total);
+
+        using (var c = new Npgsql.NpgsqlConnection(Seer.Data.Postgres.PostgresDatabase.ToConnectionString(t.Database!)))
+        {
+            c.Open();
+            long Count(string sql)
+            {
+                using var cmd = new Npgsql.NpgsqlCommand(sql, c);
+                return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            Assert.Equal(1, Count("SELECT COUNT(*) FROM browse_migrations WHERE version = 1"));
+            Assert.Equal(1, Count("SELECT COUNT(*) FROM field_runs"));
+            Assert.Equal(2, Count("SELECT COUNT(*) FROM field_values"));
+            Assert.Equal(40, Count("SELECT COUNT(*) FROM browse_image_facts"));
+            Assert.Equal(1, Count("SELECT COUNT(*) FROM browse_indexed"));
+        }
+        using (var local = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(t.Home, "seer.db")}"))
+        {
+            local.Open();
+            using var cmd = local.CreateCommand();
+            cmd.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('field_runs', 'browse_indexed')";
+            Assert.Equal(0L, (long)cmd.ExecuteScalar()!);
+        }
+
+        // Another process (a fresh workspace folder on the same database) sees the run and the index.
+        string otherHome = Path.Combine(Path.GetTempPath(), "seer-test-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var other = Workspace.Open(otherHome, null, t.Database);
+            var second = new ImageBrowser(other);
+            Assert.Single(second.FieldRuns(Set));
+            Assert.Equal([0, 4], second.Query(Set, new ImageQuery { Field = "score", Min = 0 }).Images.Select(b => b.Index));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(otherHome, recursive: true);
+        }
     }
 }
