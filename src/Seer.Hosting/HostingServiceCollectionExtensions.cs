@@ -16,7 +16,7 @@ namespace Seer.Hosting;
 /// <summary>DI registrations for a Seer host: workspace, hosting database, jobs (queue, runner, kinds), accounts, models.</summary>
 public static class HostingServiceCollectionExtensions
 {
-    /// <summary>Options (validated at start) + the workspace and the hosting tables in its seer.db.</summary>
+    /// <summary>Options (validated at start) + the workspace and the hosting tables in its database.</summary>
     public static IServiceCollection AddSeerWorkspace(this IServiceCollection services, Action<HostingOptions>? configure = null)
     {
         var builder = services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.Section).ValidateOnStart();
@@ -24,7 +24,8 @@ public static class HostingServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HostingOptions>, HostingOptionsValidator>());
         services.TryAddSingleton(sp => Workspace.Open(sp.GetRequiredService<IOptions<HostingOptions>>().Value.Home,
             Seer.Data.Storage.BlobStoreLocation.FromEnvironment(), sp.GetRequiredService<IOptions<HostingOptions>>().Value.Database));
-        services.TryAddSingleton(sp => new HostingDatabase(sp.GetRequiredService<IOptions<HostingOptions>>().Value.Home));
+        // The hosting tables (accounts, tokens, settings, ...) in the workspace's database: seer.db, or PostgreSQL with Seer:Database.
+        services.TryAddSingleton(sp => new HostingDatabase(sp.GetRequiredService<IOptions<HostingOptions>>().Value.Home, sp.GetRequiredService<Workspace>().Database));
         services.TryAddSingleton<PathPolicy>();
         services.TryAddSingleton<ResourceAccess>();
         services.TryAddSingleton<ModelCatalog>();

@@ -71,10 +71,11 @@ public sealed class AuthTests
         Assert.All(PublicRoutes, p => Assert.Contains(p, seen));
     }
 
-    [Fact]
-    public async Task Member_IsForbiddenAdminRoutes_AdminIsNot()
+    [Theory]
+    [MemberData(nameof(ServerHost.Backends), MemberType = typeof(ServerHost))]
+    public async Task Member_IsForbiddenAdminRoutes_AdminIsNot(string backend)
     {
-        await using var host = await ServerHost.StartAsync();
+        await using var host = await ServerHost.StartOnAsync(backend);
         var member = host.Member();
         Assert.Equal(HttpStatusCode.Forbidden, (await member.GetAsync("/api/users")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await member.GetAsync("/api/settings")).StatusCode);

@@ -22,7 +22,7 @@ public sealed class ProjectApiTests
     [InlineData("postgres")]
     public async Task Projects_BelongToTheirCreator_MembersSeeTheirOwnAndShared_OthersAreRefused(string backend)
     {
-        await using var host = await StartAsync(backend);
+        await using var host = await ServerHost.StartOnAsync(backend);
         await ImportFashionAsync(host);
         var anon = host.Anonymous();
         foreach (var route in new[] { "/api/projects", "/api/projects/mine", "/api/projects/mine/iterations" })
@@ -83,7 +83,7 @@ public sealed class ProjectApiTests
     [InlineData("postgres")]
     public async Task IterationJob_TakesAProjectThroughRoundZeroAndOneRound_AndTheHistoryShowsTheTrend(string backend)
     {
-        await using var host = await StartAsync(backend);
+        await using var host = await ServerHost.StartOnAsync(backend);
         await ImportFashionAsync(host);
         var member = host.Member();
         Assert.Equal(HttpStatusCode.Created, (await member.PostAsJsonAsync("/api/projects", NewProject("fashion"))).StatusCode);
@@ -162,18 +162,6 @@ public sealed class ProjectApiTests
         var again = await host.WaitJobAsync(member, (await next.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64());
         Assert.Equal("succeeded", again.GetProperty("state").GetString());
         Assert.DoesNotContain(host.Service<IJobQueue>().ReadLogs(again.GetProperty("id").GetInt64()), l => l.Message.EndsWith(" started", StringComparison.Ordinal));
-    }
-
-    /// <summary>A server on SQLite (the embedded default) or on a fresh PostgreSQL database (metadata, projects, jobs).</summary>
-    private static Task<ServerHost> StartAsync(string backend)
-    {
-        string? database = backend switch
-        {
-            "sqlite" => null,
-            "postgres" => JobQueueBackendTests.NewDatabase(),
-            _ => throw new ArgumentOutOfRangeException(nameof(backend), backend, "sqlite or postgres"),
-        };
-        return ServerHost.StartAsync(options: o => o.Database = database);
     }
 
     internal sealed record ProjectBody(string Name, string Task, string Train, string Val, string Pool);

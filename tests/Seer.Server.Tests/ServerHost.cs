@@ -52,6 +52,21 @@ public sealed class ServerHost : IAsyncDisposable
         return host;
     }
 
+    /// <summary>The workspace databases server suites run on: SQLite (the embedded default) and PostgreSQL (Seer:Database).</summary>
+    public static TheoryData<string> Backends => new() { "sqlite", "postgres" };
+
+    /// <summary>null for SQLite; a fresh, empty PostgreSQL database (its URL) for "postgres".</summary>
+    public static string? DatabaseFor(string backend) => backend switch
+    {
+        "sqlite" => null,
+        "postgres" => JobQueueBackendTests.NewDatabase(),
+        _ => throw new ArgumentOutOfRangeException(nameof(backend), backend, "sqlite or postgres"),
+    };
+
+    /// <summary>A server on <paramref name="backend"/>'s workspace database (a fresh one for PostgreSQL).</summary>
+    public static Task<ServerHost> StartOnAsync(string backend, Action<IServiceCollection>? services = null) =>
+        StartAsync(services: services, options: o => o.Database = DatabaseFor(backend));
+
     public HttpClient Anonymous() => App.GetTestClient();
 
     public HttpClient As(string token)

@@ -80,4 +80,91 @@ public sealed class WorkspaceOnPostgresTests
             again.GetProperty("images").EnumerateArray().Select(i => i.GetProperty("file_name").GetString()));
         Assert.Contains("pg", (await second.Admin().GetFromJsonAsync<JsonElement>("/api/projects")).EnumerateArray().Select(p => p.GetProperty("name").GetString()));
     }
+
+    [Fact]
+    public async Task TwoServersOnOneDatabase_ShareAccountsTokensAndSettings()
+    {
+        string database = JobQueueBackendTests.NewDatabase();
+        await using var a = await ServerHost.StartAsync(options: o => o.Database = database);
+        await using var b = await ServerHost.StartAsync(options: o => o.Database = database);
+
+        // A user made on one server exists on the other (with its password).
+        Assert.Equal(HttpStatusCode.Created,
+            (await a.Admin().PostAsJsonAsync("/api/users", new { name = "carol", role = "member", password = "long-enough-1" })).StatusCode);
+        var users = await b.Admin().GetFromJsonAsync<JsonElement>("/api/users");
+        Assert.Equal(["admin", "carol", "member"], users.EnumerateArray().Select(u => u.GetProperty("name").GetString()!).ToArray());
+        Assert.NotNull(b.Service<Seer.Hosting.Accounts.AccountStore>().VerifyPassword("carol", "long-enough-1"));
+
+        // A token made on one works on the other, until it is revoked on either.
+        var token = await (await a.Member().PostAsJsonAsync("/api/tokens", new { })).Content.ReadFromJsonAsync<JsonElement>();
+        var onB = b.As(token.GetProperty("token").GetString()!);
+        Assert.Equal("member", (await onB.GetFromJsonAsync<JsonElement>("/api/auth/me")).GetProperty("name").GetString());
+        a.Service<Seer.Hosting.Accounts.AccountStore>().RevokeToken(token.GetProperty("token").GetString()!.Split('_')[1]);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await onB.GetAsync("/api/auth/me")).StatusCode);
+
+        // A setting written through one is read through the other.
+        Assert.Equal(HttpStatusCode.OK, (await a.Admin().PutAsJsonAsync("/api/settings/default_threshold", new { value = "0.35" })).StatusCode);
+        var settings = await b.Admin().GetFromJsonAsync<JsonElement>("/api/settings");
+        Assert.Equal("0.35", settings.GetProperty("default_threshold").GetString());
+
+        // None of it is in either server's local seer.db.
+        foreach (var home in new[] { a.Home, b.Home })
+        {
+            using var local = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(home, "seer.db")};Pooling=False");
+            local.Open();
+            using var cmd = local.CreateCommand();
+            cmd.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('users', 'api_tokens', 'settings')";
+            Assert.Equal(0L, (long)cmd.ExecuteScalar()!);
+        }
+    }
+
+    [Fact]
+    public async Task AdminMigrate_CopiesProjectsFieldRunsAccountsAndSettings_AndTheServerOnPostgresUsesThem()
+    {
+        // A server on SQLite with a dataset, a project, a recorded field, a user, a token and a setting.
+        string sqliteHome;
+        string token;
+        await using (var old = await ServerHost.StartAsync())
+        {
+            sqliteHome = old.Home;
+            await ProjectApiTests.ImportFashionAsync(old);
+            Assert.Equal(HttpStatusCode.Created, (await old.Member().PostAsJsonAsync("/api/projects", ProjectApiTests.NewProject("moved"))).StatusCode);
+            old.Service<Seer.Data.Browse.ImageBrowser>().RecordFieldRun(DatasetRef.Parse("f"), "score", "test", null, null,
+                Enumerable.Range(0, 160).ToDictionary(i => i, i => (double)(i % 7)));
+            Assert.Equal(HttpStatusCode.Created,
+                (await old.Admin().PostAsJsonAsync("/api/users", new { name = "carol", role = "member", password = "long-enough-1" })).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await old.Admin().PutAsJsonAsync("/api/settings/default_threshold", new { value = "0.4" })).StatusCode);
+            token = (await (await old.Member().PostAsJsonAsync("/api/tokens", new { })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        }
+
+        // seer admin migrate's library calls: the metadata, then the stores beside it.
+        string database = JobQueueBackendTests.NewDatabase();
+        using (var source = Workspace.Open(sqliteHome, null, null))
+        using (var target = new PostgresMetadataStore(new PostgresDatabase(database), ownsDatabase: true))
+        {
+            await Seer.Data.Migration.WorkspaceMigration.RunAsync(source, target, null, target.Display, null, CancellationToken.None);
+            var tables = Seer.Hosting.Storage.WorkspaceStoresMigration.Copy(sqliteHome, target.Database).ToDictionary(t => t.Table);
+            Assert.Equal(1, tables["projects"].Copied);
+            Assert.Equal(1, tables["field_runs"].Copied);
+            Assert.Equal(160, tables["field_values"].Copied);
+            Assert.Equal(3, tables["users"].Copied);
+            Assert.Equal(1, tables["settings"].Copied);
+            Assert.All(tables.Values, t => Assert.Equal(t.SourceRows, t.TargetRows));
+            // Again: nothing to copy.
+            Assert.All(Seer.Hosting.Storage.WorkspaceStoresMigration.Copy(sqliteHome, target.Database), t => Assert.Equal(0, t.Copied));
+        }
+
+        // A server on the copy, with an empty workspace folder, sees all of it.
+        await using var host = await ServerHost.StartAsync(options: o => o.Database = database);
+        var member = host.As(token);
+        Assert.Equal("member", (await member.GetFromJsonAsync<JsonElement>("/api/auth/me")).GetProperty("name").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await member.GetAsync("/api/projects/moved")).StatusCode);
+        var sorted = await host.Admin().GetFromJsonAsync<JsonElement>("/api/datasets/f/images?sort=score&order=desc&limit=3");
+        Assert.All(sorted.GetProperty("images").EnumerateArray(), i => Assert.Equal(6.0, i.GetProperty("score").GetDouble()));
+        Assert.Equal("0.4", (await host.Admin().GetFromJsonAsync<JsonElement>("/api/settings")).GetProperty("default_threshold").GetString());
+        Assert.NotNull(host.Service<Seer.Hosting.Accounts.AccountStore>().VerifyPassword("carol", "long-enough-1"));
+        // Ids continue after the copied ones: a new project and a new field run are made without a clash.
+        Assert.Equal(HttpStatusCode.Created, (await member.PostAsJsonAsync("/api/projects", ProjectApiTests.NewProject("after"))).StatusCode);
+        host.Service<Seer.Data.Browse.ImageBrowser>().RecordFieldRun(DatasetRef.Parse("f"), "score", "test", null, null, new Dictionary<int, double> { [0] = 1 });
+    }
 }

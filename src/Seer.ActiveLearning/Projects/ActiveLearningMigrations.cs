@@ -97,6 +97,9 @@ public static class ActiveLearningMigrations
             """),
     ];
 
+    /// <summary>The project tables, parents first (what <c>seer admin migrate</c> copies).</summary>
+    public static readonly IReadOnlyList<string> Tables = ["projects", "iterations", "iteration_steps"];
+
     /// <summary>The project tables on both databases (<see cref="RelationalDatabase.ApplySchema"/>).</summary>
     public static readonly StoreSchema Schema = new(VersionTable, All, "active_learning_migrations", PostgresSteps);
 }

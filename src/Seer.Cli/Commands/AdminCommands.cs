@@ -10,7 +10,9 @@ namespace Seer.Cli.Commands;
 /// <summary>
 /// <c>seer admin migrate --to postgres://... [--blobs s3://...]</c>: copies the workspace in --home (SQLite metadata,
 /// file blobs) into PostgreSQL and, with --blobs, every blob into that store, each blob's SHA-256 checked
-/// (<see cref="WorkspaceMigration"/>). Resumable: a second run copies nothing.
+/// (<see cref="WorkspaceMigration"/>), then the stores beside the metadata (browser index, projects, accounts, tokens,
+/// settings: <see cref="Seer.Hosting.Storage.WorkspaceStoresMigration"/>), each table's rows counted on both sides.
+/// Resumable: a second run copies nothing.
 /// </summary>
 public sealed class AdminCommands : ICommandFactory
 {
@@ -38,6 +40,7 @@ public sealed class AdminCommands : ICommandFactory
             s3?.Probe();
             var report = await CliProgress.RunAsync(!json, "migrating",
                 progress => WorkspaceMigration.RunAsync(source, metadata, s3, metadata.Display, progress, ct)).ConfigureAwait(false);
+            var tables = Seer.Hosting.Storage.WorkspaceStoresMigration.Copy(home, metadata.Database);
             if (json)
             {
                 Output.Json(new Dictionary<string, object?>
@@ -51,6 +54,7 @@ public sealed class AdminCommands : ICommandFactory
                     ["blobs"] = report.Blobs,
                     ["blobs_copied"] = report.BlobsCopied,
                     ["bytes_copied"] = report.BytesCopied,
+                    ["tables"] = tables.ToDictionary(t => t.Table, t => new { source = t.SourceRows, copied = t.Copied, target = t.TargetRows }),
                 });
             }
             else
@@ -62,6 +66,8 @@ public sealed class AdminCommands : ICommandFactory
                     ? string.Create(CultureInfo.InvariantCulture,
                         $"blobs: {report.Blobs} referred to, {report.BlobsCopied} copied now ({report.BytesCopied:N0} bytes), each SHA-256 checked")
                     : "blobs: not copied (no --blobs); they stay where the workspace keeps them");
+                Console.WriteLine(tables.Count == 0 ? "other stores: nothing to copy" : "other stores (rows in the source, copied now, in the target): " +
+                    string.Join(", ", tables.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Table} {t.SourceRows}/{t.Copied}/{t.TargetRows}"))));
                 Console.WriteLine("use it with: SEER_DB=<the --to URL>" + (blobs is null ? "" : " SEER_BLOBS=<the --blobs URL>"));
             }
             return 0;

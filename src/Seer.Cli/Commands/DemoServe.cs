@@ -39,7 +39,7 @@ public static class DemoServe
     public static async Task RunAsync(string root, string home, string urls, DemoSettings settings, CancellationToken cancellationToken)
     {
         var options = Options.Create(new HostingOptions { Home = home });
-        var accounts = new AccountStore(new HostingDatabase(home), options);
+        var accounts = new AccountStore(HostingDatabase.Open(home, options.Value.Database), options);
         string loginFile = Path.Combine(home, "demo-login.txt");
         string password;
         if (accounts.Find("demo") is not null && File.Exists(loginFile))

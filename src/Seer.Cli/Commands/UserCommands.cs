@@ -49,6 +49,6 @@ public sealed class UserCommands : ICommandFactory
     internal static AccountStore Accounts(ParseResult parse)
     {
         var options = Options.Create(new HostingOptions { Home = GlobalOptions.ResolveHome(parse) });
-        return new AccountStore(new HostingDatabase(options.Value.Home), options);
+        return new AccountStore(HostingDatabase.Open(options.Value.Home, options.Value.Database), options);
     }
 }

@@ -134,6 +134,10 @@ public sealed class ImageBrowser
             """),
     ];
 
+    /// <summary>The browser's tables, parents first (what <c>seer admin migrate</c> copies).</summary>
+    public static readonly IReadOnlyList<string> Tables =
+        ["browse_indexed", "browse_image_facts", "browse_image_labels", "field_runs", "field_values", "field_label_values", "field_label_indexed"];
+
     /// <summary>The browser's schema on both databases.</summary>
     public static readonly StoreSchema Schema = new("browse_schema_version", SqliteSteps, "browse_migrations", PostgresSteps);
 

@@ -107,6 +107,29 @@ public sealed class PostgresDatabase : RelationalDatabase, IDisposable
         return reader.GetFieldValue<DateTimeOffset>(ordinal);
     }
 
+    public override bool TableExists(DbConnection connection, string table) =>
+        Scalar(connection, null, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = @t", ("t", table)) > 0;
+
+    public override IReadOnlySet<string> TimeColumns(DbConnection connection, string table)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        using var cmd = Command(connection, null,
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = @t AND data_type = 'timestamp with time zone'",
+            ("t", table));
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) set.Add(r.GetString(0));
+        return set;
+    }
+
+    public override void ResetIdentity(DbConnection connection, DbTransaction transaction, string table)
+    {
+        using var cmd = Command(connection, transaction, $"""
+            SELECT setval(s, (SELECT COALESCE(MAX(id), 0) + 1 FROM {SqliteDatabase.Checked(table)}), false)
+            FROM pg_get_serial_sequence(@t, 'id') AS s WHERE s IS NOT NULL
+            """, ("t", table));
+        cmd.ExecuteNonQuery();
+    }
+
     public override string CaseInsensitiveLike => "ILIKE";
 
     public override string ByteOrder => " COLLATE \"C\"";

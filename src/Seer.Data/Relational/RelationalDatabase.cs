@@ -64,6 +64,15 @@ public abstract class RelationalDatabase
     /// </summary>
     public abstract string JsonArrayElements(string json, string key, string alias, bool asText);
 
+    /// <summary>Whether the table exists (a store that never opened in a workspace has none).</summary>
+    public abstract bool TableExists(DbConnection connection, string table);
+
+    /// <summary>The columns of <paramref name="table"/> that hold times as <see cref="Time"/> writes them.</summary>
+    public abstract IReadOnlySet<string> TimeColumns(DbConnection connection, string table);
+
+    /// <summary>After rows were copied in with their own ids: the next generated <c>id</c> of <paramref name="table"/> follows the largest (no-op where ids are not a sequence).</summary>
+    public abstract void ResetIdentity(DbConnection connection, DbTransaction transaction, string table);
+
     /// <summary>A command on <paramref name="connection"/> with <c>@name</c> parameters (null values bind as NULL).</summary>
     public static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {

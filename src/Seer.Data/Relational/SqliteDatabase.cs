@@ -74,6 +74,25 @@ public sealed class SqliteDatabase : RelationalDatabase
 
     public static DateTimeOffset ParseTime(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 
+    public override bool TableExists(DbConnection connection, string table) =>
+        Scalar(connection, null, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = @t", ("t", table)) > 0;
+
+    /// <summary>SQLite's stores name their time columns *_at (ISO text).</summary>
+    public override IReadOnlySet<string> TimeColumns(DbConnection connection, string table)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        using var cmd = Command(connection, null, "SELECT name FROM pragma_table_info(@t)", ("t", table));
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            if (r.GetString(0).EndsWith("_at", StringComparison.Ordinal)) set.Add(r.GetString(0));
+        return set;
+    }
+
+    /// <summary>INTEGER PRIMARY KEY already continues after the largest id.</summary>
+    public override void ResetIdentity(DbConnection connection, DbTransaction transaction, string table)
+    {
+    }
+
     public override string CaseInsensitiveLike => "LIKE";
 
     public override string ByteOrder => "";

@@ -7,6 +7,7 @@ using Seer.Hosting.Jobs;
 using Seer.Hosting.Models;
 using Seer.Training.Registry;
 using Seer.Hosting.Storage;
+using Seer.Data.Relational;
 
 namespace Seer.Hosting.Access;
 
@@ -71,9 +72,9 @@ public sealed class ResourceAccess
     {
         using var c = _db.Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT owner, shared FROM resource_access WHERE kind = $k AND name = $n";
-        cmd.Parameters.AddWithValue("$k", kind);
-        cmd.Parameters.AddWithValue("$n", name);
+        cmd.CommandText = "SELECT owner, shared FROM resource_access WHERE kind = @k AND name = @n";
+        RelationalDatabase.AddParameter(cmd, "k", kind);
+        RelationalDatabase.AddParameter(cmd, "n", name);
         using var r = cmd.ExecuteReader();
         return r.Read() ? new Ownership(r.IsDBNull(0) ? null : r.GetString(0), r.GetInt64(1) != 0) : null;
     }
@@ -83,12 +84,12 @@ public sealed class ResourceAccess
     {
         using var c = _db.Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "INSERT OR IGNORE INTO resource_access (kind, name, owner, shared, created_at) VALUES ($k, $n, $o, $s, $t)";
-        cmd.Parameters.AddWithValue("$k", kind);
-        cmd.Parameters.AddWithValue("$n", name);
-        cmd.Parameters.AddWithValue("$o", owner == Caller.LocalName ? DBNull.Value : owner);
-        cmd.Parameters.AddWithValue("$s", shared ? 1 : 0);
-        cmd.Parameters.AddWithValue("$t", HostingDatabase.Now());
+        cmd.CommandText = "INSERT INTO resource_access (kind, name, owner, shared, created_at) VALUES (@k, @n, @o, @s, @t) ON CONFLICT DO NOTHING";
+        RelationalDatabase.AddParameter(cmd, "k", kind);
+        RelationalDatabase.AddParameter(cmd, "n", name);
+        RelationalDatabase.AddParameter(cmd, "o", owner == Caller.LocalName ? DBNull.Value : owner);
+        RelationalDatabase.AddParameter(cmd, "s", shared ? 1 : 0);
+        RelationalDatabase.AddParameter(cmd, "t", _db.CurrentTime());
         cmd.ExecuteNonQuery();
     }
 
@@ -97,9 +98,9 @@ public sealed class ResourceAccess
     {
         using var c = _db.Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "DELETE FROM resource_access WHERE kind = $k AND name = $n";
-        cmd.Parameters.AddWithValue("$k", kind);
-        cmd.Parameters.AddWithValue("$n", name);
+        cmd.CommandText = "DELETE FROM resource_access WHERE kind = @k AND name = @n";
+        RelationalDatabase.AddParameter(cmd, "k", kind);
+        RelationalDatabase.AddParameter(cmd, "n", name);
         cmd.ExecuteNonQuery();
     }
 
@@ -130,13 +131,13 @@ public sealed class ResourceAccess
         var current = Find(kind, name);
         using var c = _db.Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "INSERT INTO resource_access (kind, name, owner, shared, created_at) VALUES ($k, $n, $o, $s, $t) " +
+        cmd.CommandText = "INSERT INTO resource_access (kind, name, owner, shared, created_at) VALUES (@k, @n, @o, @s, @t) " +
                           "ON CONFLICT(kind, name) DO UPDATE SET shared = excluded.shared";
-        cmd.Parameters.AddWithValue("$k", kind);
-        cmd.Parameters.AddWithValue("$n", name);
-        cmd.Parameters.AddWithValue("$o", (object?)current?.Owner ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$s", shared ? 1 : 0);
-        cmd.Parameters.AddWithValue("$t", HostingDatabase.Now());
+        RelationalDatabase.AddParameter(cmd, "k", kind);
+        RelationalDatabase.AddParameter(cmd, "n", name);
+        RelationalDatabase.AddParameter(cmd, "o", (object?)current?.Owner ?? DBNull.Value);
+        RelationalDatabase.AddParameter(cmd, "s", shared ? 1 : 0);
+        RelationalDatabase.AddParameter(cmd, "t", _db.CurrentTime());
         cmd.ExecuteNonQuery();
         return Find(kind, name)!;
     }
@@ -169,9 +170,9 @@ public sealed class ResourceAccess
         DemandChange(job, caller);
         using var c = _db.Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "UPDATE jobs SET shared = $s WHERE id = $id";
-        cmd.Parameters.AddWithValue("$s", shared ? 1 : 0);
-        cmd.Parameters.AddWithValue("$id", job.Id);
+        cmd.CommandText = "UPDATE jobs SET shared = @s WHERE id = @id";
+        RelationalDatabase.AddParameter(cmd, "s", shared ? 1 : 0);
+        RelationalDatabase.AddParameter(cmd, "id", job.Id);
         cmd.ExecuteNonQuery();
     }
 
@@ -179,9 +180,9 @@ public sealed class ResourceAccess
     {
         using var c = _db.Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT shared FROM jobs WHERE id = $id";
-        cmd.Parameters.AddWithValue("$id", jobId);
-        return cmd.ExecuteScalar() is long s && s != 0;
+        cmd.CommandText = "SELECT shared FROM jobs WHERE id = @id";
+        RelationalDatabase.AddParameter(cmd, "id", jobId);
+        return cmd.ExecuteScalar() is { } s and not DBNull && Convert.ToInt64(s, CultureInfo.InvariantCulture) != 0;
     }
 
     /// <summary>The jobs among <paramref name="jobs"/> the caller may see.</summary>

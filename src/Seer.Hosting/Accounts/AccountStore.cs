@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Seer.Core.Errors;
 using Seer.Hosting.Storage;
+using Seer.Data.Relational;
 
 namespace Seer.Hosting.Accounts;
 
@@ -38,11 +39,11 @@ public sealed class AccountStore
         if (Find(name) is not null) throw new SeerException(ErrorCodes.Conflict, $"user '{name}' already exists", name);
         using var c = _db.Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "INSERT INTO users (name, role, password_hash, created_at) VALUES ($n, $r, $h, $t)";
-        cmd.Parameters.AddWithValue("$n", name);
-        cmd.Parameters.AddWithValue("$r", UserInfo.RoleNameOf(role));
-        cmd.Parameters.AddWithValue("$h", PasswordHasher.Hash(password, _iterations));
-        cmd.Parameters.AddWithValue("$t", HostingDatabase.Now());
+        cmd.CommandText = "INSERT INTO users (name, role, password_hash, created_at) VALUES (@n, @r, @h, @t)";
+        RelationalDatabase.AddParameter(cmd, "n", name);
+        RelationalDatabase.AddParameter(cmd, "r", UserInfo.RoleNameOf(role));
+        RelationalDatabase.AddParameter(cmd, "h", PasswordHasher.Hash(password, _iterations));
+        RelationalDatabase.AddParameter(cmd, "t", _db.CurrentTime());
         cmd.ExecuteNonQuery();
         return Find(name)!;
     }
@@ -51,10 +52,10 @@ public sealed class AccountStore
     {
         using var c = _db.Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT name, role, created_at FROM users WHERE name = $n";
-        cmd.Parameters.AddWithValue("$n", name);
+        cmd.CommandText = "SELECT name, role, created_at FROM users WHERE name = @n";
+        RelationalDatabase.AddParameter(cmd, "n", name);
         using var r = cmd.ExecuteReader();
-        return r.Read() ? new UserInfo(r.GetString(0), ParseRole(r.GetString(1)), HostingDatabase.ParseTime(r.GetString(2))!.Value) : null;
+        return r.Read() ? new UserInfo(r.GetString(0), ParseRole(r.GetString(1)), _db.ReadTime(r, 2)) : null;
     }
 
     public IReadOnlyList<UserInfo> ListUsers()
@@ -64,7 +65,7 @@ public sealed class AccountStore
         cmd.CommandText = "SELECT name, role, created_at FROM users ORDER BY name";
         using var r = cmd.ExecuteReader();
         var list = new List<UserInfo>();
-        while (r.Read()) list.Add(new UserInfo(r.GetString(0), ParseRole(r.GetString(1)), HostingDatabase.ParseTime(r.GetString(2))!.Value));
+        while (r.Read()) list.Add(new UserInfo(r.GetString(0), ParseRole(r.GetString(1)), _db.ReadTime(r, 2)));
         return list;
     }
 
@@ -76,11 +77,11 @@ public sealed class AccountStore
     {
         using var c = _db.Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT name, role, created_at, session_generation FROM users WHERE name = $n";
-        cmd.Parameters.AddWithValue("$n", name ?? "");
+        cmd.CommandText = "SELECT name, role, created_at, session_generation FROM users WHERE name = @n";
+        RelationalDatabase.AddParameter(cmd, "n", name ?? "");
         using var r = cmd.ExecuteReader();
         return r.Read()
-            ? (new UserInfo(r.GetString(0), ParseRole(r.GetString(1)), HostingDatabase.ParseTime(r.GetString(2))!.Value), r.GetInt64(3))
+            ? (new UserInfo(r.GetString(0), ParseRole(r.GetString(1)), _db.ReadTime(r, 2)), r.GetInt64(3))
             : null;
     }
 
@@ -89,8 +90,8 @@ public sealed class AccountStore
     {
         using var c = _db.Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "UPDATE users SET session_generation = session_generation + 1 WHERE name = $n RETURNING session_generation";
-        cmd.Parameters.AddWithValue("$n", name ?? "");
+        cmd.CommandText = "UPDATE users SET session_generation = session_generation + 1 WHERE name = @n RETURNING session_generation";
+        RelationalDatabase.AddParameter(cmd, "n", name ?? "");
         return cmd.ExecuteScalar() is long g ? g
             : throw new SeerException(ErrorCodes.NotFound, $"user '{name}' does not exist", name);
     }
@@ -102,9 +103,9 @@ public sealed class AccountStore
             throw new SeerException(ErrorCodes.InvalidInput, $"the password for '{name}' is too short: use at least 8 characters", name);
         using var c = _db.Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "UPDATE users SET password_hash = $h, session_generation = session_generation + 1 WHERE name = $n";
-        cmd.Parameters.AddWithValue("$n", name ?? "");
-        cmd.Parameters.AddWithValue("$h", PasswordHasher.Hash(password, _iterations));
+        cmd.CommandText = "UPDATE users SET password_hash = @h, session_generation = session_generation + 1 WHERE name = @n";
+        RelationalDatabase.AddParameter(cmd, "n", name ?? "");
+        RelationalDatabase.AddParameter(cmd, "h", PasswordHasher.Hash(password, _iterations));
         if (cmd.ExecuteNonQuery() == 0) throw new SeerException(ErrorCodes.NotFound, $"user '{name}' does not exist", name);
     }
 
@@ -115,27 +116,27 @@ public sealed class AccountStore
     public UserInfo SetRole(string name, UserRole role)
     {
         using var c = _db.Open();
-        using var tx = c.BeginTransaction();
+        using var tx = _db.Database.BeginWrite(c, "users");
         string? current;
         int admins;
         using (var cmd = c.CreateCommand())
         {
             cmd.Transaction = tx;
-            cmd.CommandText = "SELECT role, (SELECT COUNT(*) FROM users WHERE role = 'admin') FROM users WHERE name = $n";
-            cmd.Parameters.AddWithValue("$n", name ?? "");
+            cmd.CommandText = "SELECT role, (SELECT COUNT(*) FROM users WHERE role = 'admin') FROM users WHERE name = @n";
+            RelationalDatabase.AddParameter(cmd, "n", name ?? "");
             using var r = cmd.ExecuteReader();
             if (!r.Read()) throw new SeerException(ErrorCodes.NotFound, $"user '{name}' does not exist", name);
             current = r.GetString(0);
-            admins = r.GetInt32(1);
+            admins = Convert.ToInt32(r.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
         }
         if (current == "admin" && role != UserRole.Admin && admins <= 1)
             throw new SeerException(ErrorCodes.Conflict, $"'{name}' is the only admin; make another user admin first", name);
         using (var cmd = c.CreateCommand())
         {
             cmd.Transaction = tx;
-            cmd.CommandText = "UPDATE users SET role = $r WHERE name = $n";
-            cmd.Parameters.AddWithValue("$n", name);
-            cmd.Parameters.AddWithValue("$r", UserInfo.RoleNameOf(role));
+            cmd.CommandText = "UPDATE users SET role = @r WHERE name = @n";
+            RelationalDatabase.AddParameter(cmd, "n", name);
+            RelationalDatabase.AddParameter(cmd, "r", UserInfo.RoleNameOf(role));
             cmd.ExecuteNonQuery();
         }
         tx.Commit();
@@ -149,8 +150,8 @@ public sealed class AccountStore
         using (var c = _db.Open())
         using (var cmd = c.CreateCommand())
         {
-            cmd.CommandText = "SELECT password_hash FROM users WHERE name = $n";
-            cmd.Parameters.AddWithValue("$n", name ?? "");
+            cmd.CommandText = "SELECT password_hash FROM users WHERE name = @n";
+            RelationalDatabase.AddParameter(cmd, "n", name ?? "");
             stored = cmd.ExecuteScalar() as string;
         }
         bool ok = PasswordHasher.Verify(password ?? "", stored ?? DummyHash.Value);
@@ -165,11 +166,11 @@ public sealed class AccountStore
         string secret = Base64Url(RandomNumberGenerator.GetBytes(32));
         using var c = _db.Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "INSERT INTO api_tokens (id, user_name, secret_hash, created_at) VALUES ($i, $u, $h, $t)";
-        cmd.Parameters.AddWithValue("$i", id);
-        cmd.Parameters.AddWithValue("$u", userName);
-        cmd.Parameters.AddWithValue("$h", HashSecret(secret));
-        cmd.Parameters.AddWithValue("$t", HostingDatabase.Now());
+        cmd.CommandText = "INSERT INTO api_tokens (id, user_name, secret_hash, created_at) VALUES (@i, @u, @h, @t)";
+        RelationalDatabase.AddParameter(cmd, "i", id);
+        RelationalDatabase.AddParameter(cmd, "u", userName);
+        RelationalDatabase.AddParameter(cmd, "h", HashSecret(secret));
+        RelationalDatabase.AddParameter(cmd, "t", _db.CurrentTime());
         cmd.ExecuteNonQuery();
         return $"seer_{id}_{secret}";
     }
@@ -184,8 +185,8 @@ public sealed class AccountStore
         using (var c = _db.Open())
         using (var cmd = c.CreateCommand())
         {
-            cmd.CommandText = "SELECT user_name, secret_hash FROM api_tokens WHERE id = $i AND revoked = 0";
-            cmd.Parameters.AddWithValue("$i", parts[1]);
+            cmd.CommandText = "SELECT user_name, secret_hash FROM api_tokens WHERE id = @i AND revoked = 0";
+            RelationalDatabase.AddParameter(cmd, "i", parts[1]);
             using var r = cmd.ExecuteReader();
             if (!r.Read()) return null;
             user = r.GetString(0);
@@ -200,13 +201,13 @@ public sealed class AccountStore
     {
         using var c = _db.Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT id, user_name, created_at, last_used_at, revoked FROM api_tokens WHERE $u IS NULL OR user_name = $u ORDER BY created_at DESC, id";
-        cmd.Parameters.AddWithValue("$u", (object?)userName ?? DBNull.Value);
+        cmd.CommandText = "SELECT id, user_name, created_at, last_used_at, revoked FROM api_tokens WHERE CAST(@u AS TEXT) IS NULL OR user_name = @u ORDER BY created_at DESC, id";
+        RelationalDatabase.AddParameter(cmd, "u", (object?)userName ?? DBNull.Value);
         using var r = cmd.ExecuteReader();
         var list = new List<TokenInfo>();
         while (r.Read())
-            list.Add(new TokenInfo(r.GetString(0), r.GetString(1), HostingDatabase.ParseTime(r.GetString(2))!.Value,
-                r.IsDBNull(3) ? null : HostingDatabase.ParseTime(r.GetString(3)), r.GetInt64(4) != 0));
+            list.Add(new TokenInfo(r.GetString(0), r.GetString(1), _db.ReadTime(r, 2),
+                _db.ReadTimeOrNull(r, 3), r.GetInt64(4) != 0));
         return list;
     }
 
@@ -217,8 +218,8 @@ public sealed class AccountStore
     {
         using var c = _db.Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "UPDATE api_tokens SET revoked = 1 WHERE id = $i";
-        cmd.Parameters.AddWithValue("$i", tokenId);
+        cmd.CommandText = "UPDATE api_tokens SET revoked = 1 WHERE id = @i";
+        RelationalDatabase.AddParameter(cmd, "i", tokenId);
         if (cmd.ExecuteNonQuery() == 0) throw new SeerException(ErrorCodes.NotFound, $"token {tokenId} does not exist", tokenId);
     }
 

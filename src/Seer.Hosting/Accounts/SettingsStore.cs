@@ -1,4 +1,5 @@
 using Seer.Hosting.Storage;
+using Seer.Data.Relational;
 
 namespace Seer.Hosting.Accounts;
 
@@ -26,12 +27,12 @@ public sealed class SettingsStore
             throw new Core.Errors.SeerException(Core.Errors.ErrorCodes.InvalidInput, $"'{key}' is not a usable setting name", key);
         using var c = _db.Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "INSERT INTO settings (key, value, updated_by, updated_at) VALUES ($k, $v, $b, $t) " +
+        cmd.CommandText = "INSERT INTO settings (key, value, updated_by, updated_at) VALUES (@k, @v, @b, @t) " +
                           "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at";
-        cmd.Parameters.AddWithValue("$k", key);
-        cmd.Parameters.AddWithValue("$v", value ?? "");
-        cmd.Parameters.AddWithValue("$b", by);
-        cmd.Parameters.AddWithValue("$t", HostingDatabase.Now());
+        RelationalDatabase.AddParameter(cmd, "k", key);
+        RelationalDatabase.AddParameter(cmd, "v", value ?? "");
+        RelationalDatabase.AddParameter(cmd, "b", by);
+        RelationalDatabase.AddParameter(cmd, "t", _db.CurrentTime());
         cmd.ExecuteNonQuery();
     }
 }

@@ -9,7 +9,7 @@ namespace Seer.Hosting.Jobs;
 /// </summary>
 public sealed class SqliteJobQueue(HostingDatabase db) : RelationalJobQueue
 {
-    protected override DbConnection Open() => db.Open();
+    protected override DbConnection Open() => db.OpenSqlite();
 
     protected override DbTransaction BeginWrite(DbConnection connection) =>
         ((Microsoft.Data.Sqlite.SqliteConnection)connection).BeginTransaction(deferred: false);

@@ -5,6 +5,7 @@ using Seer.Inference;
 using Seer.Inference.Faces;
 using Seer.Inference.ImageApi;
 using Seer.Inference.Models;
+using Seer.Data.Relational;
 
 namespace Seer.Hosting.Models;
 
@@ -32,7 +33,7 @@ public sealed class ModelCatalog : IDisposable
         var list = new List<ServedModel>();
         while (r.Read())
             list.Add(new ServedModel(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3),
-                HostingDatabase.ParseTime(r.GetString(4))!.Value));
+                _db.ReadTime(r, 4)));
         return list;
     }
 
@@ -56,12 +57,12 @@ public sealed class ModelCatalog : IDisposable
         }
         using var c = _db.Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "INSERT INTO served_models (name, onnx_path, manifest_path, created_by, created_at) VALUES ($n, $o, $m, $b, $t)";
-        cmd.Parameters.AddWithValue("$n", name);
-        cmd.Parameters.AddWithValue("$o", Path.GetFullPath(onnxPath));
-        cmd.Parameters.AddWithValue("$m", manifestPath is null ? DBNull.Value : Path.GetFullPath(manifestPath));
-        cmd.Parameters.AddWithValue("$b", by);
-        cmd.Parameters.AddWithValue("$t", HostingDatabase.Now());
+        cmd.CommandText = "INSERT INTO served_models (name, onnx_path, manifest_path, created_by, created_at) VALUES (@n, @o, @m, @b, @t)";
+        RelationalDatabase.AddParameter(cmd, "n", name);
+        RelationalDatabase.AddParameter(cmd, "o", Path.GetFullPath(onnxPath));
+        RelationalDatabase.AddParameter(cmd, "m", manifestPath is null ? DBNull.Value : Path.GetFullPath(manifestPath));
+        RelationalDatabase.AddParameter(cmd, "b", by);
+        RelationalDatabase.AddParameter(cmd, "t", _db.CurrentTime());
         cmd.ExecuteNonQuery();
         return Get(name);
     }
@@ -72,8 +73,8 @@ public sealed class ModelCatalog : IDisposable
         using (var c = _db.Open())
         using (var cmd = c.CreateCommand())
         {
-            cmd.CommandText = "DELETE FROM served_models WHERE name = $n";
-            cmd.Parameters.AddWithValue("$n", name);
+            cmd.CommandText = "DELETE FROM served_models WHERE name = @n";
+            RelationalDatabase.AddParameter(cmd, "n", name);
             cmd.ExecuteNonQuery();
         }
         foreach (var key in _predictors.Keys.Where(k => k.Name == name).ToList()) _predictors.TryRemove(key, out _);

@@ -11,10 +11,11 @@ namespace Seer.Server.Tests.Security;
 /// <summary>Datasets, models and jobs have an owner and a visibility; what another member may not see is a 404.</summary>
 public sealed class OwnershipTests
 {
-    [Fact]
-    public async Task Another_members_private_dataset_is_not_found_until_shared()
+    [Theory]
+    [MemberData(nameof(ServerHost.Backends), MemberType = typeof(ServerHost))]
+    public async Task Another_members_private_dataset_is_not_found_until_shared(string backend)
     {
-        await using var host = await ServerHost.StartAsync();
+        await using var host = await ServerHost.StartOnAsync(backend);
         var owner = host.Member();
         var other = host.As(AddMember(host, "mallory"));
         await PathConfinementTests.ImportVocAsync(host, owner, "voc");
@@ -108,10 +109,11 @@ public sealed class OwnershipTests
         Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("/api/groups/people")).StatusCode);
     }
 
-    [Fact]
-    public async Task Another_members_job_is_hidden_and_only_its_owner_or_an_admin_cancels_or_retries_it()
+    [Theory]
+    [MemberData(nameof(ServerHost.Backends), MemberType = typeof(ServerHost))]
+    public async Task Another_members_job_is_hidden_and_only_its_owner_or_an_admin_cancels_or_retries_it(string backend)
     {
-        await using var host = await ServerHost.StartAsync();
+        await using var host = await ServerHost.StartOnAsync(backend);
         var owner = host.Member();
         var other = host.As(AddMember(host, "mallory"));
         // A failing import (the folder holds no VOC data) gives a finished job to retry.

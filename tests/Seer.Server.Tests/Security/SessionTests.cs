@@ -43,10 +43,11 @@ public sealed class SessionTests
         Assert.All(files, f => Assert.Equal(owner, File.GetUnixFileMode(f)));
     }
 
-    [Fact]
-    public async Task A_saved_cookie_stops_working_after_logout()
+    [Theory]
+    [MemberData(nameof(ServerHost.Backends), MemberType = typeof(ServerHost))]
+    public async Task A_saved_cookie_stops_working_after_logout(string backend)
     {
-        await using var host = await ServerHost.StartAsync();
+        await using var host = await ServerHost.StartOnAsync(backend);
         string saved = await LoginAsync(host, "member", ServerHost.MemberPassword);
         string other = await LoginAsync(host, "member", ServerHost.MemberPassword); // a second browser
         var client = WithCookie(host, saved);
@@ -60,10 +61,11 @@ public sealed class SessionTests
         Assert.Equal(HttpStatusCode.OK, (await WithCookie(host, fresh).GetAsync("/api/auth/me")).StatusCode);
     }
 
-    [Fact]
-    public async Task A_password_change_ends_other_sessions_and_keeps_the_current_one()
+    [Theory]
+    [MemberData(nameof(ServerHost.Backends), MemberType = typeof(ServerHost))]
+    public async Task A_password_change_ends_other_sessions_and_keeps_the_current_one(string backend)
     {
-        await using var host = await ServerHost.StartAsync();
+        await using var host = await ServerHost.StartOnAsync(backend);
         string elsewhere = await LoginAsync(host, "member", ServerHost.MemberPassword);
         string here = await LoginAsync(host, "member", ServerHost.MemberPassword);
         var client = WithCookie(host, here);
@@ -79,10 +81,11 @@ public sealed class SessionTests
         Assert.NotNull(host.Service<AccountStore>().VerifyPassword("member", "new-password-2"));
     }
 
-    [Fact]
-    public async Task User_and_role_come_from_the_workspace_not_from_the_cookie()
+    [Theory]
+    [MemberData(nameof(ServerHost.Backends), MemberType = typeof(ServerHost))]
+    public async Task User_and_role_come_from_the_workspace_not_from_the_cookie(string backend)
     {
-        await using var host = await ServerHost.StartAsync();
+        await using var host = await ServerHost.StartOnAsync(backend);
         long generation = host.Service<AccountStore>().FindSession("member")!.Value.Generation;
 
         // A well-formed cookie (this server's own keys) for a user this workspace does not have: 401.
