@@ -1,19 +1,22 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Seer.Core.Annotations;
 using Seer.Core.Datasets;
 using Seer.Core.Errors;
 using Seer.Core.Geometry;
 using Seer.Data;
+using Seer.Data.Relational;
 using Seer.Data.Versions;
 
 namespace Seer.Labeling;
 
 /// <summary>
-/// Labelling tasks in the workspace's seer.db (tables of <see cref="LabelingMigrations"/>). Every change is one
-/// immediate transaction: it reads the image's row, checks the state, the revision and who asks, and writes the new
+/// Labelling tasks in the workspace's database (<see cref="Workspace.Database"/>: seer.db, or PostgreSQL with SEER_DB;
+/// tables of <see cref="LabelingMigrations"/>; one implementation, the dialect's differences are
+/// <see cref="RelationalDatabase"/>'s). Every change is one write transaction (SQLite: immediate; PostgreSQL: under
+/// the advisory lock "labeling"): it reads the image's row, checks the state, the revision and who asks, and writes the new
 /// row with the revision plus one, so two editors of the same image never overwrite each other silently: the one
 /// holding a stale revision gets a conflict and nothing changes. <see cref="Commit"/> writes one dataset version
 /// (operation <c>label</c>, parent the source version, parameters naming the task) of the accepted images only.
@@ -23,25 +26,23 @@ public sealed class LabelingStore
     /// <summary>The operation name of the versions tasks commit.</summary>
     public const string Operation = "label";
 
+    /// <summary>The advisory lock name of labelling writes (PostgreSQL; SQLite's write lock serialises them).</summary>
+    private const string WriteLock = "labeling";
+
     private readonly Workspace _workspace;
-    private readonly string _connectionString;
+    private readonly RelationalDatabase _db;
 
     public LabelingStore(Workspace workspace)
     {
         _workspace = workspace ?? throw new ArgumentNullException(nameof(workspace));
-        string path = Path.Combine(workspace.Home, "seer.db");
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path, Mode = SqliteOpenMode.ReadWrite, ForeignKeys = true, DefaultTimeout = 60, Pooling = true,
-        }.ToString();
+        _db = workspace.Database;
         try
         {
-            using var c = Open();
-            Migrate(c);
+            _db.ApplySchema(LabelingMigrations.Schema);
         }
-        catch (SqliteException ex)
+        catch (DbException ex)
         {
-            throw new SeerException(ErrorCodes.InvalidInput, $"cannot open the labelling tables of {path}: {ex.Message}", path, ex);
+            throw new SeerException(ErrorCodes.InvalidInput, $"cannot open the labelling tables of {_db.Location}: {ex.Message}", _db.Location, ex);
         }
     }
 
@@ -82,33 +83,33 @@ public sealed class LabelingStore
         string into = string.IsNullOrWhiteSpace(request.Into) ? snapshot.Name + "-labels" : request.Into.Trim();
         Workspace.ValidateDatasetName(into);
 
-        using var c = Open();
-        using var tx = c.BeginTransaction(deferred: false);
+        using var c = _db.Open();
+        using var tx = _db.BeginWrite(c, WriteLock);
         long id;
         using (var cmd = Command(c, tx, """
             INSERT INTO labeling_tasks (dataset, source_version, into_dataset, kind, classes_json, assignees_json, reviewer, model, origin_json, created_by, created_at)
-            VALUES ($d, $v, $i, $k, $c, $a, $r, $m, $o, $by, $at) RETURNING id
+            VALUES (@d, @v, @i, @k, @c, @a, @r, @m, @o, @by, @at) RETURNING id
             """))
         {
-            cmd.Parameters.AddWithValue("$d", snapshot.Name);
-            cmd.Parameters.AddWithValue("$v", snapshot.Version);
-            cmd.Parameters.AddWithValue("$i", into);
-            cmd.Parameters.AddWithValue("$k", kind);
-            cmd.Parameters.AddWithValue("$c", JsonSerializer.Serialize(classes));
-            cmd.Parameters.AddWithValue("$a", JsonSerializer.Serialize(assignees));
-            cmd.Parameters.AddWithValue("$r", (object?)request.Reviewer ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$m", (object?)request.Model ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$o", (object?)request.Origin?.ToJsonString() ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$by", createdBy);
-            cmd.Parameters.AddWithValue("$at", Now());
+            RelationalDatabase.AddParameter(cmd, "d", snapshot.Name);
+            RelationalDatabase.AddParameter(cmd, "v", snapshot.Version);
+            RelationalDatabase.AddParameter(cmd, "i", into);
+            RelationalDatabase.AddParameter(cmd, "k", kind);
+            RelationalDatabase.AddParameter(cmd, "c", JsonSerializer.Serialize(classes));
+            RelationalDatabase.AddParameter(cmd, "a", JsonSerializer.Serialize(assignees));
+            RelationalDatabase.AddParameter(cmd, "r", (object?)request.Reviewer ?? DBNull.Value);
+            RelationalDatabase.AddParameter(cmd, "m", (object?)request.Model ?? DBNull.Value);
+            RelationalDatabase.AddParameter(cmd, "o", (object?)request.Origin?.ToJsonString() ?? DBNull.Value);
+            RelationalDatabase.AddParameter(cmd, "by", createdBy);
+            RelationalDatabase.AddParameter(cmd, "at", Now());
             id = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
         }
         using (var insert = Command(c, tx, """
             INSERT INTO labeling_items (task_id, ord, file_name, content_hash, width, height, assignee, state, revision, objects_json, tags_json, predictions_json)
-            VALUES ($t, $o, $f, $h, $w, $hh, $a, 'todo', 0, $obj, $tags, $pred)
+            VALUES (@t, @o, @f, @h, @w, @hh, @a, 'todo', 0, @obj, @tags, @pred)
             """))
         {
-            var p = new[] { "$t", "$o", "$f", "$h", "$w", "$hh", "$a", "$obj", "$tags", "$pred" }.Select(n => insert.Parameters.Add(n, SqliteType.Text)).ToArray();
+            var p = new[] { "t", "o", "f", "h", "w", "hh", "a", "obj", "tags", "pred" }.Select(n => RelationalDatabase.AddParameter(insert, n, null)).ToArray();
             int n = snapshot.Images.Count;
             for (int i = 0; i < n; i++)
             {
@@ -134,14 +135,14 @@ public sealed class LabelingStore
 
     public LabelingTask? Find(long id)
     {
-        using var c = Open();
-        return ReadTasks(c, "WHERE id = $id", ("$id", id)).FirstOrDefault();
+        using var c = _db.Open();
+        return ReadTasks(c, "WHERE id = @id", ("id", id)).FirstOrDefault();
     }
 
     /// <summary>Every task, newest first.</summary>
     public IReadOnlyList<LabelingTask> List()
     {
-        using var c = Open();
+        using var c = _db.Open();
         return ReadTasks(c, "ORDER BY id DESC");
     }
 
@@ -150,13 +151,13 @@ public sealed class LabelingStore
     public IReadOnlyList<LabelingItem> Items(long task)
     {
         Get(task);
-        using var c = Open();
-        return ReadItems(c, null, "WHERE task_id = $t ORDER BY ord", ("$t", task));
+        using var c = _db.Open();
+        return ReadItems(c, null, "WHERE task_id = @t ORDER BY ord", ("t", task));
     }
 
     public LabelingItem Item(long task, int image)
     {
-        using var c = Open();
+        using var c = _db.Open();
         return ItemIn(c, null, task, image);
     }
 
@@ -181,13 +182,13 @@ public sealed class LabelingStore
             var predictions = edit.Predictions is null ? item.Predictions : CheckPredictions(t, item, edit.Predictions);
             string state = item.State is ItemStates.Todo or ItemStates.Rejected ? ItemStates.InProgress : item.State;
             using var cmd = Command(c, tx, """
-                UPDATE labeling_items SET objects_json = $o, tags_json = $g, predictions_json = $p, state = $s, revision = revision + 1,
-                    updated_by = $u, updated_at = $at WHERE task_id = $t AND ord = $i
+                UPDATE labeling_items SET objects_json = @o, tags_json = @g, predictions_json = @p, state = @s, revision = revision + 1,
+                    updated_by = @u, updated_at = @at WHERE task_id = @t AND ord = @i
                 """);
-            cmd.Parameters.AddWithValue("$o", LabelJson.Objects(objects));
-            cmd.Parameters.AddWithValue("$g", JsonSerializer.Serialize(tags));
-            cmd.Parameters.AddWithValue("$p", LabelJson.Predictions(predictions));
-            cmd.Parameters.AddWithValue("$s", state);
+            RelationalDatabase.AddParameter(cmd, "o", LabelJson.Objects(objects));
+            RelationalDatabase.AddParameter(cmd, "g", JsonSerializer.Serialize(tags));
+            RelationalDatabase.AddParameter(cmd, "p", LabelJson.Predictions(predictions));
+            RelationalDatabase.AddParameter(cmd, "s", state);
             Finish(cmd, user, task, image);
         });
     }
@@ -203,9 +204,9 @@ public sealed class LabelingStore
             if (!ItemStates.Editable(item.State))
                 throw new SeerException(ErrorCodes.Conflict, $"image {image} ({item.FileName}) is already {item.State}", item.FileName);
             using var cmd = Command(c, tx, """
-                UPDATE labeling_items SET state = $s, revision = revision + 1, updated_by = $u, updated_at = $at WHERE task_id = $t AND ord = $i
+                UPDATE labeling_items SET state = @s, revision = revision + 1, updated_by = @u, updated_at = @at WHERE task_id = @t AND ord = @i
                 """);
-            cmd.Parameters.AddWithValue("$s", t.Reviewer is null ? ItemStates.Accepted : ItemStates.Submitted);
+            RelationalDatabase.AddParameter(cmd, "s", t.Reviewer is null ? ItemStates.Accepted : ItemStates.Submitted);
             Finish(cmd, user, task, image);
         });
     }
@@ -225,10 +226,10 @@ public sealed class LabelingStore
             if (!accept && string.IsNullOrWhiteSpace(comment))
                 throw new SeerException(ErrorCodes.InvalidInput, $"rejecting image {image} ({item.FileName}) needs a comment telling the labeller what to fix", "comment");
             using var cmd = Command(c, tx, """
-                UPDATE labeling_items SET state = $s, comment = $c, revision = revision + 1, updated_by = $u, updated_at = $at WHERE task_id = $t AND ord = $i
+                UPDATE labeling_items SET state = @s, comment = @c, revision = revision + 1, updated_by = @u, updated_at = @at WHERE task_id = @t AND ord = @i
                 """);
-            cmd.Parameters.AddWithValue("$s", accept ? ItemStates.Accepted : ItemStates.Rejected);
-            cmd.Parameters.AddWithValue("$c", (object?)comment?.Trim() ?? DBNull.Value);
+            RelationalDatabase.AddParameter(cmd, "s", accept ? ItemStates.Accepted : ItemStates.Rejected);
+            RelationalDatabase.AddParameter(cmd, "c", (object?)comment?.Trim() ?? DBNull.Value);
             Finish(cmd, user, task, image);
         });
     }
@@ -272,12 +273,12 @@ public sealed class LabelingStore
             ["assignees"] = t.Assignees, ["reviewer"] = t.Reviewer, ["model"] = t.Model, ["accepted"] = images.Count, ["images"] = t.Images,
         };
         var commit = _workspace.CommitVersion(t.Into, images, [t.SourceVersion], Operation, parameters, t.Classes);
-        using var c = Open();
-        using var cmd = Command(c, null, "UPDATE labeling_tasks SET committed_version = $v, committed_at = $at, committed_by = $u WHERE id = $t AND committed_version IS NULL");
-        cmd.Parameters.AddWithValue("$v", commit.Version.Version);
-        cmd.Parameters.AddWithValue("$at", Now());
-        cmd.Parameters.AddWithValue("$u", user);
-        cmd.Parameters.AddWithValue("$t", t.Id);
+        using var c = _db.Open();
+        using var cmd = Command(c, null, "UPDATE labeling_tasks SET committed_version = @v, committed_at = @at, committed_by = @u WHERE id = @t AND committed_version IS NULL");
+        RelationalDatabase.AddParameter(cmd, "v", commit.Version.Version);
+        RelationalDatabase.AddParameter(cmd, "at", Now());
+        RelationalDatabase.AddParameter(cmd, "u", user);
+        RelationalDatabase.AddParameter(cmd, "t", t.Id);
         cmd.ExecuteNonQuery();
         return commit;
     }
@@ -367,10 +368,10 @@ public sealed class LabelingStore
 
     // ---------------------------------------------------------------- SQL
 
-    private LabelingItem Change(LabelingTask t, int image, string user, Action<LabelingItem, SqliteConnection, SqliteTransaction> apply)
+    private LabelingItem Change(LabelingTask t, int image, string user, Action<LabelingItem, DbConnection, DbTransaction> apply)
     {
-        using var c = Open();
-        using var tx = c.BeginTransaction(deferred: false);
+        using var c = _db.Open();
+        using var tx = _db.BeginWrite(c, WriteLock);
         var item = ItemIn(c, tx, t.Id, image);
         apply(item, c, tx);
         var changed = ItemIn(c, tx, t.Id, image);
@@ -378,37 +379,37 @@ public sealed class LabelingStore
         return changed;
     }
 
-    private static void Finish(SqliteCommand cmd, string user, long task, int image)
+    private void Finish(DbCommand cmd, string user, long task, int image)
     {
-        cmd.Parameters.AddWithValue("$u", user);
-        cmd.Parameters.AddWithValue("$at", Now());
-        cmd.Parameters.AddWithValue("$t", task);
-        cmd.Parameters.AddWithValue("$i", image);
+        RelationalDatabase.AddParameter(cmd, "u", user);
+        RelationalDatabase.AddParameter(cmd, "at", Now());
+        RelationalDatabase.AddParameter(cmd, "t", task);
+        RelationalDatabase.AddParameter(cmd, "i", image);
         cmd.ExecuteNonQuery();
     }
 
-    private static LabelingItem ItemIn(SqliteConnection c, SqliteTransaction? tx, long task, int image) =>
-        ReadItems(c, tx, "WHERE task_id = $t AND ord = $i", ("$t", task), ("$i", image)).FirstOrDefault()
+    private LabelingItem ItemIn(DbConnection c, DbTransaction? tx, long task, int image) =>
+        ReadItems(c, tx, "WHERE task_id = @t AND ord = @i", ("t", task), ("i", image)).FirstOrDefault()
         ?? throw new SeerException(ErrorCodes.NotFound, $"labelling task {task} has no image {image} (see GET /api/labeling/tasks/{task}/items)", image.ToString(CultureInfo.InvariantCulture));
 
-    private static List<LabelingItem> ReadItems(SqliteConnection c, SqliteTransaction? tx, string where, params (string, object)[] args)
+    private List<LabelingItem> ReadItems(DbConnection c, DbTransaction? tx, string where, params (string, object)[] args)
     {
         using var cmd = Command(c, tx, $"""
             SELECT task_id, ord, file_name, content_hash, width, height, assignee, state, revision, objects_json, tags_json, predictions_json,
                    comment, updated_by, updated_at FROM labeling_items {where}
             """);
-        foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v);
+        foreach (var (n, v) in args) RelationalDatabase.AddParameter(cmd, n, v);
         using var r = cmd.ExecuteReader();
         var list = new List<LabelingItem>();
         while (r.Read())
             list.Add(new LabelingItem(r.GetInt64(0), r.GetInt32(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetInt32(5), r.GetString(6),
                 r.GetString(7), r.GetInt64(8), LabelJson.ReadObjects(r.GetString(9)), JsonSerializer.Deserialize<List<string>>(r.GetString(10))!,
                 LabelJson.ReadPredictions(r.GetString(11)), r.IsDBNull(12) ? null : r.GetString(12), r.IsDBNull(13) ? null : r.GetString(13),
-                r.IsDBNull(14) ? null : Parse(r.GetString(14))));
+                _db.ReadTimeOrNull(r, 14)));
         return list;
     }
 
-    private static List<LabelingTask> ReadTasks(SqliteConnection c, string where, params (string, object)[] args)
+    private List<LabelingTask> ReadTasks(DbConnection c, string where, params (string, object)[] args)
     {
         var counts = new Dictionary<long, Dictionary<string, int>>();
         using (var cmd = Command(c, null, "SELECT task_id, state, COUNT(*) FROM labeling_items GROUP BY task_id, state"))
@@ -416,13 +417,13 @@ public sealed class LabelingStore
             while (r.Read())
             {
                 if (!counts.TryGetValue(r.GetInt64(0), out var map)) counts[r.GetInt64(0)] = map = ItemStates.All.ToDictionary(s => s, _ => 0, StringComparer.Ordinal);
-                map[r.GetString(1)] = r.GetInt32(2);
+                map[r.GetString(1)] = Convert.ToInt32(r.GetValue(2), CultureInfo.InvariantCulture);
             }
         using var q = Command(c, null, $"""
             SELECT id, dataset, source_version, into_dataset, kind, classes_json, assignees_json, reviewer, model, origin_json, created_by, created_at,
                    committed_version, committed_at, committed_by FROM labeling_tasks {where}
             """);
-        foreach (var (n, v) in args) q.Parameters.AddWithValue(n, v);
+        foreach (var (n, v) in args) RelationalDatabase.AddParameter(q, n, v);
         using var rr = q.ExecuteReader();
         var list = new List<LabelingTask>();
         while (rr.Read())
@@ -431,59 +432,16 @@ public sealed class LabelingStore
             list.Add(new LabelingTask(id, rr.GetString(1), rr.GetString(2), rr.GetString(3), rr.GetString(4),
                 JsonSerializer.Deserialize<List<string>>(rr.GetString(5))!, JsonSerializer.Deserialize<List<string>>(rr.GetString(6))!,
                 rr.IsDBNull(7) ? null : rr.GetString(7), rr.IsDBNull(8) ? null : rr.GetString(8),
-                rr.IsDBNull(9) ? null : JsonNode.Parse(rr.GetString(9)) as JsonObject, rr.GetString(10), Parse(rr.GetString(11)),
-                rr.IsDBNull(12) ? null : rr.GetString(12), rr.IsDBNull(13) ? null : Parse(rr.GetString(13)), rr.IsDBNull(14) ? null : rr.GetString(14),
+                rr.IsDBNull(9) ? null : JsonNode.Parse(rr.GetString(9)) as JsonObject, rr.GetString(10), _db.ReadTime(rr, 11),
+                rr.IsDBNull(12) ? null : rr.GetString(12), _db.ReadTimeOrNull(rr, 13), rr.IsDBNull(14) ? null : rr.GetString(14),
                 counts.TryGetValue(id, out var m) ? m : ItemStates.All.ToDictionary(s => s, _ => 0, StringComparer.Ordinal)));
         }
         return list;
     }
 
-    private SqliteConnection Open()
-    {
-        var c = new SqliteConnection(_connectionString);
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "PRAGMA busy_timeout=60000; PRAGMA synchronous=FULL;";
-        cmd.ExecuteNonQuery();
-        return c;
-    }
+    private object Now() => _db.Time(DateTimeOffset.UtcNow);
 
-    private static SqliteCommand Command(SqliteConnection c, SqliteTransaction? tx, string sql)
-    {
-        var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
-        return cmd;
-    }
-
-    private static void Migrate(SqliteConnection c)
-    {
-        using (var create = Command(c, null, "CREATE TABLE IF NOT EXISTS labeling_schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)"))
-            create.ExecuteNonQuery();
-        foreach (var (version, description, sql) in LabelingMigrations.All)
-        {
-            using var tx = c.BeginTransaction(deferred: false);
-            using (var current = Command(c, tx, "SELECT COALESCE(MAX(version), 0) FROM labeling_schema_version"))
-                if (Convert.ToInt32(current.ExecuteScalar(), CultureInfo.InvariantCulture) >= version)
-                {
-                    tx.Commit();
-                    continue;
-                }
-            using (var run = Command(c, tx, sql)) run.ExecuteNonQuery();
-            using (var record = Command(c, tx, "INSERT INTO labeling_schema_version (version, description, applied_at) VALUES ($v, $d, $t)"))
-            {
-                record.Parameters.AddWithValue("$v", version);
-                record.Parameters.AddWithValue("$d", description);
-                record.Parameters.AddWithValue("$t", Now());
-                record.ExecuteNonQuery();
-            }
-            tx.Commit();
-        }
-    }
-
-    private static string Now() => DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-
-    private static DateTimeOffset Parse(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+    private static DbCommand Command(DbConnection c, DbTransaction? tx, string sql) => RelationalDatabase.Command(c, tx, sql);
 
     private static List<string> Distinct(IEnumerable<string> items)
     {

@@ -57,6 +57,10 @@ public sealed partial class AdminMigrateCliTests : IDisposable
         {
             Assert.Equal(0, doc.RootElement.GetProperty("versions_copied").GetInt32());
             Assert.Equal(0, doc.RootElement.GetProperty("blobs_copied").GetInt32());
+            // The stores beside the metadata: counted on both sides, nothing left to copy.
+            var tables = doc.RootElement.GetProperty("tables").EnumerateObject().ToList();
+            Assert.All(tables, t => Assert.Equal(0, t.Value.GetProperty("copied").GetInt64()));
+            Assert.All(tables, t => Assert.Equal(t.Value.GetProperty("source").GetInt64(), t.Value.GetProperty("target").GetInt64()));
         }
 
         // Another workspace into the same database is refused, and nothing of it is written.

@@ -123,10 +123,13 @@ public sealed class PostgresDatabase : RelationalDatabase, IDisposable
 
     public override void ResetIdentity(DbConnection connection, DbTransaction transaction, string table)
     {
-        using var cmd = Command(connection, transaction, $"""
-            SELECT setval(s, (SELECT COALESCE(MAX(id), 0) + 1 FROM {SqliteDatabase.Checked(table)}), false)
-            FROM pg_get_serial_sequence(@t, 'id') AS s WHERE s IS NOT NULL
-            """, ("t", table));
+        // Only an id filled by a sequence (BIGSERIAL); text ids (tokens, versions) have none.
+        string? sequence;
+        using (var find = Command(connection, transaction, "SELECT pg_get_serial_sequence(@t, 'id')", ("t", table)))
+            sequence = find.ExecuteScalar() as string;
+        if (sequence is null) return;
+        using var cmd = Command(connection, transaction,
+            $"SELECT setval(CAST(@s AS regclass), (SELECT COALESCE(MAX(id), 0) + 1 FROM {SqliteDatabase.Checked(table)}), false)", ("s", sequence));
         cmd.ExecuteNonQuery();
     }
 

@@ -17,10 +17,11 @@ public sealed class LabelingApiTests
 {
     private const string Password = "labeller-password-1";
 
-    [Fact]
-    public async Task TwoLabellersSaveTheSameImage_TheStaleSaveGets409AndNothingIsLost()
+    [Theory]
+    [MemberData(nameof(ServerHost.Backends), MemberType = typeof(ServerHost))]
+    public async Task TwoLabellersSaveTheSameImage_TheStaleSaveGets409AndNothingIsLost(string backend)
     {
-        await using var host = await ServerHost.StartAsync();
+        await using var host = await ServerHost.StartOnAsync(backend);
         var (lena, leo, _) = Labellers(host);
         LabelingData.Commit(host.Service<Workspace>(), "shots", 4);
         long id = await CreateTaskAsync(host.Member(), new { dataset = "shots", assignees = new[] { "lena", "leo" }, reviewer = "member" });
@@ -69,10 +70,11 @@ public sealed class LabelingApiTests
         Assert.Equal(2, (await lena.GetFromJsonAsync<JsonElement>($"/api/labeling/tasks/{id}/items/0")).GetProperty("revision").GetInt64());
     }
 
-    [Fact]
-    public async Task ALabellerSeesOnlyItsTasks_AnotherTaskIs403_AndOtherRoutesAreClosed()
+    [Theory]
+    [MemberData(nameof(ServerHost.Backends), MemberType = typeof(ServerHost))]
+    public async Task ALabellerSeesOnlyItsTasks_AnotherTaskIs403_AndOtherRoutesAreClosed(string backend)
     {
-        await using var host = await ServerHost.StartAsync();
+        await using var host = await ServerHost.StartOnAsync(backend);
         var (lena, leo, _) = Labellers(host);
         LabelingData.Commit(host.Service<Workspace>(), "shots", 3);
         long lenas = await CreateTaskAsync(host.Member(), new { dataset = "shots", assignees = new[] { "lena" } });
@@ -100,10 +102,11 @@ public sealed class LabelingApiTests
         Assert.Equal(HttpStatusCode.OK, (await lena.GetAsync($"/api/labeling/tasks/{lenas}/items/0")).StatusCode);
     }
 
-    [Fact]
-    public async Task ADraftSurvivesAReload_CommitWithAReviewerIsRefusedWithCounts_ThenWritesOneLabelVersion()
+    [Theory]
+    [MemberData(nameof(ServerHost.Backends), MemberType = typeof(ServerHost))]
+    public async Task ADraftSurvivesAReload_CommitWithAReviewerIsRefusedWithCounts_ThenWritesOneLabelVersion(string backend)
     {
-        await using var host = await ServerHost.StartAsync();
+        await using var host = await ServerHost.StartOnAsync(backend);
         var (lena, _, reviewer) = Labellers(host);
         var source = LabelingData.Commit(host.Service<Workspace>(), "shots", 4);
         long id = await CreateTaskAsync(host.Member(), new { dataset = "shots", assignees = new[] { "lena" }, reviewer = "rita", into = "shots-labelled" });
