@@ -6,6 +6,7 @@ using Seer.ActiveLearning.Projects;
 using Seer.Core.Datasets;
 using Seer.Data;
 using Seer.Data.Postgres;
+using Seer.Tests.Shared;
 
 namespace Seer.Server.Tests;
 
@@ -50,27 +51,13 @@ public sealed class WorkspaceOnPostgresTests
         Assert.Equal(pool.Version, host.Service<ProjectStore>().Get("pg").PoolVersion);
 
         // The rows are in PostgreSQL, with their own ledgers; the local seer.db has none of these tables.
-        using (var c = new Npgsql.NpgsqlConnection(PostgresDatabase.ToConnectionString(database)))
-        {
-            c.Open();
-            long Count(string sql)
-            {
-                using var cmd = new Npgsql.NpgsqlCommand(sql, c);
-                return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
-            }
-            Assert.Equal(1, Count("SELECT COUNT(*) FROM projects WHERE name = 'pg'"));
-            Assert.Equal(1, Count("SELECT COUNT(*) FROM browse_indexed"));
-            Assert.Equal(160, Count("SELECT COUNT(*) FROM browse_image_facts"));
-            Assert.Equal(1, Count("SELECT COUNT(*) FROM active_learning_migrations"));
-            Assert.Equal(1, Count("SELECT COUNT(*) FROM browse_migrations"));
-        }
-        using (var local = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(host.Home, "seer.db")};Pooling=False"))
-        {
-            local.Open();
-            using var cmd = local.CreateCommand();
-            cmd.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('projects', 'iterations', 'browse_indexed', 'field_runs')";
-            Assert.Equal(0L, (long)cmd.ExecuteScalar()!);
-        }
+        long Count(string sql) => ScaleServices.Scalar(database, sql);
+        Assert.Equal(1, Count("SELECT COUNT(*) FROM projects WHERE name = 'pg'"));
+        Assert.Equal(1, Count("SELECT COUNT(*) FROM browse_indexed"));
+        Assert.Equal(160, Count("SELECT COUNT(*) FROM browse_image_facts"));
+        Assert.Equal(1, Count("SELECT COUNT(*) FROM active_learning_migrations"));
+        Assert.Equal(1, Count("SELECT COUNT(*) FROM browse_migrations"));
+        Assert.Equal(0, ScaleServices.LocalTables(host.Home, "projects", "iterations", "browse_indexed", "field_runs"));
 
         // A second server, its own workspace folder, the same database: the same images and the same project.
         await using var second = await ServerHost.StartAsync(options: o => o.Database = database);
@@ -108,14 +95,7 @@ public sealed class WorkspaceOnPostgresTests
         Assert.Equal("0.35", settings.GetProperty("default_threshold").GetString());
 
         // None of it is in either server's local seer.db.
-        foreach (var home in new[] { a.Home, b.Home })
-        {
-            using var local = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(home, "seer.db")};Pooling=False");
-            local.Open();
-            using var cmd = local.CreateCommand();
-            cmd.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('users', 'api_tokens', 'settings')";
-            Assert.Equal(0L, (long)cmd.ExecuteScalar()!);
-        }
+        Assert.All(new[] { a.Home, b.Home }, home => Assert.Equal(0, ScaleServices.LocalTables(home, "users", "api_tokens", "settings")));
     }
 
     [Fact]
@@ -135,6 +115,7 @@ public sealed class WorkspaceOnPostgresTests
                 (await old.Admin().PostAsJsonAsync("/api/users", new { name = "carol", role = "member", password = "long-enough-1" })).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await old.Admin().PutAsJsonAsync("/api/settings/default_threshold", new { value = "0.4" })).StatusCode);
             token = (await (await old.Member().PostAsJsonAsync("/api/tokens", new { })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+            old.Service<Seer.Labeling.LabelingStore>().Create(new Seer.Labeling.TaskRequest("f-pool", Assignees: ["member"]), "admin");
         }
 
         // seer admin migrate's library calls: the metadata, then the stores beside it.
@@ -149,6 +130,8 @@ public sealed class WorkspaceOnPostgresTests
             Assert.Equal(160, tables["field_values"].Copied);
             Assert.Equal(3, tables["users"].Copied);
             Assert.Equal(1, tables["settings"].Copied);
+            Assert.Equal(1, tables["labeling_tasks"].Copied);
+            Assert.Equal(80, tables["labeling_items"].Copied);
             Assert.All(tables.Values, t => Assert.Equal(t.SourceRows, t.TargetRows));
             // Again: nothing to copy.
             Assert.All(Seer.Hosting.Storage.WorkspaceStoresMigration.Copy(sqliteHome, target.Database), t => Assert.Equal(0, t.Copied));
@@ -163,6 +146,9 @@ public sealed class WorkspaceOnPostgresTests
         Assert.All(sorted.GetProperty("images").EnumerateArray(), i => Assert.Equal(6.0, i.GetProperty("score").GetDouble()));
         Assert.Equal("0.4", (await host.Admin().GetFromJsonAsync<JsonElement>("/api/settings")).GetProperty("default_threshold").GetString());
         Assert.NotNull(host.Service<Seer.Hosting.Accounts.AccountStore>().VerifyPassword("carol", "long-enough-1"));
+        var labelling = Assert.Single(host.Service<Seer.Labeling.LabelingStore>().List());
+        Assert.Equal(80, labelling.Images);
+        Assert.Equal(["member"], labelling.Assignees);
         // Ids continue after the copied ones: a new project and a new field run are made without a clash.
         Assert.Equal(HttpStatusCode.Created, (await member.PostAsJsonAsync("/api/projects", ProjectApiTests.NewProject("after"))).StatusCode);
         host.Service<Seer.Data.Browse.ImageBrowser>().RecordFieldRun(DatasetRef.Parse("f"), "score", "test", null, null, new Dictionary<int, double> { [0] = 1 });

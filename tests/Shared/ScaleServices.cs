@@ -53,6 +53,26 @@ public sealed class ScaleServices
         return $"{uri.Scheme}://{uri.UserInfo}@{uri.Authority}/{name}";
     }
 
+    /// <summary>The first column of the first row of <paramref name="sql"/> on the PostgreSQL database <paramref name="url"/>, as a long (a count).</summary>
+    public static long Scalar(string url, string sql)
+    {
+        using var c = new Npgsql.NpgsqlConnection(Seer.Data.Postgres.PostgresDatabase.ToConnectionString(url));
+        c.Open();
+        using var cmd = new Npgsql.NpgsqlCommand(sql, c);
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>How many of <paramref name="tables"/> the workspace folder's local seer.db holds (none, when a store's tables are in PostgreSQL).</summary>
+    public static long LocalTables(string home, params string[] tables)
+    {
+        using var local = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(home, "seer.db")};Pooling=False");
+        local.Open();
+        using var cmd = local.CreateCommand();
+        cmd.CommandText = $"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ({string.Join(", ", tables.Select((_, i) => "$t" + i))})";
+        for (int i = 0; i < tables.Length; i++) cmd.Parameters.AddWithValue("$t" + i, tables[i]);
+        return (long)cmd.ExecuteScalar()!;
+    }
+
     /// <summary>The repository root (the folder holding scripts/services.sh).</summary>
     public static string RepositoryRoot()
     {

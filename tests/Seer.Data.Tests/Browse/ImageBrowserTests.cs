@@ -156,27 +156,13 @@ public class ImageBrowserTests
         browser.RecordFieldRun(Set, "score", "test", null, null, new Dictionary<int, double> { [0] = 1, [4] = 2 });
         Assert.Equal(2, browser.Query(Set, new ImageQuery { Field = "score", Min = 0 }).Total);
 
-        using (var c = new Npgsql.NpgsqlConnection(Seer.Data.Postgres.PostgresDatabase.ToConnectionString(t.Database!)))
-        {
-            c.Open();
-            long Count(string sql)
-            {
-                using var cmd = new Npgsql.NpgsqlCommand(sql, c);
-                return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-            }
-            Assert.Equal(1, Count("SELECT COUNT(*) FROM browse_migrations WHERE version = 1"));
-            Assert.Equal(1, Count("SELECT COUNT(*) FROM field_runs"));
-            Assert.Equal(2, Count("SELECT COUNT(*) FROM field_values"));
-            Assert.Equal(40, Count("SELECT COUNT(*) FROM browse_image_facts"));
-            Assert.Equal(1, Count("SELECT COUNT(*) FROM browse_indexed"));
-        }
-        using (var local = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(t.Home, "seer.db")}"))
-        {
-            local.Open();
-            using var cmd = local.CreateCommand();
-            cmd.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('field_runs', 'browse_indexed')";
-            Assert.Equal(0L, (long)cmd.ExecuteScalar()!);
-        }
+        long Count(string sql) => Seer.Tests.Shared.ScaleServices.Scalar(t.Database!, sql);
+        Assert.Equal(1, Count("SELECT COUNT(*) FROM browse_migrations WHERE version = 1"));
+        Assert.Equal(1, Count("SELECT COUNT(*) FROM field_runs"));
+        Assert.Equal(2, Count("SELECT COUNT(*) FROM field_values"));
+        Assert.Equal(40, Count("SELECT COUNT(*) FROM browse_image_facts"));
+        Assert.Equal(1, Count("SELECT COUNT(*) FROM browse_indexed"));
+        Assert.Equal(0, Seer.Tests.Shared.ScaleServices.LocalTables(t.Home, "field_runs", "browse_indexed"));
 
         // Another process (a fresh workspace folder on the same database) sees the run and the index.
         string otherHome = Path.Combine(Path.GetTempPath(), "seer-test-" + Guid.NewGuid().ToString("N"));
