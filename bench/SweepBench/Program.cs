@@ -14,9 +14,9 @@ using Seer.Training.Engine;
 // on a tie). The server and the workers are the real CLI (seer.dll) as child processes on loopback, on PostgreSQL +
 // S3 (s3rver) started with scripts/services.sh. Each cluster gets its own database, S3 prefix and workspace copies.
 //
-//   dotnet run -c Release --project bench/SweepBench -- [--sets 8] [--images 400] [--epochs 2]
+//   dotnet run -c Release --project bench/SweepBench -- [--sets 8] [--images 2000] [--epochs 8]
 
-int sets = Arg("--sets", 8), images = Arg("--images", 400), epochs = Arg("--epochs", 2);
+int sets = Arg("--sets", 8), images = Arg("--images", 2000), epochs = Arg("--epochs", 8);
 string root = BenchServices.RepoRoot();
 string work = Path.Combine(Path.GetTempPath(), $"seer-sweepbench-{Environment.ProcessId}");
 Directory.CreateDirectory(work);
@@ -198,8 +198,10 @@ static void CopyTree(string from, string to)
     Directory.CreateDirectory(to);
     foreach (string dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
         Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
+    // not the local copies of S3 blobs: each worker makes its own, on the jobs' time
     foreach (string file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-        File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)), overwrite: true);
+        if (!Path.GetRelativePath(from, file).StartsWith("blob-cache", StringComparison.Ordinal))
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)), overwrite: true);
 }
 
 static int FreePort()
