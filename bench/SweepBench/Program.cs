@@ -89,6 +89,7 @@ try
                     return false;
                 }
             });
+            var cpuAtStart = processes.Select(p => CpuSeconds(p.Id)).ToList();
             var clock = Stopwatch.StartNew();
             var ids = new List<long>();
             foreach (var p in parameterSets)
@@ -99,14 +100,21 @@ try
                 if (response.StatusCode != HttpStatusCode.Accepted) throw new InvalidOperationException($"submit: {(int)response.StatusCode} {body}");
                 ids.Add(JsonDocument.Parse(body).RootElement.GetProperty("id").GetInt64());
             }
+            // long polls (GET /api/jobs/{id}/wait), one job after the other: the bench's own requests stay off the
+            // two cores the workers need
             var jobs = new JsonElement[ids.Count];
-            await WaitAsync($"{sets} jobs to end", async () =>
+            for (int i = 0; i < ids.Count; i++)
             {
-                for (int i = 0; i < ids.Count; i++)
-                    jobs[i] = JsonDocument.Parse(await http.GetStringAsync($"/api/jobs/{ids[i]}")).RootElement.Clone();
-                return jobs.All(j => j.GetProperty("state").GetString() is "succeeded" or "failed" or "cancelled");
-            });
+                int index = i;
+                await WaitAsync($"job {ids[i]} to end", async () =>
+                {
+                    jobs[index] = JsonDocument.Parse(await http.GetStringAsync($"/api/jobs/{ids[index]}/wait?timeout=60")).RootElement.Clone();
+                    return jobs[index].GetProperty("state").GetString() is "succeeded" or "failed" or "cancelled";
+                });
+            }
             double seconds = clock.Elapsed.TotalSeconds;
+            Console.WriteLine("CPU seconds of the cluster's processes during the run: " + string.Join(", ",
+                processes.Select((p, i) => FormattableString.Invariant($"{(i < workers ? $"w{i + 1}" : "server")} {CpuSeconds(p.Id) - cpuAtStart[i]:0.0}"))));
             if (jobs.FirstOrDefault(j => j.GetProperty("state").GetString() != "succeeded") is { ValueKind: JsonValueKind.Object } bad)
                 throw new InvalidOperationException($"job {bad.GetProperty("id")} did not succeed: {bad.GetProperty("error")}");
             var values = jobs.Select(j => j.GetProperty("result").GetProperty("primary_value").GetDouble()).ToList();
@@ -202,6 +210,14 @@ static void CopyTree(string from, string to)
     foreach (string file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
         if (!Path.GetRelativePath(from, file).StartsWith("blob-cache", StringComparison.Ordinal))
             File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)), overwrite: true);
+}
+
+// user + system CPU seconds of a process so far (/proc/PID/stat fields 14 and 15, in clock ticks of 1/100 s)
+static double CpuSeconds(int pid)
+{
+    string stat = File.ReadAllText($"/proc/{pid}/stat");
+    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
 }
 
 static int FreePort()
