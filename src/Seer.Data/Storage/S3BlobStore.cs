@@ -136,8 +136,20 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         if (_cache is not { } cache) return 0;
         var missing = sha256s.Distinct(StringComparer.Ordinal).Where(h => cache.TryGetLocalPath(h) is null).ToList();
         if (missing.Count == 0) return 0;
+        // one batch: the copies become durable with one file-system sync, not one per blob
+        using var batch = cache.BeginBatch();
         Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = StageParallelism, CancellationToken = cancellationToken },
-            async (sha, _) => await CopyToCacheAsync(sha, cache).ConfigureAwait(false)).GetAwaiter().GetResult();
+            async (sha, _) =>
+            {
+                await using var fetched = await FetchAsync(sha).ConfigureAwait(false);
+                using var bytes = new MemoryStream();
+                await fetched.CopyToAsync(bytes).ConfigureAwait(false);
+                var put = batch.Add(bytes.GetBuffer().AsSpan(0, (int)bytes.Length));
+                if (put.Sha256 != sha)
+                    throw new SeerException(ErrorCodes.Unavailable,
+                        $"the object {KeyOf(sha)} in {Location} does not hash to its name (got {put.Sha256}): the bucket's copy is damaged", KeyOf(sha));
+            }).GetAwaiter().GetResult();
+        batch.Commit();
         return missing.Count;
     }
 
