@@ -37,6 +37,13 @@ public sealed class JobContext : IProgress<WorkProgress>
 
     public void SaveCheckpoint(string checkpoint) => _queue.SaveCheckpoint(Job.Id, checkpoint, Job.Attempt);
 
+    /// <summary>
+    /// True while the queue still has this job running as this attempt: false once it was requeued to another worker
+    /// (this worker was declared dead while alive). Checked before writes outside the queue (model files, the served
+    /// model), which the queue's attempt fence does not cover.
+    /// </summary>
+    public bool StillOwned => _queue.Get(Job.Id) is { State: JobState.Running } now && now.Attempt == Job.Attempt;
+
     /// <summary>True when a user asked to cancel this job (as opposed to the server shutting down, after which resumable jobs continue).</summary>
     public bool CancelRequested => _queue.IsCancelRequested(Job.Id);
 
