@@ -35,7 +35,7 @@ int perId = Arg("--per-id", 16), evalPerId = Arg("--eval-per-id", 10);
 string[] losses = Array.IndexOf(args, "--losses") is int li and >= 0 && li + 1 < args.Length
     ? args[li + 1].Split(',', StringSplitOptions.RemoveEmptyEntries) : ["arcface", "softmax", "cosface", "triplet"];
 bool peer = !args.Contains("--no-peer"), loop = !args.Contains("--no-loop");
-int epochs = Arg("--epochs", 4), threads = Arg("--threads", 2), width = 32, dim = 64, batch = 64, p = 8, size = 32;
+int epochs = Arg("--epochs", 4), threads = Arg("--threads", 2), width = 32, dim = 64, batch = 64, size = 32;
 string root = FindRoot();
 var clock0 = Stopwatch.StartNew();
 var glyphs = new FontCharacters();
@@ -55,30 +55,52 @@ var (test, testRaw) = Snapshot("chars-test", glyphs, testSet, evalPerId, size, s
 Console.WriteLine($"IdentityBench {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 Console.WriteLine($"{identities.Count} character identities from {glyphs.FontsUsed} of {glyphs.FontCount} font files (generated in {clock0.Elapsed.TotalSeconds:0.0} s); " +
     $"train {trainSet.Count} identities x {perId}, validation {valSet.Count} x {evalPerId}, test {testSet.Count} x {evalPerId} (disjoint); " +
-    $"{epochs} epochs, batch {batch} (P {p}), small-cnn width {width}, {size} px, dim {dim}, {threads} threads");
+    $"{epochs} epochs, batch {batch}, small-cnn width {width}, {size} px, dim {dim}, {threads} threads");
 
 string work = Path.Combine(Path.GetTempPath(), "identity-bench-" + Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(work);
+// --dump DIR: write the generated arrays (train/val/test images and labels, as the peer reads them) and stop; for
+// trying recipes on the peer alone.
+if (Array.IndexOf(args, "--dump") is int di and >= 0 && di + 1 < args.Length)
+{
+    Directory.CreateDirectory(args[di + 1]);
+    var (_, valRaw) = Snapshot("chars-val", glyphs, valSet, evalPerId, size, seed: 2, blobs);
+    foreach (var (part, raw) in new[] { ("train", trainRaw), ("val", valRaw), ("test", testRaw) })
+    {
+        File.WriteAllBytes(Path.Combine(args[di + 1], $"{part}_x.u8"), raw.SelectMany(r => r.Pixels).ToArray());
+        File.WriteAllBytes(Path.Combine(args[di + 1], $"{part}_y.i32"), raw.SelectMany(r => BitConverter.GetBytes(r.Label)).ToArray());
+    }
+    Directory.Delete(work);
+    return;
+}
 var rows = new List<(string Name, double Seconds, EmbeddingMetrics M)>();
 var valTruth = Labels(val).Select(l => l.ToString(CultureInfo.InvariantCulture)).ToList();
 var testTruth = Labels(test).Select(l => l.ToString(CultureInfo.InvariantCulture)).ToList();
 try
 {
-    // ArcFace first and the PyTorch peer right after it (the two compared run under the same load), then the
-    // clustering of ArcFace's embeddings, the labelling loop, then the other losses.
-    (Predictor Predictor, OnnxModel Model)? arcface = null;
-    if (losses.Contains("arcface")) arcface = TrainAndScore("arcface");
-    if (peer) RunPeer();
-    if (arcface.HasValue)
+    // ArcFace first and the PyTorch peer right after it (the two compared run under the same load), then the other
+    // losses; then the clustering study and the labelling loop on the embeddings of the loss with the best validation
+    // MAP@R (chosen on the validation identities, never on the test ones).
+    var trained = new List<(string Loss, Predictor Predictor, OnnxModel Model, double ValMapAtR)>();
+    foreach (string loss in losses.Where(l => l == "arcface").Concat(losses.Where(l => l != "arcface")))
     {
-        var arcPredictor = arcface.Value.Predictor;
-        var valVectors = SnapshotEmbeddings.Compute(val, arcPredictor, null, CancellationToken.None).Vectors;
-        var testVectors = SnapshotEmbeddings.Compute(test, arcPredictor, null, CancellationToken.None).Vectors;
-        var best = ClusteringStudy(valVectors, testVectors);
-        if (loop) LabellingLoop(best.Method, best.K, valVectors, testVectors);
+        var (predictor, model, valMap) = TrainAndScore(loss);
+        trained.Add((loss, predictor, model, valMap));
+        if (loss == "arcface" && peer) RunPeer();
     }
-    foreach (string loss in losses.Where(l => l != "arcface")) TrainAndScore(loss).Model.Dispose();
-    arcface?.Model.Dispose();
+    if (!losses.Contains("arcface") && peer) RunPeer();
+    if (trained.Count > 0)
+    {
+        var chosen = trained.MaxBy(t => t.ValMapAtR);
+        Console.WriteLine();
+        Console.WriteLine($"clustering on seer {chosen.Loss}'s embeddings (best validation MAP@R: " +
+            string.Join(", ", trained.Select(t => $"{t.Loss} {t.ValMapAtR:0.0000}")) + ")");
+        var valVectors = SnapshotEmbeddings.Compute(val, chosen.Predictor, null, CancellationToken.None).Vectors;
+        var testVectors = SnapshotEmbeddings.Compute(test, chosen.Predictor, null, CancellationToken.None).Vectors;
+        var best = ClusteringStudy(chosen.Loss, valVectors, testVectors);
+        if (loop) LabellingLoop(chosen.Loss, best.Method, best.K, valVectors, testVectors);
+    }
+    foreach (var t in trained) t.Model.Dispose();
     Console.WriteLine();
     Console.WriteLine("| method | train s | Recall@1 | Recall@5 | MAP@R | TAR@FAR 1e-3 | EER |");
     Console.WriteLine("|---|---|---|---|---|---|---|");
@@ -97,7 +119,7 @@ finally
     {
         Task = "embed", Architecture = "small-cnn", Width = width, ImageSize = size, Epochs = epochs, BatchSize = batch,
         LearningRate = 2e-3, WeightDecay = 5e-4, WarmupEpochs = 1, FlipProbability = 0, Translate = 0, Threads = threads,
-        MetricLoss = loss, EmbeddingDim = dim, ClassesPerBatch = p, EvalEvery = epochs, Seed = 42,
+        MetricLoss = loss, EmbeddingDim = dim, EvalEvery = epochs, Seed = 42, // product defaults for scale, sampling, centre LR
     };
     var trainer = new EmbeddingTrainer(options, on.Classes);
     string run = Path.Combine(work, name);
@@ -120,14 +142,16 @@ finally
     return (new Predictor(model), model, seconds);
 }
 
-(Predictor Predictor, OnnxModel Model) TrainAndScore(string loss)
+(Predictor Predictor, OnnxModel Model, double ValMapAtR) TrainAndScore(string loss)
 {
     var (predictor, model, seconds) = Train(loss, train, loss);
     var testEmb = SnapshotEmbeddings.Compute(test, predictor, null, CancellationToken.None);
     var m = EmbeddingEvaluator.Evaluate(testEmb.Vectors, testEmb.Dimension, Labels(test));
+    var valEmb = SnapshotEmbeddings.Compute(val, predictor, null, CancellationToken.None);
+    double valMap = EmbeddingEvaluator.Evaluate(valEmb.Vectors, valEmb.Dimension, Labels(val)).MapAtR;
     rows.Add(($"seer {loss}", seconds, m));
-    Console.WriteLine($"  seer {loss,-8} {seconds,7:0.0} s  R@1 {m.RecallAt1:0.0000}  MAP@R {m.MapAtR:0.0000}");
-    return (predictor, model);
+    Console.WriteLine($"  seer {loss,-8} {seconds,7:0.0} s  R@1 {m.RecallAt1:0.0000}  MAP@R {m.MapAtR:0.0000}  (validation MAP@R {valMap:0.0000})");
+    return (predictor, model, valMap);
 }
 
 // PyTorch 1.13 ArcFace of the same network, same data, same budget.
@@ -137,7 +161,9 @@ void RunPeer()
     File.WriteAllBytes(Path.Combine(work, "train_y.i32"), trainRaw.SelectMany(r => BitConverter.GetBytes(r.Label)).ToArray());
     File.WriteAllBytes(Path.Combine(work, "test_x.u8"), testRaw.SelectMany(r => r.Pixels).ToArray());
     var psi = new ProcessStartInfo("/usr/bin/python3", [Path.Combine(root, "bench", "IdentityBench", "arcface_torch.py"), "--dir", work,
-        "--epochs", $"{epochs}", "--batch", $"{batch}", "--p", $"{p}", "--width", $"{width}", "--dim", $"{dim}", "--threads", $"{threads}", "--size", $"{size}"])
+        "--epochs", $"{epochs}", "--batch", $"{batch}",
+        // Seer's ArcFace defaults (EmbeddingTrainer): shuffled batches, AdaCos scale, class centres at 10x the learning rate
+        "--p", "0", "--scale", MetricLosses.AdaCosScale(train.Classes.Count).ToString("R", CultureInfo.InvariantCulture), "--centre-lr", new TrainingOptions().CentreLrScale.ToString("R", CultureInfo.InvariantCulture), "--width", $"{width}", "--dim", $"{dim}", "--threads", $"{threads}", "--size", $"{size}"])
     { RedirectStandardOutput = true, RedirectStandardError = true };
     using var python = Process.Start(psi)!;
     string stdout = python.StandardOutput.ReadToEnd(), stderr = python.StandardError.ReadToEnd();
@@ -172,10 +198,10 @@ float Tune(KnnGraph valGraph, ClusteringOptions options)
 
 // Every clustering method (and k, centre merge on/off) on ArcFace's embeddings of the test identities, each at the
 // threshold tuned on the validation identities. Returns the method and k with the best validation F.
-(ClusterMethod Method, int K) ClusteringStudy(float[] valVectors, float[] testVectors)
+(ClusterMethod Method, int K) ClusteringStudy(string loss, float[] valVectors, float[] testVectors)
 {
     Console.WriteLine();
-    Console.WriteLine("| clustering (seer arcface embeddings) | k | merge | threshold (tuned on val) | val pairwise F | clusters | singletons | pairwise P | pairwise R | pairwise F | BCubed F |");
+    Console.WriteLine($"| clustering (seer {loss} embeddings) | k | merge | threshold (tuned on val) | val pairwise F | clusters | singletons | pairwise P | pairwise R | pairwise F | BCubed F |");
     Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
     var bestSetting = (Method: ClusterMethod.ChineseWhispers, K: 10);
     double bestValF = -1;
@@ -199,11 +225,11 @@ float Tune(KnnGraph valGraph, ClusteringOptions options)
 }
 
 // The seed-000 loop on a pool of unlabelled images (the validation and test identities together): round 1 clusters
-// the pool with the ArcFace model trained on the training identities; the clusters of three or more become new
+// the pool with the chosen loss's model trained on the training identities; the clusters of three or more become new
 // identities to train on beside the training set (an embedding model trained on the clusters); round 2 re-extracts the
 // pool with that model and re-clusters. Each round's F on the test identities (the labelled check set); the threshold
 // of each round tuned on the validation identities' part of the pool.
-void LabellingLoop(ClusterMethod method, int k, float[] valVectors, float[] testVectors)
+void LabellingLoop(string loss, ClusterMethod method, int k, float[] valVectors, float[] testVectors)
 {
     Console.WriteLine();
     Console.WriteLine($"| labelling loop ({ClusterMethods.Name(method)}, k {k}, pool = {val.Images.Count} validation + {test.Images.Count} test images) | threshold | clusters used for training | check-set pairwise F | check-set BCubed F |");
@@ -232,7 +258,7 @@ void LabellingLoop(ClusterMethod method, int k, float[] valVectors, float[] test
             clusterImages.Add(pool[i] with { Tags = [ClusterNames.Name(r1.Clusters[r1.Labels[i]].Number)] });
     var classes = train.Classes.Concat(usable.Order().Select(ClusterNames.Name)).ToList();
     var round2 = new DatasetSnapshot("loop-r1", "1", classes, [.. train.Images, .. clusterImages], blobs);
-    var (predictor, model, seconds) = Train("arcface", round2, "loop-r2");
+    var (predictor, model, seconds) = Train(loss, round2, "loop-r2");
     using (model)
     {
         var v2 = SnapshotEmbeddings.Compute(val, predictor, null, CancellationToken.None).Vectors;
