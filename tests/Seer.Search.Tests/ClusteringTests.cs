@@ -32,6 +32,8 @@ public sealed class ClusteringTests
     [InlineData(ClusterMethod.Components, IndexKind.Hnsw)]
     [InlineData(ClusterMethod.ChineseWhispers, IndexKind.Hnsw)]
     [InlineData(ClusterMethod.ChineseWhispers, IndexKind.Exact)]
+    [InlineData(ClusterMethod.Linkage, IndexKind.Hnsw)]
+    [InlineData(ClusterMethod.Density, IndexKind.Exact)]
     public void SeparateGroups_BecomeClusters_TheLonerASingleton(ClusterMethod method, IndexKind index)
     {
         var result = Clusterer.Run(ThreeGroupsAndALoner(), 8, new ClusteringOptions { Method = method, Index = index, Threshold = 0.8f, K = 6 });
@@ -99,6 +101,38 @@ public sealed class ClusteringTests
         Assert.Equal(1, density.Singletons);
         Assert.Equal(ClusterMethod.Density, ClusterMethods.Parse("density"));
         Assert.Equal("density", ClusterMethods.Name(ClusterMethod.Density));
+    }
+
+    [Fact]
+    public void NeitherABridgeNorAChain_JoinsTwoGroupsUnderAverageLinkage()
+    {
+        // The bridge of ABridgeJoinsComponents_ButNotChineseWhispers: it joins one group (0.707 >= 0.6), but that group
+        // and the other average about 0.1 over their 7 x 6 pairs.
+        var rows = new List<float[]>();
+        for (int i = 0; i < 6; i++) rows.Add(Axis(0, 0.04f * (i - 2), 2 + i % 5));
+        for (int i = 0; i < 6; i++) rows.Add(Axis(1, 0.04f * (i - 2), 2 + i % 5));
+        var bridge = new float[8];
+        bridge[0] = bridge[1] = 1;
+        rows.Add(bridge);
+        var bridged = Clusterer.Run(Rows([.. rows]), 8, new ClusteringOptions { Method = ClusterMethod.Linkage, Threshold = 0.6f, K = 8, MergeCentres = false });
+        Assert.Equal(2, bridged.Clusters.Count);
+        Assert.Single(bridged.Labels.Take(6).Distinct());
+        Assert.Single(bridged.Labels.Skip(6).Take(6).Distinct());
+        Assert.NotEqual(bridged.Labels[0], bridged.Labels[6]);
+        Assert.Equal([7, 6], bridged.Clusters.Select(c => c.Size));
+
+        // The chain of AChainOfSparseImages_JoinsComponents_ButNotDensity: each link passes the threshold, but no chain
+        // image is close to most of a group, so the groups stay apart and the chain stays out of them.
+        float[] angles = [0, 2, 4, 6, 8, 56, 58, 60, 62, 64, 20, 32, 44];
+        var vectors = Rows([.. angles.Select(a => { var v = new float[8]; v[0] = MathF.Cos(a * MathF.PI / 180); v[1] = MathF.Sin(a * MathF.PI / 180); return v; })]);
+        var chained = Clusterer.Run(vectors, 8, new ClusteringOptions { Method = ClusterMethod.Linkage, Threshold = MathF.Cos(13 * MathF.PI / 180), K = 8, Index = IndexKind.Exact, MergeCentres = false });
+        int a = chained.Labels[0], b = chained.Labels[5];
+        Assert.True(a >= 0 && b >= 0 && a != b);
+        Assert.All(chained.Labels.Take(5), l => Assert.Equal(a, l));
+        Assert.All(chained.Labels.Skip(5).Take(5), l => Assert.Equal(b, l));
+        Assert.All(chained.Labels.Skip(10), l => Assert.True(l != a && l != b));
+        Assert.Equal(ClusterMethod.Linkage, ClusterMethods.Parse("linkage"));
+        Assert.Equal("linkage", ClusterMethods.Name(ClusterMethod.Linkage));
     }
 
     [Fact]
