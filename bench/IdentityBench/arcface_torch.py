@@ -6,7 +6,7 @@ ArcFace loss (m as insightface) and Seer's default recipe: scale s = AdaCos's fi
 shuffled batches (--p 0; --p P gives P x K batches), the class centres at 10x the learning rate (--centre-lr), AdamW
 (decay on weights of more than one dimension), linear warm-up for one epoch then cosine decay to 1% of the peak,
 ImageNet normalisation of the grey image as RGB. Writes the test
-embeddings (float32, n x dim) to --dir/torch_test.f32 and prints {"seconds": train seconds} as JSON.
+embeddings (float32, n x dim) to --dir/torch_test.f32 and prints {"seconds": train seconds, "cpu_seconds": train CPU seconds} as JSON.
 """
 import argparse, json, math, os, random, time
 
@@ -115,6 +115,7 @@ steps = len(train_y) // a.batch
 total, warm = steps * a.epochs, steps
 rng = random.Random(a.seed)
 start = time.time()
+cpu_start = time.process_time()
 step = 0
 for epoch in range(a.epochs):
     net.train()
@@ -138,9 +139,10 @@ for epoch in range(a.epochs):
         opt.step()
         step += 1
 seconds = time.time() - start
+cpu_seconds = time.process_time() - cpu_start
 net.eval()
 with torch.no_grad():
     x_test = prep(test_x)
     emb = torch.cat([F.normalize(net(x_test[i:i + 256])) for i in range(0, len(x_test), 256)])
 emb.numpy().astype(np.float32).tofile(os.path.join(a.dir, "torch_test.f32"))
-print(json.dumps({"seconds": seconds, "final_loss": float(loss)}))
+print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "final_loss": float(loss)}))
