@@ -1,11 +1,13 @@
 // IdentityBench: metric learning and clustering with identities held out of training. An identity is a character
 // rendered from the fonts Debian packages (FontCharacters: font, size, rotation, position, contrast and noise vary
 // between its instances); training, validation and test identities are disjoint. Seer's softmax, ArcFace, CosFace and
-// triplet on the same backbone and budget, beside PyTorch 1.13's ArcFace of the same network (arcface_torch.py) in
-// the same run; then clustering of Seer's ArcFace embeddings of the test identities with every method, each at the
-// threshold that gives the best pairwise F on the validation identities.
+// triplet on the same backbone and budget (the product's default recipe of each loss), beside PyTorch 1.13's ArcFace of
+// the same network and recipe (arcface_torch.py) in the same run, wall and CPU seconds; then clustering of the test
+// identities' embeddings of the loss with the best validation MAP@R with every method, each at the threshold that gives
+// the best pairwise F on the validation identities, and one round of the labelling loop.
 // Usage: dotnet run -c Release --project bench/IdentityBench -- [--train-ids 300] [--val-ids 100] [--test-ids 150]
 //        [--per-id 16] [--eval-per-id 10] [--epochs 4] [--threads 2] [--losses arcface,softmax,...] [--no-peer] [--no-loop]
+//        [--dump DIR]
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;

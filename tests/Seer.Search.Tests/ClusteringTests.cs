@@ -132,6 +132,12 @@ public sealed class ClusteringTests
         Assert.All(chained.Labels.Take(5), l => Assert.Equal(a, l));
         Assert.All(chained.Labels.Skip(5).Take(5), l => Assert.Equal(b, l));
         Assert.All(chained.Labels.Skip(10), l => Assert.True(l != a && l != b));
+        // No centre merge after linkage: the pairs of ClustersWithCloseCentres_AreMerged have centres 0.930 similar, but
+        // their average pairwise similarity is 0.922, below 0.925.
+        var pairs = Clusterer.Run(new float[] { 1, 0.1f, 1, -0.1f, 1, 0.3f, 1, 0.5f }, 2,
+            new ClusteringOptions { Method = ClusterMethod.Linkage, Threshold = 0.925f, K = 3, Index = IndexKind.Exact, MergeCentres = true });
+        Assert.Equal(2, pairs.Clusters.Count);
+        Assert.Equal(0, pairs.MergedByCentre);
         Assert.Equal(ClusterMethod.Linkage, ClusterMethods.Parse("linkage"));
         Assert.Equal("linkage", ClusterMethods.Name(ClusterMethod.Linkage));
     }

@@ -40,7 +40,9 @@ public static class Clusterer
             _ => ChineseWhispers(graph, options.Threshold, options.Iterations, options.Seed),
         };
         int merged = 0;
-        if (options.MergeCentres) (raw, merged) = MergeCentres(graph, raw, options.Threshold);
+        // average linkage merges clusters by their average similarity already (its threshold is on that average, not on
+        // an edge or a centre), so the centre merge does not follow it
+        if (options.MergeCentres && options.Method != ClusterMethod.Linkage) (raw, merged) = MergeCentres(graph, raw, options.Threshold);
         return Finish(graph, raw, merged);
     }
 
