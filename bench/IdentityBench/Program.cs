@@ -101,7 +101,7 @@ try
         var valVectors = SnapshotEmbeddings.Compute(val, chosen.Predictor, null, CancellationToken.None).Vectors;
         var testVectors = SnapshotEmbeddings.Compute(test, chosen.Predictor, null, CancellationToken.None).Vectors;
         var best = ClusteringStudy(chosen.Loss, valVectors, testVectors);
-        if (loop) LabellingLoop(chosen.Loss, best.Method, best.K, valVectors, testVectors);
+        if (loop) LabellingLoop(chosen.Loss, best.Method, best.K, best.Merge, valVectors, testVectors);
     }
     foreach (var t in trained) t.Model.Dispose();
     Console.WriteLine();
@@ -204,13 +204,13 @@ float Tune(KnnGraph valGraph, ClusteringOptions options)
 }
 
 // Every clustering method (and k, centre merge on/off) on ArcFace's embeddings of the test identities, each at the
-// threshold tuned on the validation identities. Returns the method and k with the best validation F.
-(ClusterMethod Method, int K) ClusteringStudy(string loss, float[] valVectors, float[] testVectors)
+// threshold tuned on the validation identities. Returns the method, k and centre merge with the best validation F.
+(ClusterMethod Method, int K, bool Merge) ClusteringStudy(string loss, float[] valVectors, float[] testVectors)
 {
     Console.WriteLine();
     Console.WriteLine($"| clustering (seer {loss} embeddings) | k | merge | threshold (tuned on val) | val pairwise F | clusters | singletons | pairwise P | pairwise R | pairwise F | BCubed F |");
     Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
-    var bestSetting = (Method: ClusterMethod.ChineseWhispers, K: 10);
+    var bestSetting = (Method: ClusterMethod.ChineseWhispers, K: 10, Merge: true);
     double bestValF = -1;
     foreach (int k in new[] { 5, 10, 20 })
     {
@@ -220,12 +220,13 @@ float Tune(KnnGraph valGraph, ClusteringOptions options)
         foreach (var method in Enum.GetValues<ClusterMethod>())
         {
             if (method == ClusterMethod.Components && !merge) continue; // merging components changes nothing
+            if (method == ClusterMethod.Linkage && merge) continue; // linkage is never followed by a centre merge
             var options = new ClusteringOptions { Method = method, K = k, MergeCentres = merge };
             float t = Tune(valGraph, options);
             double valF = ClusteringEvaluator.Evaluate(valTruth, Predicted(Clusterer.Run(valGraph, options with { Threshold = t }))).PairwiseF;
             var cm = ClusteringEvaluator.Evaluate(testTruth, Predicted(Clusterer.Run(testGraph, options with { Threshold = t })));
             Console.WriteLine($"| {ClusterMethods.Name(method)} | {k} | {(merge ? "on" : "off")} | {t:0.00} | {valF:0.0000} | {cm.Clusters} | {cm.Singletons} | {cm.PairwisePrecision:0.0000} | {cm.PairwiseRecall:0.0000} | {cm.PairwiseF:0.0000} | {cm.BCubedF:0.0000} |");
-            if (merge && valF > bestValF) (bestSetting, bestValF) = ((method, k), valF);
+            if (valF > bestValF) (bestSetting, bestValF) = ((method, k, merge), valF);
         }
     }
     return bestSetting;
@@ -236,18 +237,18 @@ float Tune(KnnGraph valGraph, ClusteringOptions options)
 // identities to train on beside the training set (an embedding model trained on the clusters); round 2 re-extracts the
 // pool with that model and re-clusters. Each round's F on the test identities (the labelled check set); the threshold
 // of each round tuned on the validation identities' part of the pool.
-void LabellingLoop(string loss, ClusterMethod method, int k, float[] valVectors, float[] testVectors)
+void LabellingLoop(string loss, ClusterMethod method, int k, bool merge, float[] valVectors, float[] testVectors)
 {
     Console.WriteLine();
-    Console.WriteLine($"| labelling loop ({ClusterMethods.Name(method)}, k {k}, pool = {val.Images.Count} validation + {test.Images.Count} test images) | threshold | clusters used for training | check-set pairwise F | check-set BCubed F |");
+    Console.WriteLine($"| labelling loop ({ClusterMethods.Name(method)}, k {k}, centre merge {(merge ? "on" : "off")}, pool = {val.Images.Count} validation + {test.Images.Count} test images) | threshold | clusters used for training | check-set pairwise F | check-set BCubed F |");
     Console.WriteLine("|---|---|---|---|---|");
     var pool = val.Images.Concat(test.Images).ToList();
     int nVal = val.Images.Count;
     ClusteringResult Round(float[] poolVectors, out float threshold)
     {
         var valGraph = KnnGraph.Build(poolVectors.AsMemory(0, nVal * dim), dim, k);
-        threshold = Tune(valGraph, new ClusteringOptions { Method = method, K = k });
-        return Clusterer.Run(poolVectors, dim, new ClusteringOptions { Method = method, K = k, Threshold = threshold });
+        threshold = Tune(valGraph, new ClusteringOptions { Method = method, K = k, MergeCentres = merge });
+        return Clusterer.Run(poolVectors, dim, new ClusteringOptions { Method = method, K = k, MergeCentres = merge, Threshold = threshold });
     }
     (double F, double B) Check(ClusteringResult r)
     {
