@@ -22,6 +22,7 @@ using Seer.Data.Import;
 using Seer.Data.Metadata;
 using Seer.Data.Postgres;
 using Seer.Data.Storage;
+using Seer.Bench;
 
 int blobs = 2000, size = 100_000, parallel = 8, largeMb = 64, images = 1000, rowCount = 20_000;
 for (int i = 0; i < args.Length; i++)
@@ -39,11 +40,11 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 
-string root = FindRoot();
+string root = BenchServices.RepoRoot();
 string work = Path.Combine(Path.GetTempPath(), $"seer-blobbench-{Environment.ProcessId}");
 Directory.CreateDirectory(work);
 string services = Path.Combine(work, "services");
-var env = StartServices(root, services);
+var env = BenchServices.Start(root, services);
 try
 {
     var s3Base = new Uri(env["SEER_BLOBS"]);
@@ -117,7 +118,7 @@ try
     foreach (var (blobBackend, metadata) in new[] { ("files", "sqlite"), ("s3", "sqlite"), ("files", "postgres"), ("s3", "postgres") })
     {
         string home = Path.Combine(work, $"home-{blobBackend}-{metadata}");
-        string? db = metadata == "postgres" ? NewDatabase(env["SEER_DB"]) : null;
+        string? db = metadata == "postgres" ? BenchServices.NewDatabase(env["SEER_DB"], "bench_" + Guid.NewGuid().ToString("N")) : null;
         var sw = Stopwatch.StartNew();
         ImportResult result;
         using (var ws = Workspace.Open(home, blobBackend == "files" ? null : S3($"bench-import-{metadata}"), db))
@@ -140,7 +141,7 @@ try
     var commitRows = new List<string[]>();
     foreach (var metadata in new[] { "sqlite", "postgres" })
     {
-        string? db = metadata == "postgres" ? NewDatabase(env["SEER_DB"]) : null;
+        string? db = metadata == "postgres" ? BenchServices.NewDatabase(env["SEER_DB"], "bench_" + Guid.NewGuid().ToString("N")) : null;
         using var ws = Workspace.Open(Path.Combine(work, "commit-" + metadata), null, db);
         var commit = new VersionCommit("rows", new string('c', 64), "digest", [], "bench", "{}", ["car"], records, ["car"],
             new Dictionary<string, string>(), DateTimeOffset.UtcNow);
@@ -159,7 +160,7 @@ try
 }
 finally
 {
-    Run("bash", Path.Combine(root, "scripts", "services.sh"), "stop", services);
+    BenchServices.Stop(root, services);
     Directory.Delete(work, recursive: true);
 }
 
@@ -168,44 +169,4 @@ static void Print(string[] header, List<string[]> rows)
     var widths = header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
     Console.WriteLine(string.Join("  ", header.Select((h, i) => h.PadLeft(widths[i]))));
     foreach (var r in rows) Console.WriteLine(string.Join("  ", r.Select((c, i) => c.PadLeft(widths[i]))));
-}
-
-// A fresh database on the bench's PostgreSQL server; its URL.
-static string NewDatabase(string url)
-{
-    string name = "bench_" + Guid.NewGuid().ToString("N");
-    using (var c = new Npgsql.NpgsqlConnection(PostgresDatabase.ToConnectionString(url)))
-    {
-        c.Open();
-        using var cmd = new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", c);
-        cmd.ExecuteNonQuery();
-    }
-    var uri = new Uri(url);
-    return $"{uri.Scheme}://{uri.UserInfo}@{uri.Authority}/{name}";
-}
-
-static string FindRoot()
-{
-    for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        if (File.Exists(Path.Combine(d.FullName, "scripts", "services.sh"))) return d.FullName;
-    throw new InvalidOperationException("scripts/services.sh not found");
-}
-
-static Dictionary<string, string> StartServices(string root, string dir)
-{
-    string output = Run("bash", Path.Combine(root, "scripts", "services.sh"), "start", dir);
-    return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-        .Where(l => l.StartsWith("export ", StringComparison.Ordinal))
-        .Select(l => l[7..].Split('=', 2))
-        .ToDictionary(p => p[0], p => p[1].Trim('\''));
-}
-
-static string Run(string file, params string[] args)
-{
-    var psi = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, UseShellExecute = false };
-    using var p = Process.Start(psi)!;
-    string output = p.StandardOutput.ReadToEnd();
-    p.WaitForExit();
-    if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {p.ExitCode}");
-    return output;
 }

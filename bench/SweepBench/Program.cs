@@ -5,8 +5,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Npgsql;
-using Seer.Hosting.Postgres;
+using Seer.Bench;
 using Seer.Training.Engine;
 
 // bench/SweepBench: a parameter sweep of N training sets (default 8), each a training job with one CPU thread,
@@ -15,17 +14,17 @@ using Seer.Training.Engine;
 // on a tie). The server and the workers are the real CLI (seer.dll) as child processes on loopback, on PostgreSQL +
 // S3 (s3rver) started with scripts/services.sh. Each cluster gets its own database, S3 prefix and workspace copies.
 //
-//   dotnet run -c Release --project bench/SweepBench -- [--sets 8] [--images 400] [--epochs 2]
+//   dotnet run -c Release --project bench/SweepBench -- [--sets 8] [--images 2000] [--epochs 8]
 
-int sets = Arg("--sets", 8), images = Arg("--images", 400), epochs = Arg("--epochs", 2);
-string root = RepoRoot();
+int sets = Arg("--sets", 8), images = Arg("--images", 2000), epochs = Arg("--epochs", 8);
+string root = BenchServices.RepoRoot();
 string work = Path.Combine(Path.GetTempPath(), $"seer-sweepbench-{Environment.ProcessId}");
 Directory.CreateDirectory(work);
 string services = Path.Combine(work, "services");
-var env = StartServices(root, services);
+var env = BenchServices.Start(root, services);
 try
 {
-    Console.WriteLine($"SweepBench {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {LoadAverage()} at start");
+    Console.WriteLine($"SweepBench {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {BenchServices.LoadAverage()} at start");
     Console.WriteLine($"sweep: {sets} sets (learning rate x batch), classify, {images} Fashion-MNIST images 28 px, {epochs} epochs, 1 CPU thread per job");
     string data = Seer.Tests.Shared.FashionSubset.Write(work, images);
     var parameterSets = Enumerable.Range(0, sets).Select(i => new Dictionary<string, object>
@@ -49,20 +48,14 @@ try
     foreach (var (label, run) in new[] { ("1 worker", one), ("2 workers", two) })
         Console.WriteLine(FormattableString.Invariant(
             $"best set ({label}): #{run.Best + 1} {JsonSerializer.Serialize(parameterSets[run.Best])} → model {run.Models[run.Best]}, val metric {run.Values[run.Best]:0.0000}; jobs per worker: {string.Join(", ", run.PerWorker.Select(p => $"{p.Key} {p.Value}"))}"));
-    Console.WriteLine($"load average at the end: {LoadAverage()} (other engineers' builds and tests share the 2 cores)");
+    Console.WriteLine($"load average at the end: {BenchServices.LoadAverage()} (other engineers' builds and tests share the 2 cores)");
 
     async Task<SweepRun> RunClusterAsync(int workers)
     {
         string name = $"sweep{workers}_{Environment.ProcessId}";
-        using (var c = new NpgsqlConnection(PostgresDatabase.ToConnectionString(env["SEER_DB"])))
-        {
-            c.Open();
-            using var cmd = new NpgsqlCommand($"CREATE DATABASE {name}", c);
-            cmd.ExecuteNonQuery();
-        }
         var clusterEnv = new Dictionary<string, string>(env)
         {
-            ["SEER_DB"] = new UriBuilder(env["SEER_DB"]) { Path = "/" + name }.Uri.ToString().TrimEnd('/'),
+            ["SEER_DB"] = BenchServices.NewDatabase(env["SEER_DB"], name),
             ["SEER_BLOBS"] = new UriBuilder(env["SEER_BLOBS"]) { Path = "/" + name }.Uri.ToString(),
         };
         string home = Path.Combine(work, name, "server");
@@ -96,6 +89,7 @@ try
                     return false;
                 }
             });
+            var cpuAtStart = processes.Select(p => CpuSeconds(p.Id)).ToList();
             var clock = Stopwatch.StartNew();
             var ids = new List<long>();
             foreach (var p in parameterSets)
@@ -106,21 +100,36 @@ try
                 if (response.StatusCode != HttpStatusCode.Accepted) throw new InvalidOperationException($"submit: {(int)response.StatusCode} {body}");
                 ids.Add(JsonDocument.Parse(body).RootElement.GetProperty("id").GetInt64());
             }
+            // long polls (GET /api/jobs/{id}/wait), one job after the other: the bench's own requests stay off the
+            // two cores the workers need
             var jobs = new JsonElement[ids.Count];
-            await WaitAsync($"{sets} jobs to end", async () =>
+            for (int i = 0; i < ids.Count; i++)
             {
-                for (int i = 0; i < ids.Count; i++)
-                    jobs[i] = JsonDocument.Parse(await http.GetStringAsync($"/api/jobs/{ids[i]}")).RootElement.Clone();
-                return jobs.All(j => j.GetProperty("state").GetString() is "succeeded" or "failed" or "cancelled");
-            });
+                int index = i;
+                await WaitAsync($"job {ids[i]} to end", async () =>
+                {
+                    jobs[index] = JsonDocument.Parse(await http.GetStringAsync($"/api/jobs/{ids[index]}/wait?timeout=60")).RootElement.Clone();
+                    return jobs[index].GetProperty("state").GetString() is "succeeded" or "failed" or "cancelled";
+                });
+            }
             double seconds = clock.Elapsed.TotalSeconds;
+            Console.WriteLine("CPU seconds of the cluster's processes during the run: " + string.Join(", ",
+                processes.Select((p, i) => FormattableString.Invariant($"{(i < workers ? $"w{i + 1}" : "server")} {CpuSeconds(p.Id) - cpuAtStart[i]:0.0}"))));
             if (jobs.FirstOrDefault(j => j.GetProperty("state").GetString() != "succeeded") is { ValueKind: JsonValueKind.Object } bad)
                 throw new InvalidOperationException($"job {bad.GetProperty("id")} did not succeed: {bad.GetProperty("error")}");
             var values = jobs.Select(j => j.GetProperty("result").GetProperty("primary_value").GetDouble()).ToList();
             var models = jobs.Select(j => j.GetProperty("result").GetProperty("model").GetString()!).ToList();
             var perWorker = jobs.GroupBy(j => j.GetProperty("worker").GetString()!).OrderBy(g => g.Key, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.Count());
-            Console.WriteLine(FormattableString.Invariant($"{workers} worker(s): {sets} jobs in {seconds:0.0} s"));
+            Console.WriteLine(FormattableString.Invariant($"{workers} worker(s): {sets} jobs in {seconds:0.0} s (load average {BenchServices.LoadAverage()})"));
+            Console.WriteLine("| set | learning rate | batch | worker | queued s | run s | val metric |");
+            Console.WriteLine("|---|---|---|---|---|---|---|");
+            for (int i = 0; i < jobs.Length; i++)
+            {
+                double Seconds(string key) => jobs[i].TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : double.NaN;
+                Console.WriteLine(FormattableString.Invariant(
+                    $"| {i + 1} | {parameterSets[i]["learning_rate"]:0.####} | {parameterSets[i]["batch_size"]} | {jobs[i].GetProperty("worker").GetString()} | {Seconds("queued_seconds"):0.0} | {Seconds("run_seconds"):0.0} | {values[i]:0.0000} |"));
+            }
             return new SweepRun(seconds, TrainingJob.PickBest(values), values, models, perWorker);
         }
         finally
@@ -136,7 +145,7 @@ try
 }
 finally
 {
-    Run("bash", Path.Combine(root, "scripts", "services.sh"), "stop", services);
+    BenchServices.Stop(root, services);
     try { Directory.Delete(work, recursive: true); } catch (IOException) { }
 }
 
@@ -197,8 +206,18 @@ static void CopyTree(string from, string to)
     Directory.CreateDirectory(to);
     foreach (string dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
         Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
+    // not the local copies of S3 blobs: each worker makes its own, on the jobs' time
     foreach (string file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-        File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)), overwrite: true);
+        if (!Path.GetRelativePath(from, file).StartsWith("blob-cache", StringComparison.Ordinal))
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)), overwrite: true);
+}
+
+// user + system CPU seconds of a process so far (/proc/PID/stat fields 14 and 15, in clock ticks of 1/100 s)
+static double CpuSeconds(int pid)
+{
+    string stat = File.ReadAllText($"/proc/{pid}/stat");
+    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
 }
 
 static int FreePort()
@@ -206,34 +225,6 @@ static int FreePort()
     using var l = new TcpListener(IPAddress.Loopback, 0);
     l.Start();
     return ((IPEndPoint)l.LocalEndpoint).Port;
-}
-
-static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
-static string RepoRoot()
-{
-    for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        if (File.Exists(Path.Combine(d.FullName, "scripts", "services.sh"))) return d.FullName;
-    throw new InvalidOperationException("scripts/services.sh not found");
-}
-
-static Dictionary<string, string> StartServices(string root, string dir)
-{
-    string output = Run("bash", Path.Combine(root, "scripts", "services.sh"), "start", dir, "--owner", Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-    return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-        .Where(l => l.StartsWith("export ", StringComparison.Ordinal))
-        .Select(l => l[7..].Split('=', 2))
-        .ToDictionary(p => p[0], p => p[1].Trim('\''));
-}
-
-static string Run(string file, params string[] args)
-{
-    var psi = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, UseShellExecute = false };
-    using var p = Process.Start(psi)!;
-    string output = p.StandardOutput.ReadToEnd();
-    p.WaitForExit();
-    if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {p.ExitCode}");
-    return output;
 }
 
 internal sealed record SweepRun(double Seconds, int Best, IReadOnlyList<double> Values, IReadOnlyList<string> Models, IReadOnlyDictionary<string, int> PerWorker);

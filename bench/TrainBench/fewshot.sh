@@ -17,13 +17,13 @@ log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 
 "$root/scripts/fetch-data.sh" fashion-mnist pretrained >&2
 "$seer" --version >/dev/null            # builds the CLI once, outside the measured part
-mkdir -p "$work/fm-train" "$work/fm-test"
-ln -sf "$root"/.data/fashion-mnist/train-* "$work/fm-train/"
-ln -sf "$root"/.data/fashion-mnist/t10k-* "$work/fm-test/"
+mkdir -p "$work/fashion-train" "$work/fashion-test"   # a path saying "fashion": the importer names the classes
+ln -sf "$root"/.data/fashion-mnist/train-* "$work/fashion-train/"
+ln -sf "$root"/.data/fashion-mnist/t10k-* "$work/fashion-test/"
 if [ ! -f "$work/datasets.done" ]; then
   log "datasets"
-  "$seer" dataset import "$work/fm-train" --format idx --name fm-train --json >/dev/null
-  "$seer" dataset import "$work/fm-test" --format idx --name fm-test --json >/dev/null
+  "$seer" dataset import "$work/fashion-train" --format idx --name fm-train --json >/dev/null
+  "$seer" dataset import "$work/fashion-test" --format idx --name fm-test --json >/dev/null
   "$seer" dataset split fm-train --ratios 0.9,0.05,0.05 --seed "$seed" --name pool --json >/dev/null   # pool-train/val/test
   "$seer" dataset sample pool-train --count 1000 --stratified --seed "$seed" --name fs-train --json >/dev/null
   "$seer" dataset sample pool-val --count 1000 --stratified --seed "$seed" --name fs-val --json >/dev/null

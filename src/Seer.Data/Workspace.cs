@@ -74,7 +74,7 @@ public sealed class Workspace : IDisposable
         }
         else
         {
-            var s3 = new S3BlobStore(blobs);
+            var s3 = new S3BlobStore(blobs) { CacheRoot = BlobCacheRoot(home) };
             try
             {
                 s3.Probe();
@@ -99,6 +99,20 @@ public sealed class Workspace : IDisposable
             throw;
         }
         return new Workspace(home, metadata, store);
+    }
+
+    /// <summary>Variable naming the folder that keeps local copies of S3 blobs (<c>none</c>: no copies).</summary>
+    public const string BlobCacheVariable = "SEER_BLOB_CACHE";
+
+    /// <summary>
+    /// Where a workspace on S3 keeps local copies of the blobs it reads: SEER_BLOB_CACHE, else HOME/blob-cache; null
+    /// when SEER_BLOB_CACHE is <c>none</c>.
+    /// </summary>
+    public static string? BlobCacheRoot(string home)
+    {
+        string? value = Environment.GetEnvironmentVariable(BlobCacheVariable);
+        if (string.Equals(value?.Trim(), "none", StringComparison.OrdinalIgnoreCase)) return null;
+        return string.IsNullOrWhiteSpace(value) ? Path.Combine(home, "blob-cache") : Path.GetFullPath(value);
     }
 
     /// <summary>

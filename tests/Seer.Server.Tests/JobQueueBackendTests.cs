@@ -89,6 +89,37 @@ public sealed class JobQueueBackendTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Backends))]
+    public void AStaleAttempt_CannotOverwriteTheAttemptThatOwnsTheJob(string backend)
+    {
+        var q = Create(backend);
+        var job = q.Enqueue(Request("train"));
+        var first = q.TryClaimNext("w1", 4, [], Capacity)!;
+        Assert.Equal(1, first.Attempt);
+        q.SaveCheckpoint(job.Id, "epoch-1", first.Attempt);
+        // w1 is declared dead (but is still running): the job goes back to the queue and w2 takes it
+        q.Requeue(job.Id, "worker w1 declared dead");
+        var second = q.TryClaimNext("w2", 4, [], Capacity)!;
+        Assert.Equal((2, "w2", "epoch-1"), (second.Attempt, second.Worker, second.Checkpoint));
+        q.SaveCheckpoint(job.Id, "epoch-2", second.Attempt);
+
+        // w1's late writes are fenced off: progress, checkpoint and its final state leave attempt 2's alone
+        q.ReportProgress(job.Id, new WorkProgress("epoch", 9, 10), first.Attempt);
+        q.SaveCheckpoint(job.Id, "epoch-9-stale", first.Attempt);
+        Assert.False(q.Complete(job.Id, JobState.Succeeded, """{"model": "stale"}""", null, first.Attempt));
+        var now = q.Get(job.Id);
+        Assert.Equal((JobState.Running, "w2", "epoch-2", 0L), (now.State, now.Worker, now.Checkpoint, now.ProgressDone));
+        Assert.Contains(q.ReadLogs(job.Id), l => l.Message.Contains("attempt 1 ended succeeded after the job was requeued", StringComparison.Ordinal));
+
+        // attempt 2 ends the job; its result is the one kept
+        q.ReportProgress(job.Id, new WorkProgress("epoch", 10, 10), second.Attempt);
+        Assert.True(q.Complete(job.Id, JobState.Succeeded, """{"model": "m2"}""", null, second.Attempt));
+        var done = q.Get(job.Id);
+        Assert.Equal((JobState.Succeeded, "m2", 10L), (done.State, done.Result!.Value.GetProperty("model").GetString(), done.ProgressDone));
+        Assert.Single(q.ReadLogs(job.Id), l => l.Message == "succeeded");
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
     public void CancelRetryRequeueAndNeverFitting(string backend)
     {
         var q = Create(backend);

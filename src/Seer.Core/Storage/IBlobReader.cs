@@ -13,4 +13,10 @@ public interface IBlobReader
     /// decoders that want a path); null otherwise (e.g. S3).
     /// </summary>
     string? TryGetLocalPath(string sha256);
+
+    /// <summary>
+    /// Brings blobs about to be read close to this machine, several at a time (a remote store with a local cache
+    /// copies the missing ones into it); a store on this machine has nothing to do. Returns how many were copied.
+    /// </summary>
+    int Stage(IReadOnlyCollection<string> sha256s, CancellationToken cancellationToken) => 0;
 }

@@ -16,7 +16,9 @@ namespace Seer.Data.Storage;
 /// stored the same bytes first), in one PUT or, from <see cref="MultipartThreshold"/> on, as a multipart upload of
 /// <see cref="PartSize"/> parts that is aborted on failure (S3 never shows half an object). The client uses
 /// path-style addressing, no aws-chunked bodies and checksums only where S3 requires them, which S3-compatible
-/// servers (s3rver, Swift, Ceph, MinIO) accept. Objects never change once written, so a hash seen present is cached.
+/// servers (s3rver, Swift, Ceph, MinIO) accept. Objects never change once written, so a hash seen present is cached,
+/// and with a <see cref="CacheRoot"/> the bytes of every blob read are kept on this machine (checked against their
+/// hash when fetched): a worker that trains on a dataset again, or evaluates it each epoch, reads local files.
 /// </summary>
 public sealed class S3BlobStore : IBlobStore, IDisposable
 {
@@ -48,6 +50,18 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
 
     /// <summary>Size of each multipart part but the last (default 8 MiB; S3's minimum is 5 MiB).</summary>
     public int PartSize { get; init; } = 8 << 20;
+
+    /// <summary>
+    /// A folder on this machine keeping a copy of each blob read (null: no copies). Blobs are immutable and named by
+    /// their hash, so a copy never goes stale; deleting the folder only costs re-reads.
+    /// </summary>
+    public string? CacheRoot
+    {
+        get => _cache?.Root;
+        init => _cache = value is null ? null : new FileBlobStore(value);
+    }
+
+    private readonly FileBlobStore? _cache;
 
     /// <summary>The object key of a blob.</summary>
     public string KeyOf(string sha256)
@@ -88,13 +102,65 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         return true;
     }
 
-    public string? TryGetLocalPath(string sha256) => null;
+    public string? TryGetLocalPath(string sha256) => _cache?.TryGetLocalPath(sha256);
 
-    /// <summary>Reads a blob into a seekable stream (memory up to the multipart threshold, else a temp file).</summary>
-    public Stream OpenRead(string sha256)
+    /// <summary>
+    /// Reads a blob into a seekable stream (memory up to the multipart threshold, else a temp file); with a
+    /// <see cref="CacheRoot"/>, from the local copy, made on the first read after checking the bytes hash to the name.
+    /// </summary>
+    public Stream OpenRead(string sha256) => OpenReadAsync(sha256).GetAwaiter().GetResult();
+
+    private async Task<Stream> OpenReadAsync(string sha256)
+    {
+        if (_cache is null) return await FetchAsync(sha256).ConfigureAwait(false);
+        if (_cache.TryGetLocalPath(sha256) is null) await CopyToCacheAsync(sha256, _cache).ConfigureAwait(false);
+        return _cache.OpenRead(sha256);
+    }
+
+    private async Task CopyToCacheAsync(string sha256, FileBlobStore cache)
+    {
+        await using var fetched = await FetchAsync(sha256).ConfigureAwait(false);
+        var put = await cache.PutAsync(fetched, CancellationToken.None).ConfigureAwait(false);
+        if (put.Sha256 != sha256)
+            throw new SeerException(ErrorCodes.Unavailable,
+                $"the object {KeyOf(sha256)} in {Location} does not hash to its name (got {put.Sha256}): the bucket's copy is damaged", KeyOf(sha256));
+    }
+
+    /// <summary>
+    /// Copies the blobs not yet in the local cache into it, <see cref="StageParallelism"/> reads at a time (S3 is
+    /// latency-bound: one read after another leaves the CPU waiting). Nothing without a <see cref="CacheRoot"/>.
+    /// </summary>
+    public int Stage(IReadOnlyCollection<string> sha256s, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sha256s);
+        if (_cache is not { } cache) return 0;
+        var missing = sha256s.Distinct(StringComparer.Ordinal).Where(h => cache.TryGetLocalPath(h) is null).ToList();
+        if (missing.Count == 0) return 0;
+        // one batch: the copies become durable with one file-system sync, not one per blob
+        using var batch = cache.BeginBatch();
+        Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = StageParallelism, CancellationToken = cancellationToken },
+            async (sha, _) =>
+            {
+                await using var fetched = await FetchAsync(sha).ConfigureAwait(false);
+                using var bytes = new MemoryStream();
+                await fetched.CopyToAsync(bytes).ConfigureAwait(false);
+                var put = batch.Add(bytes.GetBuffer().AsSpan(0, (int)bytes.Length));
+                if (put.Sha256 != sha)
+                    throw new SeerException(ErrorCodes.Unavailable,
+                        $"the object {KeyOf(sha)} in {Location} does not hash to its name (got {put.Sha256}): the bucket's copy is damaged", KeyOf(sha));
+            }).GetAwaiter().GetResult();
+        batch.Commit();
+        return missing.Count;
+    }
+
+    /// <summary>Reads in flight while staging (default 16).</summary>
+    public int StageParallelism { get; init; } = 16;
+
+    /// <summary>Reads a blob from the bucket into a seekable stream (memory up to the multipart threshold, else a temp file).</summary>
+    private Task<Stream> FetchAsync(string sha256)
     {
         string key = KeyOf(sha256);
-        return Run(async () =>
+        return Call(async () =>
         {
             using var response = await _client.GetObjectAsync(Location.Bucket, key).ConfigureAwait(false);
             long length = response.ContentLength;

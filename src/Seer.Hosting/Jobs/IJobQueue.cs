@@ -37,16 +37,22 @@ public interface IJobQueue
     /// <summary>Fails the queued jobs that can never start on <paramref name="capacity"/> (with the reason); their ids.</summary>
     IReadOnlyList<long> FailNeverFitting(JobCapacity capacity);
 
-    void ReportProgress(long id, WorkProgress progress);
+    /// <summary>Records progress; with <paramref name="attempt"/>, only while the job is still that attempt (the fence against a stale worker).</summary>
+    void ReportProgress(long id, WorkProgress progress, int? attempt = null);
 
     void AppendLog(long id, string level, string message);
 
-    void SaveCheckpoint(long id, string checkpoint);
+    /// <summary>Records the job's checkpoint; with <paramref name="attempt"/>, only while the job is still that attempt.</summary>
+    void SaveCheckpoint(long id, string checkpoint, int? attempt = null);
 
     bool IsCancelRequested(long id);
 
-    /// <summary>Moves a running job to a final state with its result (JSON) or error.</summary>
-    void Complete(long id, JobState state, string? resultJson, string? error);
+    /// <summary>
+    /// Moves a running job to a final state with its result (JSON) or error; with <paramref name="attempt"/>, only
+    /// while the job is still that attempt (a stale worker's result is dropped, with a log line saying so). True when
+    /// the job moved.
+    /// </summary>
+    bool Complete(long id, JobState state, string? resultJson, string? error, int? attempt = null);
 
     /// <summary>Puts a running job back in the queue (resume from its checkpoint on the next claim).</summary>
     void Requeue(long id, string reason);

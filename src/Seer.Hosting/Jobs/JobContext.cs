@@ -35,7 +35,14 @@ public sealed class JobContext : IProgress<WorkProgress>
 
     private string Hide(string message) => _home is null ? message : ServerPaths.Hide(message, _home);
 
-    public void SaveCheckpoint(string checkpoint) => _queue.SaveCheckpoint(Job.Id, checkpoint);
+    public void SaveCheckpoint(string checkpoint) => _queue.SaveCheckpoint(Job.Id, checkpoint, Job.Attempt);
+
+    /// <summary>
+    /// True while the queue still has this job running as this attempt: false once it was requeued to another worker
+    /// (this worker was declared dead while alive). Checked before writes outside the queue (model files, the served
+    /// model), which the queue's attempt fence does not cover.
+    /// </summary>
+    public bool StillOwned => _queue.Get(Job.Id) is { State: JobState.Running } now && now.Attempt == Job.Attempt;
 
     /// <summary>True when a user asked to cancel this job (as opposed to the server shutting down, after which resumable jobs continue).</summary>
     public bool CancelRequested => _queue.IsCancelRequested(Job.Id);
@@ -48,6 +55,6 @@ public sealed class JobContext : IProgress<WorkProgress>
         bool final = value.Total is long t && value.Done >= t;
         if (!final && now - last < 250) return;
         Interlocked.Exchange(ref _lastReport, now);
-        _queue.ReportProgress(Job.Id, value);
+        _queue.ReportProgress(Job.Id, value, Job.Attempt);
     }
 }

@@ -41,7 +41,7 @@ public sealed class JobExecution
         ArgumentNullException.ThrowIfNull(job);
         if (!_handlers.TryGetValue(job.Kind, out var handler))
         {
-            _queue.Complete(job.Id, JobState.Failed, null, $"no handler for job kind '{job.Kind}' on worker {worker}");
+            _queue.Complete(job.Id, JobState.Failed, null, $"no handler for job kind '{job.Kind}' on worker {worker}", job.Attempt);
             return;
         }
         var context = new JobContext(job, _queue, _options.Home);
@@ -52,16 +52,16 @@ public sealed class JobExecution
             // Rights are checked again when the job runs: a dataset may have been un-shared or a role changed since.
             _access.Check(job.Kind, job.Parameters, _resources.CallerOf(job.CreatedBy));
             object? result = await handler.RunAsync(context, cancel).ConfigureAwait(false);
-            if (job.Kind == "training" && _queue.Get(job.Id).Checkpoint is { } model)
+            if (job.Kind == "training" && _queue.Get(job.Id) is { Checkpoint: { } model } now && now.Attempt == job.Attempt)
             {
                 // The trained model (and the name it is served under) belong to the job's owner.
                 _resources.Claim(ResourceKinds.Model, model, job.CreatedBy);
                 _resources.Claim(ResourceKinds.ServedModel, JobParameters.ParseWithTraining<Kinds.TrainingParameters>(job.Parameters, job.Kind).Value.ServeAs ?? model, job.CreatedBy);
             }
             if (result is JobWaitingResult waiting)
-                _queue.Complete(job.Id, JobState.Waiting, JsonSerializer.Serialize(waiting.Result, JobJson.Options), null);
+                _queue.Complete(job.Id, JobState.Waiting, JsonSerializer.Serialize(waiting.Result, JobJson.Options), null, job.Attempt);
             else
-                _queue.Complete(job.Id, JobState.Succeeded, JsonSerializer.Serialize(result, JobJson.Options), null);
+                _queue.Complete(job.Id, JobState.Succeeded, JsonSerializer.Serialize(result, JobJson.Options), null, job.Attempt);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -70,17 +70,17 @@ public sealed class JobExecution
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
-            _queue.Complete(job.Id, JobState.Cancelled, null, "cancelled while running");
+            _queue.Complete(job.Id, JobState.Cancelled, null, "cancelled while running", job.Attempt);
         }
         catch (Exception ex) when (LibraryErrors.Translate(ex) is { } seer)
         {
             // Bad input (a SeerException, or a library's parser or file error): the message, no stack trace, HOME hidden.
-            _queue.Complete(job.Id, JobState.Failed, null, ServerPaths.Hide(seer.Path is null ? seer.Message : $"{seer.Message} ({seer.Path})", _options.Home));
+            _queue.Complete(job.Id, JobState.Failed, null, ServerPaths.Hide(seer.Path is null ? seer.Message : $"{seer.Message} ({seer.Path})", _options.Home), job.Attempt);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             _log.LogError(ex, "job {Id} ({Kind}) failed", job.Id, job.Kind);
-            _queue.Complete(job.Id, JobState.Failed, null, ServerPaths.Hide($"{ex.GetType().Name}: {ex.Message}", _options.Home));
+            _queue.Complete(job.Id, JobState.Failed, null, ServerPaths.Hide($"{ex.GetType().Name}: {ex.Message}", _options.Home), job.Attempt);
         }
     }
 
@@ -95,6 +95,6 @@ public sealed class JobExecution
         if (_handlers.TryGetValue(job.Kind, out var handler) && handler.Resumable && !job.CancelRequested)
             _queue.Requeue(job.Id, $"{reason}; {job.Kind} jobs resume" + (job.Checkpoint is null ? " by running again (idempotent)" : " from their checkpoint"));
         else
-            _queue.Complete(job.Id, JobState.Failed, null, $"interrupted: {reason}");
+            _queue.Complete(job.Id, JobState.Failed, null, $"interrupted: {reason}", job.Attempt);
     }
 }

@@ -162,10 +162,17 @@ public abstract class RelationalJobQueue : IJobQueue
         return failed;
     }
 
-    public void ReportProgress(long id, WorkProgress progress) =>
-        Exec("UPDATE jobs SET progress_stage = @s, progress_done = @d, progress_total = @n WHERE id = @id",
+    public void ReportProgress(long id, WorkProgress progress, int? attempt = null) =>
+        Exec("UPDATE jobs SET progress_stage = @s, progress_done = @d, progress_total = @n WHERE id = @id" + Fence(attempt),
             ("s", progress.Message is null ? progress.Stage : $"{progress.Stage}: {progress.Message}"), ("d", progress.Done),
-            ("n", progress.Total is long t ? t : (object)DBNull.Value), ("id", id));
+            ("n", progress.Total is long t ? t : (object)DBNull.Value), ("id", id), ("a", attempt ?? 0));
+
+    /// <summary>
+    /// The attempt fence: a worker writes to a job only while the job is still its attempt. A worker declared dead
+    /// while it was in fact alive (a long pause, a network split) keeps running its copy after the job was requeued;
+    /// its progress, checkpoints and final state must not overwrite those of the attempt that now owns the job.
+    /// </summary>
+    private static string Fence(int? attempt) => attempt is null ? "" : " AND attempt = @a";
 
     public void AppendLog(long id, string level, string message)
     {
@@ -179,19 +186,28 @@ public abstract class RelationalJobQueue : IJobQueue
         tx.Commit();
     }
 
-    public void SaveCheckpoint(long id, string checkpoint) =>
-        Exec("UPDATE jobs SET checkpoint = @c WHERE id = @id", ("c", checkpoint), ("id", id));
+    public void SaveCheckpoint(long id, string checkpoint, int? attempt = null) =>
+        Exec("UPDATE jobs SET checkpoint = @c WHERE id = @id" + Fence(attempt), ("c", checkpoint), ("id", id), ("a", attempt ?? 0));
 
     public bool IsCancelRequested(long id) => Get(id).CancelRequested;
 
-    public void Complete(long id, JobState state, string? resultJson, string? error)
+    public bool Complete(long id, JobState state, string? resultJson, string? error, int? attempt = null)
     {
         if (!JobStates.IsFinal(state)) throw new ArgumentException("a job completes in a final state", nameof(state));
-        Exec($"UPDATE jobs SET state = @s, finished_at = {Now}, result_json = @r, error = @e WHERE id = @id AND state = 'running'",
-            ("s", JobStates.Name(state)), ("r", (object?)resultJson ?? DBNull.Value), ("e", (object?)error ?? DBNull.Value), ("id", id));
+        int rows;
+        using (var c = Open())
+        using (var cmd = Command(c, null, $"UPDATE jobs SET state = @s, finished_at = {Now}, result_json = @r, error = @e WHERE id = @id AND state = 'running'" + Fence(attempt),
+                   ("s", JobStates.Name(state)), ("r", (object?)resultJson ?? DBNull.Value), ("e", (object?)error ?? DBNull.Value), ("id", id), ("a", attempt ?? 0)))
+            rows = cmd.ExecuteNonQuery();
+        if (rows == 0 && attempt is int mine && Get(id).Attempt != mine)
+        {
+            AppendLog(id, "warning", $"attempt {mine} ended {JobStates.Name(state)} after the job was requeued; its result is dropped (attempt {Get(id).Attempt} owns the job)");
+            return false;
+        }
         AppendLog(id, state == JobState.Succeeded ? "info" : state == JobState.Waiting ? "warning" : "error",
             error is null ? JobStates.Name(state) : $"{JobStates.Name(state)}: {error}");
         Changed?.Invoke();
+        return rows > 0;
     }
 
     public void Requeue(long id, string reason)

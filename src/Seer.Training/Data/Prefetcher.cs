@@ -5,14 +5,29 @@ namespace Seer.Training.Data;
 /// <summary>
 /// Builds items (decoded, augmented batches) on worker threads ahead of the consumer, in order, with at most
 /// <c>depth</c> items in flight (bounded channel of pending tasks). The consumer never waits on I/O while enough
-/// work is queued; the producer never runs more than <c>depth</c> ahead, so memory stays bounded.
+/// work is queued; the producer never runs more than <c>depth</c> ahead, so memory stays bounded. Depth 0 builds
+/// each item on the consumer's thread when it is asked for (no second thread: a single-thread run).
 /// </summary>
 public static class Prefetcher
 {
     public static IEnumerable<T> Run<T>(int count, Func<int, T> build, int depth, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(build);
-        var channel = Channel.CreateBounded<Task<T>>(new BoundedChannelOptions(Math.Max(1, depth))
+        return depth <= 0 ? Inline(count, build, cancellationToken) : Ahead(count, build, depth, cancellationToken);
+    }
+
+    private static IEnumerable<T> Inline<T>(int count, Func<int, T> build, CancellationToken cancellationToken)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return build(i);
+        }
+    }
+
+    private static IEnumerable<T> Ahead<T>(int count, Func<int, T> build, int depth, CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateBounded<Task<T>>(new BoundedChannelOptions(depth)
         {
             SingleReader = true,
             SingleWriter = true,

@@ -18,6 +18,7 @@ public class ClassificationTrainer : TrainerBase
 {
     private readonly Dictionary<string, int> classIndex;
     private ImageCache<RgbImage>? cache;
+    private (DatasetSnapshot Data, ImageCache<RgbImage> Cache)? evalCache;
     private (int Image, int Class)[] samples = [];
 
     public ClassificationTrainer(TrainingOptions options, IReadOnlyList<string> classes) : base(options, classes)
@@ -40,6 +41,19 @@ public class ClassificationTrainer : TrainerBase
     protected ImageCache<RgbImage> NewCache(DatasetSnapshot data) =>
         new(data, img => Resize.To(img, Options.ImageSize, Options.ImageSize),
             (long)Options.ImageSize * Options.ImageSize * 3 + 64, (long)Options.CacheMegabytes << 20, minDecodeSize: Options.ImageSize);
+
+    /// <summary>
+    /// The decoded images of a version being evaluated: kept from one validation to the next (every epoch evaluates
+    /// the same version; decoding it again each time cost a blob read and a decode per image per epoch, which on S3
+    /// dominated a small job's time).
+    /// </summary>
+    protected ImageCache<RgbImage> EvaluationCache(DatasetSnapshot data)
+    {
+        if (evalCache is { } kept && ReferenceEquals(kept.Data, data)) return kept.Cache;
+        var fresh = NewCache(data);
+        evalCache = (data, fresh);
+        return fresh;
+    }
 
     private (int Image, int Class)[] Labelled(DatasetSnapshot data)
     {
@@ -67,7 +81,63 @@ public class ClassificationTrainer : TrainerBase
             Normalization.ToChw(augmented, images.AsSpan(k * plane, plane));
             labels[k] = cls;
         }
-        return new ClassificationBatch(images, labels, s);
+        var batch = new ClassificationBatch(images, labels, s);
+        return Options.Mixup > 0 && batchSamples.Length > 1
+            ? Mix(batch, SampleRandom.For(Options.Seed, epoch, batchIndex, stream: 1), Options.Mixup)
+            : batch;
+    }
+
+    /// <summary>
+    /// Mixup on a built batch: a random pairing of its images (a shuffled order), one λ ~ Beta(α, α) for the batch,
+    /// image k = λ·image k + (1 - λ)·image pair(k). The blend is done on the normalised floats, before the tensor is
+    /// made, so it costs one pass over the batch on the CPU.
+    /// </summary>
+    public static ClassificationBatch Mix(ClassificationBatch batch, Random rng, double alpha)
+    {
+        int n = batch.Count, plane = batch.Images.Length / n;
+        var pair = Enumerable.Range(0, n).ToArray();
+        rng.Shuffle(pair);
+        double lambda = BetaSample(rng, alpha);
+        var mixed = new float[batch.Images.Length];
+        float a = (float)lambda, b = (float)(1 - lambda);
+        for (int k = 0; k < n; k++)
+        {
+            var own = batch.Images.AsSpan(k * plane, plane);
+            var other = batch.Images.AsSpan(pair[k] * plane, plane);
+            var target = mixed.AsSpan(k * plane, plane);
+            for (int i = 0; i < plane; i++) target[i] = a * own[i] + b * other[i];
+        }
+        return batch with { Images = mixed, MixedLabels = pair.Select(p => batch.Labels[p]).ToArray(), Lambda = lambda };
+    }
+
+    /// <summary>Beta(α, α) as X / (X + Y) of two Gamma(α) draws.</summary>
+    private static double BetaSample(Random rng, double alpha)
+    {
+        double x = GammaSample(rng, alpha), y = GammaSample(rng, alpha);
+        return x + y > 0 ? x / (x + y) : 0.5;
+    }
+
+    /// <summary>
+    /// Gamma(shape, 1) by Marsaglia and Tsang (2000); shape &lt; 1 through Gamma(shape + 1)·U^(1/shape). Written here
+    /// because the project has no statistics library and needs only this draw, from its own seeded stream.
+    /// </summary>
+    private static double GammaSample(Random rng, double shape)
+    {
+        if (shape < 1) return GammaSample(rng, shape + 1) * Math.Pow(1 - rng.NextDouble(), 1 / shape);
+        double d = shape - 1.0 / 3, c = 1 / Math.Sqrt(9 * d);
+        while (true)
+        {
+            double x, v;
+            do
+            {
+                // standard normal by Box-Muller
+                x = Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+                v = 1 + c * x;
+            } while (v <= 0);
+            v = v * v * v;
+            double u = 1 - rng.NextDouble();
+            if (Math.Log(u) < 0.5 * x * x + d - d * v + d * Math.Log(v)) return d * v;
+        }
     }
 
     protected override Tensor ComputeLoss(nn.Module<Tensor, Tensor> model, ITrainBatch batch, Device device)
@@ -76,8 +146,11 @@ public class ClassificationTrainer : TrainerBase
         Tensor x = Tensors.ImageBatch(b.Images, b.Count, 3, b.Size, b.Size, device);
         Tensor y = Tensors.Copy(b.Labels).to(device);
         Tensor logits = model.forward(x);
-        if (Options.FocalGamma > 0) return Losses.SoftmaxFocal(logits, y, Options.FocalGamma);
-        return nn.functional.cross_entropy(logits, y, label_smoothing: Options.LabelSmoothing);
+        Tensor Loss(Tensor target) => Options.FocalGamma > 0
+            ? Losses.SoftmaxFocal(logits, target, Options.FocalGamma)
+            : nn.functional.cross_entropy(logits, target, label_smoothing: Options.LabelSmoothing);
+        if (b.MixedLabels is not { } partners) return Loss(y);
+        return Loss(y) * b.Lambda + Loss(Tensors.Copy(partners).to(device)) * (1 - b.Lambda);
     }
 
     public override Dictionary<string, object> Evaluate(nn.Module<Tensor, Tensor> model, DatasetSnapshot data, Device device,
@@ -86,7 +159,7 @@ public class ClassificationTrainer : TrainerBase
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         var evalSamples = Labelled(data);
-        var evalCache = NewCache(data);
+        var decoded = EvaluationCache(data);
         int s = Options.ImageSize, plane = 3 * s * s, bs = Math.Max(Options.BatchSize, 64);
         int batches = (evalSamples.Length + bs - 1) / bs;
         var scores = new List<float[]>(evalSamples.Length);
@@ -97,9 +170,9 @@ public class ClassificationTrainer : TrainerBase
                      int count = Math.Min(bs, evalSamples.Length - b * bs);
                      var buffer = new float[count * plane];
                      for (int k = 0; k < count; k++)
-                         Normalization.ToChw(evalCache.Get(evalSamples[b * bs + k].Image), buffer.AsSpan(k * plane, plane));
+                         Normalization.ToChw(decoded.Get(evalSamples[b * bs + k].Image), buffer.AsSpan(k * plane, plane));
                      return buffer;
-                 }, Options.Prefetch, cancellationToken))
+                 }, Options.PrefetchDepth, cancellationToken))
         {
             using var scope = NewDisposeScope();
             int count = images.Length / plane;

@@ -172,7 +172,7 @@ public sealed class DetectionTrainer : TrainerBase
                          t[k] = sample.Transform;
                      }
                      return (b * bs, buffer, t);
-                 }, Options.Prefetch, cancellationToken))
+                 }, Options.PrefetchDepth, cancellationToken))
         {
             using var scope = NewDisposeScope();
             int count = transforms.Length;

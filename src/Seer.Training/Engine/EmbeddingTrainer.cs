@@ -90,7 +90,7 @@ public sealed class EmbeddingTrainer : ClassificationTrainer
         }
         if (items.Count < 2)
             throw new SeerException(ErrorCodes.InvalidInput, $"dataset {data} has fewer than two tagged images; embedding evaluation needs identities");
-        var cache = NewCache(data);
+        var cache = EvaluationCache(data);
         int s = Options.ImageSize, plane = 3 * s * s, bs = Math.Max(Options.BatchSize, 64);
         int batches = (items.Count + bs - 1) / bs;
         float[]? vectors = null;
@@ -104,7 +104,7 @@ public sealed class EmbeddingTrainer : ClassificationTrainer
                      for (int k = 0; k < count; k++)
                          Normalization.ToChw(cache.Get(items[bi * bs + k].Image), buffer.AsSpan(k * plane, plane));
                      return buffer;
-                 }, Options.Prefetch, cancellationToken))
+                 }, Options.PrefetchDepth, cancellationToken))
         {
             using var scope = NewDisposeScope();
             int count = images.Length / plane;

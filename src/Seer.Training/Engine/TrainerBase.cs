@@ -69,6 +69,10 @@ public abstract class TrainerBase
         string bestPath = Path.Combine(context.RunDirectory, "best.weights");
         File.WriteAllText(Path.Combine(context.RunDirectory, "settings.json"), TrainingOptionsLoader.ToJson(o));
 
+        // a remote blob store copies the images to this machine first, many at a time, instead of one read per
+        // image in the first epoch and in the first validation
+        foreach (var data in new[] { context.Train, context.Val }.Distinct())
+            data.Blobs.Stage(data.Images.Select(i => i.ContentHash).ToList(), cancellationToken);
         IReadOnlyList<int> sampleClasses = PrepareTrainingSamples(context.Train);
         int n = sampleClasses.Count;
         if (n == 0)
@@ -126,7 +130,7 @@ public abstract class TrainerBase
             bool budgetSpent = false;
             foreach (ITrainBatch batch in Prefetcher.Run(steps,
                          b => BuildBatch(order.AsSpan(b * batchSize, batchSize), e, b),
-                         o.Prefetch, cancellationToken))
+                         o.PrefetchDepth, cancellationToken))
             {
                 if (budget.Spent(wall.Elapsed.TotalSeconds + evalReserve) && lossCount > 0) { budgetSpent = true; break; }
                 using var scope = NewDisposeScope();

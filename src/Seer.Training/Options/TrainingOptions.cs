@@ -55,6 +55,13 @@ public sealed record TrainingOptions
     /// <summary>Label smoothing for classification cross-entropy.</summary>
     public double LabelSmoothing { get; init; }
 
+    /// <summary>
+    /// Mixup for classification (Zhang et al. 2018; timm's mixup_alpha): each training image is blended with another
+    /// image of its batch, weight λ ~ Beta(Mixup, Mixup) per batch, and the loss is the same blend of both labels'
+    /// losses. 0 = off. Regularises a network that would memorise a small training set.
+    /// </summary>
+    public double Mixup { get; init; }
+
     /// <summary>Probability of a horizontal flip.</summary>
     public double FlipProbability { get; init; } = 0.5;
 
@@ -78,6 +85,13 @@ public sealed record TrainingOptions
 
     /// <summary>Batches decoded and augmented ahead of the trainer (also the number of decode workers).</summary>
     public int Prefetch { get; init; } = 2;
+
+    /// <summary>
+    /// The batches actually built ahead: none when the run holds one CPU thread (<see cref="Threads"/> 1), so a job
+    /// given a single thread by the scheduler uses one core, not one for libtorch plus one per prefetch worker
+    /// (the cluster's slots count threads; a second busy core would be taken from another job's slot).
+    /// </summary>
+    public int PrefetchDepth => Threads == 1 ? 0 : Prefetch;
 
     /// <summary>Keep decoded (resized) images in memory across epochs when they fit in CacheMegabytes.</summary>
     public int CacheMegabytes { get; init; } = 2048;

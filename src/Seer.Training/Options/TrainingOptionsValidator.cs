@@ -42,6 +42,7 @@ public static class TrainingOptionsValidator
         Check(o.Sampling is "none" or "balanced", nameof(o.Sampling), o.Sampling, "be none or balanced", null);
         Check(o.FocalGamma is >= 0 and <= 10, nameof(o.FocalGamma), o.FocalGamma, "be in [0, 10]", null);
         Check(o.LabelSmoothing is >= 0 and < 1, nameof(o.LabelSmoothing), o.LabelSmoothing, "be in [0, 1)", null);
+        Check(o.Mixup is >= 0 and <= 10, nameof(o.Mixup), o.Mixup, "be in [0, 10] (the α of Beta(α, α); 0 = off)", null);
         Check(o.FlipProbability is >= 0 and <= 1, nameof(o.FlipProbability), o.FlipProbability, "be in [0, 1]", null);
         Check(o.Translate is >= 0 and <= 0.5, nameof(o.Translate), o.Translate, "be in [0, 0.5]", null);
         Check(o.ScaleJitter is >= 0 and < 1, nameof(o.ScaleJitter), o.ScaleJitter, "be in [0, 1)", null);

@@ -174,6 +174,59 @@ public sealed class BlobStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task S3_CacheKeepsALocalCopyOfWhatWasRead_CheckedAgainstItsHash()
+    {
+        var location = S3Location();
+        using var writer = new S3BlobStore(location);
+        var bytes = RandomNumberGenerator.GetBytes(50_000);
+        string sha = (await writer.PutAsync(new MemoryStream(bytes), CancellationToken.None)).Sha256;
+        using var raw = RawClient(location);
+
+        string cacheRoot = Path.Combine(_root, "cache");
+        using var reader = new S3BlobStore(location) { CacheRoot = cacheRoot };
+        Assert.Null(reader.TryGetLocalPath(sha));
+        Assert.Equal(bytes, Read(reader, sha));
+        string? local = reader.TryGetLocalPath(sha);
+        Assert.NotNull(local);
+        Assert.StartsWith(cacheRoot, local);
+        Assert.Equal(bytes, File.ReadAllBytes(local));
+        // the copy serves later reads: gone from the bucket, still readable here
+        await raw.DeleteObjectAsync(location.Bucket, location.Prefix + sha);
+        Assert.Equal(bytes, Read(reader, sha));
+        Assert.Throws<SeerException>(() => Read(writer, sha));
+
+        // staging copies what is missing, many reads at a time, and only once
+        var more = Enumerable.Range(0, 40).Select(_ => RandomNumberGenerator.GetBytes(3000)).ToList();
+        var hashes = new List<string>();
+        foreach (var m in more) hashes.Add((await writer.PutAsync(new MemoryStream(m), CancellationToken.None)).Sha256);
+        Assert.Equal(40, reader.Stage([.. hashes, sha], CancellationToken.None));
+        for (int i = 0; i < more.Count; i++) Assert.Equal(more[i], File.ReadAllBytes(reader.TryGetLocalPath(hashes[i])!));
+        Assert.Equal(0, reader.Stage(hashes, CancellationToken.None));
+        Assert.Equal(0, ((IBlobReader)new FileBlobStore(Path.Combine(_root, "files"))).Stage(hashes, CancellationToken.None));
+
+        // an object whose bytes do not hash to its name is refused, not cached under that name
+        var other = RandomNumberGenerator.GetBytes(1000);
+        string claimed = Convert.ToHexStringLower(SHA256.HashData(RandomNumberGenerator.GetBytes(8)));
+        await raw.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest
+        {
+            BucketName = location.Bucket, Key = location.Prefix + claimed, InputStream = new MemoryStream(other),
+            UseChunkEncoding = false,
+        });
+        var error = Assert.Throws<SeerException>(() => Read(reader, claimed));
+        Assert.Contains("does not hash to its name", error.Message);
+        Assert.Null(reader.TryGetLocalPath(claimed));
+    }
+
+    private static Amazon.S3.AmazonS3Client RawClient(BlobStoreLocation location) => new(
+        new Amazon.Runtime.BasicAWSCredentials(location.AccessKey, location.SecretKey),
+        new Amazon.S3.AmazonS3Config
+        {
+            ServiceURL = location.Endpoint!.ToString(), ForcePathStyle = true, AuthenticationRegion = location.Region,
+            RequestChecksumCalculation = Amazon.Runtime.RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = Amazon.Runtime.ResponseChecksumValidation.WHEN_REQUIRED,
+        });
+
+    [Fact]
     public async Task S3_ConcurrentPutsOfTheSameBytesStoreOneObject()
     {
         var location = S3Location();

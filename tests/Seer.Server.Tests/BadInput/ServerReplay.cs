@@ -37,6 +37,12 @@ public static class ServerReplay
         ["predict-folder-with-fifo"] = "an upload is bytes: a named pipe cannot be sent",
         ["search-add-fifo-vectors"] = "an upload is bytes: a named pipe cannot be sent",
         ["train-params-fifo"] = "an upload is bytes: a named pipe cannot be sent (a job's parameters are its JSON body)",
+        ["admin-migrate-to-not-postgres"] = "seer admin migrate copies a workspace offline; the server has no route for it",
+        ["admin-migrate-blobs-not-s3"] = "seer admin migrate copies a workspace offline; the server has no route for it",
+        ["admin-migrate-to-unreachable"] = "seer admin migrate copies a workspace offline; the server has no route for it",
+        ["worker-without-db"] = "seer worker is a process of its own; the server's database comes from its start",
+        ["worker-cpu-zero"] = "seer worker is a process of its own (its slots are its command line)",
+        ["worker-gpus-not-ids"] = "seer worker is a process of its own (its slots are its command line)",
         ["eval-classification-gt-malformed"] = "the evaluation job scores COCO detection results; classification is evaluated on a model and a dataset",
     };
 

@@ -92,8 +92,9 @@ public sealed class TrainingJobHandler : IJobHandler
                 context.Log(FormattableString.Invariant($"epoch {e.Epoch}/{p.Options.Epochs}: loss {e.Loss:0.0000}, lr {e.LearningRate:0.######}{val}, {e.Seconds:0.0} s"));
                 foreach (var listener in _listeners) listener.EpochCompleted(context.Job, model, e, cancellationToken);
             }
-            // The epoch's checkpoint is on disk: publish it, so another worker can resume from here.
-            _modelFiles.Publish(model, files.Folder(model));
+            // The epoch's checkpoint is on disk: publish it, so another worker can resume from here (only while the job
+            // is still this attempt: a requeued job's files are the new attempt's to publish).
+            if (context.StillOwned) _modelFiles.Publish(model, files.Folder(model));
         });
         var request = new TrainingJobRequest(train, val, [new ParameterSet(p.Options, $"job {context.Job.Id}")]) { ResumeModel = resume };
         ModelRecord record;
@@ -124,6 +125,9 @@ public sealed class TrainingJobHandler : IJobHandler
 
         string onnx = RegistryOnnxExport.ExportCached(files, record.Id);
         string served = p.ServeAs ?? record.Id;
+        if (!context.StillOwned)
+            throw new Core.Errors.SeerException(Core.Errors.ErrorCodes.Conflict,
+                $"job {context.Job.Id} was requeued while attempt {context.Job.Attempt} ran; this attempt does not publish model {record.Id}", record.Id);
         if (_catalog.List().FirstOrDefault(m => m.Name == served) is not { } existing || existing.OnnxPath != Path.GetFullPath(onnx))
             _catalog.Register(served, onnx, null, context.Job.CreatedBy);
         context.Log($"exported {onnx}; served as '{served}' (image API: POST /api/models/{served}/analyze)");
