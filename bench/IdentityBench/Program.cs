@@ -1,11 +1,13 @@
 // IdentityBench: metric learning and clustering with identities held out of training. An identity is a character
 // rendered from the fonts Debian packages (FontCharacters: font, size, rotation, position, contrast and noise vary
 // between its instances); training, validation and test identities are disjoint. Seer's softmax, ArcFace, CosFace and
-// triplet on the same backbone and budget, beside PyTorch 1.13's ArcFace of the same network (arcface_torch.py) in
-// the same run; then clustering of Seer's ArcFace embeddings of the test identities with every method, each at the
-// threshold that gives the best pairwise F on the validation identities.
+// triplet on the same backbone and budget (the product's default recipe of each loss), beside PyTorch 1.13's ArcFace of
+// the same network and recipe (arcface_torch.py) in the same run, wall and CPU seconds; then clustering of the test
+// identities' embeddings of the loss with the best validation MAP@R with every method, each at the threshold that gives
+// the best pairwise F on the validation identities, and one round of the labelling loop.
 // Usage: dotnet run -c Release --project bench/IdentityBench -- [--train-ids 300] [--val-ids 100] [--test-ids 150]
 //        [--per-id 16] [--eval-per-id 10] [--epochs 4] [--threads 2] [--losses arcface,softmax,...] [--no-peer] [--no-loop]
+//        [--dump DIR]
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -35,7 +37,7 @@ int perId = Arg("--per-id", 16), evalPerId = Arg("--eval-per-id", 10);
 string[] losses = Array.IndexOf(args, "--losses") is int li and >= 0 && li + 1 < args.Length
     ? args[li + 1].Split(',', StringSplitOptions.RemoveEmptyEntries) : ["arcface", "softmax", "cosface", "triplet"];
 bool peer = !args.Contains("--no-peer"), loop = !args.Contains("--no-loop");
-int epochs = Arg("--epochs", 4), threads = Arg("--threads", 2), width = 32, dim = 64, batch = 64, p = 8, size = 32;
+int epochs = Arg("--epochs", 4), threads = Arg("--threads", 2), width = 32, dim = 64, batch = 64, size = 32;
 string root = FindRoot();
 var clock0 = Stopwatch.StartNew();
 var glyphs = new FontCharacters();
@@ -55,35 +57,58 @@ var (test, testRaw) = Snapshot("chars-test", glyphs, testSet, evalPerId, size, s
 Console.WriteLine($"IdentityBench {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 Console.WriteLine($"{identities.Count} character identities from {glyphs.FontsUsed} of {glyphs.FontCount} font files (generated in {clock0.Elapsed.TotalSeconds:0.0} s); " +
     $"train {trainSet.Count} identities x {perId}, validation {valSet.Count} x {evalPerId}, test {testSet.Count} x {evalPerId} (disjoint); " +
-    $"{epochs} epochs, batch {batch} (P {p}), small-cnn width {width}, {size} px, dim {dim}, {threads} threads");
+    $"{epochs} epochs, batch {batch}, small-cnn width {width}, {size} px, dim {dim}, {threads} threads");
 
 string work = Path.Combine(Path.GetTempPath(), "identity-bench-" + Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(work);
+// --dump DIR: write the generated arrays (train/val/test images and labels, as the peer reads them) and stop; for
+// trying recipes on the peer alone.
+if (Array.IndexOf(args, "--dump") is int di and >= 0 && di + 1 < args.Length)
+{
+    Directory.CreateDirectory(args[di + 1]);
+    var (_, valRaw) = Snapshot("chars-val", glyphs, valSet, evalPerId, size, seed: 2, blobs);
+    foreach (var (part, raw) in new[] { ("train", trainRaw), ("val", valRaw), ("test", testRaw) })
+    {
+        File.WriteAllBytes(Path.Combine(args[di + 1], $"{part}_x.u8"), raw.SelectMany(r => r.Pixels).ToArray());
+        File.WriteAllBytes(Path.Combine(args[di + 1], $"{part}_y.i32"), raw.SelectMany(r => BitConverter.GetBytes(r.Label)).ToArray());
+    }
+    Directory.Delete(work);
+    return;
+}
 var rows = new List<(string Name, double Seconds, EmbeddingMetrics M)>();
+var cpuSeconds = new Dictionary<string, double>(); // training CPU seconds (the fair clock on a loaded machine)
 var valTruth = Labels(val).Select(l => l.ToString(CultureInfo.InvariantCulture)).ToList();
 var testTruth = Labels(test).Select(l => l.ToString(CultureInfo.InvariantCulture)).ToList();
 try
 {
-    // ArcFace first and the PyTorch peer right after it (the two compared run under the same load), then the
-    // clustering of ArcFace's embeddings, the labelling loop, then the other losses.
-    (Predictor Predictor, OnnxModel Model)? arcface = null;
-    if (losses.Contains("arcface")) arcface = TrainAndScore("arcface");
-    if (peer) RunPeer();
-    if (arcface.HasValue)
+    // ArcFace first and the PyTorch peer right after it (the two compared run under the same load), then the other
+    // losses; then the clustering study and the labelling loop on the embeddings of the loss with the best validation
+    // MAP@R (chosen on the validation identities, never on the test ones).
+    var trained = new List<(string Loss, Predictor Predictor, OnnxModel Model, double ValMapAtR)>();
+    foreach (string loss in losses.Where(l => l == "arcface").Concat(losses.Where(l => l != "arcface")))
     {
-        var arcPredictor = arcface.Value.Predictor;
-        var valVectors = SnapshotEmbeddings.Compute(val, arcPredictor, null, CancellationToken.None).Vectors;
-        var testVectors = SnapshotEmbeddings.Compute(test, arcPredictor, null, CancellationToken.None).Vectors;
-        var best = ClusteringStudy(valVectors, testVectors);
-        if (loop) LabellingLoop(best.Method, best.K, valVectors, testVectors);
+        var (predictor, model, valMap) = TrainAndScore(loss);
+        trained.Add((loss, predictor, model, valMap));
+        if (loss == "arcface" && peer) RunPeer();
     }
-    foreach (string loss in losses.Where(l => l != "arcface")) TrainAndScore(loss).Model.Dispose();
-    arcface?.Model.Dispose();
+    if (!losses.Contains("arcface") && peer) RunPeer();
+    if (trained.Count > 0)
+    {
+        var chosen = trained.MaxBy(t => t.ValMapAtR);
+        Console.WriteLine();
+        Console.WriteLine($"clustering on seer {chosen.Loss}'s embeddings (best validation MAP@R: " +
+            string.Join(", ", trained.Select(t => $"{t.Loss} {t.ValMapAtR:0.0000}")) + ")");
+        var valVectors = SnapshotEmbeddings.Compute(val, chosen.Predictor, null, CancellationToken.None).Vectors;
+        var testVectors = SnapshotEmbeddings.Compute(test, chosen.Predictor, null, CancellationToken.None).Vectors;
+        var best = ClusteringStudy(chosen.Loss, valVectors, testVectors);
+        if (loop) LabellingLoop(chosen.Loss, best.Method, best.K, best.Merge, valVectors, testVectors);
+    }
+    foreach (var t in trained) t.Model.Dispose();
     Console.WriteLine();
-    Console.WriteLine("| method | train s | Recall@1 | Recall@5 | MAP@R | TAR@FAR 1e-3 | EER |");
-    Console.WriteLine("|---|---|---|---|---|---|---|");
+    Console.WriteLine("| method | train s (wall) | train CPU-s | Recall@1 | Recall@5 | MAP@R | TAR@FAR 1e-3 | EER |");
+    Console.WriteLine("|---|---|---|---|---|---|---|---|");
     foreach (var (name, seconds, m) in rows)
-        Console.WriteLine($"| {name} | {seconds:0.0} | {m.RecallAt1:0.0000} | {m.RecallAt5:0.0000} | {m.MapAtR:0.0000} | {m.TarAtFar["1e-3"]:0.0000} | {m.Eer:0.0000} |");
+        Console.WriteLine($"| {name} | {seconds:0.0} | {cpuSeconds.GetValueOrDefault(name.Replace("seer ", ""), double.NaN):0.0} | {m.RecallAt1:0.0000} | {m.RecallAt5:0.0000} | {m.MapAtR:0.0000} | {m.TarAtFar["1e-3"]:0.0000} | {m.Eer:0.0000} |");
 }
 finally
 {
@@ -97,13 +122,15 @@ finally
     {
         Task = "embed", Architecture = "small-cnn", Width = width, ImageSize = size, Epochs = epochs, BatchSize = batch,
         LearningRate = 2e-3, WeightDecay = 5e-4, WarmupEpochs = 1, FlipProbability = 0, Translate = 0, Threads = threads,
-        MetricLoss = loss, EmbeddingDim = dim, ClassesPerBatch = p, EvalEvery = epochs, Seed = 42,
+        MetricLoss = loss, EmbeddingDim = dim, EvalEvery = epochs, Seed = 42, // product defaults for scale, sampling, centre LR
     };
     var trainer = new EmbeddingTrainer(options, on.Classes);
     string run = Path.Combine(work, name);
     var clock = Stopwatch.StartNew();
+    var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
     var result = trainer.Run(new TrainingRunContext(on, val, run), CancellationToken.None);
     double seconds = clock.Elapsed.TotalSeconds;
+    cpuSeconds[name] = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
     string onnx = Path.Combine(run, "model.onnx");
     using (var net = trainer.CreateModel())
     {
@@ -120,14 +147,16 @@ finally
     return (new Predictor(model), model, seconds);
 }
 
-(Predictor Predictor, OnnxModel Model) TrainAndScore(string loss)
+(Predictor Predictor, OnnxModel Model, double ValMapAtR) TrainAndScore(string loss)
 {
     var (predictor, model, seconds) = Train(loss, train, loss);
     var testEmb = SnapshotEmbeddings.Compute(test, predictor, null, CancellationToken.None);
     var m = EmbeddingEvaluator.Evaluate(testEmb.Vectors, testEmb.Dimension, Labels(test));
+    var valEmb = SnapshotEmbeddings.Compute(val, predictor, null, CancellationToken.None);
+    double valMap = EmbeddingEvaluator.Evaluate(valEmb.Vectors, valEmb.Dimension, Labels(val)).MapAtR;
     rows.Add(($"seer {loss}", seconds, m));
-    Console.WriteLine($"  seer {loss,-8} {seconds,7:0.0} s  R@1 {m.RecallAt1:0.0000}  MAP@R {m.MapAtR:0.0000}");
-    return (predictor, model);
+    Console.WriteLine($"  seer {loss,-8} {seconds,7:0.0} s ({cpuSeconds[loss]:0.0} CPU-s)  R@1 {m.RecallAt1:0.0000}  MAP@R {m.MapAtR:0.0000}  (validation MAP@R {valMap:0.0000})");
+    return (predictor, model, valMap);
 }
 
 // PyTorch 1.13 ArcFace of the same network, same data, same budget.
@@ -137,7 +166,9 @@ void RunPeer()
     File.WriteAllBytes(Path.Combine(work, "train_y.i32"), trainRaw.SelectMany(r => BitConverter.GetBytes(r.Label)).ToArray());
     File.WriteAllBytes(Path.Combine(work, "test_x.u8"), testRaw.SelectMany(r => r.Pixels).ToArray());
     var psi = new ProcessStartInfo("/usr/bin/python3", [Path.Combine(root, "bench", "IdentityBench", "arcface_torch.py"), "--dir", work,
-        "--epochs", $"{epochs}", "--batch", $"{batch}", "--p", $"{p}", "--width", $"{width}", "--dim", $"{dim}", "--threads", $"{threads}", "--size", $"{size}"])
+        "--epochs", $"{epochs}", "--batch", $"{batch}",
+        // Seer's ArcFace defaults (EmbeddingTrainer): shuffled batches, AdaCos scale, class centres at 10x the learning rate
+        "--p", "0", "--scale", MetricLosses.AdaCosScale(train.Classes.Count).ToString("R", CultureInfo.InvariantCulture), "--centre-lr", new TrainingOptions().CentreLrScale.ToString("R", CultureInfo.InvariantCulture), "--width", $"{width}", "--dim", $"{dim}", "--threads", $"{threads}", "--size", $"{size}"])
     { RedirectStandardOutput = true, RedirectStandardError = true };
     using var python = Process.Start(psi)!;
     string stdout = python.StandardOutput.ReadToEnd(), stderr = python.StandardError.ReadToEnd();
@@ -147,21 +178,23 @@ void RunPeer()
         Console.WriteLine($"  pytorch arcface failed: {stderr.Trim()}");
         return;
     }
-    double seconds = JsonDocument.Parse(stdout).RootElement.GetProperty("seconds").GetDouble();
+    var peerJson = JsonDocument.Parse(stdout).RootElement;
+    double seconds = peerJson.GetProperty("seconds").GetDouble();
+    cpuSeconds["pytorch arcface"] = peerJson.GetProperty("cpu_seconds").GetDouble();
     byte[] raw = File.ReadAllBytes(Path.Combine(work, "torch_test.f32"));
     var vectors = new float[raw.Length / 4];
     Buffer.BlockCopy(raw, 0, vectors, 0, raw.Length);
     var m = EmbeddingEvaluator.Evaluate(vectors, dim, Labels(test));
     rows.Add(("pytorch arcface", seconds, m));
-    Console.WriteLine($"  pytorch arcface {seconds,7:0.0} s  R@1 {m.RecallAt1:0.0000}  MAP@R {m.MapAtR:0.0000}, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+    Console.WriteLine($"  pytorch arcface {seconds,7:0.0} s ({cpuSeconds["pytorch arcface"]:0.0} CPU-s)  R@1 {m.RecallAt1:0.0000}  MAP@R {m.MapAtR:0.0000}, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 }
 
-// The threshold (0.30-0.99 by 0.01) with the best pairwise F on the validation identities.
+// The threshold (0.10-0.99 by 0.01) with the best pairwise F on the validation identities.
 float Tune(KnnGraph valGraph, ClusteringOptions options)
 {
     float best = 0;
     double bestF = -1;
-    for (int step = 30; step <= 99; step++)
+    for (int step = 10; step <= 99; step++)
     {
         var r = Clusterer.Run(valGraph, options with { Threshold = step / 100f });
         double f = ClusteringEvaluator.Evaluate(valTruth, Predicted(r)).PairwiseF;
@@ -171,13 +204,13 @@ float Tune(KnnGraph valGraph, ClusteringOptions options)
 }
 
 // Every clustering method (and k, centre merge on/off) on ArcFace's embeddings of the test identities, each at the
-// threshold tuned on the validation identities. Returns the method and k with the best validation F.
-(ClusterMethod Method, int K) ClusteringStudy(float[] valVectors, float[] testVectors)
+// threshold tuned on the validation identities. Returns the method, k and centre merge with the best validation F.
+(ClusterMethod Method, int K, bool Merge) ClusteringStudy(string loss, float[] valVectors, float[] testVectors)
 {
     Console.WriteLine();
-    Console.WriteLine("| clustering (seer arcface embeddings) | k | merge | threshold (tuned on val) | val pairwise F | clusters | singletons | pairwise P | pairwise R | pairwise F | BCubed F |");
+    Console.WriteLine($"| clustering (seer {loss} embeddings) | k | merge | threshold (tuned on val) | val pairwise F | clusters | singletons | pairwise P | pairwise R | pairwise F | BCubed F |");
     Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
-    var bestSetting = (Method: ClusterMethod.ChineseWhispers, K: 10);
+    var bestSetting = (Method: ClusterMethod.ChineseWhispers, K: 10, Merge: true);
     double bestValF = -1;
     foreach (int k in new[] { 5, 10, 20 })
     {
@@ -187,34 +220,35 @@ float Tune(KnnGraph valGraph, ClusteringOptions options)
         foreach (var method in Enum.GetValues<ClusterMethod>())
         {
             if (method == ClusterMethod.Components && !merge) continue; // merging components changes nothing
+            if (method == ClusterMethod.Linkage && merge) continue; // linkage is never followed by a centre merge
             var options = new ClusteringOptions { Method = method, K = k, MergeCentres = merge };
             float t = Tune(valGraph, options);
             double valF = ClusteringEvaluator.Evaluate(valTruth, Predicted(Clusterer.Run(valGraph, options with { Threshold = t }))).PairwiseF;
             var cm = ClusteringEvaluator.Evaluate(testTruth, Predicted(Clusterer.Run(testGraph, options with { Threshold = t })));
             Console.WriteLine($"| {ClusterMethods.Name(method)} | {k} | {(merge ? "on" : "off")} | {t:0.00} | {valF:0.0000} | {cm.Clusters} | {cm.Singletons} | {cm.PairwisePrecision:0.0000} | {cm.PairwiseRecall:0.0000} | {cm.PairwiseF:0.0000} | {cm.BCubedF:0.0000} |");
-            if (merge && valF > bestValF) (bestSetting, bestValF) = ((method, k), valF);
+            if (valF > bestValF) (bestSetting, bestValF) = ((method, k, merge), valF);
         }
     }
     return bestSetting;
 }
 
 // The seed-000 loop on a pool of unlabelled images (the validation and test identities together): round 1 clusters
-// the pool with the ArcFace model trained on the training identities; the clusters of three or more become new
+// the pool with the chosen loss's model trained on the training identities; the clusters of three or more become new
 // identities to train on beside the training set (an embedding model trained on the clusters); round 2 re-extracts the
 // pool with that model and re-clusters. Each round's F on the test identities (the labelled check set); the threshold
 // of each round tuned on the validation identities' part of the pool.
-void LabellingLoop(ClusterMethod method, int k, float[] valVectors, float[] testVectors)
+void LabellingLoop(string loss, ClusterMethod method, int k, bool merge, float[] valVectors, float[] testVectors)
 {
     Console.WriteLine();
-    Console.WriteLine($"| labelling loop ({ClusterMethods.Name(method)}, k {k}, pool = {val.Images.Count} validation + {test.Images.Count} test images) | threshold | clusters used for training | check-set pairwise F | check-set BCubed F |");
+    Console.WriteLine($"| labelling loop ({ClusterMethods.Name(method)}, k {k}, centre merge {(merge ? "on" : "off")}, pool = {val.Images.Count} validation + {test.Images.Count} test images) | threshold | clusters used for training | check-set pairwise F | check-set BCubed F |");
     Console.WriteLine("|---|---|---|---|---|");
     var pool = val.Images.Concat(test.Images).ToList();
     int nVal = val.Images.Count;
     ClusteringResult Round(float[] poolVectors, out float threshold)
     {
         var valGraph = KnnGraph.Build(poolVectors.AsMemory(0, nVal * dim), dim, k);
-        threshold = Tune(valGraph, new ClusteringOptions { Method = method, K = k });
-        return Clusterer.Run(poolVectors, dim, new ClusteringOptions { Method = method, K = k, Threshold = threshold });
+        threshold = Tune(valGraph, new ClusteringOptions { Method = method, K = k, MergeCentres = merge });
+        return Clusterer.Run(poolVectors, dim, new ClusteringOptions { Method = method, K = k, MergeCentres = merge, Threshold = threshold });
     }
     (double F, double B) Check(ClusteringResult r)
     {
@@ -232,7 +266,7 @@ void LabellingLoop(ClusterMethod method, int k, float[] valVectors, float[] test
             clusterImages.Add(pool[i] with { Tags = [ClusterNames.Name(r1.Clusters[r1.Labels[i]].Number)] });
     var classes = train.Classes.Concat(usable.Order().Select(ClusterNames.Name)).ToList();
     var round2 = new DatasetSnapshot("loop-r1", "1", classes, [.. train.Images, .. clusterImages], blobs);
-    var (predictor, model, seconds) = Train("arcface", round2, "loop-r2");
+    var (predictor, model, seconds) = Train(loss, round2, "loop-r2");
     using (model)
     {
         var v2 = SnapshotEmbeddings.Compute(val, predictor, null, CancellationToken.None).Vectors;

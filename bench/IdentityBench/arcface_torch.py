@@ -2,9 +2,11 @@
 
 Reads the bench's arrays (uint8 SIZE x SIZE grey images, int32 labels) from --dir, trains the same network (small-cnn:
 ConvBnReLU w, w, pool, 2w, 2w, pool, 4w, global average pool; BatchNorm1d, linear to --dim, L2 norm) with the same
-ArcFace loss (s, m as insightface), P x K batches, AdamW (decay on weights of more than one dimension), linear warm-up
-for one epoch then cosine decay to 1% of the peak, ImageNet normalisation of the grey image as RGB. Writes the test
-embeddings (float32, n x dim) to --dir/torch_test.f32 and prints {"seconds": train seconds} as JSON.
+ArcFace loss (m as insightface) and Seer's default recipe: scale s = AdaCos's fixed scale sqrt(2)*ln(C-1) (at least 4),
+shuffled batches (--p 0; --p P gives P x K batches), the class centres at 10x the learning rate (--centre-lr), AdamW
+(decay on weights of more than one dimension), linear warm-up for one epoch then cosine decay to 1% of the peak,
+ImageNet normalisation of the grey image as RGB. Writes the test
+embeddings (float32, n x dim) to --dir/torch_test.f32 and prints {"seconds": train seconds, "cpu_seconds": train CPU seconds} as JSON.
 """
 import argparse, json, math, os, random, time
 
@@ -17,12 +19,13 @@ p = argparse.ArgumentParser()
 p.add_argument("--dir", required=True)
 p.add_argument("--epochs", type=int, default=4)
 p.add_argument("--batch", type=int, default=64)
-p.add_argument("--p", type=int, default=4)
+p.add_argument("--p", type=int, default=0)
 p.add_argument("--width", type=int, default=32)
 p.add_argument("--dim", type=int, default=64)
 p.add_argument("--lr", type=float, default=2e-3)
 p.add_argument("--wd", type=float, default=5e-4)
-p.add_argument("--scale", type=float, default=30.0)
+p.add_argument("--scale", type=float, default=0.0)
+p.add_argument("--centre-lr", type=float, default=10.0)
 p.add_argument("--margin", type=float, default=0.3)
 p.add_argument("--threads", type=int, default=2)
 p.add_argument("--seed", type=int, default=42)
@@ -101,19 +104,26 @@ def pk_order(labels, batch, pcount, rng):
 
 classes = int(train_y.max()) + 1
 net = Net(a.width, a.dim, classes)
-decay = [q for q in net.parameters() if q.ndim > 1]
+scale = a.scale if a.scale > 0 else max(4.0, math.sqrt(2) * math.log(max(2, classes - 1)))
+decay = [q for q in net.parameters() if q.ndim > 1 and q is not net.head]
 no_decay = [q for q in net.parameters() if q.ndim <= 1]
-opt = torch.optim.AdamW([{"params": decay, "weight_decay": a.wd}, {"params": no_decay, "weight_decay": 0.0}], lr=a.lr)
+opt = torch.optim.AdamW([{"params": decay, "weight_decay": a.wd, "f": 1.0}, {"params": no_decay, "weight_decay": 0.0, "f": 1.0},
+                         {"params": [net.head], "weight_decay": a.wd, "f": a.centre_lr}], lr=a.lr)
 x_all = prep(train_x)
 y_all = torch.from_numpy(train_y)
 steps = len(train_y) // a.batch
 total, warm = steps * a.epochs, steps
 rng = random.Random(a.seed)
 start = time.time()
+cpu_start = time.process_time()
 step = 0
 for epoch in range(a.epochs):
     net.train()
-    order = pk_order(train_y, a.batch, a.p, rng)
+    if a.p > 0:
+        order = pk_order(train_y, a.batch, a.p, rng)
+    else:
+        order = list(range(len(train_y)))
+        rng.shuffle(order)
     for b in range(steps):
         idx = torch.tensor(order[b * a.batch:(b + 1) * a.batch])
         if step < warm:
@@ -122,16 +132,17 @@ for epoch in range(a.epochs):
             progress = min(1.0, (step - warm) / max(1, total - warm))
             lr = a.lr * 0.01 + (a.lr - a.lr * 0.01) * 0.5 * (1 + math.cos(math.pi * progress))
         for g in opt.param_groups:
-            g["lr"] = lr
+            g["lr"] = lr * g["f"]
         opt.zero_grad()
-        loss = arcface(net(x_all[idx]), net.head, y_all[idx], a.scale, a.margin)
+        loss = arcface(net(x_all[idx]), net.head, y_all[idx], scale, a.margin)
         loss.backward()
         opt.step()
         step += 1
 seconds = time.time() - start
+cpu_seconds = time.process_time() - cpu_start
 net.eval()
 with torch.no_grad():
     x_test = prep(test_x)
     emb = torch.cat([F.normalize(net(x_test[i:i + 256])) for i in range(0, len(x_test), 256)])
 emb.numpy().astype(np.float32).tofile(os.path.join(a.dir, "torch_test.f32"))
-print(json.dumps({"seconds": seconds, "final_loss": float(loss)}))
+print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "final_loss": float(loss)}))

@@ -28,10 +28,32 @@ public sealed class ClusteringTests
         return Rows([.. rows]);
     }
 
+    /// <summary>Groups of six along axes 0 and 1; one vector halfway (cosine 0.707 to both) bridges them at threshold 0.6.</summary>
+    private static float[] BridgedGroups()
+    {
+        var rows = new List<float[]>();
+        for (int i = 0; i < 6; i++) rows.Add(Axis(0, 0.04f * (i - 2), 2 + i % 5));
+        for (int i = 0; i < 6; i++) rows.Add(Axis(1, 0.04f * (i - 2), 2 + i % 5));
+        var bridge = new float[8];
+        bridge[0] = bridge[1] = 1;
+        rows.Add(bridge);
+        return Rows([.. rows]);
+    }
+
+    /// <summary>On a circle: group A at 0-8 degrees, group B at 56-64, and a chain at 20, 32, 44 degrees whose links (12
+    /// degrees) pass the threshold cos 13 degrees.</summary>
+    private static float[] ChainedGroups()
+    {
+        float[] angles = [0, 2, 4, 6, 8, 56, 58, 60, 62, 64, 20, 32, 44];
+        return Rows([.. angles.Select(a => { var v = new float[8]; v[0] = MathF.Cos(a * MathF.PI / 180); v[1] = MathF.Sin(a * MathF.PI / 180); return v; })]);
+    }
+
     [Theory]
     [InlineData(ClusterMethod.Components, IndexKind.Hnsw)]
     [InlineData(ClusterMethod.ChineseWhispers, IndexKind.Hnsw)]
     [InlineData(ClusterMethod.ChineseWhispers, IndexKind.Exact)]
+    [InlineData(ClusterMethod.Linkage, IndexKind.Hnsw)]
+    [InlineData(ClusterMethod.Density, IndexKind.Exact)]
     public void SeparateGroups_BecomeClusters_TheLonerASingleton(ClusterMethod method, IndexKind index)
     {
         var result = Clusterer.Run(ThreeGroupsAndALoner(), 8, new ClusteringOptions { Method = method, Index = index, Threshold = 0.8f, K = 6 });
@@ -54,14 +76,7 @@ public sealed class ClusteringTests
     [Fact]
     public void ABridgeJoinsComponents_ButNotChineseWhispers()
     {
-        // Groups along axes 0 and 1; one vector halfway (cosine 0.707 to both) bridges them at threshold 0.6.
-        var rows = new List<float[]>();
-        for (int i = 0; i < 6; i++) rows.Add(Axis(0, 0.04f * (i - 2), 2 + i % 5));
-        for (int i = 0; i < 6; i++) rows.Add(Axis(1, 0.04f * (i - 2), 2 + i % 5));
-        var bridge = new float[8];
-        bridge[0] = bridge[1] = 1;
-        rows.Add(bridge);
-        var vectors = Rows([.. rows]);
+        var vectors = BridgedGroups();
 
         var components = Clusterer.Run(vectors, 8, new ClusteringOptions { Method = ClusterMethod.Components, Threshold = 0.6f, K = 8 });
         var whispers = Clusterer.Run(vectors, 8, new ClusteringOptions { Method = ClusterMethod.ChineseWhispers, Threshold = 0.6f, K = 8 });
@@ -78,11 +93,8 @@ public sealed class ClusteringTests
     [Fact]
     public void AChainOfSparseImages_JoinsComponents_ButNotDensity()
     {
-        // On a circle: group A at 0-8 degrees, group B at 56-64, and a chain at 20, 32, 44 degrees whose links (12
-        // degrees) pass the threshold cos 13 degrees. Each chain image has two links (not a core at 3); A and B's
-        // images have four each (cores).
-        float[] angles = [0, 2, 4, 6, 8, 56, 58, 60, 62, 64, 20, 32, 44];
-        var vectors = Rows([.. angles.Select(a => { var v = new float[8]; v[0] = MathF.Cos(a * MathF.PI / 180); v[1] = MathF.Sin(a * MathF.PI / 180); return v; })]);
+        // ChainedGroups: each chain image has two links (not a core at 3); A and B's images have four each (cores).
+        var vectors = ChainedGroups();
         var options = new ClusteringOptions { Threshold = MathF.Cos(13 * MathF.PI / 180), K = 8, Index = IndexKind.Exact };
 
         var components = Clusterer.Run(vectors, 8, options with { Method = ClusterMethod.Components });
@@ -99,6 +111,35 @@ public sealed class ClusteringTests
         Assert.Equal(1, density.Singletons);
         Assert.Equal(ClusterMethod.Density, ClusterMethods.Parse("density"));
         Assert.Equal("density", ClusterMethods.Name(ClusterMethod.Density));
+    }
+
+    [Fact]
+    public void NeitherABridgeNorAChain_JoinsTwoGroupsUnderAverageLinkage()
+    {
+        // The bridge joins one group (0.707 >= 0.6), but that group and the other average about 0.1 over their 7 x 6 pairs.
+        var bridged = Clusterer.Run(BridgedGroups(), 8, new ClusteringOptions { Method = ClusterMethod.Linkage, Threshold = 0.6f, K = 8, MergeCentres = false });
+        Assert.Equal(2, bridged.Clusters.Count);
+        Assert.Single(bridged.Labels.Take(6).Distinct());
+        Assert.Single(bridged.Labels.Skip(6).Take(6).Distinct());
+        Assert.NotEqual(bridged.Labels[0], bridged.Labels[6]);
+        Assert.Equal([7, 6], bridged.Clusters.Select(c => c.Size));
+
+        // Each link of the chain passes the threshold, but no chain image is close to most of a group, so the groups stay
+        // apart and the chain stays out of them.
+        var chained = Clusterer.Run(ChainedGroups(), 8, new ClusteringOptions { Method = ClusterMethod.Linkage, Threshold = MathF.Cos(13 * MathF.PI / 180), K = 8, Index = IndexKind.Exact, MergeCentres = false });
+        int a = chained.Labels[0], b = chained.Labels[5];
+        Assert.True(a >= 0 && b >= 0 && a != b);
+        Assert.All(chained.Labels.Take(5), l => Assert.Equal(a, l));
+        Assert.All(chained.Labels.Skip(5).Take(5), l => Assert.Equal(b, l));
+        Assert.All(chained.Labels.Skip(10), l => Assert.True(l != a && l != b));
+        // No centre merge after linkage: the pairs of ClustersWithCloseCentres_AreMerged have centres 0.930 similar, but
+        // their average pairwise similarity is 0.922, below 0.925.
+        var pairs = Clusterer.Run(new float[] { 1, 0.1f, 1, -0.1f, 1, 0.3f, 1, 0.5f }, 2,
+            new ClusteringOptions { Method = ClusterMethod.Linkage, Threshold = 0.925f, K = 3, Index = IndexKind.Exact, MergeCentres = true });
+        Assert.Equal(2, pairs.Clusters.Count);
+        Assert.Equal(0, pairs.MergedByCentre);
+        Assert.Equal(ClusterMethod.Linkage, ClusterMethods.Parse("linkage"));
+        Assert.Equal("linkage", ClusterMethods.Name(ClusterMethod.Linkage));
     }
 
     [Fact]

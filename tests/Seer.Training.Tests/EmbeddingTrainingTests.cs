@@ -15,7 +15,7 @@ public sealed class EmbeddingTrainingTests
     {
         Task = "embed", Architecture = "small-cnn", Width = 16, ImageSize = 16, Epochs = epochs, BatchSize = 12,
         LearningRate = 0.01, WeightDecay = 0, WarmupEpochs = 0, FlipProbability = 0, Translate = 0, Threads = 1, Seed = 7,
-        Prefetch = 2, MetricLoss = loss, EmbeddingDim = 8, ClassesPerBatch = 3,
+        Prefetch = 2, MetricLoss = loss, EmbeddingDim = 8, ClassesPerBatch = loss == "triplet" ? 3 : 0,
     };
 
     [Fact]
@@ -71,6 +71,73 @@ public sealed class EmbeddingTrainingTests
         Assert.Equal((a0 + a1) / 2, MetricLosses.MarginSoftmax(e, w, y, 10, 0.3, angular: true).ToDouble(), 3);
     }
 
+    [Fact]
+    public void AdaCosScale_GrowsWithTheLogOfTheIdentities_AndHasAFloor()
+    {
+        Assert.Equal(Math.Sqrt(2) * Math.Log(149), MetricLosses.AdaCosScale(150), 10);
+        Assert.Equal(7.08, MetricLosses.AdaCosScale(150), 2);
+        Assert.Equal(9.77, MetricLosses.AdaCosScale(1000), 2);
+        Assert.Equal(4.0, MetricLosses.AdaCosScale(3));
+        Assert.Equal(4.0, MetricLosses.AdaCosScale(1));
+    }
+
+    [Fact]
+    public void DefaultRecipe_AdaCosScale_ShuffledBatchesForClassLosses_PkForTriplet_AndExplicitSettingsWin()
+    {
+        string[] ids = [.. Enumerable.Range(0, 150).Select(i => $"id{i}")];
+        var arc = new EmbeddingTrainer(Tiny("arcface", 1) with { ClassesPerBatch = 0 }, ids);
+        Assert.Equal(MetricLosses.AdaCosScale(150), arc.Scale);
+        Assert.Equal(0, arc.ClassesPerBatch);
+        Assert.Equal(10, arc.Options.CentreLrScale);
+        Assert.Equal(8, new EmbeddingTrainer(Tiny("triplet", 1) with { ClassesPerBatch = 0 }, ids).ClassesPerBatch);
+        var set = new EmbeddingTrainer(Tiny("arcface", 1) with { MarginScale = 30, ClassesPerBatch = 4 }, ids);
+        Assert.Equal(30, set.Scale);
+        Assert.Equal(4, set.ClassesPerBatch);
+    }
+
+    [Fact]
+    public void Optimizers_ApplyEveryDistinctLearningRateScale()
+    {
+        // Three parameters with gradient 1: scales 0.1 (a pretrained backbone), 1, 10 (class centres) in one optimizer.
+        // AdamW's first step moves each by lr·scale (m̂/√v̂ = 1); SGD without momentum by lr·scale·grad.
+        foreach (bool adam in new[] { true, false })
+        {
+            using var scope = NewDisposeScope();
+            var ps = new[] { 0.1, 1.0, 10.0 }.Select(_ => new TorchSharp.Modules.Parameter(zeros(2))).ToArray();
+            IStepOptimizer opt = adam
+                ? new AdamWOptimizer(ps, weightDecay: 0, lrScales: [0.1, 1, 10])
+                : new SgdOptimizer(ps, momentum: 0, weightDecay: 0, lrScales: [0.1, 1, 10]);
+            using (opt)
+            {
+                foreach (var p in ps)
+                {
+                    p.sum().backward();
+                }
+                opt.Step(0.01);
+            }
+            Assert.Equal(-0.001, ps[0][0].ToDouble(), 6);
+            Assert.Equal(-0.01, ps[1][0].ToDouble(), 6);
+            Assert.Equal(-0.1, ps[2][0].ToDouble(), 5);
+        }
+    }
+
+    [Fact]
+    public void OptimizerFactory_TrainsTheClassCentresAtCentreLrScale()
+    {
+        var options = TrainingOptionsLoader.WithTaskDefaults(Tiny("arcface", 1) with { LearningRate = 0.01 });
+        using var net = (EmbeddingNet)ArchitectureRegistry.Create("small-cnn", 3, options);
+        using var scope = NewDisposeScope();
+        var before = net.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
+        using (var opt = OptimizerFactory.Create(net, options))
+        {
+            foreach (var (_, p) in net.named_parameters()) p.sum().backward();
+            opt.Step(0.01);
+        }
+        var moved = net.named_parameters().ToDictionary(p => p.name, p => (p.parameter - before[p.name]).abs().max().ToDouble());
+        Assert.Equal(0.1, moved["head.weight"], 4);
+        Assert.Equal(0.01, moved["neck.weight"], 4);
+    }
+
     [Theory]
     [InlineData("arcface")]
     [InlineData("cosface")]
@@ -88,6 +155,15 @@ public sealed class EmbeddingTrainingTests
         foreach (string key in new[] { "recall_at_1", "recall_at_5", "map_at_r", "tar_at_far", "threshold_at_far", "eer" })
             Assert.Contains(key, result.Metrics.Keys);
         Assert.True(result.Curves[^1].Loss < result.Curves[0].Loss, $"{loss}: loss {result.Curves[0].Loss} → {result.Curves[^1].Loss}");
+        // the recipe in force is on every epoch's line of the training record
+        var lines = File.ReadAllLines(Path.Combine(dir.Path, "epochs.jsonl")).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(4, lines.Count);
+        Assert.All(lines, l => Assert.Equal(trainer.Margin, l.GetProperty("margin").GetDouble()));
+        Assert.All(lines, l => Assert.Equal(loss == "triplet" ? 3 : 0, l.GetProperty("classes_per_batch").GetDouble()));
+        if (loss is "arcface" or "cosface")
+            Assert.All(lines, l => Assert.Equal(MetricLosses.AdaCosScale(3), l.GetProperty("margin_scale").GetDouble()));
+        else
+            Assert.All(lines, l => Assert.False(l.TryGetProperty("margin_scale", out _)));
     }
 
     [Fact]

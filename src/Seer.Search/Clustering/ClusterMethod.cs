@@ -15,6 +15,11 @@ public enum ClusterMethod
     /// an edge form a cluster; any other image joins the cluster of its most similar core neighbour, or stays a singleton.
     /// Sparse images between two groups neither join them nor pass a link on.</summary>
     Density,
+    /// <summary>Average linkage over the k-NN graph (agglomerative, GCN-free): every image starts alone; the two clusters
+    /// with the highest average similarity are merged while it is at or above the threshold, where the average runs over
+    /// all |A|·|B| pairs and a pair without a k-NN edge counts as 0. A cluster joins another only when most of its
+    /// members are close to most of the other's, so neither a bridge nor a chain merges two identities.</summary>
+    Linkage,
 }
 
 /// <summary>Parsing and naming of <see cref="ClusterMethod"/> for the CLI.</summary>
@@ -25,13 +30,15 @@ public static class ClusterMethods
         "components" or "cc" or "connected-components" => ClusterMethod.Components,
         "chinese-whispers" or "cw" or "whispers" => ClusterMethod.ChineseWhispers,
         "density" or "dbscan" => ClusterMethod.Density,
-        _ => throw new SeerException(ErrorCodes.InvalidOptions, $"--method '{text}' is not a clustering method; use chinese-whispers, density or components"),
+        "linkage" or "average-linkage" => ClusterMethod.Linkage,
+        _ => throw new SeerException(ErrorCodes.InvalidOptions, $"--method '{text}' is not a clustering method; use chinese-whispers, linkage, density or components"),
     };
 
     public static string Name(ClusterMethod method) => method switch
     {
         ClusterMethod.Components => "components",
         ClusterMethod.Density => "density",
+        ClusterMethod.Linkage => "linkage",
         _ => "chinese-whispers",
     };
 }

@@ -36,10 +36,13 @@ public static class Clusterer
         {
             ClusterMethod.Components => Components(graph, options.Threshold),
             ClusterMethod.Density => Density(graph, options.Threshold, options.MinNeighbours),
+            ClusterMethod.Linkage => AverageLinkage(graph, options.Threshold),
             _ => ChineseWhispers(graph, options.Threshold, options.Iterations, options.Seed),
         };
         int merged = 0;
-        if (options.MergeCentres) (raw, merged) = MergeCentres(graph, raw, options.Threshold);
+        // average linkage merges clusters by their average similarity already (its threshold is on that average, not on
+        // an edge or a centre), so the centre merge does not follow it
+        if (options.MergeCentres && options.Method != ClusterMethod.Linkage) (raw, merged) = MergeCentres(graph, raw, options.Threshold);
         return Finish(graph, raw, merged);
     }
 
@@ -94,6 +97,69 @@ public static class Clusterer
                     labels[i] = uf.Find(graph.Neighbours[i][j]);
                     break;
                 }
+        }
+        return labels;
+    }
+
+    /// <summary>
+    /// Average linkage over the k-NN graph: clusters start as single images; the pair of clusters with the highest
+    /// average similarity — the sum of the k-NN edge similarities between them over |A|·|B|, a pair without an edge
+    /// counting as 0 — is merged while that average is at or above the threshold (a priority queue with stale entries
+    /// skipped; ties go to the lower indices). Returns a root per node.
+    /// </summary>
+    internal static int[] AverageLinkage(KnnGraph graph, float threshold)
+    {
+        int n = graph.Count;
+        // summed edge similarity between live clusters, keyed by the other cluster's root
+        var sums = new Dictionary<int, double>[n];
+        for (int i = 0; i < n; i++) sums[i] = [];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < graph.Neighbours[i].Length; j++)
+            {
+                int other = graph.Neighbours[i][j];
+                if (other == i || sums[i].ContainsKey(other)) continue;
+                sums[i][other] = sums[other][i] = graph.Similarities[i][j];
+            }
+        var size = new int[n];
+        var version = new int[n];
+        var parent = new int[n];
+        for (int i = 0; i < n; i++) (size[i], parent[i]) = (1, i);
+        var queue = new PriorityQueue<(int A, int B, int VersionA, int VersionB), (double, int, int)>();
+        void Offer(int a, int b)
+        {
+            if (a > b) (a, b) = (b, a);
+            double average = sums[a][b] / ((double)size[a] * size[b]);
+            if (average >= threshold) queue.Enqueue((a, b, version[a], version[b]), (-average, a, b));
+        }
+        for (int a = 0; a < n; a++)
+            foreach (int b in sums[a].Keys)
+                if (a < b) Offer(a, b);
+        while (queue.TryDequeue(out var pair, out _))
+        {
+            var (a, b, va, vb) = pair;
+            if (parent[a] != a || parent[b] != b || version[a] != va || version[b] != vb) continue;
+            // b joins a: a's sums gain b's, every neighbour of b now points at a
+            parent[b] = a;
+            foreach (var (c, s) in sums[b])
+            {
+                if (c == a) continue;
+                double total = sums[a].GetValueOrDefault(c) + s;
+                sums[a][c] = total;
+                sums[c][a] = total;
+                sums[c].Remove(b);
+            }
+            sums[a].Remove(b);
+            sums[b] = [];
+            size[a] += size[b];
+            version[a]++;
+            foreach (int c in sums[a].Keys) Offer(a, c);
+        }
+        var labels = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            int r = i;
+            while (parent[r] != r) r = parent[r];
+            labels[i] = r;
         }
         return labels;
     }

@@ -19,7 +19,8 @@ public sealed record ClusteringOptions
     /// <summary>Chinese Whispers rounds (it usually settles in a handful).</summary>
     public int Iterations { get; init; } = 20;
 
-    /// <summary>Merge clusters whose centres are at least <see cref="Threshold"/> similar (de-duplication across clusters).</summary>
+    /// <summary>Merge clusters whose centres are at least <see cref="Threshold"/> similar (de-duplication across clusters;
+    /// not after <see cref="ClusterMethod.Linkage"/>, which merges clusters by their average similarity itself).</summary>
     public bool MergeCentres { get; init; } = true;
 
     public int Seed { get; init; } = 42;

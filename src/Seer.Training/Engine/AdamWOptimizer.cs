@@ -21,7 +21,7 @@ public sealed class AdamWOptimizer : IStepOptimizer
     private readonly double[]? lrScales;
     private long steps;
 
-    /// <param name="lrScales">Per parameter (same order), a factor on the learning rate (pretrained backbones train slower); null = 1 for all.</param>
+    /// <param name="lrScales">Per parameter (same order), a factor on the learning rate (pretrained backbones train slower, class centres of task embed faster); null = 1 for all.</param>
     public AdamWOptimizer(IEnumerable<Parameter> parameters, double weightDecay, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8,
         IReadOnlyList<double>? lrScales = null)
     {
@@ -59,24 +59,34 @@ public sealed class AdamWOptimizer : IStepOptimizer
         using Scalar keep2 = beta2.ToScalar(), take2 = (1 - beta2).ToScalar();
         using Scalar correction = Math.Sqrt(correction2).ToScalar(), epsilon = eps.ToScalar();
         using Scalar step = (-stepSize).ToScalar();
-        using Scalar scaledDecay = lrScales is null ? 1.0.ToScalar() : (1 - learningRate * weightDecay * BackboneScale()).ToScalar();
-        using Scalar scaledStep = lrScales is null ? 1.0.ToScalar() : (-stepSize * BackboneScale()).ToScalar();
-        for (int i = 0; i < parameters.Length; i++)
+        // one decay and one step scalar per distinct learning-rate scale (a pretrained backbone's, a class-centre layer's)
+        var scaled = new Dictionary<double, (Scalar Decay, Scalar Step)>();
+        try
         {
-            Parameter p = parameters[i];
-            Tensor? grad = p.grad;
-            if (grad is null) continue;
-            // two learning rates at most: the full one and the backbone's (scaled) one
-            bool scaled = lrScales is not null && lrScales[i] != 1;
-            if (weightDecay > 0 && p.dim() > 1) p.mul_(scaled ? scaledDecay : decay);
-            firstMoment[i].mul_(keep1).add_(grad, alpha: take1);
-            secondMoment[i].mul_(keep2).addcmul_(grad, grad, value: take2);
-            Tensor denom = secondMoment[i].sqrt().div_(correction).PlusInPlace(epsilon);
-            p.addcdiv_(firstMoment[i], denom, value: scaled ? scaledStep : step);
+            foreach (double f in lrScales?.Where(v => v != 1).Distinct() ?? [])
+                scaled[f] = ((1 - learningRate * weightDecay * f).ToScalar(), (-stepSize * f).ToScalar());
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                Parameter p = parameters[i];
+                Tensor? grad = p.grad;
+                if (grad is null) continue;
+                var (pDecay, pStep) = lrScales is not null && lrScales[i] != 1 ? scaled[lrScales[i]] : (decay, step);
+                if (weightDecay > 0 && p.dim() > 1) p.mul_(pDecay);
+                firstMoment[i].mul_(keep1).add_(grad, alpha: take1);
+                secondMoment[i].mul_(keep2).addcmul_(grad, grad, value: take2);
+                Tensor denom = secondMoment[i].sqrt().div_(correction).PlusInPlace(epsilon);
+                p.addcdiv_(firstMoment[i], denom, value: pStep);
+            }
+        }
+        finally
+        {
+            foreach (var (d, st) in scaled.Values)
+            {
+                d.Dispose();
+                st.Dispose();
+            }
         }
     }
-
-    private double BackboneScale() => lrScales!.FirstOrDefault(v => v != 1, 1);
 
     public void Save(BinaryWriter writer)
     {

@@ -13,7 +13,7 @@ namespace Seer.Training.Engine;
 /// <summary>
 /// Metric learning (task <c>embed</c>): the classes of the training version are identities; images and augmentation
 /// as for classification (an image's identity is its first tag in the class list); batches are P identities x K images
-/// (<see cref="PkSampler"/>); the network is an <see cref="EmbeddingNet"/>; the loss is ArcFace, CosFace, plain softmax
+/// (<see cref="PkSampler"/>) for triplet, shuffled for the classification losses; the network is an <see cref="EmbeddingNet"/>; the loss is ArcFace, CosFace, plain softmax
 /// or batch-hard triplet (<see cref="TrainingOptions.MetricLoss"/>). Evaluation, in training and in
 /// <c>seer model eval</c>, is <see cref="EmbeddingEvaluator"/> on any labelled version (an image's identity is its
 /// first tag, seen in training or not); the primary metric is <c>map_at_r</c>.
@@ -35,8 +35,27 @@ public sealed class EmbeddingTrainer : ClassificationTrainer
         _ => 0,
     };
 
-    protected override int[] EpochOrder(IReadOnlyList<int> sampleClasses, int epoch, int batchSize) =>
-        PkSampler.Order(sampleClasses, batchSize, Options.ClassesPerBatch, Options.Seed, epoch);
+    /// <summary>The scale s of ArcFace and CosFace logits: the option, or AdaCos's fixed scale for the number of
+    /// identities (<see cref="MetricLosses.AdaCosScale"/>).</summary>
+    public double Scale => Options.MarginScale > 0 ? Options.MarginScale : MetricLosses.AdaCosScale(Classes.Count);
+
+    /// <summary>Identities per batch (P of P x K), or 0 for shuffled batches: the option, or the loss's default (triplet
+    /// 8, the classification losses shuffled).</summary>
+    public int ClassesPerBatch => Options.ClassesPerBatch > 0 ? Options.ClassesPerBatch : Options.MetricLoss == "triplet" ? 8 : 0;
+
+    protected override int[] EpochOrder(IReadOnlyList<int> sampleClasses, int epoch, int batchSize) => ClassesPerBatch > 0
+        ? PkSampler.Order(sampleClasses, batchSize, ClassesPerBatch, Options.Seed, epoch)
+        : base.EpochOrder(sampleClasses, epoch, batchSize);
+
+    /// <summary>The loss's settings in force, on every line of <c>epochs.jsonl</c>: <c>margin</c>, <c>margin_scale</c>
+    /// (ArcFace and CosFace), <c>classes_per_batch</c> (0 = shuffled batches) and <c>centre_lr_scale</c>.</summary>
+    protected override IEnumerable<KeyValuePair<string, double>> EpochLogExtras(long globalStep)
+    {
+        yield return new("margin", Margin);
+        if (Options.MetricLoss is "arcface" or "cosface") yield return new("margin_scale", Scale);
+        yield return new("classes_per_batch", ClassesPerBatch);
+        if (Options.MetricLoss != "triplet") yield return new("centre_lr_scale", Options.CentreLrScale);
+    }
 
     protected override Tensor ComputeLoss(nn.Module<Tensor, Tensor> model, ITrainBatch batch, Device device)
     {
@@ -49,8 +68,8 @@ public sealed class EmbeddingTrainer : ClassificationTrainer
         {
             "softmax" => nn.functional.cross_entropy(net.Head.forward(net.Neck(x)), y),
             "triplet" => MetricLosses.BatchHardTriplet(net.forward(x), y, Margin),
-            "cosface" => MetricLosses.MarginSoftmax(net.Neck(x), net.Head.weight!, y, Options.MarginScale, Margin, angular: false),
-            _ => MetricLosses.MarginSoftmax(net.Neck(x), net.Head.weight!, y, Options.MarginScale, Margin, angular: true),
+            "cosface" => MetricLosses.MarginSoftmax(net.Neck(x), net.Head.weight!, y, Scale, Margin, angular: false),
+            _ => MetricLosses.MarginSoftmax(net.Neck(x), net.Head.weight!, y, Scale, Margin, angular: true),
         };
     }
 

@@ -45,20 +45,27 @@ public sealed class SgdOptimizer : IStepOptimizer
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         using Scalar decay = weightDecay.ToScalar(), keep = momentum.ToScalar(), step = (-learningRate).ToScalar();
-        double backbone = lrScales?.FirstOrDefault(v => v != 1, 1) ?? 1;
-        using Scalar scaledStep = (-learningRate * backbone).ToScalar();
-        for (int i = 0; i < parameters.Length; i++)
+        // one step scalar per distinct learning-rate scale (a pretrained backbone's, a class-centre layer's)
+        var scaledSteps = (lrScales?.Where(v => v != 1).Distinct() ?? []).ToDictionary(f => f, f => (-learningRate * f).ToScalar());
+        try
         {
-            Parameter p = parameters[i];
-            Tensor? grad = p.grad;
-            if (grad is null) continue;
-            Tensor d = weightDecay > 0 && p.dim() > 1 ? grad.add(p, alpha: decay) : grad;
-            if (momentum > 0)
+            for (int i = 0; i < parameters.Length; i++)
             {
-                momentumBuffer[i].mul_(keep).PlusInPlace(d);
-                d = nesterov ? d.add(momentumBuffer[i], alpha: keep) : momentumBuffer[i];
+                Parameter p = parameters[i];
+                Tensor? grad = p.grad;
+                if (grad is null) continue;
+                Tensor d = weightDecay > 0 && p.dim() > 1 ? grad.add(p, alpha: decay) : grad;
+                if (momentum > 0)
+                {
+                    momentumBuffer[i].mul_(keep).PlusInPlace(d);
+                    d = nesterov ? d.add(momentumBuffer[i], alpha: keep) : momentumBuffer[i];
+                }
+                p.add_(d, alpha: lrScales is not null && lrScales[i] != 1 ? scaledSteps[lrScales[i]] : step);
             }
-            p.add_(d, alpha: lrScales is not null && lrScales[i] != 1 ? scaledStep : step);
+        }
+        finally
+        {
+            foreach (var scalar in scaledSteps.Values) scalar.Dispose();
         }
     }
 

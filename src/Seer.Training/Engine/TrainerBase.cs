@@ -50,6 +50,9 @@ public abstract class TrainerBase
     /// <summary>The scalar loss of a batch (the caller runs backward inside its dispose scope).</summary>
     protected abstract Tensor ComputeLoss(nn.Module<Tensor, Tensor> model, ITrainBatch batch, Device device);
 
+    /// <summary>Task settings in force at the end of an epoch, added to its line of <c>epochs.jsonl</c> (none by default).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, double>> EpochLogExtras(long globalStep) => [];
+
     /// <summary>Evaluates a model on a dataset: the task's metric keys (validation and `seer model eval` share it).</summary>
     public abstract Dictionary<string, object> Evaluate(nn.Module<Tensor, Tensor> model, DatasetSnapshot data, Device device,
         IProgress<WorkProgress>? progress, CancellationToken cancellationToken);
@@ -198,7 +201,7 @@ public abstract class TrainerBase
                 }
             }
             Checkpoint.Save(checkpointPath, state, model, optimizer);
-            AppendEpochLog(Path.Combine(context.RunDirectory, "epochs.jsonl"), curves[^1], metrics);
+            AppendEpochLog(Path.Combine(context.RunDirectory, "epochs.jsonl"), curves[^1], metrics, EpochLogExtras(step));
             epochsThisCall++;
             context.Progress?.Report(new WorkProgress($"epoch {epoch + 1}/{planned}", steps, steps,
                 $"loss {curves[^1].Loss:0.0000} {PrimaryMetric} {metric:0.0000}"));
@@ -209,10 +212,12 @@ public abstract class TrainerBase
             completed, state.BestMetrics ?? [], state.Curves, bestPath) { PlannedEpochs = planned, WallSeconds = wall.Elapsed.TotalSeconds };
     }
 
-    /// <summary>One JSON line per finished epoch (epoch, loss, lr, seconds and every scalar validation metric) to follow a run live.</summary>
-    private static void AppendEpochLog(string path, EpochRecord record, Dictionary<string, object>? metrics)
+    /// <summary>One JSON line per finished epoch (epoch, loss, lr, seconds, the task's settings and every scalar
+    /// validation metric) to follow a run live.</summary>
+    private static void AppendEpochLog(string path, EpochRecord record, Dictionary<string, object>? metrics, IEnumerable<KeyValuePair<string, double>> extras)
     {
         var line = new Dictionary<string, object?> { ["epoch"] = record.Epoch, ["loss"] = record.Loss, ["lr"] = record.LearningRate, ["seconds"] = record.Seconds, ["cpu_seconds"] = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds };
+        foreach (var (key, value) in extras) line[key] = value;
         foreach (var (key, value) in metrics ?? []) if (value is double or float or int or long) line[key] = value;
         File.AppendAllText(path, System.Text.Json.JsonSerializer.Serialize(line) + "\n");
     }

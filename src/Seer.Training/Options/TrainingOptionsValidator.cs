@@ -21,8 +21,9 @@ public static class TrainingOptionsValidator
         Check(o.EmbeddingDim is >= 2 and <= 4096, nameof(o.EmbeddingDim), o.EmbeddingDim, "be in 2..4096", "--dim");
         Check(o.MetricLoss is "arcface" or "cosface" or "softmax" or "triplet", nameof(o.MetricLoss), o.MetricLoss, "be arcface, cosface, softmax or triplet", "--loss");
         Check(o.Margin is >= 0 and < 2, nameof(o.Margin), o.Margin, "be in [0, 2)", null);
-        Check(o.MarginScale is > 0 and <= 256, nameof(o.MarginScale), o.MarginScale, "be in (0, 256]", null);
-        Check(o.ClassesPerBatch >= 1, nameof(o.ClassesPerBatch), o.ClassesPerBatch, "be >= 1", null);
+        Check(o.MarginScale is >= 0 and <= 256, nameof(o.MarginScale), o.MarginScale, "be in [0, 256] (0 = AdaCos's scale for the number of identities)", null);
+        Check(o.CentreLrScale is > 0 and <= 1000, nameof(o.CentreLrScale), o.CentreLrScale, "be in (0, 1000]", null);
+        Check(o.ClassesPerBatch >= 0, nameof(o.ClassesPerBatch), o.ClassesPerBatch, "be >= 0 (0 = the loss's default)", null);
         Check(o.Epochs is > 0 and <= 100_000, nameof(o.Epochs), o.Epochs, "be between 1 and 100000", "--epochs");
         Check(o.BatchSize > 0, nameof(o.BatchSize), o.BatchSize, "be > 0", "--batch");
         Check(o.ImageSize >= 16 && o.ImageSize <= 2048 && (o.Task != "detect" || o.ImageSize % 32 == 0),
