@@ -14,9 +14,10 @@ using Seer.Training.Engine;
 // on a tie). The server and the workers are the real CLI (seer.dll) as child processes on loopback, on PostgreSQL +
 // S3 (s3rver) started with scripts/services.sh. Each cluster gets its own database, S3 prefix and workspace copies.
 //
-//   dotnet run -c Release --project bench/SweepBench -- [--sets 8] [--images 2000] [--epochs 8]
+//   dotnet run -c Release --project bench/SweepBench -- [--sets 8] [--images 2000] [--epochs 8] [--cold]
 
 int sets = Arg("--sets", 8), images = Arg("--images", 2000), epochs = Arg("--epochs", 8);
+bool cold = args.Contains("--cold"); // no warm-up job: each worker's first sweep job also copies the dataset and JIT-compiles
 string root = BenchServices.RepoRoot();
 string work = Path.Combine(Path.GetTempPath(), $"seer-sweepbench-{Environment.ProcessId}");
 Directory.CreateDirectory(work);
@@ -89,6 +90,34 @@ try
                     return false;
                 }
             });
+            if (!cold)
+            {
+                // Steady state: one untimed 1-epoch job per worker first, so every worker has copied the dataset from
+                // S3 to its local blob copies and compiled the training code, in both clusters alike (--cold skips it).
+                var warm = new List<long>();
+                for (int w = 0; w < workers; w++)
+                {
+                    var response = await http.PostAsync("/api/jobs", new StringContent(JsonSerializer.Serialize(new
+                    {
+                        kind = "training", cpu_threads = 1,
+                        parameters = new Dictionary<string, object>(parameterSets[0]) { ["epochs"] = 1 },
+                    }), Encoding.UTF8, "application/json"));
+                    warm.Add(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64());
+                }
+                var where = new List<string>();
+                foreach (long id in warm)
+                {
+                    JsonElement job = default;
+                    await WaitAsync($"warm-up job {id}", async () =>
+                    {
+                        job = JsonDocument.Parse(await http.GetStringAsync($"/api/jobs/{id}/wait?timeout=60")).RootElement.Clone();
+                        return job.GetProperty("state").GetString() is "succeeded" or "failed" or "cancelled";
+                    });
+                    if (job.GetProperty("state").GetString() != "succeeded") throw new InvalidOperationException($"warm-up job {id}: {job.GetProperty("error")}");
+                    where.Add(job.GetProperty("worker").GetString()!);
+                }
+                Console.WriteLine($"{workers} worker(s): warm-up (untimed), one 1-epoch job each, ran on {string.Join(", ", where)}");
+            }
             var cpuAtStart = processes.Select(p => CpuSeconds(p.Id)).ToList();
             var clock = Stopwatch.StartNew();
             var ids = new List<long>();
