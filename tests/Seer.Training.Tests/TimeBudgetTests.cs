@@ -26,7 +26,7 @@ public sealed class TimeBudgetTests
         const double minutes = 0.2; // 12 s
         var options = new TrainingOptions
         {
-            Task = "classify", Architecture = "small-cnn", Width = 8, ImageSize = 16, Epochs = 1000, BatchSize = 8,
+            Task = "classify", Architecture = "small-cnn", Width = 8, ImageSize = 16, Epochs = 100_000, BatchSize = 8,
             LearningRate = 0.01, Threads = 1, Seed = 3, TimeMinutes = minutes, WarmupEpochs = 1,
         };
         var trainer = new ClassificationTrainer(options, train.Classes);
@@ -35,7 +35,9 @@ public sealed class TimeBudgetTests
         Assert.True(result.Completed);
         Assert.True(result.WallSeconds <= minutes * 60 * 1.1, $"{result.WallSeconds:0.0} s for a {minutes * 60} s budget");
         Assert.True(result.WallSeconds >= minutes * 60 * 0.9, $"{result.WallSeconds:0.0} s used of a {minutes * 60} s budget");
-        Assert.True(result.PlannedEpochs > 1 && result.PlannedEpochs < 1000, $"planned {result.PlannedEpochs}");
+        // the budget, not the upper bound, decides (a single-thread epoch of 32 tiny images takes about 10 ms, so the
+        // bound is far above what 12 s hold)
+        Assert.True(result.PlannedEpochs > 1 && result.PlannedEpochs < 100_000, $"planned {result.PlannedEpochs}");
         Assert.Equal(result.PlannedEpochs, result.EpochsRun);
         // every epoch was validated; the kept weights are the best epoch's (the first best)
         Assert.All(result.Curves, c => Assert.NotNull(c.ValMetric));
