@@ -90,6 +90,16 @@ public sealed class JobAndRegistryTests
     }
 
     [Fact]
+    public void Mixup_IsRefusedOutsideClassification()
+    {
+        var ex = Assert.Throws<SeerException>(() => TrainingOptionsValidator.Validate(
+            TrainingOptionsLoader.WithTaskDefaults(Base with { Task = "detect", Architecture = "fcos-lite", ImageSize = 128, Mixup = 0.2 })));
+        Assert.Contains("Mixup", ex.Message);
+        Assert.Contains("mixup is for classify", ex.Message);
+        TrainingOptionsValidator.Validate(TrainingOptionsLoader.WithTaskDefaults(Base with { Task = "classify", Mixup = 0.2 }));
+    }
+
+    [Fact]
     public void ParamsFile_UnknownSetting_IsRejectedWithItsName()
     {
         var ex = Assert.Throws<SeerException>(() => TrainingOptionsLoader.Apply(Base, "{\"learningRat\": 0.1}", "p.json"));

@@ -43,6 +43,8 @@ public static class TrainingOptionsValidator
         Check(o.FocalGamma is >= 0 and <= 10, nameof(o.FocalGamma), o.FocalGamma, "be in [0, 10]", null);
         Check(o.LabelSmoothing is >= 0 and < 1, nameof(o.LabelSmoothing), o.LabelSmoothing, "be in [0, 1)", null);
         Check(o.Mixup is >= 0 and <= 10, nameof(o.Mixup), o.Mixup, "be in [0, 10] (the α of Beta(α, α); 0 = off)", null);
+        // blending two images blends two classes; boxes and identities do not blend, so only classification takes it
+        Check(o.Mixup == 0 || o.Task == "classify", nameof(o.Mixup), o.Mixup, "be 0 for task " + o.Task + " (mixup is for classify)", null);
         Check(o.FlipProbability is >= 0 and <= 1, nameof(o.FlipProbability), o.FlipProbability, "be in [0, 1]", null);
         Check(o.Translate is >= 0 and <= 0.5, nameof(o.Translate), o.Translate, "be in [0, 0.5]", null);
         Check(o.ScaleJitter is >= 0 and < 1, nameof(o.ScaleJitter), o.ScaleJitter, "be in [0, 1)", null);
