@@ -35,6 +35,14 @@ public sealed class HostingOptions
     /// </summary>
     public bool LocalRunner { get; set; } = true;
 
+    /// <summary>
+    /// How often at most a training job publishes its epoch checkpoint to the shared store (a cluster's blob store;
+    /// nothing to publish in the embedded default). The first epoch and the finished model are always published; in
+    /// between, an epoch is published when this long has passed since the last one. A job whose worker dies resumes
+    /// from the last published epoch, so this bounds the training a lost worker costs; 0 publishes every epoch.
+    /// </summary>
+    public TimeSpan CheckpointPublishInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How many jobs the local runner runs at once at most (slots permitting).</summary>
     public int MaxConcurrentJobs { get; set; } = 2;
 

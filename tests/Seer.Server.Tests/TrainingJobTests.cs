@@ -114,6 +114,39 @@ public sealed class TrainingJobTests
     }
 
     /// <summary>labelme-train: 2011_000003 and 2011_000025; labelme-val: 2011_000006 (disjoint).</summary>
+    [Theory]
+    [InlineData(0, 4)]      // every epoch (3) and the finished model
+    [InlineData(3600, 2)]   // the first epoch and the finished model; epochs 2 and 3 fall inside the interval
+    public async Task TrainingJob_PublishesEpochCheckpoints_AtMostOncePerInterval_AndAlwaysTheFirstAndTheFinishedModel(int seconds, int publishes)
+    {
+        var files = new CountingModelFiles();
+        await using var host = await ServerHost.StartAsync(services: s => s.AddSingleton<IModelFiles>(files),
+            options: o => o.CheckpointPublishInterval = TimeSpan.FromSeconds(seconds));
+        await ImportLabelmeAsync(host);
+        SplitLabelme(host.Service<Workspace>());
+        var parameters = new { train = "labelme-train", val = "labelme-val", task = "detect", epochs = 3, image_size = 64, batch_size = 2, max_batches_per_epoch = 1 };
+        var submitted = await host.Member().PostAsJsonAsync("/api/jobs", new { kind = "training", parameters });
+        var done = await host.WaitAsync((await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64(), j => JobStates.IsFinal(j.State));
+        Assert.True(done.State == JobState.Succeeded, done.Error);
+        string model = done.Result!.Value.GetProperty("model").GetString()!;
+        Assert.Equal(Enumerable.Repeat(model, publishes), files.Published);
+    }
+
+    /// <summary>An <see cref="IModelFiles"/> that records what was published (the blob-store one is tested in the cluster suites).</summary>
+    private sealed class CountingModelFiles : IModelFiles
+    {
+        private readonly List<string> _published = [];
+
+        public IReadOnlyList<string> Published { get { lock (_published) return [.. _published]; } }
+
+        public void Publish(string modelId, string folder)
+        {
+            lock (_published) _published.Add(modelId);
+        }
+
+        public bool Fetch(string modelId, string folder) => false;
+    }
+
     private static void SplitLabelme(Workspace ws)
     {
         var all = ws.OpenSnapshot(DatasetRef.Parse("labelme"));

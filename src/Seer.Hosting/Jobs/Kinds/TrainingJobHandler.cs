@@ -21,9 +21,12 @@ public sealed class TrainingJobHandler : IJobHandler
     private readonly ModelCatalog _catalog;
     private readonly IEnumerable<ITrainingEpochListener> _listeners;
     private readonly IModelFiles _modelFiles;
+    private readonly TimeSpan _publishInterval;
 
-    public TrainingJobHandler(Workspace workspace, ModelCatalog catalog, IEnumerable<ITrainingEpochListener> listeners, IModelFiles modelFiles)
+    public TrainingJobHandler(Workspace workspace, ModelCatalog catalog, IEnumerable<ITrainingEpochListener> listeners, IModelFiles modelFiles,
+        Microsoft.Extensions.Options.IOptions<HostingOptions> options)
     {
+        _publishInterval = options.Value.CheckpointPublishInterval;
         _workspace = workspace;
         _catalog = catalog;
         _listeners = listeners;
@@ -77,6 +80,7 @@ public sealed class TrainingJobHandler : IJobHandler
         context.Log($"training {p.Options.Task} ({p.Options.Architecture}, {p.Options.ImageSize} px, {p.Options.Epochs} epochs, batch {p.Options.BatchSize}) on {p.Options.Device} " +
                     $"on {train} ({train.Images.Count} images), validating on {val}");
 
+        System.Diagnostics.Stopwatch? published = null;   // since the last publish of an epoch checkpoint; null: none yet
         int logged = model is null ? 0 : TrainingCurves.Read(files.Folder(model)).Values.Select(c => c.Count).DefaultIfEmpty(0).Max();
         var progress = new Relay(report =>
         {
@@ -93,8 +97,14 @@ public sealed class TrainingJobHandler : IJobHandler
                 foreach (var listener in _listeners) listener.EpochCompleted(context.Job, model, e, cancellationToken);
             }
             // The epoch's checkpoint is on disk: publish it, so another worker can resume from here (only while the job
-            // is still this attempt: a requeued job's files are the new attempt's to publish).
-            if (context.StillOwned) _modelFiles.Publish(model, files.Folder(model));
+            // is still this attempt: a requeued job's files are the new attempt's to publish). At most once per
+            // interval: on short epochs, hashing and uploading every checkpoint costs the workers a share of their CPU.
+            if (published is not null && published.Elapsed < _publishInterval) return;
+            if (context.StillOwned)
+            {
+                _modelFiles.Publish(model, files.Folder(model));
+                published = System.Diagnostics.Stopwatch.StartNew();
+            }
         });
         var request = new TrainingJobRequest(train, val, [new ParameterSet(p.Options, $"job {context.Job.Id}")]) { ResumeModel = resume };
         ModelRecord record;
