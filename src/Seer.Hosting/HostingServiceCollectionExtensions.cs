@@ -63,6 +63,7 @@ public static class HostingServiceCollectionExtensions
             sp.GetRequiredService<IOptions<HostingOptions>>().Value.Database is { Length: > 0 }
                 ? new Postgres.PostgresModelFiles(sp.GetRequiredService<Seer.Data.Postgres.PostgresDatabase>(), sp.GetRequiredService<Workspace>().Blobs)
                 : new Training.LocalModelFiles());
+        services.TryAddSingleton<Training.ModelMirror>();
         services.TryAddSingleton<IJobRunner>(sp => sp.GetRequiredService<LocalJobRunner>());
         services.AddHostedService(sp => sp.GetRequiredService<LocalJobRunner>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, ImportJobHandler>());

@@ -129,7 +129,7 @@ public sealed class TrainingJobTests
         var done = await host.WaitAsync((await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64(), j => JobStates.IsFinal(j.State));
         Assert.True(done.State == JobState.Succeeded, done.Error);
         string model = done.Result!.Value.GetProperty("model").GetString()!;
-        Assert.Equal(Enumerable.Repeat(model, publishes), files.Published);
+        Assert.Equal(Enumerable.Repeat(model, publishes), files.PublishedIds);
     }
 
     /// <summary>An <see cref="IModelFiles"/> that records what was published (the blob-store one is tested in the cluster suites).</summary>
@@ -137,14 +137,18 @@ public sealed class TrainingJobTests
     {
         private readonly List<string> _published = [];
 
-        public IReadOnlyList<string> Published { get { lock (_published) return [.. _published]; } }
+        public IReadOnlyList<string> PublishedIds { get { lock (_published) return [.. _published]; } }
+
+        public bool Shared => false;
 
         public void Publish(string modelId, string folder)
         {
             lock (_published) _published.Add(modelId);
         }
 
-        public bool Fetch(string modelId, string folder) => false;
+        public bool Fetch(string modelId, string folder, Func<string, bool>? include = null) => false;
+
+        public IReadOnlyList<string> Published() => [];
     }
 
     private static void SplitLabelme(Workspace ws)

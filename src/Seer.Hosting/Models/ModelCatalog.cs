@@ -22,7 +22,13 @@ public sealed class ModelCatalog : IDisposable
     private readonly ConcurrentDictionary<string, Predictor> _embedders = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<FacePipeline>> _faces = new(StringComparer.Ordinal);
 
-    public ModelCatalog(HostingDatabase db) => _db = db;
+    private readonly Training.ModelMirror? _mirror;
+
+    public ModelCatalog(HostingDatabase db, Training.ModelMirror? mirror = null)
+    {
+        _db = db;
+        _mirror = mirror;
+    }
 
     public IReadOnlyList<ServedModel> List()
     {
@@ -119,14 +125,18 @@ public sealed class ModelCatalog : IDisposable
         var model = Get(name);
         if (!FaceBundle.IsBundlePath(model.OnnxPath))
             throw new SeerException(ErrorCodes.InvalidInput, $"model '{name}' is not a face bundle", name);
-        return _faces.GetOrAdd(name, _ => new Lazy<FacePipeline>(() => FacePipeline.Open(model.OnnxPath))).Value;
+        return _faces.GetOrAdd(name, _ => new Lazy<FacePipeline>(() => FacePipeline.Open(Local(model).OnnxPath))).Value;
     }
+
+    /// <summary>In a cluster, a model a worker trained and registered names a file under that worker's HOME: this machine's copy.</summary>
+    private ServedModel Local(ServedModel model) => _mirror is null ? model
+        : model with { OnnxPath = _mirror.LocalPath(model.OnnxPath), ManifestPath = model.ManifestPath is { } m ? _mirror.LocalPath(m) : null };
 
     private (OnnxModel Model, ConcurrentDictionary<float, ImageAnalyzer> Analyzers) Loaded(string name)
     {
         var model = Get(name);
         return _loaded.GetOrAdd(name, _ => new Lazy<(OnnxModel, ConcurrentDictionary<float, ImageAnalyzer>)>(
-            () => (model.Load(), new ConcurrentDictionary<float, ImageAnalyzer>()))).Value;
+            () => (Local(model).Load(), new ConcurrentDictionary<float, ImageAnalyzer>()))).Value;
     }
 
     public void Dispose()

@@ -25,6 +25,8 @@ public sealed class PostgresModelFiles : IModelFiles
         _blobs = blobs ?? throw new ArgumentNullException(nameof(blobs));
     }
 
+    public bool Shared => true;
+
     public void Publish(string modelId, string folder)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
@@ -34,7 +36,7 @@ public sealed class PostgresModelFiles : IModelFiles
         {
             if (path.EndsWith(".tmp", StringComparison.Ordinal)) continue;
             // the running training's OS lock: held (unreadable) by this process, and meaningless on another machine
-            if (Path.GetFileName(path) == Seer.Training.Registry.TrainingLock.FileName) continue;
+            if (Path.GetFileName(path) is Seer.Training.Registry.TrainingLock.FileName or Seer.Training.Registry.TrainingLock.MirrorMarker) continue;
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             var put = _blobs.PutAsync(stream, CancellationToken.None).GetAwaiter().GetResult();
             files.Add(new PublishedModelFile(Path.GetRelativePath(folder, path).Replace('\\', '/'), put.Sha256, put.Length));
@@ -66,7 +68,7 @@ public sealed class PostgresModelFiles : IModelFiles
         tx.Commit();
     }
 
-    public bool Fetch(string modelId, string folder)
+    public bool Fetch(string modelId, string folder, Func<string, bool>? include = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
         var files = Files(modelId);
@@ -74,6 +76,7 @@ public sealed class PostgresModelFiles : IModelFiles
         string root = Path.GetFullPath(folder);
         foreach (var f in files)
         {
+            if (include is not null && !include(f.Path)) continue;
             string target = Path.GetFullPath(Path.Combine(root, f.Path));
             if (!target.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                 throw new SeerException(ErrorCodes.InvalidInput, $"model {modelId}: file path '{f.Path}' leaves the model folder", f.Path);
@@ -86,6 +89,16 @@ public sealed class PostgresModelFiles : IModelFiles
             File.Move(temp, target, overwrite: true);
         }
         return true;
+    }
+
+    public IReadOnlyList<string> Published()
+    {
+        using var c = _db.Open();
+        using var cmd = new NpgsqlCommand("SELECT id FROM models WHERE record_json IS NOT NULL ORDER BY id", c);
+        using var r = cmd.ExecuteReader();
+        var ids = new List<string>();
+        while (r.Read()) ids.Add(r.GetString(0));
+        return ids;
     }
 
     /// <summary>The files published for a model (path, hash, length), in path order.</summary>

@@ -4,13 +4,23 @@ namespace Seer.Hosting.Training;
 /// Where a model's files (record, weights, checkpoints, curves, exports) live beyond the machine that wrote them. The
 /// embedded default keeps them only in HOME/models (<see cref="LocalModelFiles"/>); with SEER_DB they are published
 /// to the blob store with a record in PostgreSQL (<see cref="Postgres.PostgresModelFiles"/>), so a job resumed on
-/// another worker fetches the last checkpoint from there.
+/// another worker fetches the last checkpoint from there, and the server shows, serves and evaluates models its
+/// workers trained (<see cref="ModelMirror"/>).
 /// </summary>
 public interface IModelFiles
 {
+    /// <summary>False for the embedded default: nothing is ever published, so there is nothing to mirror.</summary>
+    bool Shared { get; }
+
     /// <summary>Copies every file of the model's folder to the shared store (idempotent: unchanged files cost a hash).</summary>
     void Publish(string modelId, string folder);
 
-    /// <summary>Brings the model's published files into <paramref name="folder"/>; false when nothing was published.</summary>
-    bool Fetch(string modelId, string folder);
+    /// <summary>
+    /// Brings the model's published files into <paramref name="folder"/> (those whose path, relative to the model
+    /// folder with '/' separators, <paramref name="include"/> accepts; all when null); false when nothing was published.
+    /// </summary>
+    bool Fetch(string modelId, string folder, Func<string, bool>? include = null);
+
+    /// <summary>The ids of the published models.</summary>
+    IReadOnlyList<string> Published();
 }

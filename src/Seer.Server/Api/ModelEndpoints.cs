@@ -97,6 +97,8 @@ public static class ModelEndpoints
                     o.Score,
                     o.Sharpness,
                     crop = o.Crop is null ? null : Convert.ToBase64String(o.Crop),
+                    // a classifier's answer (the whole image is its one object): {"class": {"label", "score"}}
+                    attributes = o.Attributes.Count == 0 ? null : o.Attributes.ToDictionary(a => a.Key, a => new { label = a.Value.Label, score = a.Value.Score }),
                 }),
                 dropped_too_small = result.DroppedTooSmall,
                 dropped_blurry = result.DroppedBlurry,

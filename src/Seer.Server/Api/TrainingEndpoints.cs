@@ -25,15 +25,17 @@ public static class TrainingEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var models = api.MapGroup("/trained-models").WithTags("training");
-        models.MapGet("", (Workspace ws, ModelCatalog catalog, HttpContext http, ResourceAccess access) =>
+        models.MapGet("", (Workspace ws, ModelCatalog catalog, HttpContext http, ResourceAccess access, ModelMirror mirror) =>
         {
+            mirror.Records();   // in a cluster: the models the workers trained
             var registry = new FileModelRegistry(ws.Home);
             var caller = http.User.Caller();
             var served = catalog.List().Where(m => access.CanSee(ResourceKinds.ServedModel, m.Name, caller)).ToList();
             return registry.List().Where(r => access.CanSee(ResourceKinds.Model, r.Id, caller)).Select(r => Summary(r, registry, served)).ToList();
         });
-        models.MapGet("/{id}", (string id, Workspace ws, ModelCatalog catalog, HttpContext http, ResourceAccess access) =>
+        models.MapGet("/{id}", (string id, Workspace ws, ModelCatalog catalog, HttpContext http, ResourceAccess access, ModelMirror mirror) =>
         {
+            mirror.Records();
             var registry = new FileModelRegistry(ws.Home);
             var caller = http.User.Caller();
             var record = registry.Get(access.ResolveModel(ws, id, caller));
@@ -56,7 +58,7 @@ public static class TrainingEndpoints
             return Results.Accepted($"/api/jobs/{job.Id}", job);
         });
 
-        api.MapGet("/jobs/{id:long}/curves", (long id, IJobQueue queue, Workspace ws, HttpContext http, ResourceAccess access) =>
+        api.MapGet("/jobs/{id:long}/curves", (long id, IJobQueue queue, Workspace ws, HttpContext http, ResourceAccess access, ModelMirror mirror) =>
         {
             var job = JobEndpoints.Visible(id, queue, http, access);
             if (job.Kind != "training")
@@ -67,6 +69,7 @@ public static class TrainingEndpoints
             IReadOnlyList<EpochRecord> curves = [];
             if (job.Checkpoint is { } model)
             {
+                mirror.Record(model);   // in a cluster: the curves the worker running the job last published
                 var registry = new FileModelRegistry(ws.Home);
                 string folder = registry.Folder(model);
                 curves = TrainingCurves.Read(folder).Values.FirstOrDefault() ?? [];

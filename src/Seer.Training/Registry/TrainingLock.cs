@@ -16,6 +16,12 @@ public static class TrainingLock
 
     public const string FileName = "training.lock";
 
+    /// <summary>
+    /// Marks a model folder copied from a cluster's shared store (the model was trained on another machine): its
+    /// training process is not on this machine, so no local lock tells whether it runs; its record is taken as published.
+    /// </summary>
+    public const string MirrorMarker = "mirrored-from-shared-store";
+
     /// <summary>Takes the lock of a model's folder for this process; throws conflict when another process trains it.</summary>
     public static IDisposable Acquire(string modelFolder, string modelId)
     {
@@ -71,7 +77,8 @@ public static class TrainingLock
     public static ModelRecord Live(ModelRecord record, string modelFolder)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return record.Status == "training" && !IsHeld(modelFolder) ? record with { Status = Interrupted } : record;
+        return record.Status == "training" && !IsHeld(modelFolder) && !File.Exists(Path.Combine(modelFolder, MirrorMarker))
+            ? record with { Status = Interrupted } : record;
     }
 
 }

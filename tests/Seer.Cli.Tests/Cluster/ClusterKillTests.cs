@@ -115,6 +115,39 @@ public sealed class ClusterKillTests : IAsyncLifetime
         var curves = Seer.Hosting.Training.TrainingCurves.Read(folder).Values.Single();
         Assert.Equal(Enumerable.Range(1, Epochs), curves.Select(e => e.Epoch));
         Assert.Equal(2, done.GetProperty("attempt").GetInt32());
+
+        // The server (its own HOME, where no training ran) shows, serves and exports the model a worker trained: it
+        // copies the model from the shared store (ModelMirror) the first time someone asks.
+        Assert.False(Directory.Exists(Path.Combine(_cluster.Home, "models", model)), "nothing copied before it is asked for");
+        Assert.Contains(model, (await _cluster.GetAsync("/api/trained-models")).EnumerateArray().Select(m => m.GetProperty("id").GetString()));
+        var page = await _cluster.GetAsync($"/api/trained-models/{model}");
+        Assert.Equal("ready", page.GetProperty("summary").GetProperty("status").GetString());
+        Assert.Equal(Enumerable.Range(1, Epochs), page.GetProperty("curves").EnumerateArray().Select(c => c.GetProperty("epoch").GetInt32()));
+        Assert.Equal(Epochs, (await _cluster.GetAsync($"/api/jobs/{id}/curves")).GetProperty("curves").GetArrayLength());
+        // the record alone so far: the weights stay in the store until the model is served or exported here
+        Assert.False(File.Exists(Path.Combine(_cluster.Home, "models", model, "weights.bin")));
+        // The workers' folders stand for other machines: the server must not read the ONNX file the worker registered
+        // (its path is under the worker's HOME), so the model's folders on both workers go before it is served.
+        Assert.True(Directory.Exists(Path.Combine(_cluster.Root, other, "models", model)));
+        foreach (string worker in workers.Keys)
+            if (Directory.Exists(Path.Combine(_cluster.Root, worker, "models", model))) Directory.Delete(Path.Combine(_cluster.Root, worker, "models", model), recursive: true);
+        string image = Path.Combine(_root, "probe.png");
+        using (var m = new OpenCvSharp.Mat(64, 64, OpenCvSharp.MatType.CV_8UC3, new OpenCvSharp.Scalar(0, 0, 0)))
+        {
+            OpenCvSharp.Cv2.Rectangle(m, new OpenCvSharp.Rect(16, 8, 28, 44), new OpenCvSharp.Scalar(220, 220, 220), -1);
+            OpenCvSharp.Cv2.ImWrite(image, m);
+        }
+        using (var form = new MultipartFormDataContent { { new ByteArrayContent(await File.ReadAllBytesAsync(image)), "image", "probe.png" } })
+        {
+            var analyzed = await _cluster.Http.PostAsync(new Uri(_cluster.Server!, $"/api/models/{model}/analyze"), form);
+            string body = await analyzed.Content.ReadAsStringAsync();
+            Assert.True(analyzed.IsSuccessStatusCode, $"analyze on the server: {(int)analyzed.StatusCode} {body}");
+            Assert.True(body.Contains("\"class\"", StringComparison.Ordinal), body);
+        }
+        Assert.True(File.Exists(Path.Combine(_cluster.Home, "models", model, "weights.bin")), "served: the whole model was copied");
+        var onnx = await _cluster.Http.GetAsync(new Uri(_cluster.Server!, $"/api/trained-models/{model}/model.onnx"));
+        Assert.Equal(HttpStatusCode.OK, onnx.StatusCode);
+        Assert.True((await onnx.Content.ReadAsByteArrayAsync()).Length > 1000);
     }
 
     private S3BlobStore S3Blobs() =>

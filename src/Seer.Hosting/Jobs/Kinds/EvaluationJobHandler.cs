@@ -18,11 +18,15 @@ public sealed class EvaluationJobHandler : IJobHandler
 {
     private readonly PathPolicy _paths;
     private readonly Workspace _workspace;
+    private readonly ModelMirror _mirror;
+    private readonly IModelFiles _modelFiles;
 
-    public EvaluationJobHandler(PathPolicy paths, Workspace workspace)
+    public EvaluationJobHandler(PathPolicy paths, Workspace workspace, ModelMirror mirror, IModelFiles modelFiles)
     {
         _paths = paths;
         _workspace = workspace;
+        _mirror = mirror;
+        _modelFiles = modelFiles;
     }
 
     public string Kind => "evaluation";
@@ -36,6 +40,7 @@ public sealed class EvaluationJobHandler : IJobHandler
         var p = Parse(parameters);
         if (p.Model is { } model)
         {
+            _mirror.Records();   // in a cluster: a model a worker trained
             new FileModelRegistry(_workspace.Home).Get(model);
             _workspace.Resolve(JobParameters.Named(Kind, "dataset", () => DatasetRef.Parse(p.Dataset!)));
             return;
@@ -74,7 +79,14 @@ public sealed class EvaluationJobHandler : IJobHandler
             return Task.Run<object?>(() =>
             {
                 context.Log($"evaluating model {model} on {data} ({data.Images.Count} images)");
-                var report = ModelEvaluations.Run(new FileModelRegistry(_workspace.Home), model, data, context.CpuThreads, context, cancellationToken);
+                // In a cluster the model may have been trained on another machine: its weights come from the shared
+                // store, and the report goes back there (the server's model page reads it).
+                _mirror.Records();
+                var registry = new FileModelRegistry(_workspace.Home);
+                string id = registry.Get(model).Id;
+                _mirror.Model(id);
+                var report = ModelEvaluations.Run(registry, id, data, context.CpuThreads, context, cancellationToken);
+                if (ModelMirror.IsMirror(registry.Folder(id))) _modelFiles.Publish(id, registry.Folder(id));
                 context.Log($"{report.Model} on {report.Dataset}: " + string.Join(", ", report.Metrics
                     .Where(m => m.Value is double).Take(4).Select(m => $"{m.Key} {(double)m.Value!:0.####}")));
                 return report;

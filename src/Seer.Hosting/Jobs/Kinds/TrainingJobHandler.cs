@@ -68,8 +68,14 @@ public sealed class TrainingJobHandler : IJobHandler
         });
         string? resume = null;
         // Resumed on another worker (or this machine lost the folder): the last published checkpoint comes from the shared store.
-        if (context.Checkpoint is { } lost && !File.Exists(Path.Combine(files.Folder(lost), "model.json")) && _modelFiles.Fetch(lost, files.Folder(lost)))
+        // A folder this machine only mirrored (ModelMirror: the server's pages or an evaluation copied it) is refreshed
+        // and becomes this worker's own.
+        if (context.Checkpoint is { } lost && (!File.Exists(Path.Combine(files.Folder(lost), "model.json")) || ModelMirror.IsMirror(files.Folder(lost)))
+            && _modelFiles.Fetch(lost, files.Folder(lost)))
+        {
+            ModelMirror.Adopt(files.Folder(lost));
             context.Log($"model {lost}: fetched its published files (last checkpoint) from the blob store");
+        }
         if (context.Checkpoint is { } saved && File.Exists(Path.Combine(files.Folder(saved), "model.json")))
         {
             resume = model = saved;
