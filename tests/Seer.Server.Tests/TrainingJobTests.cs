@@ -148,7 +148,7 @@ public sealed class TrainingJobTests
 
         public bool Fetch(string modelId, string folder, Func<string, bool>? include = null) => false;
 
-        public IReadOnlyList<string> Published() => [];
+        public IReadOnlyList<PublishedModel> Published() => [];
     }
 
     private static void SplitLabelme(Workspace ws)

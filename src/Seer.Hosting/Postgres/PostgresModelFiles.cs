@@ -91,14 +91,15 @@ public sealed class PostgresModelFiles : IModelFiles
         return true;
     }
 
-    public IReadOnlyList<string> Published()
+    public IReadOnlyList<PublishedModel> Published()
     {
         using var c = _db.Open();
-        using var cmd = new NpgsqlCommand("SELECT id FROM models WHERE record_json IS NOT NULL ORDER BY id", c);
+        // updated_at moves with every publish (now() of its transaction): the version a copy is compared with
+        using var cmd = new NpgsqlCommand("SELECT id, (extract(epoch FROM updated_at) * 1000000)::bigint FROM models WHERE record_json IS NOT NULL ORDER BY id", c);
         using var r = cmd.ExecuteReader();
-        var ids = new List<string>();
-        while (r.Read()) ids.Add(r.GetString(0));
-        return ids;
+        var list = new List<PublishedModel>();
+        while (r.Read()) list.Add(new PublishedModel(r.GetString(0), r.GetInt64(1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return list;
     }
 
     /// <summary>The files published for a model (path, hash, length), in path order.</summary>

@@ -21,6 +21,9 @@ public interface IModelFiles
     /// </summary>
     bool Fetch(string modelId, string folder, Func<string, bool>? include = null);
 
-    /// <summary>The ids of the published models.</summary>
-    IReadOnlyList<string> Published();
+    /// <summary>The published models: id and a version that changes with every publish (a copy older than it is stale).</summary>
+    IReadOnlyList<PublishedModel> Published();
 }
+
+/// <summary>A model in the shared store: its id and the version of its last publish.</summary>
+public sealed record PublishedModel(string Id, string Version);

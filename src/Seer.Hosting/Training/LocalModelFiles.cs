@@ -11,5 +11,5 @@ public sealed class LocalModelFiles : IModelFiles
 
     public bool Fetch(string modelId, string folder, Func<string, bool>? include = null) => false;
 
-    public IReadOnlyList<string> Published() => [];
+    public IReadOnlyList<PublishedModel> Published() => [];
 }

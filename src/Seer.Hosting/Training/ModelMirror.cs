@@ -13,14 +13,15 @@ namespace Seer.Hosting.Training;
 /// weights and checkpoints are left in the store.</item>
 /// <item><see cref="Model"/>: one model's every file (weights, exports), before it is served or evaluated here.</item>
 /// </list>
-/// A mirrored folder carries <see cref="TrainingLock.MirrorMarker"/>: its training runs elsewhere, so its status is
-/// the published one, and a model still training is copied again on the next call (only changed files move: the
-/// fetch skips files whose hash matches). Models trained on this machine are never overwritten. In the embedded
-/// default (nothing is published) every call returns at once.
+/// A mirrored folder carries <see cref="TrainingLock.MirrorMarker"/>, which holds the version of the publish it copied:
+/// its training runs elsewhere, so its status is the published one, and it is copied again once the store holds a
+/// newer publish (another epoch, a new evaluation; only changed files move: the fetch skips files whose hash
+/// matches). Models trained on this machine are never overwritten. In the embedded default (nothing is published)
+/// every call returns at once.
 /// </summary>
 public sealed class ModelMirror
 {
-    private static readonly string[] FinalStatuses = ["ready", "cancelled", "failed"];
+    private const string Copying = "copying";
 
     private readonly IModelFiles _files;
     private readonly Workspace _workspace;
@@ -34,28 +35,29 @@ public sealed class ModelMirror
     /// <summary>The registry of this machine's HOME (mirrored models included).</summary>
     public FileModelRegistry Registry => new(_workspace.Home);
 
-    /// <summary>Copies the records (not the weights) of every published model this machine lacks or holds unfinished.</summary>
+    /// <summary>Copies the records (not the weights) of every published model this machine lacks or holds an older publish of.</summary>
     public void Records()
     {
         if (!_files.Shared) return;
-        foreach (string id in _files.Published()) Record(id);
+        foreach (var model in _files.Published()) Refresh(model, IsRecordFile);
     }
 
-    /// <summary>Copies one published model's record, curves and evaluations (not its weights); false when it is local or unpublished.</summary>
-    public bool Record(string id)
+    /// <summary>Copies one published model's record, curves and evaluations (not its weights) when this machine's copy is missing or older.</summary>
+    public void Record(string id)
     {
-        if (!_files.Shared || !NeedsCopy(id, out string folder)) return false;
-        return Copy(id, folder, IsRecordFile);
+        if (!_files.Shared) return;
+        if (_files.Published().FirstOrDefault(m => m.Id == id) is { } model) Refresh(model, IsRecordFile);
     }
 
-    /// <summary>Copies every file of a published model (weights and exports too) unless this machine has it complete.</summary>
+    /// <summary>Copies every file of a published model (weights and exports too) unless this machine trained it.</summary>
     public void Model(string id)
     {
         if (!_files.Shared) return;
         string folder = Registry.Folder(id);
-        bool local = File.Exists(Path.Combine(folder, "model.json")) && !IsMirror(folder);
-        if (local) return;
-        Copy(id, folder, null);
+        if (File.Exists(Path.Combine(folder, "model.json")) && !IsMirror(folder)) return;   // trained here
+        // Whole: every file is checked (a record-only copy of the same version lacks the weights); unchanged files
+        // cost a hash, not a download.
+        if (_files.Published().FirstOrDefault(m => m.Id == id) is { } model) Copy(model, folder, null);
     }
 
     /// <summary>
@@ -80,28 +82,26 @@ public sealed class ModelMirror
     /// <summary>Turns a mirrored folder into this machine's own (a job resumed here trains it from now on).</summary>
     public static void Adopt(string folder) => File.Delete(Path.Combine(folder, TrainingLock.MirrorMarker));
 
-    private bool NeedsCopy(string id, out string folder)
+    private void Refresh(PublishedModel model, Func<string, bool> include)
     {
-        folder = Registry.Folder(id);
-        string record = Path.Combine(folder, "model.json");
-        if (!File.Exists(record)) return true;
-        if (!IsMirror(folder)) return false;   // trained here
-        try
+        string folder = Registry.Folder(model.Id);
+        string marker = Path.Combine(folder, TrainingLock.MirrorMarker);
+        if (File.Exists(Path.Combine(folder, "model.json")))
         {
-            return !FinalStatuses.Contains(Registry.Get(id).Status);
+            if (!File.Exists(marker)) return;                                     // trained here
+            if (File.ReadAllText(marker).Trim() == model.Version) return;         // this publish is copied already
         }
-        catch (Core.Errors.SeerException)
-        {
-            return true;   // a damaged copy: copy it again
-        }
+        Copy(model, folder, include);
     }
 
-    private bool Copy(string id, string folder, Func<string, bool>? include)
+    private void Copy(PublishedModel model, string folder, Func<string, bool>? include)
     {
         Directory.CreateDirectory(folder);
+        string marker = Path.Combine(folder, TrainingLock.MirrorMarker);
         // The marker first: a folder half-copied is still known as a copy (and copied again), never taken as local.
-        File.WriteAllText(Path.Combine(folder, TrainingLock.MirrorMarker), "copied from the cluster's shared model store\n");
-        return _files.Fetch(id, folder, include);
+        File.WriteAllText(marker, Copying);
+        _files.Fetch(model.Id, folder, include);
+        File.WriteAllText(marker, model.Version);
     }
 
     /// <summary>Records, curves, settings and evaluations: everything but weights, checkpoints and exported models.</summary>

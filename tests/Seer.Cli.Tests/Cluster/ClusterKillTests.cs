@@ -148,6 +148,23 @@ public sealed class ClusterKillTests : IAsyncLifetime
         var onnx = await _cluster.Http.GetAsync(new Uri(_cluster.Server!, $"/api/trained-models/{model}/model.onnx"));
         Assert.Equal(HttpStatusCode.OK, onnx.StatusCode);
         Assert.True((await onnx.Content.ReadAsByteArrayAsync()).Length > 1000);
+
+        // An evaluation job runs on the worker left, which no longer has the model (its folder went above): it copies
+        // the model, scores it and publishes the report; the server's model page then lists both evaluations.
+        Assert.Single((await _cluster.GetAsync($"/api/trained-models/{model}/evaluations")).EnumerateArray());
+        var (evalStatus, evalJob) = await _cluster.PostAsync($"/api/trained-models/{model}/evaluate", new { dataset = "fashion" });
+        Assert.True(evalStatus == HttpStatusCode.Accepted, evalJob.ToString());
+        long evalId = evalJob.GetProperty("id").GetInt64();
+        await _cluster.WaitForAsync("the evaluation job to end", async () =>
+            (await _cluster.GetAsync($"/api/jobs/{evalId}")).GetProperty("state").GetString() is "succeeded" or "failed" or "cancelled",
+            TimeSpan.FromMinutes(5));
+        var evaluated = await _cluster.GetAsync($"/api/jobs/{evalId}");
+        Assert.True(evaluated.GetProperty("state").GetString() == "succeeded", evaluated.ToString());
+        Assert.Equal(other, evaluated.GetProperty("worker").GetString());
+        var history = (await _cluster.GetAsync($"/api/trained-models/{model}/evaluations")).EnumerateArray().ToList();
+        Assert.True(history.Count == 2, string.Join("\n", history));
+        Assert.True(history.Any(e => e.GetProperty("dataset").GetString()!.StartsWith("fashion@", StringComparison.Ordinal)
+                                     && e.GetProperty("metrics").GetProperty("samples").GetInt32() == 480), string.Join("\n", history));
     }
 
     private S3BlobStore S3Blobs() =>
