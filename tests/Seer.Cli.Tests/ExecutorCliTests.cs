@@ -30,7 +30,8 @@ public sealed class ExecutorCliTests : IDisposable
         var (code, _, log) = await CliProcess.RunAsync(home, TimeSpan.FromMinutes(4),
             "flow", "run", "examples/flows/executor.yaml", "--param", "source=" + source, "--param", "images=300");
         Assert.True(code == 0, log);
-        Assert.Contains("train: monitor: running", log);
+        // monitor.txt's final state always reaches the log (read once more after the executor exits); "running" is
+        // polled every 200 ms and a fast machine trains these 300 images between two polls, so it is not asserted.
         Assert.Contains("train: monitor: done 1", log);
         Assert.Contains("val top-1", log);   // the executor's stdout reaches the step log
 
