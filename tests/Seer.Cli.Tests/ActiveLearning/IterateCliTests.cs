@@ -18,8 +18,10 @@ public sealed class IterateCliTests : IDisposable
         Assert.True(created.Code == 0, created.Stderr);
     }
 
-    private string[] Iterate(string name, params string[] extra) =>
-        ["iterate", name, "--rounds", "1", "--strategy", "entropy", "--topk", "9", "--epochs", "1", "--size", "32", "--batch", "8",
+    private string[] Iterate(string name, params string[] extra) => IterateFor("1", name, extra);
+
+    private string[] IterateFor(string epochs, string name, params string[] extra) =>
+        ["iterate", name, "--rounds", "1", "--strategy", "entropy", "--topk", "9", "--epochs", epochs, "--size", "32", "--batch", "8",
          "--params", _w.TinyParams(), .. extra, "--json"];
 
     [Fact]
@@ -125,7 +127,8 @@ public sealed class IterateCliTests : IDisposable
     public async Task Iterate_KilledDuringTraining_ResumesAtTheFirstUnfinishedStep()
     {
         await CreateProjectAsync("killed");
-        string[] args = Iterate("killed", "--oracle", "oracle");
+        // 30 epochs: one epoch of two tiny batches can end between reading the line below and the kill on a fast machine
+        string[] args = IterateFor("30", "killed", "--oracle", "oracle");
         using (var child = _w.Start(args))
         {
             var stdout = child.StandardOutput.ReadToEndAsync();
