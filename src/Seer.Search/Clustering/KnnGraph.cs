@@ -62,7 +62,10 @@ public sealed class KnnGraph
         return new KnnGraph(neighbours, similarities, unit, dimension);
     }
 
-    private (int K1, int K2, float Lambda, int K, KnnGraph Graph)? reranked;
+    private sealed record RerankedGraph(int K1, int K2, float Lambda, int K, KnnGraph Graph);
+
+    // the last re-ranking, replaced as one reference (two threads asking at once at worst compute it twice)
+    private RerankedGraph? reranked;
 
     /// <summary>
     /// The graph after k-reciprocal re-ranking (<see cref="KReciprocalRerank"/>, Zhong et al. 2017): each image keeps the
@@ -77,9 +80,9 @@ public sealed class KnnGraph
         if (k2 < 1) throw new SeerException(ErrorCodes.InvalidOptions, $"--rerank-k2 must be > 0 (was {k2})");
         if (!float.IsFinite(lambda) || lambda is < 0 or > 1)
             throw new SeerException(ErrorCodes.InvalidOptions, $"--rerank-lambda must be between 0 and 1 (was {lambda})");
-        if (reranked is { } kept && kept.K1 == k1 && kept.K2 == k2 && kept.Lambda == lambda && kept.K == k) return kept.Graph;
+        if (Volatile.Read(ref reranked) is { } kept && kept.K1 == k1 && kept.K2 == k2 && kept.Lambda == lambda && kept.K == k) return kept.Graph;
         var graph = KReciprocalRerank.Apply(this, k1, k2, lambda, k);
-        reranked = (k1, k2, lambda, k, graph);
+        Volatile.Write(ref reranked, new RerankedGraph(k1, k2, lambda, k, graph));
         return graph;
     }
 
