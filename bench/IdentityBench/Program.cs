@@ -6,7 +6,7 @@
 // identities' embeddings of the loss with the best validation MAP@R with every method, each at the threshold that gives
 // the best pairwise F on the validation identities, and one round of the labelling loop.
 // Usage: dotnet run -c Release --project bench/IdentityBench -- [--train-ids 300] [--val-ids 100] [--test-ids 150]
-//        [--per-id 16] [--eval-per-id 10] [--epochs 4] [--threads 2] [--losses arcface,softmax,...] [--no-peer] [--no-loop]
+//        [--per-id 16] [--eval-per-id 10] [--epochs 10] [--seeds 1] [--threads 2] [--losses arcface,softmax,...] [--no-peer] [--no-loop]
 //        [--dump DIR]
 using System.Diagnostics;
 using System.Globalization;
@@ -26,6 +26,21 @@ using Seer.Training.Engine;
 using Seer.Training.Onnx;
 using Seer.Training.Options;
 
+// Seer trains here as `seer train` does: with the launcher's malloc tuning (Seer.Training's NativeHeap), which must be
+// in the environment when the process starts. Without it glibc maps and unmaps every large activation: the small
+// ArcFace run (150 identities x 10, 5 epochs, 2 threads) spent 5.7 s in the kernel of 28 CPU-s untuned, 0.6 s tuned.
+// The bench restarts itself once with the variables set; the PyTorch peer, its child, inherits them.
+if (!NativeHeap.TunedByEnvironment)
+{
+    var restart = new ProcessStartInfo(Environment.ProcessPath!);
+    if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") restart.ArgumentList.Add(typeof(FontCharacters).Assembly.Location);
+    foreach (string a in args) restart.ArgumentList.Add(a);
+    foreach (var (key, value) in NativeHeap.EnvironmentVariables) restart.Environment[key] = value;
+    using var child = Process.Start(restart)!;
+    child.WaitForExit();
+    Environment.Exit(child.ExitCode);
+}
+
 int Arg(string name, int fallback)
 {
     int i = Array.IndexOf(args, name);
@@ -37,7 +52,10 @@ int perId = Arg("--per-id", 16), evalPerId = Arg("--eval-per-id", 10);
 string[] losses = Array.IndexOf(args, "--losses") is int li and >= 0 && li + 1 < args.Length
     ? args[li + 1].Split(',', StringSplitOptions.RemoveEmptyEntries) : ["arcface", "softmax", "cosface", "triplet"];
 bool peer = !args.Contains("--no-peer"), loop = !args.Contains("--no-loop");
-int epochs = Arg("--epochs", 4), threads = Arg("--threads", 2), width = 32, dim = 64, batch = 64, size = 32;
+// --seeds N: ArcFace in Seer and the PyTorch peer trained with N seeds (42, 43, ...), mean and sd printed; the other
+// losses, the clustering and the loop use the first seed.
+int seeds = Math.Max(1, Arg("--seeds", 1));
+int epochs = Arg("--epochs", 10), threads = Arg("--threads", 2), width = 32, dim = 64, batch = 64, size = 32;
 string root = FindRoot();
 var clock0 = Stopwatch.StartNew();
 var glyphs = new FontCharacters();
@@ -87,11 +105,20 @@ try
     var trained = new List<(string Loss, Predictor Predictor, OnnxModel Model, double ValMapAtR)>();
     foreach (string loss in losses.Where(l => l == "arcface").Concat(losses.Where(l => l != "arcface")))
     {
-        var (predictor, model, valMap) = TrainAndScore(loss);
+        var (predictor, model, valMap) = TrainAndScore(loss, 42);
         trained.Add((loss, predictor, model, valMap));
-        if (loss == "arcface" && peer) RunPeer();
+        if (loss == "arcface" && peer) RunPeer(42);
+        if (loss != "arcface") continue;
+        for (int seed = 43; seed < 42 + seeds; seed++)
+        {
+            var (_, other, _) = TrainAndScore(loss, seed);
+            other.Dispose();
+            if (peer) RunPeer(seed);
+        }
+        if (seeds > 1) SeedSummary();
     }
-    if (!losses.Contains("arcface") && peer) RunPeer();
+    if (!losses.Contains("arcface") && peer)
+        for (int seed = 42; seed < 42 + seeds; seed++) RunPeer(seed);
     if (trained.Count > 0)
     {
         var chosen = trained.MaxBy(t => t.ValMapAtR);
@@ -101,7 +128,7 @@ try
         var valVectors = SnapshotEmbeddings.Compute(val, chosen.Predictor, null, CancellationToken.None).Vectors;
         var testVectors = SnapshotEmbeddings.Compute(test, chosen.Predictor, null, CancellationToken.None).Vectors;
         var best = ClusteringStudy(chosen.Loss, valVectors, testVectors);
-        if (loop) LabellingLoop(chosen.Loss, best.Method, best.K, best.Merge, valVectors, testVectors);
+        if (loop) LabellingLoop(chosen.Loss, best, valVectors, testVectors);
     }
     foreach (var t in trained) t.Model.Dispose();
     Console.WriteLine();
@@ -116,13 +143,13 @@ finally
 }
 
 // Trains on `on` (default: the training identities) and exports through the product path (ONNX → Predictor).
-(Predictor Predictor, OnnxModel Model, double Seconds) Train(string loss, DatasetSnapshot on, string name)
+(Predictor Predictor, OnnxModel Model, double Seconds) Train(string loss, DatasetSnapshot on, string name, int seed = 42)
 {
     var options = new TrainingOptions
     {
         Task = "embed", Architecture = "small-cnn", Width = width, ImageSize = size, Epochs = epochs, BatchSize = batch,
         LearningRate = 2e-3, WeightDecay = 5e-4, WarmupEpochs = 1, FlipProbability = 0, Translate = 0, Threads = threads,
-        MetricLoss = loss, EmbeddingDim = dim, EvalEvery = epochs, Seed = 42, // product defaults for scale, sampling, centre LR
+        MetricLoss = loss, EmbeddingDim = dim, EvalEvery = epochs, Seed = seed, // product defaults for scale, sampling, centre LR
     };
     var trainer = new EmbeddingTrainer(options, on.Classes);
     string run = Path.Combine(work, name);
@@ -147,28 +174,32 @@ finally
     return (new Predictor(model), model, seconds);
 }
 
-(Predictor Predictor, OnnxModel Model, double ValMapAtR) TrainAndScore(string loss)
+string SeedName(string loss, int seed) => seeds > 1 && loss.EndsWith("arcface", StringComparison.Ordinal) ? $"{loss} seed {seed}" : loss;
+
+(Predictor Predictor, OnnxModel Model, double ValMapAtR) TrainAndScore(string loss, int seed)
 {
-    var (predictor, model, seconds) = Train(loss, train, loss);
+    string name = SeedName(loss, seed);
+    var (predictor, model, seconds) = Train(loss, train, name, seed);
     var testEmb = SnapshotEmbeddings.Compute(test, predictor, null, CancellationToken.None);
     var m = EmbeddingEvaluator.Evaluate(testEmb.Vectors, testEmb.Dimension, Labels(test));
     var valEmb = SnapshotEmbeddings.Compute(val, predictor, null, CancellationToken.None);
     double valMap = EmbeddingEvaluator.Evaluate(valEmb.Vectors, valEmb.Dimension, Labels(val)).MapAtR;
-    rows.Add(($"seer {loss}", seconds, m));
-    Console.WriteLine($"  seer {loss,-8} {seconds,7:0.0} s ({cpuSeconds[loss]:0.0} CPU-s)  R@1 {m.RecallAt1:0.0000}  MAP@R {m.MapAtR:0.0000}  (validation MAP@R {valMap:0.0000})");
+    rows.Add(($"seer {name}", seconds, m));
+    Console.WriteLine($"  seer {name,-8} {seconds,7:0.0} s ({cpuSeconds[name]:0.0} CPU-s)  R@1 {m.RecallAt1:0.0000}  MAP@R {m.MapAtR:0.0000}  (validation MAP@R {valMap:0.0000})");
     return (predictor, model, valMap);
 }
 
 // PyTorch 1.13 ArcFace of the same network, same data, same budget.
-void RunPeer()
+void RunPeer(int seed)
 {
+    string name = SeedName("pytorch arcface", seed);
     File.WriteAllBytes(Path.Combine(work, "train_x.u8"), trainRaw.SelectMany(r => r.Pixels).ToArray());
     File.WriteAllBytes(Path.Combine(work, "train_y.i32"), trainRaw.SelectMany(r => BitConverter.GetBytes(r.Label)).ToArray());
     File.WriteAllBytes(Path.Combine(work, "test_x.u8"), testRaw.SelectMany(r => r.Pixels).ToArray());
     var psi = new ProcessStartInfo("/usr/bin/python3", [Path.Combine(root, "bench", "IdentityBench", "arcface_torch.py"), "--dir", work,
         "--epochs", $"{epochs}", "--batch", $"{batch}",
         // Seer's ArcFace defaults (EmbeddingTrainer): shuffled batches, AdaCos scale, class centres at 10x the learning rate
-        "--p", "0", "--scale", MetricLosses.AdaCosScale(train.Classes.Count).ToString("R", CultureInfo.InvariantCulture), "--centre-lr", new TrainingOptions().CentreLrScale.ToString("R", CultureInfo.InvariantCulture), "--width", $"{width}", "--dim", $"{dim}", "--threads", $"{threads}", "--size", $"{size}"])
+        "--p", "0", "--scale", MetricLosses.AdaCosScale(train.Classes.Count).ToString("R", CultureInfo.InvariantCulture), "--centre-lr", new TrainingOptions().CentreLrScale.ToString("R", CultureInfo.InvariantCulture), "--width", $"{width}", "--dim", $"{dim}", "--threads", $"{threads}", "--size", $"{size}", "--seed", $"{seed}"])
     { RedirectStandardOutput = true, RedirectStandardError = true };
     using var python = Process.Start(psi)!;
     string stdout = python.StandardOutput.ReadToEnd(), stderr = python.StandardError.ReadToEnd();
@@ -180,21 +211,43 @@ void RunPeer()
     }
     var peerJson = JsonDocument.Parse(stdout).RootElement;
     double seconds = peerJson.GetProperty("seconds").GetDouble();
-    cpuSeconds["pytorch arcface"] = peerJson.GetProperty("cpu_seconds").GetDouble();
+    cpuSeconds[name] = peerJson.GetProperty("cpu_seconds").GetDouble();
     byte[] raw = File.ReadAllBytes(Path.Combine(work, "torch_test.f32"));
     var vectors = new float[raw.Length / 4];
     Buffer.BlockCopy(raw, 0, vectors, 0, raw.Length);
     var m = EmbeddingEvaluator.Evaluate(vectors, dim, Labels(test));
-    rows.Add(("pytorch arcface", seconds, m));
-    Console.WriteLine($"  pytorch arcface {seconds,7:0.0} s ({cpuSeconds["pytorch arcface"]:0.0} CPU-s)  R@1 {m.RecallAt1:0.0000}  MAP@R {m.MapAtR:0.0000}, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+    rows.Add((name, seconds, m));
+    Console.WriteLine($"  {name} {seconds,7:0.0} s ({cpuSeconds[name]:0.0} CPU-s)  R@1 {m.RecallAt1:0.0000}  MAP@R {m.MapAtR:0.0000}, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 }
 
-// The threshold (0.10-0.99 by 0.01) with the best pairwise F on the validation identities.
+// Mean and sample sd over the seeds of Seer's ArcFace and the peer's: Recall@1, MAP@R, wall and CPU seconds.
+void SeedSummary()
+{
+    Console.WriteLine();
+    Console.WriteLine($"| arcface over {seeds} seeds (mean ± sd) | train s (wall) | train CPU-s | Recall@1 | MAP@R |");
+    Console.WriteLine("|---|---|---|---|---|");
+    foreach (string who in new[] { "seer arcface seed", "pytorch arcface seed" })
+    {
+        var picked = rows.Where(r => r.Name.StartsWith(who, StringComparison.Ordinal)).ToList();
+        if (picked.Count == 0) continue;
+        string Stat(IEnumerable<double> values, string format)
+        {
+            var v = values.ToArray();
+            double mean = v.Average(), sd = v.Length > 1 ? Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1)) : 0;
+            return $"{mean.ToString(format, CultureInfo.InvariantCulture)} ± {sd.ToString(format, CultureInfo.InvariantCulture)}";
+        }
+        Console.WriteLine($"| {who[..^5]} (n {picked.Count}) | {Stat(picked.Select(r => r.Seconds), "0.0")} | " +
+            $"{Stat(picked.Select(r => cpuSeconds.GetValueOrDefault(r.Name.Replace("seer ", ""), double.NaN)), "0.0")} | " +
+            $"{Stat(picked.Select(r => r.M.RecallAt1), "0.0000")} | {Stat(picked.Select(r => r.M.MapAtR), "0.0000")} |");
+    }
+}
+
+// The threshold (0.01-0.99 by 0.01) with the best pairwise F on the validation identities.
 float Tune(KnnGraph valGraph, ClusteringOptions options)
 {
     float best = 0;
     double bestF = -1;
-    for (int step = 10; step <= 99; step++)
+    for (int step = 1; step <= 99; step++)
     {
         var r = Clusterer.Run(valGraph, options with { Threshold = step / 100f });
         double f = ClusteringEvaluator.Evaluate(valTruth, Predicted(r)).PairwiseF;
@@ -203,31 +256,45 @@ float Tune(KnnGraph valGraph, ClusteringOptions options)
     return best;
 }
 
-// Every clustering method (and k, centre merge on/off) on ArcFace's embeddings of the test identities, each at the
-// threshold tuned on the validation identities. Returns the method, k and centre merge with the best validation F.
-(ClusterMethod Method, int K, bool Merge) ClusteringStudy(string loss, float[] valVectors, float[] testVectors)
+// Every clustering method (and k, centre merge on/off, k-reciprocal re-ranking) on the embeddings of the test
+// identities, each at the threshold tuned on the validation identities. Returns the setting with the best validation F.
+ClusteringOptions ClusteringStudy(string loss, float[] valVectors, float[] testVectors)
 {
     Console.WriteLine();
-    Console.WriteLine($"| clustering (seer {loss} embeddings) | k | merge | threshold (tuned on val) | val pairwise F | clusters | singletons | pairwise P | pairwise R | pairwise F | BCubed F |");
-    Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
-    var bestSetting = (Method: ClusterMethod.ChineseWhispers, K: 10, Merge: true);
+    Console.WriteLine($"| clustering (seer {loss} embeddings) | k | merge | rerank (k1, k2, λ) | threshold (tuned on val) | val pairwise F | clusters | singletons | pairwise P | pairwise R | pairwise F | BCubed F |");
+    Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    var bestSetting = new ClusteringOptions();
     double bestValF = -1;
+    var settings = new List<ClusteringOptions>();
     foreach (int k in new[] { 5, 10, 20 })
+    foreach (bool merge in new[] { true, false })
+    foreach (var method in Enum.GetValues<ClusterMethod>())
     {
-        var valGraph = KnnGraph.Build(valVectors, dim, k);
-        var testGraph = KnnGraph.Build(testVectors, dim, k);
-        foreach (bool merge in new[] { true, false })
-        foreach (var method in Enum.GetValues<ClusterMethod>())
-        {
-            if (method == ClusterMethod.Components && !merge) continue; // merging components changes nothing
-            if (method == ClusterMethod.Linkage && merge) continue; // linkage is never followed by a centre merge
-            var options = new ClusteringOptions { Method = method, K = k, MergeCentres = merge };
-            float t = Tune(valGraph, options);
-            double valF = ClusteringEvaluator.Evaluate(valTruth, Predicted(Clusterer.Run(valGraph, options with { Threshold = t }))).PairwiseF;
-            var cm = ClusteringEvaluator.Evaluate(testTruth, Predicted(Clusterer.Run(testGraph, options with { Threshold = t })));
-            Console.WriteLine($"| {ClusterMethods.Name(method)} | {k} | {(merge ? "on" : "off")} | {t:0.00} | {valF:0.0000} | {cm.Clusters} | {cm.Singletons} | {cm.PairwisePrecision:0.0000} | {cm.PairwiseRecall:0.0000} | {cm.PairwiseF:0.0000} | {cm.BCubedF:0.0000} |");
-            if (valF > bestValF) (bestSetting, bestValF) = ((method, k, merge), valF);
-        }
+        if (method == ClusterMethod.Components && !merge) continue; // merging components changes nothing
+        if (method == ClusterMethod.Linkage && merge) continue; // linkage is never followed by a centre merge
+        settings.Add(new ClusteringOptions { Method = method, K = k, MergeCentres = merge });
+    }
+    // k-reciprocal re-ranking (Zhong et al. 2017) before the graph methods: k1 near the images per identity (the
+    // product's default 10, and 6), k2 3, λ 0.3 (the paper's) and 0 (Jaccard only, as re-identification clustering
+    // uses it). A study on the small set (8 images per identity) found k1 20 (the paper's, for galleries of 14-26
+    // images per person) well below the plain graph, k1 7 a little above it. The components baseline stays plain.
+    foreach (int k1 in new[] { 10, 6 })
+    foreach (float lambda in new[] { 0.3f, 0f })
+    foreach (var method in new[] { ClusterMethod.Linkage, ClusterMethod.ChineseWhispers })
+        settings.Add(new ClusteringOptions { Method = method, K = 5, MergeCentres = false, Rerank = true, RerankK1 = k1, RerankK2 = 3, RerankLambda = lambda });
+    settings.Add(new ClusteringOptions { Method = ClusterMethod.Linkage, K = 10, MergeCentres = false, Rerank = true, RerankK1 = 10, RerankK2 = 3, RerankLambda = 0.3f });
+    var graphs = new Dictionary<int, (KnnGraph Val, KnnGraph Test)>();
+    foreach (var options in settings)
+    {
+        int gk = options.GraphK;
+        if (!graphs.TryGetValue(gk, out var g))
+            graphs[gk] = g = (KnnGraph.Build(valVectors, dim, gk), KnnGraph.Build(testVectors, dim, gk));
+        float t = Tune(g.Val, options);
+        double valF = ClusteringEvaluator.Evaluate(valTruth, Predicted(Clusterer.Run(g.Val, options with { Threshold = t }))).PairwiseF;
+        var cm = ClusteringEvaluator.Evaluate(testTruth, Predicted(Clusterer.Run(g.Test, options with { Threshold = t })));
+        string rerank = options.Rerank ? $"{options.RerankK1}, {options.RerankK2}, {options.RerankLambda:0.0}" : "no";
+        Console.WriteLine($"| {ClusterMethods.Name(options.Method)} | {options.K} | {(options.MergeCentres ? "on" : "off")} | {rerank} | {t:0.00} | {valF:0.0000} | {cm.Clusters} | {cm.Singletons} | {cm.PairwisePrecision:0.0000} | {cm.PairwiseRecall:0.0000} | {cm.PairwiseF:0.0000} | {cm.BCubedF:0.0000} |");
+        if (valF > bestValF) (bestSetting, bestValF) = (options, valF);
     }
     return bestSetting;
 }
@@ -237,18 +304,18 @@ float Tune(KnnGraph valGraph, ClusteringOptions options)
 // identities to train on beside the training set (an embedding model trained on the clusters); round 2 re-extracts the
 // pool with that model and re-clusters. Each round's F on the test identities (the labelled check set); the threshold
 // of each round tuned on the validation identities' part of the pool.
-void LabellingLoop(string loss, ClusterMethod method, int k, bool merge, float[] valVectors, float[] testVectors)
+void LabellingLoop(string loss, ClusteringOptions setting, float[] valVectors, float[] testVectors)
 {
     Console.WriteLine();
-    Console.WriteLine($"| labelling loop ({ClusterMethods.Name(method)}, k {k}, centre merge {(merge ? "on" : "off")}, pool = {val.Images.Count} validation + {test.Images.Count} test images) | threshold | clusters used for training | check-set pairwise F | check-set BCubed F |");
+    Console.WriteLine($"| labelling loop ({ClusterMethods.Name(setting.Method)}, k {setting.K}, centre merge {(setting.MergeCentres ? "on" : "off")}, rerank {(setting.Rerank ? $"λ {setting.RerankLambda:0.0}" : "no")}, pool = {val.Images.Count} validation + {test.Images.Count} test images) | threshold | clusters used for training | check-set pairwise F | check-set BCubed F |");
     Console.WriteLine("|---|---|---|---|---|");
     var pool = val.Images.Concat(test.Images).ToList();
     int nVal = val.Images.Count;
     ClusteringResult Round(float[] poolVectors, out float threshold)
     {
-        var valGraph = KnnGraph.Build(poolVectors.AsMemory(0, nVal * dim), dim, k);
-        threshold = Tune(valGraph, new ClusteringOptions { Method = method, K = k, MergeCentres = merge });
-        return Clusterer.Run(poolVectors, dim, new ClusteringOptions { Method = method, K = k, MergeCentres = merge, Threshold = threshold });
+        var valGraph = KnnGraph.Build(poolVectors.AsMemory(0, nVal * dim), dim, setting.GraphK);
+        threshold = Tune(valGraph, setting);
+        return Clusterer.Run(poolVectors, dim, setting with { Threshold = threshold });
     }
     (double F, double B) Check(ClusteringResult r)
     {

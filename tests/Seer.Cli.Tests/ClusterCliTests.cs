@@ -133,6 +133,19 @@ public sealed class ClusterCliTests : IDisposable
         Assert.Equal(1.0, looseEval.GetProperty("pairwise_recall").GetDouble(), 9);
         Assert.True(looseEval.GetProperty("pairwise_precision").GetDouble() < 0.5);
 
+        // --rerank: the k-NN graph re-ranked by k-reciprocal neighbourhoods, recorded in the report and the version
+        var reranked = Seer("cluster", "people", "--model", model, "--threshold", "0.5", "--rerank", "--rerank-k1", "3", "--name", "reranked", "--json");
+        Assert.True(reranked.Exit == 0, reranked.Err);
+        Assert.True(JsonDocument.Parse(reranked.Out).RootElement.GetProperty("rerank").GetBoolean());
+        using (var workspace = Workspace.Open(home))
+        {
+            var info = workspace.Resolve(DatasetRef.Parse("reranked"));
+            Assert.Contains("rerank", info.ParametersJson, StringComparison.Ordinal);
+        }
+        var badRerank = Seer("cluster", "people", "--model", model, "--rerank", "--rerank-k1", "0");
+        Assert.Equal(2, badRerank.Exit);
+        Assert.Contains("--rerank-k1", badRerank.Err);
+
         var notEmbed = Seer("cluster", "people", "--model", Path.Combine(_dir, "missing.onnx"));
         Assert.NotEqual(0, notEmbed.Exit);
         var badThreshold = Seer("cluster", "people", "--model", model, "--threshold", "2");

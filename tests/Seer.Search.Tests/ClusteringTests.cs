@@ -143,6 +143,42 @@ public sealed class ClusteringTests
     }
 
     [Fact]
+    public void Reranking_CutsTheBridge_ThatJoinsComponents()
+    {
+        // The bridge is about 0.707 similar to every image of both groups, so at 0.7 it joins them as components. Its
+        // k-reciprocal neighbourhood mixes the groups, each group image's is its own group: after re-ranking (Jaccard
+        // only) the bridge's edges fall to about 0.63, the groups' own edges stay near 0.9 and above.
+        var vectors = BridgedGroups();
+        var options = new ClusteringOptions { Method = ClusterMethod.Components, Threshold = 0.7f, K = 8, Index = IndexKind.Exact, MergeCentres = false };
+
+        var plain = Clusterer.Run(vectors, 8, options);
+        var reranked = Clusterer.Run(vectors, 8, options with { Rerank = true, RerankK1 = 6, RerankK2 = 2, RerankLambda = 0 });
+
+        Assert.Single(plain.Clusters);
+        Assert.Equal(2, reranked.Clusters.Count);
+        Assert.Single(reranked.Labels.Take(6).Distinct());
+        Assert.Single(reranked.Labels.Skip(6).Take(6).Distinct());
+        Assert.NotEqual(reranked.Labels[0], reranked.Labels[6]);
+        Assert.Equal([6, 6], reranked.Clusters.Select(c => c.Size));
+        Assert.Equal(-1, reranked.Labels[12]);
+
+        // the re-ranked graph: K neighbours each, most similar first, similarities in [0, 1], a group's own edges highest
+        var graph = KnnGraph.Build(vectors, 8, 8, IndexKind.Exact).Reranked(6, 2, 0, 8);
+        Assert.All(graph.Neighbours, n => Assert.Equal(8, n.Length));
+        Assert.All(graph.Similarities, s => Assert.Equal(s.OrderByDescending(v => v), s));
+        Assert.All(graph.Similarities.SelectMany(s => s), v => Assert.InRange(v, 0f, 1f));
+        Assert.All(graph.Neighbours[0].Take(5), j => Assert.InRange(j, 1, 5));
+        Assert.True(graph.Similarities[0][4] >= 0.85f, $"group edge {graph.Similarities[0][4]}");
+        float bridgeEdge = graph.Similarities[12].Max();
+        Assert.True(bridgeEdge < 0.7f, $"bridge edge {bridgeEdge}");
+        // λ = 1 is the cosine again
+        var cosine = KnnGraph.Build(vectors, 8, 8, IndexKind.Exact).Reranked(6, 2, 1, 8);
+        Assert.Equal(0.7071, cosine.Similarities[12][0], 3);
+        Assert.Equal(ErrorCodes.InvalidOptions, Assert.Throws<SeerException>(() =>
+            Clusterer.Run(vectors, 8, options with { Rerank = true, RerankLambda = 2 })).Code);
+    }
+
+    [Fact]
     public void ClustersWithCloseCentres_AreMerged()
     {
         // Two pairs: (1, ±0.1) and (1, 0.3), (1, 0.5). Centres (1, 0) and ~(0.930, 0.368): cosine ~0.930.

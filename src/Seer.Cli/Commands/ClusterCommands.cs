@@ -11,8 +11,8 @@ using Seer.Search.Clustering;
 namespace Seer.Cli.Commands;
 
 /// <summary>
-/// <c>seer cluster DS[@V] --model MODEL [--threshold T] [--method M] [--k K] [--name OUT] --json</c>: an embed model's
-/// features of every image → k-NN graph (HNSW) → clusters → a new version whose images carry their cluster as a tag.
+/// <c>seer cluster DS[@V] --model MODEL [--threshold T] [--method M] [--k K] [--rerank [--rerank-k1 K1]] [--name OUT] --json</c>: an embed
+/// model's features of every image → k-NN graph (HNSW; k-reciprocal re-ranked with --rerank) → clusters → a new version whose images carry their cluster as a tag.
 /// Glue only: Seer.Inference embeds, Seer.Search.Clustering clusters, Seer.Data commits.
 /// </summary>
 public sealed class ClusterCommands : ICommandFactory
@@ -25,10 +25,12 @@ public sealed class ClusterCommands : ICommandFactory
         var threshold = new Option<float>("--threshold") { Description = "Cosine similarity linking two images and merging two cluster centres (default 0.6)", DefaultValueFactory = _ => 0.6f };
         var method = new Option<string>("--method") { Description = "chinese-whispers (default), linkage, density or components", DefaultValueFactory = _ => "chinese-whispers" };
         var k = new Option<int>("--k") { Description = "Neighbours per image in the k-NN graph (default 10)", DefaultValueFactory = _ => 10 };
+        var rerank = new Option<bool>("--rerank") { Description = "Re-rank the k-NN graph by k-reciprocal neighbourhoods (Jaccard, Zhong et al. 2017) before clustering; the threshold then applies to that similarity" };
+        var rerankK1 = new Option<int>("--rerank-k1") { Description = "With --rerank: the k of the k-reciprocal neighbourhoods, best near the images per identity (default 10)", DefaultValueFactory = _ => 10 };
         var name = new Option<string?>("--name") { Description = "Dataset to write the clustered version to (default: a new version of DATASET)" };
         var command = new Command("cluster", "Cluster a dataset version's images by an embed model's features; write a version tagged cluster-0001...");
         command.Arguments.Add(dataset);
-        foreach (var o in new Option[] { model, manifest, threshold, method, k, name }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, manifest, threshold, method, k, rerank, rerankK1, name }) command.Options.Add(o);
         CommandRunner.SetAction(command, async (parse, ct) =>
         {
             bool json = parse.GetValue(GlobalOptions.Json);
@@ -37,6 +39,8 @@ public sealed class ClusterCommands : ICommandFactory
                 Threshold = parse.GetValue(threshold),
                 Method = ClusterMethods.Parse(parse.GetValue(method)!),
                 K = parse.GetValue(k),
+                Rerank = parse.GetValue(rerank),
+                RerankK1 = parse.GetValue(rerankK1),
             };
             options.Validate();
             string home = GlobalOptions.ResolveHome(parse);
@@ -61,6 +65,7 @@ public sealed class ClusterCommands : ICommandFactory
                 ["method"] = ClusterMethods.Name(options.Method),
                 ["threshold"] = options.Threshold,
                 ["k"] = options.K,
+                ["rerank"] = options.Rerank,
                 ["images"] = images.Count,
                 ["clusters"] = result.Clusters.Count,
                 ["clustered"] = result.Clusters.Sum(c => c.Size),

@@ -28,17 +28,21 @@ public static class ClusterLabels
     }
 
     /// <summary>
-    /// The parameters a clustered version records: model, method, threshold, k, and <c>cohesion</c> (each cluster's
+    /// The parameters a clustered version records: model, method, threshold, k, the re-ranking when used
+    /// (<c>rerank</c>: k1, k2, lambda), and <c>cohesion</c> (each cluster's
     /// mean cosine similarity of its members to their centre), which cluster review lists and carries forward.
     /// </summary>
     public static Dictionary<string, object?> Parameters(string model, ClusteringOptions options, ClusteringResult result)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(result);
-        return new Dictionary<string, object?>
+        var parameters = new Dictionary<string, object?>
         {
             ["model"] = model, ["method"] = ClusterMethods.Name(options.Method), ["threshold"] = options.Threshold, ["k"] = options.K,
             [ClusterNames.CohesionParameter] = result.Clusters.ToDictionary(c => Name(c.Number), c => Math.Round(c.Cohesion, 6), StringComparer.Ordinal),
         };
+        if (options.Rerank)
+            parameters["rerank"] = new Dictionary<string, object> { ["k1"] = options.RerankK1, ["k2"] = options.RerankK2, ["lambda"] = options.RerankLambda };
+        return parameters;
     }
 }

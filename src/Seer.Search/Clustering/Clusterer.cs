@@ -14,7 +14,8 @@ public sealed record ClusterInfo(int Number, int Size, double Cohesion);
 public sealed record ClusteringResult(int[] Labels, IReadOnlyList<ClusterInfo> Clusters, int Singletons, int MergedByCentre);
 
 /// <summary>
-/// Clusters feature vectors: a k-NN graph (<see cref="KnnGraph"/>, HNSW) with edges at or above a cosine threshold →
+/// Clusters feature vectors: a k-NN graph (<see cref="KnnGraph"/>, HNSW; optionally k-reciprocal re-ranked,
+/// <see cref="ClusteringOptions.Rerank"/>) with edges at or above a similarity threshold →
 /// connected components or Chinese Whispers → clusters whose centres are at least the threshold similar merged →
 /// clusters numbered by size; groups of one are singletons.
 /// </summary>
@@ -24,7 +25,7 @@ public static class Clusterer
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        return Run(KnnGraph.Build(vectors, dimension, options.K, options.Index), options);
+        return Run(KnnGraph.Build(vectors, dimension, options.GraphK, options.Index), options);
     }
 
     public static ClusteringResult Run(KnnGraph graph, ClusteringOptions options)
@@ -32,6 +33,7 @@ public static class Clusterer
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        if (options.Rerank) graph = graph.Reranked(options.RerankK1, options.RerankK2, options.RerankLambda, options.K);
         int[] raw = options.Method switch
         {
             ClusterMethod.Components => Components(graph, options.Threshold),

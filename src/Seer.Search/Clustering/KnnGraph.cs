@@ -62,6 +62,33 @@ public sealed class KnnGraph
         return new KnnGraph(neighbours, similarities, unit, dimension);
     }
 
+    private sealed record RerankedGraph(int K1, int K2, float Lambda, int K, KnnGraph Graph);
+
+    // the last re-ranking, replaced as one reference (two threads asking at once at worst compute it twice)
+    private RerankedGraph? reranked;
+
+    /// <summary>
+    /// The graph after k-reciprocal re-ranking (<see cref="KReciprocalRerank"/>, Zhong et al. 2017): each image keeps the
+    /// <paramref name="k"/> of its neighbours here with the highest similarity (1 − λ)·(1 − Jaccard distance of their
+    /// k-reciprocal neighbourhoods) + λ·cosine. This graph should hold at least <paramref name="k1"/> neighbours per
+    /// image (fewer: the neighbourhoods are cut at what it holds). The last result is kept, so tuning a threshold over
+    /// one re-ranked graph computes it once.
+    /// </summary>
+    public KnnGraph Reranked(int k1, int k2, float lambda, int k)
+    {
+        if (k1 < 1) throw new SeerException(ErrorCodes.InvalidOptions, $"--rerank-k1 must be > 0 (was {k1})");
+        if (k2 < 1) throw new SeerException(ErrorCodes.InvalidOptions, $"--rerank-k2 must be > 0 (was {k2})");
+        if (!float.IsFinite(lambda) || lambda is < 0 or > 1)
+            throw new SeerException(ErrorCodes.InvalidOptions, $"--rerank-lambda must be between 0 and 1 (was {lambda})");
+        if (Volatile.Read(ref reranked) is { } kept && kept.K1 == k1 && kept.K2 == k2 && kept.Lambda == lambda && kept.K == k) return kept.Graph;
+        var graph = KReciprocalRerank.Apply(this, k1, k2, lambda, k);
+        Volatile.Write(ref reranked, new RerankedGraph(k1, k2, lambda, k, graph));
+        return graph;
+    }
+
+    /// <summary>The same vectors with other edges (re-ranking).</summary>
+    internal KnnGraph WithEdges(int[][] neighbours, float[][] similarities) => new(neighbours, similarities, UnitVectors, Dimension);
+
     /// <summary>Cosine similarity of vectors i and j.</summary>
     public float Similarity(int i, int j) =>
         System.Numerics.Tensors.TensorPrimitives.Dot<float>(UnitVectors.AsSpan(i * Dimension, Dimension), UnitVectors.AsSpan(j * Dimension, Dimension));

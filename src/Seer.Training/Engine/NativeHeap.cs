@@ -47,6 +47,24 @@ public static partial class NativeHeap
         }
     }
 
+    /// <summary>
+    /// The same tuning as environment variables, for a process to be started with (glibc reads them at start, before any
+    /// thread makes an arena): what the <c>seer</c> launcher exports for <c>seer train</c> and <c>seer iterate</c>, and
+    /// what a benchmark that trains in its own process restarts itself with (<see cref="TunedByEnvironment"/>).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> EnvironmentVariables { get; } = new Dictionary<string, string>
+    {
+        ["MALLOC_ARENA_MAX"] = "1",
+        ["MALLOC_MMAP_MAX_"] = "0",
+        ["MALLOC_TRIM_THRESHOLD_"] = "1073741824",
+    };
+
+    /// <summary>True when this process was started with every variable of <see cref="EnvironmentVariables"/> set (to
+    /// any value: a user's own values count), or when SEER_MALLOC_TUNING=0 asks for glibc's defaults.</summary>
+    public static bool TunedByEnvironment =>
+        Environment.GetEnvironmentVariable("SEER_MALLOC_TUNING") == "0" ||
+        EnvironmentVariables.Keys.All(k => Environment.GetEnvironmentVariable(k) is not null);
+
     [LibraryImport("libc", EntryPoint = "mallopt")]
     private static partial int MallOpt(int parameter, int value);
 }
