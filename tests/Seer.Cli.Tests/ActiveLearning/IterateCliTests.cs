@@ -127,8 +127,9 @@ public sealed class IterateCliTests : IDisposable
     public async Task Iterate_KilledDuringTraining_ResumesAtTheFirstUnfinishedStep()
     {
         await CreateProjectAsync("killed");
-        // 30 epochs: one epoch of two tiny batches can end between reading the line below and the kill on a fast machine
-        string[] args = IterateFor("30", "killed", "--oracle", "oracle");
+        // 1,000 epochs (seconds of training): an epoch of two tiny batches takes milliseconds, and 30 of them ended
+        // between the line below and the kill on a quiet CI machine while other test classes ran beside this one
+        string[] args = IterateFor("1000", "killed", "--oracle", "oracle");
         using (var child = _w.Start(args))
         {
             var stdout = child.StandardOutput.ReadToEndAsync();
