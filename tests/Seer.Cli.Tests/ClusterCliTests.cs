@@ -142,6 +142,28 @@ public sealed class ClusterCliTests : IDisposable
             var info = workspace.Resolve(DatasetRef.Parse("reranked"));
             Assert.Contains("rerank", info.ParametersJson, StringComparison.Ordinal);
         }
+        // the flow step takes the same options (the one Clusterer behind both)
+        string flow = Path.Combine(_dir, "cluster.yaml");
+        File.WriteAllText(flow, $$"""
+            name: cluster-people
+            steps:
+              - id: group
+                op: cluster
+                with: {model: "{{model}}", dataset: people, threshold: 0.5, rerank: true, rerank_k1: 3, name: flow-reranked}
+            """);
+        var flowRun = Seer("flow", "run", flow, "--json");
+        Assert.True(flowRun.Exit == 0, flowRun.Err);
+        using (var workspace = Workspace.Open(home))
+        {
+            string parameters = workspace.Resolve(DatasetRef.Parse("flow-reranked")).ParametersJson!;
+            Assert.Contains("rerank", parameters, StringComparison.Ordinal);
+            Assert.Equal(workspace.Resolve(DatasetRef.Parse("reranked")).ParametersJson, parameters);
+        }
+        File.WriteAllText(flow, File.ReadAllText(flow).Replace("rerank: true", "rerank: \"yes\"", StringComparison.Ordinal));
+        var badFlow = Seer("flow", "run", flow);
+        Assert.NotEqual(0, badFlow.Exit);
+        Assert.True((badFlow.Out + badFlow.Err).Contains("input 'rerank' must be true or false", StringComparison.Ordinal), badFlow.Out + badFlow.Err);
+
         var badRerank = Seer("cluster", "people", "--model", model, "--rerank", "--rerank-k1", "0");
         Assert.Equal(2, badRerank.Exit);
         Assert.Contains("--rerank-k1", badRerank.Err);

@@ -52,6 +52,13 @@ public sealed class FlowStepContext
         var other => throw Invalid($"input '{key}' must be a number (was {other.ToJsonString()})"),
     };
 
+    public bool? OptionalBool(JsonObject inputs, string key) => inputs[key] switch
+    {
+        null => null,
+        JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => v.GetValue<bool>(),
+        var other => throw Invalid($"input '{key}' must be true or false (was {other.ToJsonString()})"),
+    };
+
     /// <summary>Refuses keys the operation does not read, so a typo is not silently ignored.</summary>
     public void AllowOnly(JsonObject inputs, params string[] keys)
     {

@@ -60,13 +60,15 @@ public sealed class ClusterOperation : IFlowOperation
 
     public Task<JsonObject> RunAsync(FlowStepContext context, JsonObject inputs, CancellationToken cancellationToken)
     {
-        context.AllowOnly(inputs, "model", "dataset", "threshold", "method", "k", "name");
+        context.AllowOnly(inputs, "model", "dataset", "threshold", "method", "k", "rerank", "rerank_k1", "name");
         var defaults = new ClusteringOptions();
         var options = defaults with
         {
             Threshold = (float)(context.OptionalNumber(inputs, "threshold") ?? defaults.Threshold),
             Method = context.OptionalString(inputs, "method") is { } m ? ClusterMethods.Parse(m) : defaults.Method,
             K = (int)(context.OptionalNumber(inputs, "k") ?? defaults.K),
+            Rerank = context.OptionalBool(inputs, "rerank") ?? defaults.Rerank,
+            RerankK1 = (int)(context.OptionalNumber(inputs, "rerank_k1") ?? defaults.RerankK1),
         };
         options.Validate();
         string model = context.RequireString(inputs, "model");
