@@ -40,6 +40,13 @@ public sealed class TrainingJobTests
             var curves = await first.Member().GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/curves");
             Assert.Equal(model, curves.GetProperty("model").GetString());
             Assert.Equal(1, curves.GetProperty("curves").GetArrayLength());
+            // While it trains the model is already its owner's: another member neither lists nor opens it.
+            var firstAccounts = first.Service<Seer.Hosting.Accounts.AccountStore>();
+            firstAccounts.AddUser("eve", Seer.Hosting.Accounts.UserRole.Member, "eve-password-123");
+            var eve = first.As(firstAccounts.CreateToken("eve"));
+            Assert.Equal(HttpStatusCode.NotFound, (await eve.GetAsync($"/api/trained-models/{model}")).StatusCode);
+            Assert.DoesNotContain(model, await eve.GetStringAsync("/api/trained-models"), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, (await first.Member().GetAsync($"/api/trained-models/{model}")).StatusCode);
         }
 
         await using var second = await ServerHost.StartAsync(home);

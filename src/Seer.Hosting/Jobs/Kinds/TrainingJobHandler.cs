@@ -22,10 +22,12 @@ public sealed class TrainingJobHandler : IJobHandler
     private readonly IEnumerable<ITrainingEpochListener> _listeners;
     private readonly IModelFiles _modelFiles;
     private readonly TimeSpan _publishInterval;
+    private readonly Access.ResourceAccess _resources;
 
     public TrainingJobHandler(Workspace workspace, ModelCatalog catalog, IEnumerable<ITrainingEpochListener> listeners, IModelFiles modelFiles,
-        Microsoft.Extensions.Options.IOptions<HostingOptions> options)
+        Microsoft.Extensions.Options.IOptions<HostingOptions> options, Access.ResourceAccess resources)
     {
+        _resources = resources;
         _publishInterval = options.Value.CheckpointPublishInterval;
         _workspace = workspace;
         _catalog = catalog;
@@ -63,6 +65,9 @@ public sealed class TrainingJobHandler : IJobHandler
         var registry = new CheckpointingRegistry(files, id =>
         {
             model = id;
+            // The model is its owner's from the moment it exists, not only once the job ends: a member must not see
+            // another member's model while it trains (claiming again at the end changes nothing).
+            _resources.Claim(Access.ResourceKinds.Model, id, context.Job.CreatedBy);
             context.SaveCheckpoint(id);
             context.Log($"model {id} reserved; its checkpoints are under models/{id}/checkpoints");
         });
