@@ -64,6 +64,7 @@ public static class ModelBenchmarkCommand
                     }
                     else
                     {
+                        SharedModels.Model(home, m);
                         var record = registry.Get(m);
                         string path = RegistryOnnxExport.ExportCached(registry, record.Id);
                         resolved.Add(record.PrimaryMetric.Length > 0

@@ -29,7 +29,9 @@ public sealed class ModelCommands : ICommandFactory
         var command = new Command("list", "List models, newest first");
         CommandRunner.SetAction(command, (parse, ct) =>
         {
-            var models = new FileModelRegistry(GlobalOptions.ResolveHome(parse)).List();
+            string home = GlobalOptions.ResolveHome(parse);
+            SharedModels.Records(home);
+            var models = new FileModelRegistry(home).List();
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Output.Json(models.Select(Summary));
@@ -51,7 +53,9 @@ public sealed class ModelCommands : ICommandFactory
         command.Arguments.Add(id);
         CommandRunner.SetAction(command, (parse, ct) =>
         {
-            var record = new FileModelRegistry(GlobalOptions.ResolveHome(parse)).Get(parse.GetValue(id)!);
+            string home = GlobalOptions.ResolveHome(parse);
+            SharedModels.Records(home);
+            var record = new FileModelRegistry(home).Get(parse.GetValue(id)!);
             Console.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(record, FileModelRegistry.Json));
             return Task.FromResult(0);
         });
@@ -82,7 +86,9 @@ public sealed class ModelCommands : ICommandFactory
         command.Arguments.Add(ids);
         CommandRunner.SetAction(command, (parse, ct) =>
         {
-            var registry = new FileModelRegistry(GlobalOptions.ResolveHome(parse));
+            string home = GlobalOptions.ResolveHome(parse);
+            SharedModels.Records(home);
+            var registry = new FileModelRegistry(home);
             var models = parse.GetValue(ids)!.Select(registry.Get).ToList();
             var keys = models.SelectMany(m => m.Metrics.Where(p => p.Value is double or float or int or System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Number }).Select(p => p.Key))
                 .Distinct().Order(StringComparer.Ordinal).ToList();
@@ -120,6 +126,7 @@ public sealed class ModelCommands : ICommandFactory
             var snapshot = workspace.OpenSnapshot(DatasetRef.Parse(parse.GetValue(dataset)!));
             var registry = new FileModelRegistry(workspace.Home);
             string model = parse.GetValue(id)!;
+            SharedModels.Model(workspace.Home, model);
             var metrics = await Task.Run(() =>
             {
                 if (File.Exists(model) || model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))

@@ -16,8 +16,11 @@ namespace Seer.Cli.Commands;
 public static class ModelExportCommand
 {
     /// <summary>Registry id → path of its (cached) ONNX export, for <see cref="PredictCommands.ResolveRegistryId"/>.</summary>
-    public static string? ResolveRegistryId(string home, string id) =>
-        RegistryOnnxExport.ExportCached(new FileModelRegistry(home), id);
+    public static string? ResolveRegistryId(string home, string id)
+    {
+        SharedModels.Model(home, id);
+        return RegistryOnnxExport.ExportCached(new FileModelRegistry(home), id);
+    }
 
     public static Command Create()
     {
@@ -45,6 +48,7 @@ public static class ModelExportCommand
                 return Task.FromResult(ExportInt8(parse, parse.GetValue(id)!, path, quant, parse.GetValue(calibrate), parse.GetValue(calibrationImages), ct));
             string? dir = Path.GetDirectoryName(path);
             if (dir is not null) Directory.CreateDirectory(dir);
+            SharedModels.Model(GlobalOptions.ResolveHome(parse), parse.GetValue(id)!);
             var record = RegistryOnnxExport.Export(new FileModelRegistry(GlobalOptions.ResolveHome(parse)), parse.GetValue(id)!, path);
             var spec = RegistryOnnxExport.SpecFor(record);
             if (parse.GetValue(GlobalOptions.Json))
@@ -83,7 +87,7 @@ public static class ModelExportCommand
         using var workspace = Workspace.Open(home);
         var snapshot = workspace.OpenSnapshot(DatasetRef.Parse(calibrate));
         var images = CalibrationSet.From(snapshot, maxImages, ct);
-        string source = File.Exists(model) ? Path.GetFullPath(model) : RegistryOnnxExport.ExportCached(new FileModelRegistry(home), model);
+        string source = File.Exists(model) ? Path.GetFullPath(model) : ResolveRegistryId(home, model)!;
         var report = OnnxQuantizer.QuantizeInt8(source, path, images,
             new QuantizationOptions { MaxImages = maxImages, Source = snapshot.ToString() }, null, ct);
         using var check = Seer.Inference.Models.OnnxModel.Load(path); // the result opens like any Seer model

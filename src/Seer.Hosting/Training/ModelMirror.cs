@@ -32,6 +32,19 @@ public sealed class ModelMirror
         _workspace = workspace ?? throw new ArgumentNullException(nameof(workspace));
     }
 
+    /// <summary>
+    /// The mirror of a process that is not the server's host (the CLI): the cluster's shared store when the workspace's
+    /// database is PostgreSQL (SEER_DB), else the embedded default's (nothing published, every call returns at once).
+    /// The caller keeps the workspace open while it uses the mirror.
+    /// </summary>
+    public static ModelMirror For(Workspace workspace)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        if (workspace.Database is not Seer.Data.Postgres.PostgresDatabase db) return new ModelMirror(new LocalModelFiles(), workspace);
+        db.Migrate(Postgres.PostgresMigrations.Ledger, Postgres.PostgresMigrations.All); // the models tables (cheap once current)
+        return new ModelMirror(new Postgres.PostgresModelFiles(db, workspace.Blobs), workspace);
+    }
+
     /// <summary>The registry of this machine's HOME (mirrored models included).</summary>
     public FileModelRegistry Registry => new(_workspace.Home);
 

@@ -165,6 +165,20 @@ public sealed class ClusterKillTests : IAsyncLifetime
         Assert.True(history.Count == 2, string.Join("\n", history));
         Assert.True(history.Any(e => e.GetProperty("dataset").GetString()!.StartsWith("fashion@", StringComparison.Ordinal)
                                      && e.GetProperty("metrics").GetProperty("samples").GetInt32() == 480), string.Join("\n", history));
+
+        // The CLI sees the cluster's models as the server does: on a machine that trained nothing (a fresh HOME with
+        // the cluster's variables), `seer model list` lists the model, `seer model eval` scores it and `seer model
+        // export` writes its ONNX — the record, then the whole model, copied from the shared store.
+        string laptop = Path.Combine(_root, "laptop");
+        Directory.CreateDirectory(laptop);
+        var listedModels = JsonDocument.Parse(await _cluster.RunAsync(laptop, null, "model", "list", "--json")).RootElement;
+        Assert.Contains(model, listedModels.EnumerateArray().Select(m => m.GetProperty("model").GetString()));
+        Assert.False(File.Exists(Path.Combine(laptop, "models", model, "weights.bin")), "a listing copies records only");
+        var scored = JsonDocument.Parse(await _cluster.RunAsync(laptop, null, "model", "eval", model, "fashion", "--json")).RootElement;
+        Assert.Equal(480, scored.GetProperty("samples").GetInt32());
+        string exported = Path.Combine(_root, "laptop.onnx");
+        await _cluster.RunAsync(laptop, null, "model", "export", model, "--out", exported, "--json");
+        Assert.True(new FileInfo(exported).Length > 1000);
     }
 
     private S3BlobStore S3Blobs() =>
