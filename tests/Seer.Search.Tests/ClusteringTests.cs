@@ -247,6 +247,17 @@ public sealed class ClusteringTests
         double groups = Infomap.Codelength(graph, 0.5f, Enumerable.Range(0, 48).Select(i => i / 6).ToArray());
         Assert.True(found < oneModule && found < singletons, $"codelength {found} vs one module {oneModule}, singletons {singletons}");
         Assert.True(found <= groups + 1e-9, $"codelength {found} vs the planted groups {groups}");
+        // the change of codelength the search computes from module flows is the change of the whole codelength
+        var partition = Enumerable.Range(0, 48).Select(i => i / 6).ToArray();
+        for (int move = 0; move < 200; move++)
+        {
+            int node = random.Next(48), to = random.Next(48);
+            var after = (int[])partition.Clone();
+            after[node] = to;
+            double expected = Infomap.Codelength(graph, 0.5f, after) - Infomap.Codelength(graph, 0.5f, partition);
+            Assert.Equal(expected, Infomap.MoveDelta(graph, 0.5f, partition, node, to), 9);
+            if (move % 3 == 0) partition = after;
+        }
         // a graph without edges: nothing to describe
         Assert.Equal(0, Infomap.Codelength(Edges(3, []), 0.5f, [0, 1, 2]));
     }

@@ -68,6 +68,12 @@ internal static class Infomap
         return new Partition(leaf, modules).Codelength;
     }
 
+    /// <summary>The change of the codelength, computed as the search does, when node <paramref name="node"/> of the
+    /// partition <paramref name="labels"/> (module ids 0..n − 1) moves to module <paramref name="to"/> (for tests: it
+    /// must equal the difference of the two <see cref="Codelength"/>s).</summary>
+    internal static double MoveDelta(KnnGraph graph, float threshold, int[] labels, int node, int to) =>
+        new Partition(Level.FromGraph(graph, threshold), labels).DeltaOf(node, to);
+
     private static int[] Identity(int n)
     {
         var labels = new int[n];
@@ -254,6 +260,19 @@ internal static class Infomap
                 - 2 * (Plogp(oldExitAfter) + Plogp(newExitAfter) - Plogp(oldExit) - Plogp(newExit))
                 + Plogp(oldExitAfter + moduleFlow[from] - p) + Plogp(newExitAfter + moduleFlow[to] + p)
                 - Plogp(oldExit + moduleFlow[from]) - Plogp(newExit + moduleFlow[to]);
+        }
+
+        /// <summary><see cref="Delta"/> of moving a node to a module, its flows to both modules summed from its edges.</summary>
+        public double DeltaOf(int node, int to)
+        {
+            double toOld = 0, toNew = 0;
+            for (int e = level.Start[node]; e < level.Start[node + 1]; e++)
+            {
+                int m = module[level.Targets[e]];
+                if (m == module[node]) toOld += level.Flows[e];
+                else if (m == to) toNew += level.Flows[e];
+            }
+            return to == module[node] ? 0 : Delta(node, module[node], to, toOld, toNew);
         }
 
         private void Move(int node, int from, int to, double toOld, double toNew)
