@@ -39,7 +39,7 @@ public static class Clusterer
             ClusterMethod.Components => Components(graph, options.Threshold),
             ClusterMethod.Density => Density(graph, options.Threshold, options.MinNeighbours),
             ClusterMethod.Linkage => AverageLinkage(graph, options.Threshold),
-            ClusterMethod.Infomap => Infomap.Run(graph, options.Threshold, options.Seed),
+            ClusterMethod.Infomap => Infomap.Run(graph, options.Threshold, options.Seed, options.Rerank ? Infomap.RerankedTemperature : Infomap.Temperature),
             _ => ChineseWhispers(graph, options.Threshold, options.Iterations, options.Seed),
         };
         int merged = 0;

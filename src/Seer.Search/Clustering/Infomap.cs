@@ -7,9 +7,9 @@ namespace Seer.Search.Clustering;
 /// is a module; a weak bridge or a short chain between two groups carries little flow and does not join them.
 /// <para>
 /// Graph: the undirected graph of the k-NN edges at or above the threshold (an edge i–j when either lists the other),
-/// edge weight w = exp((s − 1)/τ) (τ = <see cref="Temperature"/>). Node visit rates are strength / 2W (undirected: no
-/// teleportation), the flow on an edge t·w / 2W each way (Markov time t = <see cref="MarkovTime"/>); an image without an
-/// edge at or above the threshold is a singleton.
+/// edge weight w = exp((s − 1)/τ) (τ = <see cref="Temperature"/>, <see cref="RerankedTemperature"/> after re-ranking).
+/// Node visit rates are strength / 2W (undirected: no teleportation), the flow on an edge t·w / 2W each way (Markov
+/// time t = <see cref="MarkovTime"/>); an image without an edge at or above the threshold is a singleton.
 /// </para>
 /// <para>
 /// Codelength of a partition with module exit flows q_m and flows p_m (the sum of its nodes' visit rates p_α):
@@ -25,13 +25,18 @@ namespace Seer.Search.Clustering;
 /// </summary>
 internal static class Infomap
 {
-    /// <summary>τ of the edge weight exp((s − 1)/τ): a similarity 0.1 lower weighs e^(−0.1/τ) as much (0.37 at τ 0.1).
-    /// Chosen on IdentityBench's validation identities (docs/identity.md, Clustering).</summary>
+    /// <summary>τ of the edge weight exp((s − 1)/τ) on cosine similarities: a similarity 0.1 lower weighs e^(−0.1/τ) as
+    /// much (0.37 at τ 0.1). Chosen on IdentityBench's validation identities (docs/identity.md, Clustering).</summary>
     internal const double Temperature = 0.1;
 
+    /// <summary>τ on k-reciprocal re-ranked similarities (<see cref="ClusteringOptions.Rerank"/>), which spread wider
+    /// within an identity than the cosine: at 0.1 Infomap split identities there (validation F 0.81-0.89), at 0.5 it did
+    /// not (0.90-0.93).</summary>
+    internal const double RerankedTemperature = 0.5;
+
     /// <summary>Markov time t (Schaub et al. 2012; Infomap's --markov-time): the flow on the edges is t times the walk's
-    /// (node visit rates unchanged), so leaving a module costs less than at t = 1 and the map equation settles on
-    /// smaller modules. At t = 1 (the plain map equation) Infomap merged identities on IdentityBench's k-NN graphs
+    /// (node visit rates unchanged), so the walk leaves a module t times as often, a split costs less in the index
+    /// codebook, and the map equation settles on smaller modules. At t = 1 (the plain map equation) Infomap merged identities on IdentityBench's k-NN graphs
     /// (pairwise precision below recall); 0.7 raised validation and test F on both embeddings measured.</summary>
     internal const double MarkovTime = 0.7;
 
@@ -43,12 +48,12 @@ internal static class Infomap
     private const int MaxFineTuneRounds = 20;
 
     /// <summary>The edge weight of a similarity.</summary>
-    internal static double Weight(float similarity) => Math.Exp((similarity - 1.0) / Temperature);
+    internal static double Weight(float similarity, double temperature) => Math.Exp((similarity - 1.0) / temperature);
 
     /// <summary>Infomap over the edges at or above the threshold; returns a module id per node.</summary>
-    internal static int[] Run(KnnGraph graph, float threshold, int seed, int trials = Trials)
+    internal static int[] Run(KnnGraph graph, float threshold, int seed, double temperature = Temperature, int trials = Trials)
     {
-        var leaf = Level.FromGraph(graph, threshold);
+        var leaf = Level.FromGraph(graph, threshold, temperature);
         int n = leaf.Count;
         var best = Identity(n);
         if (leaf.TotalFlow <= 0) return best;
@@ -65,9 +70,9 @@ internal static class Infomap
 
     /// <summary>The codelength (bits per step, the map equation as the search uses it: <see cref="Weight"/>,
     /// <see cref="MarkovTime"/>) of a partition (a module id per node) of the graph of edges at or above the threshold.</summary>
-    internal static double Codelength(KnnGraph graph, float threshold, int[] labels)
+    internal static double Codelength(KnnGraph graph, float threshold, int[] labels, double temperature = Temperature)
     {
-        var leaf = Level.FromGraph(graph, threshold);
+        var leaf = Level.FromGraph(graph, threshold, temperature);
         if (labels.Length != leaf.Count) throw new ArgumentException($"{labels.Length} labels for {leaf.Count} nodes", nameof(labels));
         var ids = new Dictionary<int, int>();
         var modules = new int[labels.Length];
@@ -83,7 +88,7 @@ internal static class Infomap
     /// partition <paramref name="labels"/> (module ids 0..n − 1) moves to module <paramref name="to"/> (for tests: it
     /// must equal the difference of the two <see cref="Codelength"/>s).</summary>
     internal static double MoveDelta(KnnGraph graph, float threshold, int[] labels, int node, int to) =>
-        new Partition(Level.FromGraph(graph, threshold), labels).DeltaOf(node, to);
+        new Partition(Level.FromGraph(graph, threshold, Temperature), labels).DeltaOf(node, to);
 
     private static int[] Identity(int n)
     {
@@ -146,13 +151,13 @@ internal static class Infomap
 
         public int Count => NodeFlow.Length;
 
-        public static Level FromGraph(KnnGraph graph, float threshold)
+        public static Level FromGraph(KnnGraph graph, float threshold, double temperature)
         {
             var adjacency = Clusterer.Symmetric(graph, threshold);
             int n = adjacency.Length;
             double total = 0;
             for (int i = 0; i < n; i++)
-                foreach (var (_, s) in adjacency[i]) total += Weight(s);
+                foreach (var (_, s) in adjacency[i]) total += Weight(s, temperature);
             // total = Σ over nodes of strength = 2W
             var start = new int[n + 1];
             for (int i = 0; i < n; i++) start[i + 1] = start[i] + adjacency[i].Count;
@@ -165,7 +170,7 @@ internal static class Infomap
                 foreach (var (j, s) in adjacency[i])
                 {
                     targets[e] = j;
-                    flows[e] = Weight(s) / total;
+                    flows[e] = Weight(s, temperature) / total;
                     nodeFlow[i] += flows[e];
                     flows[e] *= MarkovTime;
                     e++;
