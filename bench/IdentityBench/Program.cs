@@ -280,7 +280,7 @@ ClusteringOptions ClusteringStudy(string loss, float[] valVectors, float[] testV
     // images per person) well below the plain graph, k1 7 a little above it. The components baseline stays plain.
     foreach (int k1 in new[] { 10, 6 })
     foreach (float lambda in new[] { 0.3f, 0f })
-    foreach (var method in new[] { ClusterMethod.Linkage, ClusterMethod.ChineseWhispers })
+    foreach (var method in new[] { ClusterMethod.Linkage, ClusterMethod.ChineseWhispers, ClusterMethod.Infomap })
         settings.Add(new ClusteringOptions { Method = method, K = 5, MergeCentres = false, Rerank = true, RerankK1 = k1, RerankK2 = 3, RerankLambda = lambda });
     settings.Add(new ClusteringOptions { Method = ClusterMethod.Linkage, K = 10, MergeCentres = false, Rerank = true, RerankK1 = 10, RerankK2 = 3, RerankLambda = 0.3f });
     var graphs = new Dictionary<int, (KnnGraph Val, KnnGraph Test)>();

@@ -133,6 +133,13 @@ public sealed class ClusterCliTests : IDisposable
         Assert.Equal(1.0, looseEval.GetProperty("pairwise_recall").GetDouble(), 9);
         Assert.True(looseEval.GetProperty("pairwise_precision").GetDouble() < 0.5);
 
+        // --method infomap: the same three colours and the grey singleton, the method recorded
+        var infomap = Seer("cluster", "people", "--model", model, "--threshold", "0.99", "--method", "infomap", "--name", "infomap", "--json");
+        Assert.True(infomap.Exit == 0, infomap.Err);
+        var infomapReport = JsonDocument.Parse(infomap.Out).RootElement;
+        Assert.Equal("infomap", infomapReport.GetProperty("method").GetString());
+        Assert.Equal((3, 1), (infomapReport.GetProperty("clusters").GetInt32(), infomapReport.GetProperty("singletons").GetInt32()));
+
         // --rerank: the k-NN graph re-ranked by k-reciprocal neighbourhoods, recorded in the report and the version
         var reranked = Seer("cluster", "people", "--model", model, "--threshold", "0.5", "--rerank", "--rerank-k1", "3", "--name", "reranked", "--json");
         Assert.True(reranked.Exit == 0, reranked.Err);

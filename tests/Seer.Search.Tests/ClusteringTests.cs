@@ -54,6 +54,7 @@ public sealed class ClusteringTests
     [InlineData(ClusterMethod.ChineseWhispers, IndexKind.Exact)]
     [InlineData(ClusterMethod.Linkage, IndexKind.Hnsw)]
     [InlineData(ClusterMethod.Density, IndexKind.Exact)]
+    [InlineData(ClusterMethod.Infomap, IndexKind.Hnsw)]
     public void SeparateGroups_BecomeClusters_TheLonerASingleton(ClusterMethod method, IndexKind index)
     {
         var result = Clusterer.Run(ThreeGroupsAndALoner(), 8, new ClusteringOptions { Method = method, Index = index, Threshold = 0.8f, K = 6 });
@@ -140,6 +141,125 @@ public sealed class ClusteringTests
         Assert.Equal(0, pairs.MergedByCentre);
         Assert.Equal(ClusterMethod.Linkage, ClusterMethods.Parse("linkage"));
         Assert.Equal("linkage", ClusterMethods.Name(ClusterMethod.Linkage));
+    }
+
+    /// <summary>A graph of n nodes with the given undirected edges (each listed by both ends, most similar first); the
+    /// vectors are placeholders (the clustering reads only the edges when the centre merge is off).</summary>
+    private static KnnGraph Edges(int n, IEnumerable<(int A, int B, float S)> edges)
+    {
+        var lists = Enumerable.Range(0, n).Select(_ => new List<(int J, float S)>()).ToArray();
+        foreach (var (a, b, sim) in edges)
+        {
+            lists[a].Add((b, sim));
+            lists[b].Add((a, sim));
+        }
+        var placeholder = KnnGraph.Build(Enumerable.Range(0, n).SelectMany(i => new[] { 1f, i }).ToArray(), 2, 1, IndexKind.Exact);
+        var sorted = lists.Select(l => l.OrderByDescending(e => e.S).ThenBy(e => e.J).ToArray()).ToArray();
+        return placeholder.WithEdges(sorted.Select(l => l.Select(e => e.J).ToArray()).ToArray(), sorted.Select(l => l.Select(e => e.S).ToArray()).ToArray());
+    }
+
+    /// <summary>Cliques of the given size (nodes size·c … size·c + size − 1), every edge at the given similarity.</summary>
+    private static IEnumerable<(int, int, float)> Cliques(int count, int size, float similarity) =>
+        from c in Enumerable.Range(0, count)
+        from i in Enumerable.Range(0, size)
+        from j in Enumerable.Range(i + 1, size - i - 1)
+        select (c * size + i, c * size + j, similarity);
+
+    private static readonly ClusteringOptions InfomapOnEdges = new() { Method = ClusterMethod.Infomap, Threshold = 0.5f, MergeCentres = false };
+
+    [Fact]
+    public void TwoCliquesJoinedByOneEdge_AreTwoClustersUnderInfomap()
+    {
+        var graph = Edges(12, Cliques(2, 6, 0.9f).Append((0, 6, 0.9f)));
+
+        var components = Clusterer.Run(graph, InfomapOnEdges with { Method = ClusterMethod.Components });
+        var infomap = Clusterer.Run(graph, InfomapOnEdges);
+
+        Assert.Single(components.Clusters);
+        Assert.Equal([6, 6], infomap.Clusters.Select(c => c.Size));
+        Assert.Single(infomap.Labels.Take(6).Distinct());
+        Assert.Single(infomap.Labels.Skip(6).Distinct());
+        Assert.NotEqual(infomap.Labels[0], infomap.Labels[6]);
+        Assert.Equal(ClusterMethod.Infomap, ClusterMethods.Parse("infomap"));
+        Assert.Equal("infomap", ClusterMethods.Name(ClusterMethod.Infomap));
+        Assert.Contains("infomap", Assert.Throws<SeerException>(() => ClusterMethods.Parse("kmeans")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ARingOfSmallCliques_IsOneClusterPerClique_UnderInfomap()
+    {
+        // 30 cliques of 5 in a ring, each joined to the next by one edge: modularity's resolution limit merges
+        // neighbouring cliques here (Fortunato and Barthélemy 2007); the map equation keeps each clique apart.
+        const int count = 30, size = 5;
+        var ring = Enumerable.Range(0, count).Select(c => (c * size + size - 1, (c + 1) % count * size, 0.9f));
+        var result = Clusterer.Run(Edges(count * size, Cliques(count, size, 0.9f).Concat(ring)), InfomapOnEdges);
+
+        Assert.Equal(count, result.Clusters.Count);
+        Assert.All(result.Clusters, c => Assert.Equal(size, c.Size));
+        for (int c = 0; c < count; c++) Assert.Single(result.Labels.Skip(c * size).Take(size).Distinct());
+        Assert.Equal(0, result.Singletons);
+    }
+
+    [Fact]
+    public void ImagesWithoutAnEdgeAboveTheThreshold_AreInfomapSingletons()
+    {
+        // two cliques of 4 at 0.9; node 8 joins the first only at 0.3, node 9 has no edge, nodes 10-11 pair at 0.7
+        var graph = Edges(12, Cliques(2, 4, 0.9f).Append((8, 0, 0.3f)).Append((8, 5, 0.3f)).Append((10, 11, 0.7f)));
+
+        var result = Clusterer.Run(graph, InfomapOnEdges);
+
+        Assert.Equal([4, 4, 2], result.Clusters.Select(c => c.Size));
+        Assert.Equal(2, result.Singletons);
+        Assert.Equal(-1, result.Labels[8]);
+        Assert.Equal(-1, result.Labels[9]);
+        Assert.Equal(result.Labels[10], result.Labels[11]);
+        // with no edge at or above the threshold every image is alone
+        var none = Clusterer.Run(graph, InfomapOnEdges with { Threshold = 0.95f });
+        Assert.Empty(none.Clusters);
+        Assert.Equal(12, none.Singletons);
+    }
+
+    [Fact]
+    public void Infomap_IsRepeatableBySeed_AndLowersTheCodelength()
+    {
+        // 8 groups of 6 with ragged inner similarities and weaker links between neighbouring groups
+        var random = new Random(7);
+        var edges = new List<(int, int, float)>();
+        for (int g = 0; g < 8; g++)
+            for (int i = 0; i < 6; i++)
+                for (int j = i + 1; j < 6; j++)
+                    if (random.NextDouble() < 0.8) edges.Add((g * 6 + i, g * 6 + j, 0.7f + 0.3f * random.NextSingle()));
+        for (int e = 0; e < 20; e++)
+        {
+            int a = random.Next(48), b = (a / 6 + 1) % 8 * 6 + random.Next(6);
+            edges.Add((a, b, 0.55f + 0.2f * random.NextSingle()));
+        }
+        var graph = Edges(48, edges);
+
+        var first = Clusterer.Run(graph, InfomapOnEdges with { Seed = 3 });
+        var again = Clusterer.Run(graph, InfomapOnEdges with { Seed = 3 });
+        Assert.Equal(first.Labels, again.Labels);
+
+        var labels = Infomap.Run(graph, 0.5f, 3);
+        double found = Infomap.Codelength(graph, 0.5f, labels);
+        double oneModule = Infomap.Codelength(graph, 0.5f, new int[48]);
+        double singletons = Infomap.Codelength(graph, 0.5f, Enumerable.Range(0, 48).ToArray());
+        double groups = Infomap.Codelength(graph, 0.5f, Enumerable.Range(0, 48).Select(i => i / 6).ToArray());
+        Assert.True(found < oneModule && found < singletons, $"codelength {found} vs one module {oneModule}, singletons {singletons}");
+        Assert.True(found <= groups + 1e-9, $"codelength {found} vs the planted groups {groups}");
+        // the change of codelength the search computes from module flows is the change of the whole codelength
+        var partition = Enumerable.Range(0, 48).Select(i => i / 6).ToArray();
+        for (int move = 0; move < 200; move++)
+        {
+            int node = random.Next(48), to = random.Next(48);
+            var after = (int[])partition.Clone();
+            after[node] = to;
+            double expected = Infomap.Codelength(graph, 0.5f, after) - Infomap.Codelength(graph, 0.5f, partition);
+            Assert.Equal(expected, Infomap.MoveDelta(graph, 0.5f, partition, node, to), 9);
+            if (move % 3 == 0) partition = after;
+        }
+        // a graph without edges: nothing to describe
+        Assert.Equal(0, Infomap.Codelength(Edges(3, []), 0.5f, [0, 1, 2]));
     }
 
     [Fact]

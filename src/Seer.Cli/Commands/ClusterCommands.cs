@@ -23,7 +23,7 @@ public sealed class ClusterCommands : ICommandFactory
         var model = new Option<string>("--model") { Description = "Feature (embed) model: an .onnx file or a model registry id", Required = true };
         var manifest = new Option<string?>("--manifest") { Description = "Manifest for an external ONNX model" };
         var threshold = new Option<float>("--threshold") { Description = "Cosine similarity linking two images and merging two cluster centres (default 0.6)", DefaultValueFactory = _ => 0.6f };
-        var method = new Option<string>("--method") { Description = "chinese-whispers (default), linkage, density or components", DefaultValueFactory = _ => "chinese-whispers" };
+        var method = new Option<string>("--method") { Description = "chinese-whispers (default), linkage, infomap, density or components", DefaultValueFactory = _ => "chinese-whispers" };
         var k = new Option<int>("--k") { Description = "Neighbours per image in the k-NN graph (default 10)", DefaultValueFactory = _ => 10 };
         var rerank = new Option<bool>("--rerank") { Description = "Re-rank the k-NN graph by k-reciprocal neighbourhoods (Jaccard, Zhong et al. 2017) before clustering; the threshold then applies to that similarity" };
         var rerankK1 = new Option<int>("--rerank-k1") { Description = "With --rerank: the k of the k-reciprocal neighbourhoods, best near the images per identity (default 10)", DefaultValueFactory = _ => 10 };

@@ -20,6 +20,10 @@ public enum ClusterMethod
     /// all |A|·|B| pairs and a pair without a k-NN edge counts as 0. A cluster joins another only when most of its
     /// members are close to most of the other's, so neither a bridge nor a chain merges two identities.</summary>
     Linkage,
+    /// <summary>Infomap (Rosvall and Bergstrom 2008): the partition that minimises the two-level map equation — the
+    /// description length of a random walk on the thresholded graph, edges weighted by similarity — found by Infomap's
+    /// core algorithm (local moving and aggregation, seeded trials). A group the walk rarely leaves is a cluster.</summary>
+    Infomap,
 }
 
 /// <summary>Parsing and naming of <see cref="ClusterMethod"/> for the CLI.</summary>
@@ -31,7 +35,8 @@ public static class ClusterMethods
         "chinese-whispers" or "cw" or "whispers" => ClusterMethod.ChineseWhispers,
         "density" or "dbscan" => ClusterMethod.Density,
         "linkage" or "average-linkage" => ClusterMethod.Linkage,
-        _ => throw new SeerException(ErrorCodes.InvalidOptions, $"--method '{text}' is not a clustering method; use chinese-whispers, linkage, density or components"),
+        "infomap" or "map-equation" => ClusterMethod.Infomap,
+        _ => throw new SeerException(ErrorCodes.InvalidOptions, $"--method '{text}' is not a clustering method; use chinese-whispers, linkage, infomap, density or components"),
     };
 
     public static string Name(ClusterMethod method) => method switch
@@ -39,6 +44,7 @@ public static class ClusterMethods
         ClusterMethod.Components => "components",
         ClusterMethod.Density => "density",
         ClusterMethod.Linkage => "linkage",
+        ClusterMethod.Infomap => "infomap",
         _ => "chinese-whispers",
     };
 }

@@ -16,7 +16,7 @@ public sealed record ClusteringResult(int[] Labels, IReadOnlyList<ClusterInfo> C
 /// <summary>
 /// Clusters feature vectors: a k-NN graph (<see cref="KnnGraph"/>, HNSW; optionally k-reciprocal re-ranked,
 /// <see cref="ClusteringOptions.Rerank"/>) with edges at or above a similarity threshold →
-/// connected components or Chinese Whispers → clusters whose centres are at least the threshold similar merged →
+/// connected components, Chinese Whispers, density, average linkage or Infomap → clusters whose centres are at least the threshold similar merged →
 /// clusters numbered by size; groups of one are singletons.
 /// </summary>
 public static class Clusterer
@@ -39,6 +39,7 @@ public static class Clusterer
             ClusterMethod.Components => Components(graph, options.Threshold),
             ClusterMethod.Density => Density(graph, options.Threshold, options.MinNeighbours),
             ClusterMethod.Linkage => AverageLinkage(graph, options.Threshold),
+            ClusterMethod.Infomap => Infomap.Run(graph, options.Threshold, options.Seed, options.Rerank ? Infomap.RerankedTemperature : Infomap.Temperature),
             _ => ChineseWhispers(graph, options.Threshold, options.Iterations, options.Seed),
         };
         int merged = 0;
@@ -202,7 +203,9 @@ public static class Clusterer
         return labels;
     }
 
-    private static List<(int, float)>[] Symmetric(KnnGraph graph, float threshold)
+    /// <summary>The undirected graph of the edges at or above the threshold (i–j when either lists the other, the higher
+    /// similarity of the two), each node's neighbours in ascending order.</summary>
+    internal static List<(int, float)>[] Symmetric(KnnGraph graph, float threshold)
     {
         int n = graph.Count;
         var edges = new Dictionary<long, float>();
