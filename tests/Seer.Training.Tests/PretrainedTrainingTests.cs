@@ -49,4 +49,38 @@ public sealed class PretrainedTrainingTests
         Assert.Equal(reference.state_dict()["stem.conv.weight"].data<float>().ToArray(), trained.state_dict()["stem.conv.weight"].data<float>().ToArray()); // stem and stage 1 stay as pretrained
         Assert.NotEqual(reference.state_dict()["layer4_2.conv2.conv.weight"].data<float>().ToArray(), trained.state_dict()["layer4_2.conv2.conv.weight"].data<float>().ToArray());
     }
+
+    [Fact]
+    public void BackboneFreezeEpochs_KeepsTheBackboneAsImported_ThenFineTunesIt()
+    {
+        using var store = new TempDir();
+        string onnx = PretrainedWeights.FindImageNetOnnx(store.Path)
+            ?? throw new InvalidOperationException("run scripts/fetch-data.sh pretrained");
+        PretrainedRecord imported = PretrainedWeights.Import(onnx, "resnet18", "imagenet", store.Path);
+        var train = TestData.Colours(32, 32, seed: 21);
+        var val = TestData.Colours(16, 32, seed: 22, name: "val");
+        const string Deep = "layer4_2.conv2.conv.weight";
+
+        // the run's only evaluated epoch is its last: after the frozen epoch the backbone is as imported, one epoch later
+        // it has trained too
+        foreach (int epochs in new[] { 1, 2 })
+        {
+            using var run = new TempDir();
+            var options = new TrainingOptions
+            {
+                Task = "classify", Architecture = "resnet18", Pretrained = "imagenet", ImageSize = 32, Epochs = epochs, BatchSize = 8,
+                LearningRate = 1e-3, WarmupEpochs = 0, Threads = 1, Seed = 5, EvalEvery = epochs, BackboneFreezeEpochs = 1,
+            };
+            var trainer = new ClassificationTrainer(options, train.Classes);
+            var result = trainer.Run(new TrainingRunContext(train, val, run.Path) { PretrainedDirectory = store.Path }, CancellationToken.None);
+            Assert.Equal(epochs, result.BestEpoch);
+            using var trained = trainer.CreateModel();
+            Checkpoint.LoadWeights(result.BestWeightsPath, trained);
+            using var reference = trainer.CreateModel();
+            PretrainedWeights.Apply(imported.Path, reference);
+            float[] deep = trained.state_dict()[Deep].data<float>().ToArray(), imported4 = reference.state_dict()[Deep].data<float>().ToArray();
+            if (epochs == 1) Assert.Equal(imported4, deep);
+            else Assert.NotEqual(imported4, deep);
+        }
+    }
 }

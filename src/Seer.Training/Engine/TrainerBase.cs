@@ -93,6 +93,11 @@ public abstract class TrainerBase
         else if (o.Pretrained.Length > 0) PretrainedWeights.Apply(PretrainedWeights.Resolve(o.Pretrained, context.PretrainedDirectory), model);
         model.to(device);
         using IStepOptimizer optimizer = OptimizerFactory.Create(model, o);
+        // LP-FT (BackboneFreezeEpochs): the backbone's trainable parameters (FreezeStem's stay frozen) get no gradient
+        // for the first epochs, so the backward pass stops at the new layers; they train from then on
+        var freezable = o.Pretrained.Length > 0 && o.BackboneFreezeEpochs > 0 && model is Models.IBackboneModel backbone
+            ? model.named_parameters().Where(p => backbone.InBackbone(p.name) && p.parameter.requires_grad).Select(p => p.parameter).ToList()
+            : [];
 
         var state = new RunState { OptionsJson = TrainingOptionsLoader.ToJson(o) };
         if (context.Resume && File.Exists(checkpointPath))
@@ -121,6 +126,7 @@ public abstract class TrainerBase
             if (context.StopAfterEpochs is int stop && epochsThisCall >= stop) break;
             var clock = Stopwatch.StartNew();
             model.train();
+            foreach (var p in freezable) p.requires_grad = epoch >= o.BackboneFreezeEpochs;
             int[] order = EpochOrder(sampleClasses, epoch, batchSize);
             double lossSum = 0;
             int lossCount = 0;

@@ -146,6 +146,13 @@ public sealed record TrainingOptions
     /// <summary>With pretrained weights: the backbone's learning rate as a fraction of LearningRate.</summary>
     public double BackboneLrScale { get; init; } = 0.1;
 
+    /// <summary>
+    /// With pretrained weights: the backbone stays as imported, without gradients, for this many epochs while the new
+    /// layers learn, then trains (at <see cref="BackboneLrScale"/>) — linear probing, then fine-tuning (LP-FT, Kumar et
+    /// al. 2022). 0 (the default): the backbone trains from the first step.
+    /// </summary>
+    public int BackboneFreezeEpochs { get; init; }
+
     /// <summary>With pretrained weights: the backbone's batch norms keep their imported statistics (false: they learn the new data's).</summary>
     public bool FreezeBatchNorm { get; init; } = true;
 

@@ -57,6 +57,7 @@ public static class TrainingOptionsValidator
         Check(o.NmsIoU is > 0 and <= 1, nameof(o.NmsIoU), o.NmsIoU, "be in (0, 1]", null);
         Check(o.EvalEvery > 0, nameof(o.EvalEvery), o.EvalEvery, "be > 0", null);
         Check(o.BackboneLrScale is > 0 and <= 1, nameof(o.BackboneLrScale), o.BackboneLrScale, "be in (0, 1]", null);
+        Check(o.BackboneFreezeEpochs is >= 0 and <= 100_000, nameof(o.BackboneFreezeEpochs), o.BackboneFreezeEpochs, "be in 0..100000 epochs", null);
         Check(o.TimeMinutes is >= 0 and <= 100_000, nameof(o.TimeMinutes), o.TimeMinutes, "be in [0, 100000] minutes", "--time");
         Check(o.Pretrained.Length == 0 || o.Architecture is "" or "resnet18" or "fcos-resnet18" || o.Pretrained != "imagenet",
             nameof(o.Pretrained), o.Pretrained, "be used with resnet18 or fcos-resnet18 (the ImageNet backbone is a ResNet-18)", "--pretrained");
