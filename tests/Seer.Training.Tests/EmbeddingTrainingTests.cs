@@ -122,6 +122,41 @@ public sealed class EmbeddingTrainingTests
     }
 
     [Fact]
+    public void AdamW_CorrectsEachParameterFromItsOwnFirstStep_AndACheckpointKeepsTheCounts()
+    {
+        // A parameter without gradients for the first steps (a backbone frozen for its first epochs) must start as
+        // Adam starts: its first update is lr (m̂/√v̂ = 1), not what the other parameters' step count would make of
+        // it (0.58·lr at step 4, about 3·lr after many steps).
+        using var scope = NewDisposeScope();
+        var ps = new[] { new TorchSharp.Modules.Parameter(zeros(2)), new TorchSharp.Modules.Parameter(zeros(2)) };
+        using var opt = new AdamWOptimizer(ps, weightDecay: 0);
+        for (int step = 1; step <= 4; step++)
+        {
+            opt.ZeroGrad();
+            ps[0].sum().backward();
+            if (step == 4) ps[1].sum().backward();
+            opt.Step(0.01);
+        }
+        Assert.Equal(-0.01, ps[1][0].ToDouble(), 6);
+        Assert.Equal(-0.04, ps[0][0].ToDouble(), 6);
+
+        // the counts survive a checkpoint: a loaded copy takes the same next step
+        using var saved = new MemoryStream();
+        using (var writer = new BinaryWriter(saved, System.Text.Encoding.UTF8, leaveOpen: true)) opt.Save(writer);
+        var copies = ps.Select(p => new TorchSharp.Modules.Parameter(p.detach().clone())).ToArray();
+        using var loaded = new AdamWOptimizer(copies, weightDecay: 0);
+        saved.Position = 0;
+        using (var reader = new BinaryReader(saved)) loaded.Load(reader);
+        foreach (var (o, q) in new[] { (opt, ps), (loaded, copies) })
+        {
+            o.ZeroGrad();
+            foreach (var p in q) (p.sum() * 3).backward();
+            o.Step(0.01);
+        }
+        for (int i = 0; i < 2; i++) Assert.Equal(ps[i].data<float>().ToArray(), copies[i].data<float>().ToArray());
+    }
+
+    [Fact]
     public void OptimizerFactory_TrainsTheClassCentresAtCentreLrScale()
     {
         var options = TrainingOptionsLoader.WithTaskDefaults(Tiny("arcface", 1) with { LearningRate = 0.01 });

@@ -8,6 +8,10 @@ namespace Seer.Training.Engine;
 /// AdamW (Loshchilov and Hutter): Adam moments with bias correction and decoupled weight decay on weights of more than
 /// one dimension. Written here because TorchSharp 0.107's Adam/AdamW gave NaN after the first step on CPU for some
 /// layer widths (probably the finalizer race of implicit scalars described in Nn/BatchNormLayer). State (step, first and second moments) is saved with checkpoints so a resumed run is identical.
+/// The step count, and so the bias correction, is kept per parameter as PyTorch keeps it: a parameter that starts
+/// training late (a backbone frozen for its first epochs, TrainingOptions.BackboneFreezeEpochs) starts corrected from
+/// its own first step; with one global count its first update would be about 3x the learning rate per weight
+/// (m / √v = 0.1 g / (0.032 |g|) without correction), which wrecked a pretrained backbone the moment it was unfrozen.
 /// </summary>
 public sealed class AdamWOptimizer : IStepOptimizer
 {
@@ -19,7 +23,9 @@ public sealed class AdamWOptimizer : IStepOptimizer
     private readonly double eps;
     private readonly double weightDecay;
     private readonly double[]? lrScales;
-    private long steps;
+    private readonly long[] steps;
+    // a checkpoint written since steps are per parameter starts with this marker (an older one with the global count)
+    private const long PerParameterSteps = -2;
 
     /// <param name="lrScales">Per parameter (same order), a factor on the learning rate (pretrained backbones train slower, class centres of task embed faster); null = 1 for all.</param>
     public AdamWOptimizer(IEnumerable<Parameter> parameters, double weightDecay, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8,
@@ -31,6 +37,7 @@ public sealed class AdamWOptimizer : IStepOptimizer
             throw new ArgumentException($"{this.lrScales.Length} learning-rate scales for {this.parameters.Length} parameters", nameof(lrScales));
         firstMoment = this.parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
         secondMoment = this.parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
+        steps = new long[this.parameters.Length];
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
@@ -47,43 +54,45 @@ public sealed class AdamWOptimizer : IStepOptimizer
 
     public void Step(double learningRate)
     {
-        steps++;
-        double correction1 = 1 - Math.Pow(beta1, steps), correction2 = 1 - Math.Pow(beta2, steps);
-        double stepSize = learningRate / correction1;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         // explicit scalars, disposed after the loop: an implicitly converted Scalar can be finalized by a garbage
-        // collection while libtorch still reads it (see Nn/BatchNormLayer)
-        using Scalar decay = (1 - learningRate * weightDecay).ToScalar();
+        // collection while libtorch still reads it (see Nn/BatchNormLayer). One set per distinct (step count,
+        // learning-rate scale): usually one or two (a pretrained backbone's scale, a class-centre layer's, a backbone
+        // that started late).
         using Scalar keep1 = beta1.ToScalar(), take1 = (1 - beta1).ToScalar();
         using Scalar keep2 = beta2.ToScalar(), take2 = (1 - beta2).ToScalar();
-        using Scalar correction = Math.Sqrt(correction2).ToScalar(), epsilon = eps.ToScalar();
-        using Scalar step = (-stepSize).ToScalar();
-        // one decay and one step scalar per distinct learning-rate scale (a pretrained backbone's, a class-centre layer's)
-        var scaled = new Dictionary<double, (Scalar Decay, Scalar Step)>();
+        using Scalar epsilon = eps.ToScalar();
+        var scalars = new Dictionary<(long Step, double Scale), (Scalar Decay, Scalar Step, Scalar Correction)>();
         try
         {
-            foreach (double f in lrScales?.Where(v => v != 1).Distinct() ?? [])
-                scaled[f] = ((1 - learningRate * weightDecay * f).ToScalar(), (-stepSize * f).ToScalar());
             for (int i = 0; i < parameters.Length; i++)
             {
                 Parameter p = parameters[i];
                 Tensor? grad = p.grad;
                 if (grad is null) continue;
-                var (pDecay, pStep) = lrScales is not null && lrScales[i] != 1 ? scaled[lrScales[i]] : (decay, step);
-                if (weightDecay > 0 && p.dim() > 1) p.mul_(pDecay);
+                long t = ++steps[i];
+                double f = lrScales?[i] ?? 1;
+                if (!scalars.TryGetValue((t, f), out var k))
+                {
+                    double correction1 = 1 - Math.Pow(beta1, t), correction2 = 1 - Math.Pow(beta2, t);
+                    scalars[(t, f)] = k = ((1 - learningRate * weightDecay * f).ToScalar(), (-learningRate / correction1 * f).ToScalar(),
+                        Math.Sqrt(correction2).ToScalar());
+                }
+                if (weightDecay > 0 && p.dim() > 1) p.mul_(k.Decay);
                 firstMoment[i].mul_(keep1).add_(grad, alpha: take1);
                 secondMoment[i].mul_(keep2).addcmul_(grad, grad, value: take2);
-                Tensor denom = secondMoment[i].sqrt().div_(correction).PlusInPlace(epsilon);
-                p.addcdiv_(firstMoment[i], denom, value: pStep);
+                Tensor denom = secondMoment[i].sqrt().div_(k.Correction).PlusInPlace(epsilon);
+                p.addcdiv_(firstMoment[i], denom, value: k.Step);
             }
         }
         finally
         {
-            foreach (var (d, st) in scaled.Values)
+            foreach (var (d, st, c) in scalars.Values)
             {
                 d.Dispose();
                 st.Dispose();
+                c.Dispose();
             }
         }
     }
@@ -91,10 +100,11 @@ public sealed class AdamWOptimizer : IStepOptimizer
     public void Save(BinaryWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.Write(steps);
+        writer.Write(PerParameterSteps);
         writer.Write(parameters.Length);
         for (int i = 0; i < parameters.Length; i++)
         {
+            writer.Write(steps[i]);
             OptimizerState.WriteTensor(writer, firstMoment[i]);
             OptimizerState.WriteTensor(writer, secondMoment[i]);
         }
@@ -103,11 +113,14 @@ public sealed class AdamWOptimizer : IStepOptimizer
     public void Load(BinaryReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        steps = reader.ReadInt64();
+        long head = reader.ReadInt64();
+        bool perParameter = head == PerParameterSteps;
         int count = reader.ReadInt32();
         if (count != parameters.Length) throw new InvalidDataException($"optimizer state has {count} tensors, the model {parameters.Length}");
         for (int i = 0; i < count; i++)
         {
+            // an older checkpoint holds one count for every parameter
+            steps[i] = perParameter ? reader.ReadInt64() : head;
             OptimizerState.ReadTensor(reader, firstMoment[i]);
             OptimizerState.ReadTensor(reader, secondMoment[i]);
         }
