@@ -51,6 +51,15 @@ public sealed class PretrainedTrainingTests
     }
 
     [Fact]
+    public void BackboneFreezeEpochs_WithoutPretrainedWeights_IsRefusedNamingTheSetting()
+    {
+        var train = TestData.Colours(8, 32, seed: 31);
+        var options = new TrainingOptions { Task = "classify", Architecture = "small-cnn", ImageSize = 32, Epochs = 1, BackboneFreezeEpochs = 2 };
+        var error = Assert.Throws<Seer.Core.Errors.SeerException>(() => new ClassificationTrainer(options, train.Classes));
+        Assert.Contains("backboneFreezeEpochs 2 needs pretrained weights", error.Message);
+    }
+
+    [Fact]
     public void BackboneFreezeEpochs_KeepsTheBackboneAsImported_ThenFineTunesIt()
     {
         using var store = new TempDir();

@@ -23,6 +23,11 @@ public abstract class TrainerBase
     {
         Options = TrainingOptionsLoader.WithTaskDefaults(options);
         TrainingOptionsValidator.Validate(Options);
+        // checked here, on the resolved settings: a params file may leave the architecture and weights to the advisor
+        if (Options.BackboneFreezeEpochs > 0 && Options.Pretrained.Length == 0)
+            throw new SeerException(ErrorCodes.InvalidOptions,
+                $"backboneFreezeEpochs {Options.BackboneFreezeEpochs} needs pretrained weights: {Options.Architecture} trains from scratch here, " +
+                "so there is no backbone to freeze (set pretrained, or leave backboneFreezeEpochs at 0)");
         Classes = classes;
         if (classes.Count == 0)
             throw new SeerException(ErrorCodes.InvalidInput, "the training dataset declares no classes; label it first");
