@@ -36,6 +36,9 @@ public sealed class FlowRunner
 
     public IProgress<WorkProgress>? Progress { get; init; }
 
+    /// <summary>The cluster's models, for steps that read or register models (null on one machine).</summary>
+    public FlowModels? Models { get; init; }
+
     /// <summary>Called with the run id as soon as a new run is recorded (a job keeps it as its checkpoint, to resume).</summary>
     public Action<string>? RunCreated { get; init; }
 
@@ -215,7 +218,7 @@ public sealed class FlowRunner
         {
             Home = home, RunId = runId, Key = key, StepId = step.Id, Store = store, Card = card, Join = join,
             ArtifactDirectory = Path.Combine(store.RunDirectory(runId), "artifacts", safeKey),
-            Log = line => Log?.Invoke($"{key}: {line}"), Progress = Progress,
+            Log = line => Log?.Invoke($"{key}: {line}"), Progress = Progress, Models = Models,
         };
         try
         {

@@ -119,9 +119,13 @@ public sealed class FlowCommands : ICommandFactory
     private static FlowRunner Runner(ParseResult parse)
     {
         bool json = parse.GetValue(GlobalOptions.Json);
-        return new FlowRunner(GlobalOptions.ResolveHome(parse), FlowOperations.Default())
+        string home = GlobalOptions.ResolveHome(parse);
+        return new FlowRunner(home, FlowOperations.Default())
         {
             Log = json ? null : line => Console.Error.WriteLine(line),
+            // with a cluster's SEER_DB, steps read the models its workers trained, as the model commands do (what a
+            // flow trains here stays on this machine, as `seer train` does)
+            Models = new FlowModels(Fetch: model => SharedModels.Model(home, model), Publish: _ => { }),
         };
     }
 

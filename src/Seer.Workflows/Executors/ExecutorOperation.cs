@@ -53,7 +53,8 @@ public sealed class ExecutorOperation : IFlowOperation
         double timeout = context.OptionalNumber(inputs, "timeout_seconds") ?? 3600;
 
         using var workspace = Workspace.Open(context.Home);
-        var registry = new FileModelRegistry(workspace.Home);
+        string? modelInput = context.OptionalString(inputs, "model");
+        var registry = context.Registry(modelInput);
         DatasetSnapshot? train = null, val = null, candidates = null;
         if (mode == YmirMode.Training)
         {
@@ -66,7 +67,7 @@ public sealed class ExecutorOperation : IFlowOperation
             candidates = workspace.OpenSnapshot(DatasetRef.Parse(context.RequireString(inputs, "dataset")));
             if (inputs["train"] is not null || inputs["val"] is not null) throw context.Invalid($"mode {modeText} reads dataset (the candidates), not train/val");
         }
-        ModelRecord? model = context.OptionalString(inputs, "model") is { } m ? registry.Get(m) : null;
+        ModelRecord? model = modelInput is { } m ? registry.Get(m) : null;
         if (model is null && mode != YmirMode.Training) throw context.Invalid($"mode {modeText} needs a model to run");
         List<string> classes = inputs["classes"] is JsonArray cl
             ? cl.Select(c => c is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : throw context.Invalid("classes must be names")).ToList()
@@ -182,6 +183,7 @@ public sealed class ExecutorOperation : IFlowOperation
             TrainDataset = train.ToString(), ValDataset = val.ToString(), Source = "ymir-executor: " + source, Stage = best.Name,
             TrainingSeconds = seconds,
         });
+        context.Registered(record.Id);
         context.Log($"registered stage '{best.Name}' (mAP {best.MAP.ToString("0.####", CultureInfo.InvariantCulture)}) as model {record.Id}");
 
         var ordered = result.Stages.OrderBy(s => s.Timestamp).ThenBy(s => s.Name, StringComparer.Ordinal).ToList();

@@ -2,13 +2,16 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Seer.Core.Errors;
 using Seer.Core.Progress;
+using Seer.Training.Onnx;
+using Seer.Training.Registry;
 using Seer.Workflows.Cards;
 using Seer.Workflows.Runs;
 
 namespace Seer.Workflows.Operations;
 
 /// <summary>What a step instance sees besides its inputs: the workspace, its run, a folder for its artifacts, its
-/// card, the foreach it joins (if any), a log and progress.</summary>
+/// card, the foreach it joins (if any), a log and progress, and the models of this machine's registry (in a cluster,
+/// fetched from and shared with the other machines through <see cref="FlowModels"/>).</summary>
 public sealed class FlowStepContext
 {
     public required string Home { get; init; }
@@ -24,6 +27,25 @@ public sealed class FlowStepContext
     public (string Foreach, IReadOnlyList<string> BodySteps)? Join { get; init; }
     public Action<string> Log { get; init; } = _ => { };
     public IProgress<WorkProgress>? Progress { get; init; }
+    /// <summary>The cluster's models (null on one machine, the embedded default: the registry is all there is).</summary>
+    public FlowModels? Models { get; init; }
+
+    /// <summary>
+    /// This machine's model registry, holding <paramref name="model"/> (a registry id or unique prefix) when given: in a
+    /// cluster a model another machine trained is copied here first, so a flow running as a job on any worker reads
+    /// the same models as the server.
+    /// </summary>
+    public FileModelRegistry Registry(string? model = null)
+    {
+        if (model is not null) Models?.Fetch(model);
+        return new FileModelRegistry(Home);
+    }
+
+    /// <summary>An .onnx file as given, else the registry model's ONNX export (copied from the cluster first, see <see cref="Registry"/>).</summary>
+    public string ModelOnnx(string model) => File.Exists(model) ? model : RegistryOnnxExport.ExportCached(Registry(model), model);
+
+    /// <summary>A model this step registered (trained, or an executor's): shared with the cluster's other machines.</summary>
+    public void Registered(string modelId) => Models?.Publish(modelId);
 
     public string ArtifactPath(string fileName)
     {
@@ -67,3 +89,10 @@ public sealed class FlowStepContext
                 throw Invalid($"unknown input '{key}' for op (allowed: {string.Join(", ", keys)})");
     }
 }
+
+/// <summary>
+/// How a flow reaches the models of a cluster (set by the host that runs flows as jobs, from its model mirror):
+/// <paramref name="Fetch"/> brings a model (id or unique prefix) another machine trained into this machine's registry;
+/// <paramref name="Publish"/> shares a model registered here.
+/// </summary>
+public sealed record FlowModels(Action<string> Fetch, Action<string> Publish);

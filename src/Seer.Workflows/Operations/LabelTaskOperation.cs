@@ -36,7 +36,7 @@ public sealed class LabelTaskOperation : IFlowOperation
         IReadOnlyList<ImageRecord>? predictions = null;
         if (model is not null)
         {
-            using var onnx = ModelOpener.Open(File.Exists(model) ? model : RegistryOnnxExport.ExportCached(new FileModelRegistry(workspace.Home), model));
+            using var onnx = ModelOpener.Open(context.ModelOnnx(model));
             var predictor = new Predictor(onnx, new PredictorOptions { ScoreThreshold = (float)(context.OptionalNumber(inputs, "threshold") ?? 0.25) });
             predictions = await PreAnnotator.AnnotateAsync(workspace.OpenSnapshot(reference), predictor, context.Progress, cancellationToken).ConfigureAwait(false);
         }

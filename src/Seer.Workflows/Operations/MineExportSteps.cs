@@ -30,7 +30,7 @@ public sealed class MineOperation : IFlowOperation
         var snapshot = workspace.OpenSnapshot(DatasetRef.Parse(context.RequireString(inputs, "pool")));
         string into = context.OptionalString(inputs, "into") ?? snapshot.Name + "-mined";
         Workspace.ValidateDatasetName(into);
-        string onnxPath = File.Exists(model) ? model : RegistryOnnxExport.ExportCached(new FileModelRegistry(workspace.Home), model);
+        string onnxPath = context.ModelOnnx(model);
         using var onnx = ModelOpener.Open(onnxPath);
         var poolModel = OnnxPoolModel.ForMining(onnx, (float)(context.OptionalNumber(inputs, "threshold") ?? 0.05));
         var options = new MiningOptions

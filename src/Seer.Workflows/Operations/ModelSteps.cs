@@ -34,9 +34,10 @@ public sealed class TrainOperation : IFlowOperation
         using var workspace = Workspace.Open(context.Home);
         DatasetSnapshot train = workspace.OpenSnapshot(DatasetRef.Parse(context.RequireString(inputs, "train")));
         DatasetSnapshot val = workspace.OpenSnapshot(DatasetRef.Parse(context.RequireString(inputs, "val")));
-        var registry = new FileModelRegistry(workspace.Home);
+        var registry = context.Registry();
         var request = new TrainingJobRequest(train, val, [new ParameterSet(options, context.Key)]);
         ModelRecord record = new TrainingJob(registry).Run(request, context.Progress, cancellationToken);
+        context.Registered(record.Id);
 
         var curves = record.Curves;
         context.Card.LineChart("loss and validation metric per epoch", curves.Select(c => (double)c.Epoch).ToList(),
@@ -77,8 +78,8 @@ public sealed class EvaluateOperation : IFlowOperation
         context.AllowOnly(inputs, "model", "dataset");
         using var workspace = Workspace.Open(context.Home);
         DatasetSnapshot data = workspace.OpenSnapshot(DatasetRef.Parse(context.RequireString(inputs, "dataset")));
-        var registry = new FileModelRegistry(workspace.Home);
         string model = context.RequireString(inputs, "model");
+        var registry = context.Registry(model);
         Dictionary<string, object> metrics;
         if (registry.Get(model).External is not null)
         {
@@ -118,9 +119,7 @@ public sealed class PredictOperation : IFlowOperation
         string model = context.RequireString(inputs, "model");
         using var workspace = Workspace.Open(context.Home);
         DatasetSnapshot data = workspace.OpenSnapshot(DatasetRef.Parse(context.RequireString(inputs, "dataset")));
-        var registry = new FileModelRegistry(workspace.Home);
-        string onnxPath = File.Exists(model) ? model : RegistryOnnxExport.ExportCached(registry, model);
-        using var onnx = ModelOpener.Open(onnxPath);
+        using var onnx = ModelOpener.Open(context.ModelOnnx(model));
         var predictor = new Predictor(onnx, new PredictorOptions { ScoreThreshold = (float)(context.OptionalNumber(inputs, "threshold") ?? 0.25) });
         int limit = (int)(context.OptionalNumber(inputs, "limit") ?? int.MaxValue);
         var images = data.Images.Take(limit).ToList();

@@ -74,7 +74,7 @@ public sealed class ClusterOperation : IFlowOperation
         string model = context.RequireString(inputs, "model");
         using var workspace = Workspace.Open(context.Home);
         var snapshot = workspace.OpenSnapshot(DatasetRef.Parse(context.RequireString(inputs, "dataset")));
-        using var onnx = ModelOpener.Open(File.Exists(model) ? model : RegistryOnnxExport.ExportCached(new FileModelRegistry(workspace.Home), model));
+        using var onnx = ModelOpener.Open(context.ModelOnnx(model));
         var embeddings = SnapshotEmbeddings.Compute(snapshot, new Predictor(onnx), context.Progress, cancellationToken);
         var result = Clusterer.Run(embeddings.Vectors, embeddings.Dimension, options);
         var (images, classes) = ClusterLabels.Apply(snapshot.Images, result);

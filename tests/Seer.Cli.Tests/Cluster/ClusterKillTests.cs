@@ -152,14 +152,7 @@ public sealed class ClusterKillTests : IAsyncLifetime
         // An evaluation job runs on the worker left, which no longer has the model (its folder went above): it copies
         // the model, scores it and publishes the report; the server's model page then lists both evaluations.
         Assert.Single((await _cluster.GetAsync($"/api/trained-models/{model}/evaluations")).EnumerateArray());
-        var (evalStatus, evalJob) = await _cluster.PostAsync($"/api/trained-models/{model}/evaluate", new { dataset = "fashion" });
-        Assert.True(evalStatus == HttpStatusCode.Accepted, evalJob.ToString());
-        long evalId = evalJob.GetProperty("id").GetInt64();
-        await _cluster.WaitForAsync("the evaluation job to end", async () =>
-            (await _cluster.GetAsync($"/api/jobs/{evalId}")).GetProperty("state").GetString() is "succeeded" or "failed" or "cancelled",
-            TimeSpan.FromMinutes(5));
-        var evaluated = await _cluster.GetAsync($"/api/jobs/{evalId}");
-        Assert.True(evaluated.GetProperty("state").GetString() == "succeeded", evaluated.ToString());
+        var evaluated = await SucceedsAsync("the evaluation job", $"/api/trained-models/{model}/evaluate", new { dataset = "fashion" });
         Assert.Equal(other, evaluated.GetProperty("worker").GetString());
         var history = (await _cluster.GetAsync($"/api/trained-models/{model}/evaluations")).EnumerateArray().ToList();
         Assert.True(history.Count == 2, string.Join("\n", history));
@@ -179,6 +172,45 @@ public sealed class ClusterKillTests : IAsyncLifetime
         string exported = Path.Combine(_root, "laptop.onnx");
         await _cluster.RunAsync(laptop, null, "model", "export", model, "--out", exported, "--json");
         Assert.True(new FileInfo(exported).Length > 1000);
+
+        // A flow job runs on the worker left as well: its evaluate step reads the model another worker trained (its
+        // folder there goes first, so only the shared store can bring it back), and the model its train step trains
+        // is published, so the server lists it and shows its curve.
+        Directory.Delete(Path.Combine(_cluster.Root, other, "models", model), recursive: true);
+        string flow = $$$"""
+            name: cluster-flow
+            steps:
+              - id: score
+                op: evaluate
+                with: {model: {{{model}}}, dataset: fashion}
+              - id: again
+                op: train
+                with: {task: classify, train: fashion, val: fashion, settings: {epochs: 1, imageSize: 28, batchSize: 16}}
+            outputs:
+              top1: "${steps.score.top1}"
+              model: "${steps.again.model}"
+            """;
+        var flowed = await SucceedsAsync("the flow job", "/api/jobs", new { kind = "flow", parameters = new { flow, format = "yaml" }, cpu_threads = 1 });
+        Assert.Equal(other, flowed.GetProperty("worker").GetString());
+        var flowOutputs = flowed.GetProperty("result").GetProperty("outputs");
+        Assert.InRange(flowOutputs.GetProperty("top1").GetDouble(), 0.0, 1.0);
+        string flowModel = flowOutputs.GetProperty("model").GetString()!;
+        Assert.Contains(flowModel, (await _cluster.GetAsync("/api/trained-models")).EnumerateArray().Select(m => m.GetProperty("id").GetString()));
+        Assert.Single((await _cluster.GetAsync($"/api/trained-models/{flowModel}")).GetProperty("curves").EnumerateArray());
+    }
+
+    /// <summary>Submits a job (202), waits up to 5 minutes for it to end, asserts it succeeded and returns its JSON.</summary>
+    private async Task<JsonElement> SucceedsAsync(string what, string path, object body)
+    {
+        var (status, submitted) = await _cluster.PostAsync(path, body);
+        Assert.True(status == HttpStatusCode.Accepted, submitted.ToString());
+        long id = submitted.GetProperty("id").GetInt64();
+        await _cluster.WaitForAsync(what + " to end", async () =>
+            (await _cluster.GetAsync($"/api/jobs/{id}")).GetProperty("state").GetString() is "succeeded" or "failed" or "cancelled",
+            TimeSpan.FromMinutes(5));
+        var job = await _cluster.GetAsync($"/api/jobs/{id}");
+        Assert.True(job.GetProperty("state").GetString() == "succeeded", job.ToString());
+        return job;
     }
 
     private S3BlobStore S3Blobs() =>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Seer.Core.Errors;
 using Seer.Data;
+using Seer.Hosting.Training;
 using Seer.Workflows;
 using Seer.Workflows.Operations;
 
@@ -30,12 +31,26 @@ public sealed class FlowJobHandler : IJobHandler
 {
     private readonly Workspace _workspace;
     private readonly PathPolicy _paths;
+    private readonly FlowModels _models;
 
-    public FlowJobHandler(Workspace workspace, PathPolicy paths)
+    public FlowJobHandler(Workspace workspace, PathPolicy paths, ModelMirror mirror, IModelFiles modelFiles)
     {
         _workspace = workspace;
         _paths = paths;
+        _models = Models(mirror, modelFiles);
     }
+
+    /// <summary>
+    /// A flow job may run on any worker: its steps read the models other machines trained through the mirror (the
+    /// record, then the whole model, as an evaluation job does) and publish what they register, as a training job does.
+    /// </summary>
+    public static FlowModels Models(ModelMirror mirror, IModelFiles modelFiles) => new(
+        Fetch: model =>
+        {
+            mirror.Records();
+            mirror.Model(mirror.Registry.Get(model).Id);
+        },
+        Publish: id => modelFiles.Publish(id, mirror.Registry.Folder(id)));
 
     public string Kind => "flow";
 
@@ -63,7 +78,7 @@ public sealed class FlowJobHandler : IJobHandler
         var p = JobParameters.Parse<FlowParameters>(context.Parameters, Kind);
         var runner = new FlowRunner(_workspace.Home, FlowOperations.Default())
         {
-            Log = context.Log, Progress = context, RunCreated = context.SaveCheckpoint,
+            Log = context.Log, Progress = context, RunCreated = context.SaveCheckpoint, Models = _models,
         };
         return Task.Run<object?>(async () =>
         {
