@@ -7,7 +7,10 @@
 # Data: scripts/fetch-data.sh fashion-mnist pretrained (.data/fashion-mnist/*-idx*-ubyte.gz, .data/pretrained/ResNet18.onnx).
 # The 60,000 training images are split 0.9/0.05/0.05 (seeded); the training set is a stratified sample of 1,000 from
 # the first part, the validation set 1,000 from the second (disjoint); the test split (t10k) is only evaluated.
-# Usage: bench/TrainBench/fewshot.sh [WORK_DIR] [MINUTES]   (defaults: a temp dir, 5). Environment: SEED (1).
+# The peer: PyTorch 1.13 fine-tuning the very same ImageNet weights on the very same images (bench/TrainBench/
+# fewshot_peer.py, its best recipe found here: 64 px, AdamW 1e-3, flips and shifts), same budget, when Debian's
+# /usr/bin/python3 (Debian python3-torch and python3-onnx, installed here when missing); PEER=0 skips it.
+# Usage: bench/TrainBench/fewshot.sh [WORK_DIR] [MINUTES]   (defaults: a temp dir, 5). Environment: SEED (1), PEER (1).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 work="${1:-$(mktemp -d /tmp/seer-fewshot.XXXXXX)}"; minutes="${2:-5}"; seed="${SEED:-1}"
@@ -45,6 +48,20 @@ arm() { # name, extra train arguments...
 load_before="$(cat /proc/loadavg)"
 arm pretrained
 arm scratch --pretrained none
+if [ "${PEER:-1}" != 0 ]; then
+  if ! /usr/bin/python3 -c "import torch, onnx" 2>/dev/null; then
+    sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    $sudo_cmd apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends python3-torch python3-onnx >&2
+  fi
+  for d in fs-train fs-val fm-test; do
+    [ -d "$work/idx-$d" ] || "$seer" dataset export "$d" --format idx --out "$work/idx-$d" --json >/dev/null
+  done
+  log "peer: PyTorch fine-tunes the same weights on the same images ($minutes min)"
+  /usr/bin/python3 "$root/bench/TrainBench/fewshot_peer.py" "$work/idx-fs-train" "$work/idx-fs-val" "$work/idx-fm-test" \
+    --weights "$root/.data/pretrained/ResNet18.onnx" --minutes "$minutes" --size 64 --opt adamw --lr 1e-3 --json > "$work/peer.json"
+else
+  rm -f "$work/peer.json"
+fi
 load_after="$(cat /proc/loadavg)"
 
 /usr/bin/python3 - "$work" "$minutes" "$load_before" "$load_after" <<'PY'
@@ -64,6 +81,11 @@ for arm in ("pretrained", "scratch"):
     g = lambda k: o.get(k, o.get(k[0].upper() + k[1:]))
     top[arm] = e["top1"]
     print(f"{arm:<11} {t['architecture']:<13} {g('pretrained') or 'none':<10} {g('imageSize') or 0:>4} {len(t['curves']):>6} {t['best_epoch'] or 0:>4} {val:>9.4f} {e['top1']:>10.4f} {wall:>7.0f} {cpu:>7.0f}")
+import os
+if os.path.exists(f"{work}/peer.json"):
+    p = json.load(open(f"{work}/peer.json"))
+    val = max(c["val"] for c in p["curve"])
+    print(f"{'peer':<11} {'pytorch-r18':<13} {'imagenet':<10} {p['size']:>4} {p['epochs']:>6} {p['best_epoch']:>4} {val:>9.4f} {p['test_top1']:>10.4f} {p['train_seconds']:>7.0f} {'':>7}")
 gain = (top["pretrained"] - top["scratch"]) * 100
 print(f"pretrained - scratch: {gain:+.2f} points of test top-1 (aim: >= +5): {'yes' if gain >= 5 else 'NO'}")
 PY
