@@ -82,11 +82,21 @@ public sealed class PostgresModelFiles : IModelFiles
                 throw new SeerException(ErrorCodes.InvalidInput, $"model {modelId}: file path '{f.Path}' leaves the model folder", f.Path);
             if (File.Exists(target) && new FileInfo(target).Length == f.Length && Hash(target) == f.Sha256) continue;
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            string temp = target + ".tmp";
-            using (var source = _blobs.OpenRead(f.Sha256))
-            using (var output = File.Create(temp))
-                source.CopyTo(output);
-            File.Move(temp, target, overwrite: true);
+            // a temp name of this call's own: two requests (or a flow's branches) copying the same model at once
+            // must not write into one temp file; the last move wins with the same content
+            string temp = $"{target}.{Guid.NewGuid():N}.tmp";
+            try
+            {
+                using (var source = _blobs.OpenRead(f.Sha256))
+                using (var output = File.Create(temp))
+                    source.CopyTo(output);
+                File.Move(temp, target, overwrite: true);
+            }
+            catch
+            {
+                File.Delete(temp);
+                throw;
+            }
         }
         return true;
     }

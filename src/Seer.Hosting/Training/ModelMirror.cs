@@ -109,6 +109,16 @@ public sealed class ModelMirror
 
     private void Copy(PublishedModel model, string folder, Func<string, bool>? include)
     {
+        // One copy of a folder at a time in this process (a page and a job, or a flow's branches, asking at once):
+        // the second waits and then finds the files in place (unchanged files cost a hash, not a download).
+        lock (Copies.GetOrAdd(Path.GetFullPath(folder), _ => new object()))
+            CopyLocked(model, folder, include);
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> Copies = new(StringComparer.Ordinal);
+
+    private void CopyLocked(PublishedModel model, string folder, Func<string, bool>? include)
+    {
         Directory.CreateDirectory(folder);
         string marker = Path.Combine(folder, TrainingLock.MirrorMarker);
         // The marker first: a folder half-copied is still known as a copy (and copied again), never taken as local.
