@@ -155,6 +155,10 @@ public sealed class TrainingJobTests
 
         public bool Fetch(string modelId, string folder, Func<string, bool>? include = null) => false;
 
+        public void Unpublish(string modelId)
+        {
+        }
+
         public IReadOnlyList<PublishedModel> Published() => [];
     }
 

@@ -65,13 +65,11 @@ public sealed class ModelCommands : ICommandFactory
     private static Command Delete()
     {
         var id = new Argument<string>("MODEL") { Description = "Model id (or unique prefix)" };
-        var command = new Command("delete", "Delete a model (record, weights, checkpoints), e.g. an interrupted training; refused while it trains");
+        var command = new Command("delete", "Delete a model (record, weights, checkpoints), e.g. an interrupted training; refused while it trains. With a cluster's SEER_DB: from the shared store too, so no machine lists it again");
         command.Arguments.Add(id);
         CommandRunner.SetAction(command, (parse, ct) =>
         {
-            var registry = new FileModelRegistry(GlobalOptions.ResolveHome(parse));
-            var record = registry.Get(parse.GetValue(id)!);
-            registry.Delete(record.Id);
+            var record = SharedModels.Delete(GlobalOptions.ResolveHome(parse), parse.GetValue(id)!);
             if (parse.GetValue(GlobalOptions.Json)) Output.Json(new Dictionary<string, object> { ["deleted"] = record.Id, ["status"] = record.Status });
             else Console.WriteLine($"deleted model {record.Id} ({record.Status})");
             return Task.FromResult(0);

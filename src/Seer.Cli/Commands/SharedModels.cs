@@ -26,6 +26,27 @@ internal static class SharedModels
     }
 
     /// <summary>
+    /// Deletes MODEL (an id or unique prefix) and returns its record: with the cluster's variables everywhere (this
+    /// HOME's folder and the shared store's record, see <see cref="ModelMirror.Delete"/>), else from this HOME.
+    /// </summary>
+    public static ModelRecord Delete(string home, string model)
+    {
+        if (!Clustered)
+        {
+            var local = new FileModelRegistry(home);
+            var record = local.Get(model);
+            local.Delete(record.Id);
+            return record;
+        }
+        using var workspace = Workspace.Open(home);
+        var mirror = ModelMirror.For(workspace);
+        mirror.Records();
+        var found = mirror.Registry.Get(model);
+        mirror.Delete(found.Id);
+        return found;
+    }
+
+    /// <summary>
     /// Copies the whole of MODEL (an id or unique prefix) when another machine trained it; a file path, or an id the
     /// cluster does not know, is left for the caller to open or to refuse with its usual error.
     /// </summary>

@@ -101,6 +101,20 @@ public sealed class PostgresModelFiles : IModelFiles
         return true;
     }
 
+    public void Unpublish(string modelId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
+        using var c = _db.Open();
+        using var tx = c.BeginTransaction();
+        foreach (string sql in new[] { "DELETE FROM model_files WHERE model_id = @id", "DELETE FROM models WHERE id = @id" })
+        {
+            using var cmd = new NpgsqlCommand(sql, c, tx);
+            cmd.Parameters.AddWithValue("id", modelId);
+            cmd.ExecuteNonQuery();
+        }
+        tx.Commit();
+    }
+
     public IReadOnlyList<PublishedModel> Published()
     {
         using var c = _db.Open();

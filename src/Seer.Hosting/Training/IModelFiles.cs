@@ -21,6 +21,12 @@ public interface IModelFiles
     /// </summary>
     bool Fetch(string modelId, string folder, Func<string, bool>? include = null);
 
+    /// <summary>
+    /// Removes the model from the shared store's records (its files' rows and its record; the content-addressed
+    /// blobs stay, as other models may share them): no machine lists or copies it any more.
+    /// </summary>
+    void Unpublish(string modelId);
+
     /// <summary>The published models: id and a version that changes with every publish (a copy older than it is stale).</summary>
     IReadOnlyList<PublishedModel> Published();
 }

@@ -9,6 +9,10 @@ public sealed class LocalModelFiles : IModelFiles
     {
     }
 
+    public void Unpublish(string modelId)
+    {
+    }
+
     public bool Fetch(string modelId, string folder, Func<string, bool>? include = null) => false;
 
     public IReadOnlyList<PublishedModel> Published() => [];

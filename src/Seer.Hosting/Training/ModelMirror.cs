@@ -1,3 +1,4 @@
+using Seer.Core.Errors;
 using Seer.Data;
 using Seer.Training.Registry;
 
@@ -48,11 +49,38 @@ public sealed class ModelMirror
     /// <summary>The registry of this machine's HOME (mirrored models included).</summary>
     public FileModelRegistry Registry => new(_workspace.Home);
 
-    /// <summary>Copies the records (not the weights) of every published model this machine lacks or holds an older publish of.</summary>
+    /// <summary>
+    /// Copies the records (not the weights) of every published model this machine lacks or holds an older publish of,
+    /// and removes the copies of models deleted from the shared store since (a folder trained here is never removed).
+    /// </summary>
     public void Records()
     {
         if (!_files.Shared) return;
-        foreach (var model in _files.Published()) Refresh(model, IsRecordFile);
+        var published = _files.Published();
+        foreach (var model in published) Refresh(model, IsRecordFile);
+        var ids = published.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+        string root = Path.Combine(_workspace.Home, "models");
+        if (!Directory.Exists(root)) return;
+        foreach (string folder in Directory.EnumerateDirectories(root))
+            if (IsMirror(folder) && !ids.Contains(Path.GetFileName(folder)))
+                lock (Copies.GetOrAdd(Path.GetFullPath(folder), _ => new object()))
+                    if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>
+    /// Deletes a model everywhere: this machine's folder (refused while it trains here, as the registry refuses) and
+    /// its record in the shared store, so no machine lists or copies it again (their copies go at their next listing).
+    /// A copy of a model whose training still runs on another machine is refused: cancel its job first.
+    /// </summary>
+    public void Delete(string id)
+    {
+        var registry = Registry;
+        var record = registry.Get(id);
+        if (_files.Shared && IsMirror(registry.Folder(record.Id)) && record.Status == "training")
+            throw new SeerException(ErrorCodes.Conflict,
+                $"model {record.Id} is training on another machine of the cluster; cancel its job before deleting it");
+        registry.Delete(record.Id);
+        _files.Unpublish(record.Id);
     }
 
     /// <summary>Copies one published model's record, curves and evaluations (not its weights) when this machine's copy is missing or older.</summary>

@@ -197,6 +197,17 @@ public sealed class ClusterKillTests : IAsyncLifetime
         string flowModel = flowOutputs.GetProperty("model").GetString()!;
         Assert.Contains(flowModel, (await _cluster.GetAsync("/api/trained-models")).EnumerateArray().Select(m => m.GetProperty("id").GetString()));
         Assert.Single((await _cluster.GetAsync($"/api/trained-models/{flowModel}")).GetProperty("curves").EnumerateArray());
+
+        // `seer model delete` with the cluster's variables deletes the model everywhere: the shared store no longer
+        // holds it, so the server's next listing drops its copy, and no machine copies it back.
+        Assert.True(Directory.Exists(Path.Combine(_cluster.Home, "models", flowModel)), "the server copied the record above");
+        var deleted = JsonDocument.Parse(await _cluster.RunAsync(laptop, null, "model", "delete", flowModel, "--json")).RootElement;
+        Assert.Equal(flowModel, deleted.GetProperty("deleted").GetString());
+        Assert.DoesNotContain(flowModel, (await _cluster.GetAsync("/api/trained-models")).EnumerateArray().Select(m => m.GetProperty("id").GetString()));
+        Assert.False(Directory.Exists(Path.Combine(_cluster.Home, "models", flowModel)), "the server's copy goes at its next listing");
+        var relisted = JsonDocument.Parse(await _cluster.RunAsync(laptop, null, "model", "list", "--json")).RootElement;
+        Assert.DoesNotContain(flowModel, relisted.EnumerateArray().Select(m => m.GetProperty("model").GetString()));
+        Assert.Contains(model, relisted.EnumerateArray().Select(m => m.GetProperty("model").GetString()));
     }
 
     /// <summary>Submits a job (202), waits up to 5 minutes for it to end, asserts it succeeded and returns its JSON.</summary>
