@@ -159,23 +159,8 @@ internal static class Infomap
             for (int i = 0; i < n; i++)
                 foreach (var (_, s) in adjacency[i]) total += Weight(s, temperature);
             // total = Σ over nodes of strength = 2W
-            var start = new int[n + 1];
-            for (int i = 0; i < n; i++) start[i + 1] = start[i] + adjacency[i].Count;
-            var targets = new int[start[n]];
-            var flows = new double[start[n]];
-            var nodeFlow = new double[n];
-            for (int i = 0; i < n; i++)
-            {
-                int e = start[i];
-                foreach (var (j, s) in adjacency[i])
-                {
-                    targets[e] = j;
-                    flows[e] = Weight(s, temperature) / total;
-                    nodeFlow[i] += flows[e];
-                    flows[e] *= MarkovTime;
-                    e++;
-                }
-            }
+            var (start, targets, flows, nodeFlow) = Csr(n, i => adjacency[i].Select(a => (a.Item1, Weight(a.Item2, temperature) / total)));
+            for (int e = 0; e < flows.Length; e++) flows[e] *= MarkovTime;
             double entropy = 0;
             foreach (double p in nodeFlow) entropy -= Plogp(p);
             return new Level
@@ -183,6 +168,36 @@ internal static class Infomap
                 Start = start, Targets = targets, Flows = flows, NodeFlow = nodeFlow,
                 ExitFlow = nodeFlow.Select(p => p * MarkovTime).ToArray(), NodeEntropy = entropy,
             };
+        }
+
+        /// <summary>
+        /// Compressed rows (CSR) of <paramref name="n"/> nodes from each node's (target, value) list, in the order given,
+        /// with each row's sum: the leaf graph and every aggregated level are laid out by this one routine.
+        /// </summary>
+        private static (int[] Start, int[] Targets, double[] Values, double[] RowSums) Csr(int n, Func<int, IEnumerable<(int Target, double Value)>> row)
+        {
+            var rows = new List<(int Target, double Value)>[n];
+            var start = new int[n + 1];
+            for (int i = 0; i < n; i++)
+            {
+                rows[i] = row(i).ToList();
+                start[i + 1] = start[i] + rows[i].Count;
+            }
+            var targets = new int[start[n]];
+            var values = new double[start[n]];
+            var sums = new double[n];
+            for (int i = 0; i < n; i++)
+            {
+                int e = start[i];
+                foreach (var (t, v) in rows[i])
+                {
+                    targets[e] = t;
+                    values[e] = v;
+                    sums[i] += v;
+                    e++;
+                }
+            }
+            return (start, targets, values, sums);
         }
 
         /// <summary>The graph whose nodes are this one's modules (module of node i = <paramref name="module"/>[i]).</summary>
@@ -201,22 +216,7 @@ internal static class Infomap
                     if (a != b) edges[a][b] = edges[a].GetValueOrDefault(b) + Flows[e];
                 }
             }
-            var start = new int[count + 1];
-            for (int m = 0; m < count; m++) start[m + 1] = start[m] + edges[m].Count;
-            var targets = new int[start[count]];
-            var flows = new double[start[count]];
-            var exit = new double[count];
-            for (int m = 0; m < count; m++)
-            {
-                int e = start[m];
-                foreach (var (b, f) in edges[m].OrderBy(x => x.Key))
-                {
-                    targets[e] = b;
-                    flows[e] = f;
-                    exit[m] += f;
-                    e++;
-                }
-            }
+            var (start, targets, flows, exit) = Csr(count, m => edges[m].OrderBy(x => x.Key).Select(x => (x.Key, x.Value)));
             return new Level { Start = start, Targets = targets, Flows = flows, NodeFlow = nodeFlow, ExitFlow = exit, NodeEntropy = NodeEntropy };
         }
     }
